@@ -1,0 +1,178 @@
+"""Checklist templates (versioned), inspections, item results, hazards and their
+status history."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from safety.tables import Attachment, Batch, Campaign, Enterprise, User
+
+RESTRICT = OnDelete.restrict
+
+
+class InspectionState(str, Enum):
+    planned = "planned"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    cancelled = "cancelled"
+
+
+class ItemResultValue(str, Enum):
+    pass_ = "pass"
+    fail = "fail"
+    na = "na"
+
+
+class HazardLevel(str, Enum):
+    general = "general"  # 一般隐患
+    major = "major"  # 重大隐患
+
+
+class HazardCategory(str, Enum):
+    management = "management"  # 基础管理类
+    site = "site"  # 现场管理类
+
+
+class HazardFactor(str, Enum):
+    human = "human"  # 人的不安全行为
+    thing = "thing"  # 物的不安全状态
+    management = "management"  # 管理缺陷
+
+
+class HazardStatus(str, Enum):
+    pending = "pending"  # 待整改
+    rectifying = "rectifying"  # 整改中
+    submitted = "submitted"  # 待验收
+    closed = "closed"  # 已销号
+    voided = "voided"  # 作废
+
+
+class HazardSource(str, Enum):
+    inspection = "inspection"
+    self_report = "self_report"  # 企业自查
+
+
+class ChecklistTemplate(Table, tablename="checklist_template"):
+    """检查表, versioned: a published version is never edited; a change is a new version.
+    An inspection pins the row (code + version) it used."""
+
+    code = Varchar(length=64, required=True, index=True)
+    version = Integer(default=1)
+    name = Varchar(length=200, required=True)
+    domain = Varchar(length=64, default="")  # 通用 / 消防 / 电气 …
+    description = Text(default="")
+    published = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ChecklistSection(Table, tablename="checklist_section"):
+    template = ForeignKey(ChecklistTemplate, on_delete=RESTRICT, null=False, index=True)
+    title = Varchar(length=200, required=True)
+    position = Integer(default=0)
+
+
+class ChecklistItem(Table, tablename="checklist_item"):
+    template = ForeignKey(ChecklistTemplate, on_delete=RESTRICT, null=False, index=True)
+    section = ForeignKey(ChecklistSection, on_delete=RESTRICT, null=False, index=True)
+    code = Varchar(length=32, required=True)
+    text = Text(required=True)
+    legal_basis = Text(default="")  # 依据: law/standard and clause
+    category = Varchar(length=16, choices=HazardCategory, default=HazardCategory.site)
+    subcategory = Varchar(length=32, default="其他")
+    default_level = Varchar(length=8, choices=HazardLevel, default=HazardLevel.general)
+    position = Integer(default=0)
+
+
+class Inspection(Table, tablename="inspection"):
+    """One visit to one enterprise. Submitted inspections are immutable; a correction is a
+    new record pointing at the one it corrects."""
+
+    campaign = ForeignKey(Campaign, on_delete=RESTRICT, null=False, index=True)
+    batch = ForeignKey(Batch, on_delete=RESTRICT, null=True, index=True)
+    enterprise = ForeignKey(Enterprise, on_delete=RESTRICT, null=False, index=True)
+    checklist = ForeignKey(ChecklistTemplate, on_delete=RESTRICT, null=False, index=True)
+    state = Varchar(length=16, choices=InspectionState, default=InspectionState.planned, index=True)
+    scheduled_on = Date(required=True)
+    started_at = Timestamptz(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    cancelled_at = Timestamptz(null=True, default=None)
+    cancel_reason = Text(default="")
+    summary = Text(default="")
+    inspector_signature = ForeignKey(Attachment, on_delete=RESTRICT, null=True)
+    enterprise_signature = ForeignKey(Attachment, on_delete=RESTRICT, null=True)
+    enterprise_signer_name = Varchar(length=50, default="")
+    corrects = ForeignKey("self", on_delete=RESTRICT, null=True)
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    version = Integer(default=1)
+
+
+class InspectionInspector(Table, tablename="inspection_inspector"):
+    """The expert group of an inspection; ``is_lead`` marks the leader."""
+
+    inspection = ForeignKey(Inspection, on_delete=RESTRICT, null=False, index=True)
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
+    is_lead = Boolean(default=False)
+
+
+class ItemResult(Table, tablename="item_result"):
+    inspection = ForeignKey(Inspection, on_delete=RESTRICT, null=False, index=True)
+    item = ForeignKey(ChecklistItem, on_delete=RESTRICT, null=False, index=True)
+    result = Varchar(length=4, choices=ItemResultValue, required=True)
+    note = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Hazard(Table, tablename="hazard"):
+    """隐患. ``status`` is the current state; ``HazardTransition`` keeps every change with
+    its time, so figures "as of a date" are reconstructed, not relabelled. Overdue is
+    derived, never stored."""
+
+    inspection = ForeignKey(Inspection, on_delete=RESTRICT, null=True, index=True)
+    enterprise = ForeignKey(Enterprise, on_delete=RESTRICT, null=False, index=True)
+    campaign = ForeignKey(Campaign, on_delete=RESTRICT, null=True, index=True)
+    source = Varchar(length=16, choices=HazardSource, default=HazardSource.inspection)
+    description = Text(required=True)
+    location = Varchar(length=200, default="")  # 部位
+    category = Varchar(length=16, choices=HazardCategory, required=True)
+    subcategory = Varchar(length=32, default="其他")
+    factor = Varchar(length=16, choices=HazardFactor, null=True, default=None)
+    level = Varchar(length=8, choices=HazardLevel, required=True, index=True)
+    major_basis = Text(default="")  # clause of 《工贸企业重大事故隐患判定标准》 etc.
+    item = ForeignKey(ChecklistItem, on_delete=RESTRICT, null=True)
+    legal_basis = Text(default="")
+    suggestion = Text(default="")
+    found_on = Date(required=True)
+    deadline = Date(required=True)
+    status = Varchar(length=16, choices=HazardStatus, default=HazardStatus.pending, index=True)
+    fixed_on_spot = Boolean(default=False)  # 立行立改
+    rectified_on = Date(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    void_reason = Text(default="")
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    version = Integer(default=1)
+
+
+class HazardTransition(Table, tablename="hazard_transition"):
+    """Every status change of a hazard (creation included, from_status empty)."""
+
+    hazard = ForeignKey(Hazard, on_delete=RESTRICT, null=False, index=True)
+    from_status = Varchar(length=16, default="")
+    to_status = Varchar(length=16, required=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, on_delete=RESTRICT, null=True)
+    note = Text(default="")

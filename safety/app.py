@@ -1,0 +1,68 @@
+"""The composition root: ``create_app()`` wires every package's routes, the templates,
+the database pool and the one mapping of domain errors to HTTP."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from litestar import Litestar, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from safety.db import close_pool, open_pool
+from safety.errors import DomainError
+
+log = logging.getLogger("safety")
+
+# Every module that contributes routes exports ROUTES; the permission-matrix test walks
+# the resulting route table, so a new route without a rule fails it.
+ROUTE_MODULES = [
+    "safety.controllers.health",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    return Response(
+        {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
+        status_code=exc.status_code,
+    )
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        body = {"status_code": exc.status_code, "detail": exc.detail}
+        if exc.extra:
+            body["extra"] = exc.extra
+        return Response(body, status_code=exc.status_code, headers=exc.headers)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return Response(
+        {"status_code": 500, "detail": "服务器内部错误 (internal server error)"}, status_code=500
+    )
+
+
+def create_app() -> Litestar:
+    routes: list = []
+    for name in ROUTE_MODULES:
+        routes.extend(importlib.import_module(name).ROUTES)
+    return Litestar(
+        route_handlers=routes,
+        exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        openapi_config=OpenAPIConfig(
+            title="安全生产双重预防检查与整改跟踪系统 API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"BearerToken": []}],
+        ),
+    )

@@ -1,0 +1,146 @@
+"""The ``safety`` command: migrate, createuser, serve, demo, audit verify."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from safety.settings import get_settings
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@click.group(help="安全生产双重预防检查与整改跟踪系统 — management commands.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Apply all pending database migrations (idempotent).")
+def migrate() -> None:
+    from safety.migrations import apply_migrations
+
+    n = run(apply_migrations())
+    click.echo(f"applied {n} migration(s)" if n else "database is up to date")
+
+
+@main.command(help="Create a user. Refuses a duplicate username or a weak password.")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "officer", "inspector", "enterprise"])
+)
+@click.option("--display-name", default="")
+@click.option("--enterprise-id", type=int, default=None)
+@click.option("--org-unit-id", type=int, default=None)
+@click.option("--agency-id", type=int, default=None)
+def createuser(username, password, role, display_name, enterprise_id, org_unit_id, agency_id):
+    from safety.accounts import NewUser, create_user
+    from safety.auth import SYSTEM
+    from safety.errors import DomainError
+
+    data = NewUser(
+        username=username,
+        password=password,
+        role=role,
+        display_name=display_name or username,
+        enterprise_id=enterprise_id,
+        org_unit_id=org_unit_id,
+        agency_id=agency_id,
+    )
+    try:
+        user = run(create_user(SYSTEM, data))
+    except DomainError as exc:
+        reasons = "; ".join(e["message"] for e in exc.extra) or exc.detail
+        raise click.ClickException(f"user not created: {reasons}") from exc
+    click.echo(f"created user {user['username']} (id {user['id']}, role {user['role']})")
+
+
+def _refuse_pending_migrations() -> None:
+    from safety.migrations import pending_migrations
+
+    todo = run(pending_migrations())
+    if todo:
+        listing = "\n".join(f"  {app}: {mid} ({desc})" for app, mid, desc in todo)
+        raise click.ClickException(
+            f"{len(todo)} migration(s) not applied:\n{listing}\nApply them with:  safety migrate"
+        )
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "safety.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@main.command(help="Serve the app with uvicorn. Refuses to start with pending migrations.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    _refuse_pending_migrations()
+    _serve(host, port, workers)
+
+
+@main.command(help="Migrate, load the demo data if the database is empty, print logins, serve.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database only.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    from safety.demo import DEMO_LOGINS, load_demo
+    from safety.migrations import apply_migrations
+
+    run(apply_migrations())
+    loaded = run(load_demo())
+    click.echo("demo data loaded" if loaded else "database not empty: demo data left as it is")
+    click.echo(f"\n  URL: http://{host}:{port}/\n")
+    for role, username, password in DEMO_LOGINS:
+        click.echo(f"  {role:<11} {username:<14} {password}")
+    click.echo("")
+    if not no_serve:
+        _serve(host, port, 1)
+
+
+@main.group(help="Audit trail commands.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Recompute the audit chain; name the first bad row.")
+def audit_verify() -> None:
+    from safety.audit import verify_chain
+
+    report = run(verify_chain())
+    if report.ok:
+        click.echo(f"OK: {report.checked} audit events, chain intact")
+        return
+    click.echo(
+        f"FAILED at audit event id {report.first_bad_id}: {report.reason} "
+        f"({report.checked} events before it are intact)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@main.command("info", help="Show the configuration in effect (no secrets).")
+def info() -> None:
+    s = get_settings()
+    url = s.resolved_database_url
+    if "@" in url:
+        url = url.split("://")[0] + "://…@" + url.split("@", 1)[1]
+    click.echo(f"database: {url}\ndata dir: {s.data_dir}\ntime zone: {s.timezone}")
+
+
+if __name__ == "__main__":
+    main()

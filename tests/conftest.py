@@ -1,0 +1,62 @@
+"""Test set-up: a real database, never a mock.
+
+SQLite: a fresh file in a temporary folder (not ``:memory:``: Piccolo opens a connection
+per query). PostgreSQL: when ``SAFETY_TEST_DATABASE_URL`` is set, that database's public
+schema is emptied and migrated afresh. The environment is set before any project module is
+imported, so settings and the Piccolo engine see it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="safety-tests-"))
+_PG_URL = os.environ.get("SAFETY_TEST_DATABASE_URL")
+os.environ["DATABASE_URL"] = _PG_URL or f"sqlite:///{_TMP / 'test.sqlite3'}"
+os.environ["SAFETY_DATA_DIR"] = str(_TMP / "data")
+os.environ["SAFETY_SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
+
+import asyncpg  # noqa: E402
+import pytest  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+
+from safety.migrations import apply_migrations  # noqa: E402
+
+ENGINE = "postgresql" if _PG_URL else "sqlite"
+
+
+def pytest_report_header(config):
+    return f"safety test database: {ENGINE} ({os.environ['DATABASE_URL'].split('@')[-1]})"
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Path:
+    return _TMP
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database():
+    if _PG_URL:
+        conn = await asyncpg.connect(_PG_URL)
+        try:
+            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+        finally:
+            await conn.close()
+    await apply_migrations()
+    yield ENGINE
+
+
+@pytest.fixture(scope="session")
+async def app(database):
+    from safety.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+async def client(app):
+    async with AsyncTestClient(app=app) as c:
+        yield c
