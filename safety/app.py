@@ -11,7 +11,10 @@ from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from safety.db import close_pool, open_pool
 from safety.errors import DomainError
@@ -50,8 +53,19 @@ def create_app() -> Litestar:
     routes: list = []
     for name in ROUTE_MODULES:
         routes.extend(importlib.import_module(name).ROUTES)
+    routes.append(
+        create_static_files_router(
+            path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False
+        )
+    )
     return Litestar(
         route_handlers=routes,
+        template_config=TemplateConfig(
+            directory=[
+                ROOT / pkg / "templates" for pkg in ("safety", "inspections", "rectification")
+            ],
+            engine=JinjaTemplateEngine,
+        ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         on_startup=[open_pool],
         on_shutdown=[close_pool],
