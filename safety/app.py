@@ -11,8 +11,8 @@ from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -49,6 +49,18 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
+def register_template_globals(engine: JinjaTemplateEngine) -> None:
+    """``t()``, ``lang()``, ``nav()``, ``current_actor()``, ``current_path()`` in every
+    template (see safety/i18n.py and safety/pages.py)."""
+    from safety import i18n, pages
+
+    engine.register_template_callable("t", i18n.template_t)
+    engine.register_template_callable("lang", i18n.template_lang)
+    engine.register_template_callable("nav", pages.template_nav)
+    engine.register_template_callable("current_actor", pages.current_actor)
+    engine.register_template_callable("current_path", pages.template_current_path)
+
+
 def create_app() -> Litestar:
     routes: list = []
     for name in ROUTE_MODULES:
@@ -65,6 +77,7 @@ def create_app() -> Litestar:
                 ROOT / pkg / "templates" for pkg in ("safety", "inspections", "rectification")
             ],
             engine=JinjaTemplateEngine,
+            engine_callback=register_template_globals,
         ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         on_startup=[open_pool],

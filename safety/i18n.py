@@ -1,0 +1,158 @@
+"""A tiny i18n: Chinese by default, English when the ``lang`` cookie says ``en``.
+
+Templates call ``t("key")`` (registered on the Jinja engine in ``safety.app``); the
+request's language comes from the cookie, so no controller has to pass it. A key that is
+not in the dict is shown as is, so a Chinese literal works as its own key. Other packages
+add their messages with ``register({...})`` from their own module instead of editing this
+one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_COOKIE = "lang"
+
+# key → (Chinese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app.name": ("安全生产双重预防系统", "Dual-Prevention Safety Tracker"),
+    "app.full_name": (
+        "安全生产双重预防检查与整改跟踪系统",
+        "Workplace-safety inspection and rectification tracker",
+    ),
+    "nav.home": ("首页", "Home"),
+    "nav.enterprises": ("企业", "Enterprises"),
+    "nav.campaigns": ("检查活动", "Campaigns"),
+    "nav.inspections": ("检查", "Inspections"),
+    "nav.hazards": ("隐患", "Hazards"),
+    "nav.users": ("用户", "Users"),
+    "nav.org_units": ("组织机构", "Org units"),
+    "nav.agencies": ("第三方机构", "Agencies"),
+    "nav.audit": ("审计日志", "Audit trail"),
+    "nav.logout": ("退出", "Log out"),
+    "nav.login": ("登录", "Log in"),
+    "nav.language": ("English", "中文"),
+    "role.admin": ("系统管理员", "Administrator"),
+    "role.officer": ("街道安全监管员", "Safety officer"),
+    "role.inspector": ("第三方专家", "Inspector"),
+    "role.enterprise": ("企业联系人", "Enterprise contact"),
+    "login.title": ("登录", "Log in"),
+    "login.username": ("用户名", "Username"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.failed": ("用户名或密码错误", "Wrong username or password"),
+    "login.locked": (
+        "登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试",
+        "Too many failed logins: this account is locked, try again in {minutes} minutes",
+    ),
+    "login.expired": ("会话已过期，请重新登录", "Your session has expired, please log in again"),
+    "login.logged_out": ("您已退出登录", "You have logged out"),
+    "home.welcome": ("欢迎，{name}", "Welcome, {name}"),
+    "home.pick": ("请选择要使用的功能", "Choose what to work on"),
+    "common.save": ("保存", "Save"),
+    "common.create": ("新建", "Create"),
+    "common.search": ("查询", "Search"),
+    "common.filter": ("筛选", "Filter"),
+    "common.reset": ("重置", "Reset"),
+    "common.yes": ("是", "Yes"),
+    "common.no": ("否", "No"),
+    "common.none": ("—", "—"),
+    "common.all": ("全部", "All"),
+    "common.actions": ("操作", "Actions"),
+    "common.total": ("共 {n} 条", "{n} in total"),
+    "common.prev": ("上一页", "Previous"),
+    "common.next": ("下一页", "Next"),
+    "common.saved": ("已保存", "Saved"),
+    "common.name": ("名称", "Name"),
+    "common.active": ("启用", "Active"),
+    "common.disabled": ("已停用", "Disabled"),
+    "common.created_at": ("创建时间", "Created"),
+    "users.title": ("用户管理", "Users"),
+    "users.new": ("新建用户", "New user"),
+    "users.username": ("用户名", "Username"),
+    "users.display_name": ("姓名", "Name"),
+    "users.role": ("角色", "Role"),
+    "users.link": ("所属", "Belongs to"),
+    "users.enterprise_id": ("企业ID", "Enterprise ID"),
+    "users.org_unit_id": ("单位ID", "Org unit ID"),
+    "users.agency_id": ("机构ID", "Agency ID"),
+    "users.password": ("密码", "Password"),
+    "users.new_password": ("新密码（留空不改）", "New password (blank: unchanged)"),
+    "users.disable": ("停用", "Disable"),
+    "users.enable": ("启用", "Enable"),
+    "users.edit": ("修改", "Edit"),
+    "users.password_hint": (
+        "至少 {n} 位，含大写字母、小写字母、数字、符号中的至少 {c} 类，且不含用户名",
+        "At least {n} characters from {c} of: lowercase, uppercase, digits, symbols; "
+        "not containing the username",
+    ),
+    "org.title": ("组织机构", "Org units"),
+    "org.new": ("新建单位", "New org unit"),
+    "org.kind": ("类型", "Kind"),
+    "org.parent": ("上级单位", "Parent"),
+    "org.code": ("代码", "Code"),
+    "org.kind.district": ("区县", "District"),
+    "org.kind.street": ("街道", "Street"),
+    "org.kind.community": ("社区", "Community"),
+    "org.kind.grid": ("网格", "Grid"),
+    "agency.title": ("第三方机构", "Agencies"),
+    "agency.new": ("新建机构", "New agency"),
+    "agency.contact_name": ("联系人", "Contact"),
+    "agency.contact_phone": ("联系电话", "Phone"),
+    "audit.title": ("审计日志", "Audit trail"),
+    "audit.at": ("时间", "Time"),
+    "audit.actor": ("操作人", "Actor"),
+    "audit.action": ("操作", "Action"),
+    "audit.object": ("对象", "Object"),
+    "audit.object_type": ("对象类型", "Object type"),
+    "audit.object_id": ("对象ID", "Object ID"),
+    "audit.ip": ("来源地址", "From"),
+    "audit.result": ("结果", "Result"),
+    "audit.success": ("成功", "Success"),
+    "audit.failure": ("失败", "Refused"),
+    "audit.since": ("起始", "Since"),
+    "audit.until": ("截止", "Until"),
+    "audit.details": ("详情", "Details"),
+    "audit.retention": (
+        "审计记录只增不改：数据库触发器拒绝修改和删除，系统不删除任何审计记录（保存期限不少于6个月）。",
+        "The audit trail is append-only: database triggers refuse changes and deletions, "
+        "and nothing in the system deletes audit rows (kept at least 6 months).",
+    ),
+    "error.title": ("出错了", "Something went wrong"),
+    "error.400": ("提交的内容有误", "The input is invalid"),
+    "error.403": ("您无权执行此操作", "You may not do this"),
+    "error.404": ("页面或记录不存在", "Not found"),
+    "error.409": ("当前状态不允许此操作", "Not allowed in the current state"),
+    "error.429": ("请求过于频繁，请稍后再试", "Too many requests, try again later"),
+    "error.500": ("服务器内部错误", "Internal server error"),
+    "error.back": ("返回首页", "Back to the home page"),
+}
+
+
+def register(messages: Mapping[str, tuple[str, str]]) -> None:
+    """Add a package's messages (key → (Chinese, English))."""
+    MESSAGES.update(messages)
+
+
+def lang_of(request: Any) -> str:
+    """The request's language: the ``lang`` cookie when valid, else Chinese."""
+    value = request.cookies.get(LANG_COOKIE) if request is not None else None
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    pair = MESSAGES.get(key)
+    text = key if pair is None else pair[1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def template_t(context: Mapping[str, Any], key: str, **values: Any) -> str:
+    """``t("key", name=...)`` inside templates."""
+    return translate(key, lang_of(context.get("request")), **values)
+
+
+def template_lang(context: Mapping[str, Any]) -> str:
+    return lang_of(context.get("request"))

@@ -1,0 +1,74 @@
+"""Helpers for server-rendered pages: the role-aware nav and the template globals.
+
+The nav lists what each role may use; an entry whose page is not (yet) a route of the app
+is left out, so the nav never links to a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from safety.tables import Role
+
+ADM, OFF, INS, ENT = Role.admin, Role.officer, Role.inspector, Role.enterprise
+
+# (message key, path, roles that may use it), in display order.
+NAV: list[tuple[str, str, tuple[Role, ...]]] = [
+    ("nav.home", "/", (ADM, OFF, INS, ENT)),
+    ("nav.enterprises", "/enterprises", (OFF, INS, ENT)),
+    ("nav.campaigns", "/campaigns", (OFF,)),
+    ("nav.inspections", "/inspections", (OFF, INS)),
+    ("nav.hazards", "/hazards", (OFF, INS, ENT)),
+    ("nav.users", "/admin/users", (ADM,)),
+    ("nav.org_units", "/admin/org-units", (ADM, OFF)),
+    ("nav.agencies", "/admin/agencies", (ADM, OFF)),
+    ("nav.audit", "/admin/audit", (ADM,)),
+]
+
+
+def _request(context: Mapping[str, Any]) -> Any:
+    return context.get("request")
+
+
+def current_actor(context: Mapping[str, Any]) -> Any:
+    """The page's actor (set on ``request.state`` when the page authenticated), or None."""
+    request = _request(context)
+    if request is None:
+        return None
+    return request.state.get("actor") if hasattr(request.state, "get") else None
+
+
+def _route_paths(request: Any) -> set[str]:
+    cached = request.app.state.get("_page_paths")
+    if cached is None:
+        cached = {route.path for route in request.app.routes}
+        request.app.state["_page_paths"] = cached
+    return cached
+
+
+def nav_items_for(role: Role | None, paths: set[str], current: str = "") -> list[dict]:
+    if role is None:
+        return []
+    items = []
+    for key, path, roles in NAV:
+        if role in roles and path in paths:
+            active = current == path or (path != "/" and current.startswith(path + "/"))
+            items.append({"key": key, "path": path, "active": active})
+    return items
+
+
+def template_nav(context: Mapping[str, Any]) -> list[dict]:
+    actor = current_actor(context)
+    request = _request(context)
+    if actor is None or request is None:
+        return []
+    return nav_items_for(actor.role, _route_paths(request), request.url.path)
+
+
+def template_current_path(context: Mapping[str, Any]) -> str:
+    request = _request(context)
+    if request is None:
+        return "/"
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
