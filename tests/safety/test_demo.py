@@ -1,0 +1,199 @@
+"""``safety demo``: the seeded 怡园街道 data set, loaded once into an empty database.
+
+The shared test database is never empty, so the loader runs as a real ``safety demo
+--no-serve`` process against a database of its own: a fresh SQLite file, and also a fresh
+PostgreSQL database when the suite runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from safety.auth import verify_password_sync
+from safety.demo import DEMO_LOGINS, FIXTURES
+from safety.rules import check_uscc, password_problems
+from tests.conftest import ENGINE
+
+SAFETY = Path(sys.executable).with_name("safety")
+
+COUNTS = {
+    "communities": "SELECT count(*) FROM org_unit WHERE kind = 'community'",
+    "grids": "SELECT count(*) FROM org_unit WHERE kind = 'grid'",
+    "streets": "SELECT count(*) FROM org_unit WHERE kind = 'street'",
+    "enterprises": "SELECT count(*) FROM enterprise",
+    "key_enterprises": "SELECT count(*) FROM enterprise WHERE is_key",
+    "users": "SELECT count(*) FROM app_user",
+    "agencies": "SELECT count(*) FROM agency",
+    "audit_events": "SELECT count(*) FROM audit_event",
+}
+
+
+async def safety_demo(database_url: str, tmp_path: Path) -> str:
+    env = dict(os.environ, DATABASE_URL=database_url, SAFETY_DATA_DIR=str(tmp_path / "data"))
+    proc = await asyncio.create_subprocess_exec(
+        str(SAFETY),
+        "demo",
+        "--no-serve",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+    text = out.decode()
+    assert proc.returncode == 0, text
+    return text
+
+
+class SqliteDb:
+    def __init__(self, tmp_path: Path):
+        self.path = tmp_path / "demo.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+
+    async def query(self, sql: str) -> list[tuple]:
+        with sqlite3.connect(self.path) as conn:
+            return conn.execute(sql).fetchall()
+
+
+class PostgresDb:
+    """A database created for the test on the server of the test database, then dropped."""
+
+    def __init__(self):
+        self.admin_url = os.environ["DATABASE_URL"]
+        self.name = f"safety_demo_{uuid.uuid4().hex[:12]}"
+        self.url = self.admin_url.rsplit("/", 1)[0] + "/" + self.name
+
+    async def create(self) -> None:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            await conn.close()
+
+    async def drop(self) -> None:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    async def query(self, sql: str) -> list[tuple]:
+        conn = await asyncpg.connect(self.url)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+
+async def counts(db) -> dict[str, int]:
+    return {key: (await db.query(sql))[0][0] for key, sql in COUNTS.items()}
+
+
+ENGINES = ["sqlite", "postgresql"] if ENGINE == "postgresql" else ["sqlite"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+async def demo_db(request, tmp_path_factory):
+    """A fresh database on which ``safety demo --no-serve`` ran once (its output kept)."""
+    tmp = tmp_path_factory.mktemp("demo")
+    db = SqliteDb(tmp) if request.param == "sqlite" else PostgresDb()
+    if request.param == "postgresql":
+        await db.create()
+    try:
+        db.first_output = await safety_demo(db.url, tmp)
+        db.tmp = tmp
+        yield db
+    finally:
+        if request.param == "postgresql":
+            await db.drop()
+
+
+async def test_it_loads_the_street_into_an_empty_database_once(demo_db):
+    assert "demo data loaded" in demo_db.first_output
+    loaded = await counts(demo_db)
+    assert loaded["streets"] == 1
+    assert loaded["communities"] == 24
+    assert loaded["grids"] == 120
+    assert loaded["enterprises"] >= 100
+    assert loaded["key_enterprises"] == 5
+    assert loaded["users"] >= 4
+    assert loaded["agencies"] == 1
+
+    again = await safety_demo(demo_db.url, demo_db.tmp)
+    assert "database not empty" in again
+    assert await counts(demo_db) == loaded
+
+
+async def test_demo_rows_are_valid_and_placed_in_the_tree(demo_db):
+    codes = await demo_db.query("SELECT uscc FROM enterprise")
+    assert codes and all(check_uscc(c).acceptable for (c,) in codes)
+    # Every enterprise sits in a grid of 怡园街道, every grid in one of its communities.
+    placed = await demo_db.query(
+        "SELECT count(*) FROM enterprise e JOIN org_unit g ON g.id = e.org_unit "
+        "JOIN org_unit s ON g.path LIKE s.path || '%' "
+        "WHERE g.kind = 'grid' AND s.kind = 'street' AND s.name = '怡园街道'"
+    )
+    assert placed[0][0] == (await counts(demo_db))["enterprises"]
+    grids = await demo_db.query(
+        "SELECT g.name, c.name FROM org_unit g JOIN org_unit c ON c.id = g.parent "
+        "WHERE g.kind = 'grid'"
+    )
+    assert all(
+        g.startswith(c) and g[len(c) :] in {f"第{k}网格" for k in range(1, 6)} for g, c in grids
+    )
+    names = {n for (n,) in await demo_db.query("SELECT name FROM org_unit")}
+    assert {"寨北社区", "后峰西社区", "东涝台社区", "卧龙山社区"} <= names
+    levels = await demo_db.query(
+        "SELECT standardisation_level, standardisation_date FROM enterprise WHERE is_key"
+    )
+    assert {lvl for lvl, _ in levels} <= {"level3", "level2"}
+    assert all(day is not None for _, day in levels)
+
+
+async def test_demo_logins_work_and_are_linked(demo_db):
+    users = {
+        r[0]: r
+        for r in await demo_db.query(
+            "SELECT username, role, password_hash, org_unit, agency, enterprise, qualification "
+            "FROM app_user"
+        )
+    }
+    roles = set()
+    for role, username, password in DEMO_LOGINS:
+        assert password_problems(password, username) == []
+        _, stored_role, password_hash, org_unit, agency, enterprise, qualification = users[username]
+        assert stored_role == role
+        assert verify_password_sync(password_hash, password)
+        roles.add(role)
+        if role == "officer":
+            assert org_unit is not None
+        if role == "inspector":
+            assert agency is not None and qualification.startswith("注册安全工程师")
+        if role == "enterprise":
+            assert enterprise is not None
+    assert roles == {"admin", "officer", "inspector", "enterprise"}
+    street_officer = await demo_db.query(
+        "SELECT o.name FROM app_user u JOIN org_unit o ON o.id = u.org_unit "
+        "WHERE u.username = 'officer'"
+    )
+    assert street_officer == [("怡园街道",)]
+
+
+def test_committed_fixtures_are_what_the_generator_makes(tmp_path):
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        import make_demo
+    finally:
+        sys.path.remove(str(FIXTURES))
+    for written in make_demo.write(tmp_path):
+        committed = FIXTURES / written.name
+        assert json.loads(written.read_text()) == json.loads(committed.read_text()), written.name
