@@ -8,6 +8,7 @@ the app (``open_pool`` / ``close_pool``).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+PING_TIMEOUT_SECONDS = 5
 
 
 def sqlite_path(url: str) -> Path:
@@ -79,9 +81,17 @@ async def close_pool() -> None:
         await db.close_connection_pool()
 
 
-async def ping() -> bool:
-    try:
-        await engine().run_ddl("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "database: error"
+async def ping(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS) -> bool:
+    """Does the database answer? On SQLite the query must read the file: ``SELECT 1``
+    succeeds even on a file of garbage. A database that hangs counts as down after
+    ``patience`` seconds, so /health answers 503 instead of hanging with it."""
+    db = engine() if db is None else db
+    query = "SELECT count(*) FROM sqlite_master" if isinstance(db, SQLiteEngine) else "SELECT 1"
+    # Not wait_for: cancelling a query blocked in SQLite's busy handler waits for it anyway.
+    task = asyncio.ensure_future(db.run_ddl(query))
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())  # never "unretrieved"
+    done, _ = await asyncio.wait({task}, timeout=patience)
+    if not done:
+        task.cancel()
         return False
-    return True
+    return task.exception() is None
