@@ -8,6 +8,7 @@ imported, so settings and the Piccolo engine see it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -20,8 +21,8 @@ os.environ["SAFETY_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
 
 import asyncpg  # noqa: E402
+import httpx  # noqa: E402
 import pytest  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
 
 from safety.migrations import apply_migrations  # noqa: E402
 
@@ -58,5 +59,29 @@ async def app(database):
 
 @pytest.fixture(scope="session")
 async def client(app):
-    async with AsyncTestClient(app=app) as c:
-        yield c
+    # Not litestar's AsyncTestClient: it runs the app and its lifespan (which opens the
+    # PostgreSQL pool) on a second event loop in another thread, and the pool opened there
+    # breaks as soon as a test's factories use it from this loop (litestar issue #1920).
+    # httpx's ASGI transport runs the app, its startup and shutdown hooks on this loop.
+    # The lifespan is held by a task of its own: pytest-asyncio tears a fixture down in
+    # another task, and the lifespan's task group must be left by the task that entered it.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def hold_lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    lifespan = asyncio.create_task(hold_lifespan())
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({lifespan, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if lifespan.done():
+        waiting.cancel()
+        lifespan.result()  # startup failed: raise its error here
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
+            yield c
+    finally:
+        stop.set()
+        await lifespan
