@@ -1,0 +1,231 @@
+"""The ``safety`` command, run as a real subprocess against a real database."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+
+import asyncpg
+import click
+import pytest
+from click.testing import CliRunner
+
+from safety.auth import verify_password
+from safety.cli import main
+from safety.db import sqlite_path
+from safety.tables import AuditEvent, User
+from tests import factories as f
+from tests.safety.dbtools import IS_PG, ROOT, SESSION_URL, cli, free_port, fresh_database, run
+
+GOOD_PASSWORD = "Zhang@2026safe"
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+def _migration_ids() -> list[str]:
+    ids = []
+    for app in ("safety", "inspections", "rectification"):
+        for path in sorted((ROOT / app / "piccolo_migrations").glob("*.py")):
+            found = re.search(r'^ID = "([^"]+)"', path.read_text(), re.M)
+            if found:
+                ids.append(found.group(1))
+    return ids
+
+
+def _username(prefix: str = "cli") -> str:
+    return f"{prefix}_{secrets.token_hex(4)}"
+
+
+# ---------------------------------------------------------------- help
+
+
+async def test_the_installed_safety_command_prints_its_help():
+    result = await run([str(ROOT / ".venv" / "bin" / "safety"), "--help"], SESSION_URL)
+    assert result.code == 0, result
+    for name in ("migrate", "createuser", "serve", "demo", "audit"):
+        assert name in result.out
+
+
+@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+def test_every_subcommand_has_help(path):
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert path[-1] in result.output
+
+
+# ---------------------------------------------------------------- createuser
+
+
+async def test_createuser_makes_a_user_who_can_log_in():
+    username = _username()
+    result = await cli(
+        "createuser",
+        "--username",
+        username,
+        "--password",
+        GOOD_PASSWORD,
+        "--role",
+        "admin",
+        url=SESSION_URL,
+    )
+    assert result.code == 0, result
+    assert f"created user {username}" in result.out
+    user = await User.select().where(User.username == username).first().run()
+    assert user["role"] == "admin" and user["active"] is True
+    assert await verify_password(user["password_hash"], GOOD_PASSWORD)
+    assert (
+        await AuditEvent.exists()
+        .where(AuditEvent.action == "user.create", AuditEvent.object_id == user["id"])
+        .run()
+    )
+
+
+async def test_createuser_refuses_a_username_that_is_taken():
+    taken = await f.user("admin")
+    result = await cli(
+        "createuser",
+        "--username",
+        taken["username"],
+        "--password",
+        GOOD_PASSWORD,
+        "--role",
+        "admin",
+        url=SESSION_URL,
+    )
+    assert result.code != 0, result
+    assert "username taken" in result.err or "已存在" in result.err, result
+    assert await User.count().where(User.username == taken["username"]).run() == 1
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("Ab1!", "at least 8 characters"),
+        ("alllowercaseletters", "needs 3 of"),
+    ],
+)
+async def test_createuser_refuses_a_weak_password_and_says_why(password, reason):
+    username = _username()
+    result = await cli(
+        "createuser",
+        "--username",
+        username,
+        "--password",
+        password,
+        "--role",
+        "admin",
+        url=SESSION_URL,
+    )
+    assert result.code != 0, result
+    assert "user not created" in result.err
+    assert reason in result.err, result
+    assert not await User.exists().where(User.username == username).run()
+
+
+async def test_createuser_refuses_a_password_containing_the_username():
+    username = _username("wangwu")
+    result = await cli(
+        "createuser",
+        "--username",
+        username,
+        "--password",
+        f"X1!{username}",
+        "--role",
+        "admin",
+        url=SESSION_URL,
+    )
+    assert result.code != 0, result
+    assert "must not contain the username" in result.err, result
+
+
+async def test_createuser_refuses_an_enterprise_user_without_an_enterprise():
+    username = _username()
+    result = await cli(
+        "createuser",
+        "--username",
+        username,
+        "--password",
+        GOOD_PASSWORD,
+        "--role",
+        "enterprise",
+        url=SESSION_URL,
+    )
+    assert result.code != 0, result
+    assert "enterprise_id" in result.err, result
+    assert not await User.exists().where(User.username == username).run()
+
+
+# ---------------------------------------------------------------- serve
+
+
+async def test_serve_refuses_to_start_with_pending_migrations():
+    async with fresh_database() as url:
+        result = await cli("serve", "--port", str(free_port()), url=url, seconds=60)
+    assert result.code != 0, result
+    assert "not applied" in result.err
+    assert "safety migrate" in result.err
+    for migration_id in _migration_ids():
+        assert migration_id in result.err, f"{migration_id} not named:\n{result.err}"
+
+
+# ---------------------------------------------------------------- audit verify
+
+
+TAMPER = (
+    "UPDATE audit_event SET action = 'user.delete' WHERE id = (SELECT min(id) FROM audit_event)"
+)
+
+
+async def _tamper_with_first_audit_event(url: str) -> None:
+    """What an intruder with database access would do: lift the append-only trigger and
+    edit a row."""
+    if IS_PG:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change")
+            await conn.execute(TAMPER)
+        finally:
+            await conn.close()
+        return
+    with sqlite3.connect(sqlite_path(url)) as conn:
+        conn.execute("DROP TRIGGER audit_event_no_update")
+        conn.execute(TAMPER)
+    conn.close()
+
+
+async def test_audit_verify_says_ok_on_a_fresh_database_and_names_a_tampered_row():
+    async with fresh_database() as url:
+        assert (await cli("migrate", url=url)).code == 0
+        empty = await cli("audit", "verify", url=url)
+        assert empty.code == 0, empty
+        assert empty.out.startswith("OK: 0 audit events")
+
+        for _ in range(2):
+            made = await cli(
+                "createuser",
+                "--username",
+                _username(),
+                "--password",
+                GOOD_PASSWORD,
+                "--role",
+                "admin",
+                url=url,
+            )
+            assert made.code == 0, made
+        two = await cli("audit", "verify", url=url)
+        assert two.code == 0, two
+        assert two.out.startswith("OK: 2 audit events")
+
+        await _tamper_with_first_audit_event(url)
+        broken = await cli("audit", "verify", url=url)
+        assert broken.code == 1, broken
+        assert re.search(r"FAILED at audit event id \d+", broken.err), broken
