@@ -14,7 +14,33 @@ def run(coro):
     return asyncio.run(coro)
 
 
-@click.group(help="安全生产双重预防检查与整改跟踪系统 — management commands.")
+def _database_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    import asyncpg
+
+    # OSError: refused or unreachable server; the rest: missing database, bad login,
+    # a file that is not a database.
+    return (OSError, TimeoutError, sqlite3.Error, asyncpg.PostgresError)
+
+
+class SafetyGroup(click.Group):
+    """Turns a database that cannot be reached into one clear line instead of a
+    traceback (every command touches the database, most of them before anything else)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except _database_errors() as exc:
+            url = get_settings().resolved_database_url
+            if "@" in url:
+                url = url.split("://")[0] + "://…@" + url.split("@", 1)[1]
+            raise click.ClickException(
+                f"数据库不可用 (database error) at {url}: {type(exc).__name__}: {exc}"
+            ) from exc
+
+
+@click.group(cls=SafetyGroup, help="安全生产双重预防检查与整改跟踪系统 — management commands.")
 def main() -> None:
     pass
 
