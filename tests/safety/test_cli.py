@@ -229,3 +229,22 @@ async def test_audit_verify_says_ok_on_a_fresh_database_and_names_a_tampered_row
         broken = await cli("audit", "verify", url=url)
         assert broken.code == 1, broken
         assert re.search(r"FAILED at audit event id \d+", broken.err), broken
+
+
+# ---------------------------------------------------------------- no database
+
+
+def _unreachable_url(tmp_path) -> str:
+    if IS_PG:  # a database that does not exist on the same server
+        return SESSION_URL.rsplit("/", 1)[0] + f"/absent_{secrets.token_hex(4)}"
+    folder = tmp_path / "a-folder-not-a-file.sqlite3"
+    folder.mkdir()
+    return f"sqlite:///{folder}"
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "0"], ["audit", "verify"]])
+async def test_commands_explain_a_database_they_cannot_open(tmp_path, command):
+    result = await cli(*command, url=_unreachable_url(tmp_path), seconds=60)
+    assert result.code == 1, result
+    assert "database error" in result.err, result
+    assert "Traceback" not in result.err, result
