@@ -14,14 +14,21 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
+def _is_database_error(exc: BaseException) -> bool:
+    import errno
+    import socket
     import sqlite3
 
     import asyncpg
 
-    # OSError: refused or unreachable server; the rest: missing database, bad login,
-    # a file that is not a database.
-    return (OSError, TimeoutError, sqlite3.Error, asyncpg.PostgresError)
+    if isinstance(exc, sqlite3.Error | asyncpg.PostgresError | asyncpg.InterfaceError):
+        return True  # missing database, bad login, a file that is not a database …
+    # A server that refuses, cannot be found or cannot be routed to (not any OSError:
+    # a missing fixture file is not a database problem).
+    unreachable = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN}
+    return isinstance(exc, ConnectionError | socket.gaierror | TimeoutError) or (
+        type(exc) is OSError and exc.errno in unreachable
+    )
 
 
 class SafetyGroup(click.Group):
@@ -31,7 +38,9 @@ class SafetyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except _database_errors() as exc:
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
             url = get_settings().resolved_database_url
             if "@" in url:
                 url = url.split("://")[0] + "://…@" + url.split("@", 1)[1]
