@@ -7,8 +7,9 @@ from pydantic import BaseModel
 from safety import audit
 from safety.auth import Actor, hash_password
 from safety.db import write_transaction
-from safety.errors import Conflict, ValidationFailed
+from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
+from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
 
@@ -111,3 +112,155 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
         row = await User.select(*PUBLIC_COLUMNS).where(User.id == user.id).first().run()
         await audit.record(actor, "user.create", "user", user.id, after=row)
     return row
+
+
+# ---------------------------------------------------------------- reading and changing
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern for "contains" (wildcards typed by the user simply widen the search:
+    SQLite has no default LIKE escape character, so they are not escaped)."""
+    return f"%{text}%"
+
+
+async def list_users(
+    actor: Actor,
+    role: str | None = None,
+    q: str | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict:
+    """Users for the admin; ``q`` matches username or display name (case-insensitive)."""
+    actor.require(Role.admin)
+    query = User.select(*PUBLIC_COLUMNS)
+    count = User.count()
+    conditions = []
+    if role:
+        try:
+            conditions.append(User.role == Role(role))
+        except ValueError as exc:
+            raise ValidationFailed.field(
+                "role", "role 须为 admin/officer/inspector/enterprise"
+            ) from exc
+    if q and q.strip():
+        pattern = _like(q.strip().lower())
+        conditions.append(User.username.ilike(pattern) | User.display_name.ilike(pattern))
+    if active is not None:
+        conditions.append(User.active == active)
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    items = await query.order_by(User.id).limit(limit).offset(offset).run()
+    return {"items": items, "total": await count.run()}
+
+
+async def get_user(actor: Actor, user_id: int) -> dict:
+    actor.require(Role.admin)
+    row = await User.select(*PUBLIC_COLUMNS).where(User.id == user_id).first().run()
+    if row is None:
+        raise NotFound("用户不存在 (user not found)")
+    return row
+
+
+class UserPatch(BaseModel):
+    """PATCH /api/v1/users/{id}: every field optional. A role change may bring the link
+    the new role needs (enterprise_id / org_unit_id / agency_id)."""
+
+    display_name: str | None = None
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = None
+    enterprise_id: int | None = None
+    org_unit_id: int | None = None
+    agency_id: int | None = None
+    qualification: str | None = None
+    specialty: str | None = None
+    phone: str | None = None
+
+
+async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
+    """Change a user. Disabling, a password change or a role change bumps
+    ``token_epoch`` (every token issued before dies) and deletes the user's sessions."""
+    actor.require(Role.admin)
+    current = await User.select().where(User.id == user_id).first().run()
+    if current is None:
+        raise NotFound("用户不存在 (user not found)")
+    fields = patch.model_fields_set
+    errors: list[dict[str, str]] = []
+    changes: dict = {}
+
+    if "display_name" in fields:
+        name = (patch.display_name or "").strip()
+        if not name or len(name) > 100:
+            errors.append({"key": "display_name", "message": "姓名须为1-100个字符"})
+        else:
+            changes[User.display_name] = name
+    role = Role(current["role"])
+    if "role" in fields and patch.role is not None:
+        try:
+            role = Role(patch.role)
+        except ValueError:
+            errors.append(
+                {"key": "role", "message": "role 须为 admin/officer/inspector/enterprise"}
+            )
+    if "active" in fields and patch.active is None:
+        errors.append({"key": "active", "message": "active 须为 true 或 false"})
+    if user_id == actor.user_id and (
+        patch.active is False or ("role" in fields and role != Role(current["role"]))
+    ):
+        raise Conflict(
+            "不能停用自己或修改自己的角色 (you cannot disable yourself or change your own role)"
+        )
+    for key in ("qualification", "specialty", "phone"):
+        if key in fields:
+            changes[getattr(User, key)] = getattr(patch, key)
+    if errors:
+        raise ValidationFailed("用户信息有误 (invalid user)", errors)
+
+    # The links the (possibly new) role needs, taken from the patch or kept.
+    links = NewUser(
+        username=current["username"],
+        password="",
+        role=role.value,
+        enterprise_id=patch.enterprise_id if "enterprise_id" in fields else current["enterprise"],
+        org_unit_id=patch.org_unit_id if "org_unit_id" in fields else current["org_unit"],
+        agency_id=patch.agency_id if "agency_id" in fields else current["agency"],
+    )
+    await _check_links(role, links)
+    changes[User.role] = role
+    changes[User.enterprise] = links.enterprise_id if role == Role.enterprise else None
+    changes[User.org_unit] = links.org_unit_id if role == Role.officer else None
+    changes[User.agency] = links.agency_id if role == Role.inspector else None
+
+    revoke = False
+    password_changed = False
+    if "password" in fields and patch.password is not None:
+        check_password(patch.password, current["username"])
+        changes[User.password_hash] = await hash_password(patch.password)
+        changes[User.password_changed_at] = utcnow()
+        revoke = password_changed = True
+    if "active" in fields and patch.active is not None:
+        changes[User.active] = patch.active
+        revoke = revoke or (current["active"] and not patch.active)
+    if role != Role(current["role"]):
+        revoke = True
+
+    async with write_transaction():
+        before = await User.select(*PUBLIC_COLUMNS).where(User.id == user_id).first().run()
+        if revoke:
+            changes[User.token_epoch] = User.token_epoch + 1
+        changes[User.version] = User.version + 1
+        await User.update(changes).where(User.id == user_id).run()
+        if revoke:
+            await end_user_sessions(user_id)
+        after = await User.select(*PUBLIC_COLUMNS).where(User.id == user_id).first().run()
+        audited_after = dict(after)
+        if password_changed:
+            audited_after["password"] = "changed"  # the fact, never the value or hash
+        if revoke:
+            audited_after["sessions_ended"] = True
+        await audit.record(
+            actor, "user.update", "user", user_id, before=before, after=audited_after
+        )
+    return after

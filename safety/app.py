@@ -7,8 +7,7 @@ import importlib
 import logging
 from pathlib import Path
 
-from litestar import Litestar, Request, Response
-from litestar.exceptions import HTTPException
+from litestar import Litestar
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -17,7 +16,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from safety.db import close_pool, open_pool
+from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.security import SecurityHeadersMiddleware, csrf_config
 
 log = logging.getLogger("safety")
 
@@ -25,28 +26,12 @@ log = logging.getLogger("safety")
 # the resulting route table, so a new route without a rule fails it.
 ROUTE_MODULES = [
     "safety.controllers.health",
+    "safety.controllers.auth",
+    "safety.controllers.admin",
+    "safety.controllers.admin_pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    return Response(
-        {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
-        status_code=exc.status_code,
-    )
-
-
-def internal_error_handler(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        body = {"status_code": exc.status_code, "detail": exc.detail}
-        if exc.extra:
-            body["extra"] = exc.extra
-        return Response(body, status_code=exc.status_code, headers=exc.headers)
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return Response(
-        {"status_code": 500, "detail": "服务器内部错误 (internal server error)"}, status_code=500
-    )
 
 
 def register_template_globals(engine: JinjaTemplateEngine) -> None:
@@ -80,6 +65,8 @@ def create_app() -> Litestar:
             engine_callback=register_template_globals,
         ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
+        csrf_config=csrf_config(),
+        middleware=[SecurityHeadersMiddleware],
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(

@@ -84,11 +84,56 @@ async def create_org_unit(actor: Actor, data: OrgUnitIn) -> dict:
     return row
 
 
-async def get_org_unit(org_unit_id: int) -> dict:
+async def org_scope(actor: Actor) -> list[int] | None:
+    """The org unit ids the actor may see: None = all (admin); an officer's subtree;
+    nothing for the other roles (they reach org units only through their objects)."""
+    if actor.role == Role.admin:
+        return None
+    if actor.role == Role.officer and actor.org_unit_id is not None:
+        return await subtree_ids(actor.org_unit_id)
+    return []
+
+
+async def get_org_unit(actor: Actor, org_unit_id: int) -> dict:
+    """One unit; an officer outside their subtree gets 404, like a missing one."""
+    actor.require(Role.admin, Role.officer)
+    scope = await org_scope(actor)
     row = await OrgUnit.select().where(OrgUnit.id == org_unit_id).first().run()
-    if row is None:
+    if row is None or (scope is not None and row["id"] not in scope):
         raise NotFound("单位不存在 (org unit not found)")
     return row
+
+
+async def list_org_units(
+    actor: Actor,
+    kind: str | None = None,
+    parent_id: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> dict:
+    """Units in tree order (by materialised path): all for an admin, the own subtree for
+    an officer."""
+    actor.require(Role.admin, Role.officer)
+    query = OrgUnit.select()
+    count = OrgUnit.count()
+    conditions = []
+    scope = await org_scope(actor)
+    if scope is not None:
+        conditions.append(OrgUnit.id.is_in(scope or [0]))
+    if kind:
+        try:
+            conditions.append(OrgUnit.kind == OrgUnitKind(kind))
+        except ValueError as exc:
+            raise ValidationFailed.field(
+                "kind", "kind 须为 district/street/community/grid"
+            ) from exc
+    if parent_id is not None:
+        conditions.append(OrgUnit.parent == parent_id)
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    items = await query.order_by(OrgUnit.path).limit(limit).offset(offset).run()
+    return {"items": items, "total": await count.run()}
 
 
 class AgencyIn(BaseModel):
@@ -110,3 +155,16 @@ async def create_agency(actor: Actor, data: AgencyIn) -> dict:
         row = await Agency.select().where(Agency.id == agency.id).first().run()
         await audit.record(actor, "agency.create", "agency", agency.id, after=row)
     return row
+
+
+async def list_agencies(
+    actor: Actor, q: str | None = None, limit: int = 50, offset: int = 0
+) -> dict:
+    actor.require(Role.admin, Role.officer)
+    query = Agency.select()
+    count = Agency.count()
+    if q and q.strip():
+        condition = Agency.name.ilike(f"%{q.strip()}%")
+        query, count = query.where(condition), count.where(condition)
+    items = await query.order_by(Agency.name).limit(limit).offset(offset).run()
+    return {"items": items, "total": await count.run()}

@@ -24,18 +24,29 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 async def provide_actor(request: Request) -> Actor:
-    """The caller, from ``Authorization: Bearer`` or the page session; 401 otherwise."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        user = await user_for_token(header[7:].strip())
+    """The caller; 401 otherwise. ``/api/*`` accepts ONLY ``Authorization: Bearer`` (so the
+    API needs no CSRF protection and a browser's cookie cannot be used cross-site against
+    it); pages accept only the session cookie (``safety.sessions``)."""
+    if is_api_path(request.url.path):
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("需要令牌 (bearer token required)")
+        user = await user_for_token(token.strip())
         return actor_from_user(user, client_ip(request))
     from safety.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
     if user is None:
         raise NotAuthenticated("需要登录 (authentication required)")
-    return actor_from_user(user, client_ip(request))
+    actor = actor_from_user(user, client_ip(request))
+    request.state.actor = actor  # the layout's nav and user name read it
+    return actor
 
 
 ACTOR = {"actor": Provide(provide_actor)}

@@ -1,0 +1,141 @@
+"""Administration API: users, org units, agencies, the audit trail. Role and scope are
+checked in the services (safety.accounts, safety.orgs, safety.audit)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get, patch, post
+from litestar.params import QueryParameter
+
+from safety import accounts, audit, orgs
+from safety.auth import Actor
+from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
+from safety.web import ACTOR, Page, paging
+
+TAGS = ["admin"]
+
+
+@get("/api/v1/users", tags=TAGS, summary="List users (admin)", dependencies=ACTOR)
+async def list_users(
+    actor: Actor,
+    role: str | None = None,
+    q: str | None = None,
+    active: bool | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[UserOut]:
+    lim, off = paging(limit, offset)
+    page = await accounts.list_users(actor, role=role, q=q, active=active, limit=lim, offset=off)
+    return Page[UserOut](items=[UserOut.of(r) for r in page["items"]], total=page["total"])
+
+
+@post("/api/v1/users", tags=TAGS, summary="Create a user (admin)", dependencies=ACTOR)
+async def create_user(actor: Actor, data: accounts.NewUser) -> UserOut:
+    return UserOut.of(await accounts.create_user(actor, data))
+
+
+@get("/api/v1/users/{user_id:int}", tags=TAGS, summary="One user (admin)", dependencies=ACTOR)
+async def get_user(actor: Actor, user_id: int) -> UserOut:
+    return UserOut.of(await accounts.get_user(actor, user_id))
+
+
+@patch(
+    "/api/v1/users/{user_id:int}",
+    tags=TAGS,
+    summary="Change a user (admin); disabling or a new password ends their tokens/sessions",
+    dependencies=ACTOR,
+)
+async def update_user(actor: Actor, user_id: int, data: accounts.UserPatch) -> UserOut:
+    return UserOut.of(await accounts.update_user(actor, user_id, data))
+
+
+@get(
+    "/api/v1/org-units",
+    tags=TAGS,
+    summary="Org units: all for an admin, the own subtree for an officer",
+    dependencies=ACTOR,
+)
+async def list_org_units(
+    actor: Actor,
+    kind: str | None = None,
+    parent_id: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[OrgUnitOut]:
+    lim, off = paging(limit, offset)
+    page = await orgs.list_org_units(actor, kind=kind, parent_id=parent_id, limit=lim, offset=off)
+    return Page[OrgUnitOut](items=[OrgUnitOut.of(r) for r in page["items"]], total=page["total"])
+
+
+@post("/api/v1/org-units", tags=TAGS, summary="Create an org unit (admin)", dependencies=ACTOR)
+async def create_org_unit(actor: Actor, data: orgs.OrgUnitIn) -> OrgUnitOut:
+    return OrgUnitOut.of(await orgs.create_org_unit(actor, data))
+
+
+@get(
+    "/api/v1/org-units/{org_unit_id:int}",
+    tags=TAGS,
+    summary="One org unit (admin; officer within the own subtree)",
+    dependencies=ACTOR,
+)
+async def get_org_unit(actor: Actor, org_unit_id: int) -> OrgUnitOut:
+    return OrgUnitOut.of(await orgs.get_org_unit(actor, org_unit_id))
+
+
+@get("/api/v1/agencies", tags=TAGS, summary="Agencies (admin, officer)", dependencies=ACTOR)
+async def list_agencies(
+    actor: Actor, q: str | None = None, limit: int | None = None, offset: int | None = None
+) -> Page[AgencyOut]:
+    lim, off = paging(limit, offset)
+    page = await orgs.list_agencies(actor, q=q, limit=lim, offset=off)
+    return Page[AgencyOut](items=[AgencyOut.of(r) for r in page["items"]], total=page["total"])
+
+
+@post(
+    "/api/v1/agencies", tags=TAGS, summary="Create an agency (admin, officer)", dependencies=ACTOR
+)
+async def create_agency(actor: Actor, data: orgs.AgencyIn) -> AgencyOut:
+    return AgencyOut.of(await orgs.create_agency(actor, data))
+
+
+@get(
+    "/api/v1/audit-events",
+    tags=TAGS,
+    summary="The audit trail (admin), newest first",
+    description="Filters: actor (username or user id), action (exact, or a prefix ending in "
+    "'.'), object_type, object_id, since/until (YYYY-MM-DD in the configured time zone, "
+    "until inclusive, or ISO 8601 with offset). Audit rows are never deleted.",
+    dependencies=ACTOR,
+)
+async def list_audit_events(
+    actor: Actor,
+    actor_filter: Annotated[str | None, QueryParameter(name="actor")] = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[AuditEventOut]:
+    lim, off = paging(limit, offset)
+    flt = audit.audit_filter(actor_filter, action, object_type, object_id, since, until)
+    page = await audit.list_events(actor, flt, limit=lim, offset=off)
+    return Page[AuditEventOut](
+        items=[AuditEventOut(**r) for r in page["items"]], total=page["total"]
+    )
+
+
+ROUTES = [
+    list_users,
+    create_user,
+    get_user,
+    update_user,
+    list_org_units,
+    create_org_unit,
+    get_org_unit,
+    list_agencies,
+    create_agency,
+    list_audit_events,
+]

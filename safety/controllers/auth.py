@@ -1,0 +1,139 @@
+"""Logging in and out: the API token, ``/me``, the login page, the language switch and
+the home page. ``/api/*`` uses bearer tokens only; pages use the session cookie."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from safety import audit, i18n
+from safety.auth import Actor, actor_from_user
+from safety.db import write_transaction
+from safety.errors import NotAuthenticated, TooManyRequests
+from safety.logins import authenticate, login_for_token
+from safety.schemas import MeOut, TokenIn, TokenOut
+from safety.sessions import SESSION_COOKIE, cookie_kwargs, create_session, end_session
+from safety.settings import get_settings
+from safety.web import ACTOR, client_ip
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+@post(
+    "/api/v1/auth/token",
+    status_code=200,
+    tags=["auth"],
+    summary="Exchange username and password for a bearer token",
+    security=[],
+)
+async def token(request: Request, data: TokenIn) -> TokenOut:
+    return TokenOut(**await login_for_token(data.username, data.password, client_ip(request)))
+
+
+@get("/api/v1/me", tags=["auth"], summary="The calling user", dependencies=ACTOR)
+async def me(actor: Actor) -> MeOut:
+    return MeOut(
+        id=actor.user_id,
+        username=actor.username,
+        role=actor.role.value,
+        display_name=actor.display_name,
+        enterprise_id=actor.enterprise_id,
+        org_unit_id=actor.org_unit_id,
+        agency_id=actor.agency_id,
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path may follow a login (no open redirect to another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+def _login_page(
+    request: Request, next_url: str, error: str | None = None, username: str = "", status=200
+) -> Template:
+    return Template(
+        "login.html",
+        context={"next": safe_next(next_url), "error": error, "username": username},
+        status_code=status,
+    )
+
+
+@get("/login", include_in_schema=False)
+async def login_page(request: Request, next: str | None = None) -> Template:
+    return _login_page(request, next or "/")
+
+
+@post("/login", include_in_schema=False, status_code=303)
+async def login_submit(
+    request: Request, data: Annotated[dict[str, Any], FORM]
+) -> Template | Redirect:
+    lang = i18n.lang_of(request)
+    username = str(data.get("username") or "")
+    password = str(data.get("password") or "")
+    next_url = safe_next(str(data.get("next") or "/"))
+    try:
+        user = await authenticate(username, password, client_ip(request), via="page")
+    except TooManyRequests:
+        message = i18n.translate("login.locked", lang, minutes=get_settings().login_lock_minutes)
+        return _login_page(request, next_url, message, username, status=429)
+    except NotAuthenticated:
+        return _login_page(
+            request, next_url, i18n.translate("login.failed", lang), username, status=401
+        )
+    # A fresh session on every login (no fixation); the one this browser had, if any, ends.
+    await end_session(request.cookies.get(SESSION_COOKIE))
+    value = await create_session(user["id"], client_ip(request), request.headers.get("user-agent"))
+    return Redirect(next_url, status_code=303, cookies=[Cookie(value=value, **cookie_kwargs())])
+
+
+@post("/logout", include_in_schema=False, status_code=303)
+async def logout(request: Request) -> Redirect:
+    user_id = await end_session(request.cookies.get(SESSION_COOKIE))
+    if user_id is not None:
+        from safety.tables import User
+
+        user = await User.select().where(User.id == user_id).first().run()
+        if user:
+            async with write_transaction():
+                await audit.record(
+                    actor_from_user(user, client_ip(request)), "auth.logout", "user", user_id
+                )
+    response = Redirect("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/lang/{code:str}", include_in_schema=False)
+async def switch_language(code: str, next: str | None = None) -> Redirect:
+    """Set the ``lang`` cookie (zh or en) and go back."""
+    response = Redirect(safe_next(next), status_code=303)
+    if code in i18n.LANGS:
+        response.set_cookie(
+            i18n.LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            path="/",
+            samesite="lax",
+            secure=get_settings().secure_cookies,
+            httponly=True,
+        )
+    return response
+
+
+@get("/", include_in_schema=False, dependencies=ACTOR)
+async def home(actor: Actor) -> Template:
+    return Template("home.html", context={"me": actor})
+
+
+ROUTES = [token, me, login_page, login_submit, logout, switch_language, home]

@@ -1,0 +1,101 @@
+"""Kernel API schemas (hand-written pydantic v2 In/Out models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class TokenIn(BaseModel):
+    username: str
+    password: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    display_name: str
+    enterprise_id: int | None
+    org_unit_id: int | None
+    agency_id: int | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    display_name: str
+    enterprise_id: int | None
+    org_unit_id: int | None
+    agency_id: int | None
+    active: bool
+    qualification: str | None
+    specialty: str | None
+    phone: str | None
+    created_at: dt.datetime | None
+    last_login_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> UserOut:
+        return cls(
+            **{k: row.get(k) for k in cls.model_fields if k in row},
+            enterprise_id=row.get("enterprise"),
+            org_unit_id=row.get("org_unit"),
+            agency_id=row.get("agency"),
+        )
+
+
+class OrgUnitOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    code: str | None
+    path: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> OrgUnitOut:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            kind=row["kind"],
+            parent_id=row.get("parent"),
+            code=row.get("code"),
+            path=row["path"],
+        )
+
+
+class AgencyOut(BaseModel):
+    id: int
+    name: str
+    contact_name: str | None
+    contact_phone: str | None
+    active: bool
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> AgencyOut:
+        return cls(**{k: row.get(k) for k in cls.model_fields})
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_username: str
+    actor_role: str
+    ip: str | None
+    action: str
+    object_type: str
+    object_id: int | None
+    before: Any = None
+    after: Any = None
+    success: bool
