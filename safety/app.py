@@ -29,6 +29,7 @@ ROUTE_MODULES = [
     "safety.controllers.auth",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
+    "safety.controllers.registry",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -90,13 +90,17 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 def normalise_phone(raw: str) -> str | None:
-    """A mobile (11 digits, 1[3-9]…) or a landline (0531-88886666, 053188886666,
-    (0531)88886666, with an optional extension); None when neither."""
+    """A mobile (11 digits, 1[3-9]…, also written 138-0013-8000 or with +86) or a landline
+    (0531-88886666, 053188886666, (0531)88886666, with an optional extension); None when
+    neither. Mobiles come back as their 11 digits."""
     s = (raw or "").strip().replace(" ", "").replace("（", "(").replace("）", ")")
     s = re.sub(r"^\+?86-?", "", s) if len(s) > 11 else s
     s = re.sub(r"^\((0\d{2,3})\)", r"\1-", s)
     if _MOBILE.match(s):
         return s
+    # Mobiles are often written in groups: 138-0013-8000 / 138 0013 8000.
+    if re.fullmatch(r"1[3-9]\d-\d{4}-\d{4}", s):
+        return s.replace("-", "")
     if _LANDLINE.match(s):
         return s
     return None

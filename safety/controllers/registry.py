@@ -1,0 +1,214 @@
+"""Enterprise registry JSON API (/api/v1/enterprises…). Pages: ``registry_pages``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import anyio.to_thread
+from litestar import Response, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from pydantic import BaseModel
+
+from safety import registry, registry_sync
+from safety.auth import Actor
+from safety.controllers.registry_pages import PAGE_ROUTES
+from safety.registry_import import export_workbook
+from safety.web import ACTOR, Page, paging
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class EnterpriseIn(BaseModel):
+    """A new enterprise. ``uscc_confirmed``: the officer confirms a code that fails the
+    GB 32100 check (it is then stored with ``uscc_flagged``)."""
+
+    name: str | None = None
+    uscc: str | None = None
+    uscc_confirmed: bool = False
+    org_unit_id: int | None = None
+    industry: str | None = None
+    industry_detail: str | None = None
+    scale: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    is_key: bool | None = None
+    standardisation_level: str | None = None
+    standardisation_date: dt.date | None = None
+    risk_colour: str | None = None
+    active: bool | None = None
+
+
+class EnterprisePatch(EnterpriseIn):
+    """Only the fields sent change; null clears an optional field. ``version`` is the one
+    the client read: a stale one is refused with 409."""
+
+    version: int
+
+
+class EnterpriseOut(BaseModel):
+    id: int
+    name: str
+    uscc: str
+    uscc_flagged: bool
+    org_unit_id: int | None
+    org_unit_name: str | None
+    community_name: str | None
+    industry: str | None
+    industry_detail: str | None
+    scale: str
+    address: str | None
+    legal_representative: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    is_key: bool
+    standardisation_level: str
+    standardisation_date: dt.date | None
+    risk_colour: str | None
+    active: bool
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ImportErrorOut(BaseModel):
+    row: int
+    field: str
+    message: str
+    column: str
+
+
+class ImportResultOut(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportErrorOut]
+
+
+def _filter(
+    q: str | None,
+    org_unit_id: int | None,
+    industry: str | None,
+    risk_colour: str | None,
+    key: bool | None,
+) -> registry.EnterpriseFilter:
+    return registry.EnterpriseFilter(
+        q=q, org_unit_id=org_unit_id, industry=industry, risk_colour=risk_colour, key=key
+    )
+
+
+@get("/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="List enterprises")
+async def list_enterprises(
+    actor: Actor,
+    q: str | None = None,
+    org_unit_id: int | None = None,
+    industry: str | None = None,
+    risk_colour: str | None = None,
+    key: bool | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[EnterpriseOut]:
+    """Officer: their subtree; inspector: assigned enterprises; enterprise: their own.
+    ``q`` searches name, code and contact; ``org_unit_id`` takes the whole subtree."""
+    lim, off = paging(limit, offset)
+    rows, total = await registry.list_enterprises(
+        actor, _filter(q, org_unit_id, industry, risk_colour, key), lim, off
+    )
+    return Page[EnterpriseOut](items=[EnterpriseOut(**r) for r in rows], total=total)
+
+
+@post(
+    "/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="Register an enterprise"
+)
+async def create_enterprise(actor: Actor, data: EnterpriseIn) -> EnterpriseOut:
+    row = await registry.create_enterprise(actor, data.model_dump(exclude_unset=True))
+    return EnterpriseOut(**row)
+
+
+@get(
+    "/api/v1/enterprises/{enterprise_id:int}",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="One enterprise",
+)
+async def get_enterprise(actor: Actor, enterprise_id: int) -> EnterpriseOut:
+    return EnterpriseOut(**await registry.get_enterprise(actor, enterprise_id))
+
+
+@patch(
+    "/api/v1/enterprises/{enterprise_id:int}",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="Edit an enterprise (optimistic version)",
+)
+async def update_enterprise(
+    actor: Actor, enterprise_id: int, data: EnterprisePatch
+) -> EnterpriseOut:
+    fields = data.model_dump(exclude_unset=True)
+    version = fields.pop("version")
+    fields.pop("uscc_confirmed", None)
+    fields["uscc_confirmed"] = data.uscc_confirmed
+    row = await registry.update_enterprise(actor, enterprise_id, fields, version)
+    return EnterpriseOut(**row)
+
+
+@post(
+    "/api/v1/enterprises/import",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="Import a ledger sheet (.xlsx / .csv)",
+    status_code=200,
+)
+async def import_enterprises(
+    actor: Actor,
+    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> ImportResultOut:
+    """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
+    field, column header and reason."""
+    actor.require(registry.Role.officer)
+    content = await data.read()
+    sheet = await registry_sync.read_upload(data.filename or "", content)
+    done = await registry_sync.apply_import(actor, sheet)
+    return ImportResultOut(**done.summary())
+
+
+@get(
+    "/api/v1/enterprises/export.xlsx",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="Export the filtered list as .xlsx (the columns the import reads)",
+    media_type=XLSX,
+)
+async def export_enterprises(
+    actor: Actor,
+    q: str | None = None,
+    org_unit_id: int | None = None,
+    industry: str | None = None,
+    risk_colour: str | None = None,
+    key: Annotated[bool | None, Parameter(description="key enterprises only")] = None,
+) -> Response[bytes]:
+    rows = await registry.export_enterprises(
+        actor, _filter(q, org_unit_id, industry, risk_colour, key)
+    )
+    content = await anyio.to_thread.run_sync(export_workbook, rows)
+    stamp = dt.date.today().isoformat()
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''enterprises-{stamp}.xlsx"},
+    )
+
+
+ROUTES = [
+    list_enterprises,
+    create_enterprise,
+    get_enterprise,
+    update_enterprise,
+    import_enterprises,
+    export_enterprises,
+    *PAGE_ROUTES,
+]

@@ -1,0 +1,368 @@
+"""Enterprise registry pages: list with search and filters, detail, create/edit with errors
+next to the fields, export, and the sheet import (upload → preview → confirm → result,
+with a downloadable sheet of the bad rows). Same services as the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from litestar import Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from safety import registry, registry_sync
+from safety.auth import Actor
+from safety.errors import DomainError, ValidationFailed
+from safety.registry_import import (
+    COLOUR_LABELS,
+    HEADERS,
+    INDUSTRY_SECTIONS,
+    LEVEL_LABELS,
+    SCALE_LABELS,
+    error_workbook,
+    export_workbook,
+)
+from safety.tables import Role
+from safety.web import ACTOR
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+PREVIEW_ROWS = 300  # rows of each kind shown in the preview; the counts are exact
+
+TEXT_FIELDS = (
+    "name",
+    "uscc",
+    "industry",
+    "industry_detail",
+    "scale",
+    "address",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "standardisation_level",
+    "standardisation_date",
+    "risk_colour",
+)
+LABELS = {**HEADERS, "org_unit_id": "所属网格", "org_unit": "所属网格", "version": "版本"}
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "labels": LABELS,
+        "industries": [(k, f"{k} {v}") for k, v in INDUSTRY_SECTIONS.items()],
+        "scales": list(SCALE_LABELS.items()),
+        "levels": list(LEVEL_LABELS.items()),
+        "colours": list(COLOUR_LABELS.items()),
+    }
+
+
+def _errors_of(exc: DomainError) -> dict[str, str]:
+    out = {"_": exc.detail}
+    for e in exc.extra:
+        out.setdefault(e.get("key", "_"), e.get("message", ""))
+    return out
+
+
+def _offset(raw: str | None) -> int:
+    try:
+        return max(0, int(raw or 0))
+    except ValueError:
+        return 0
+
+
+def _int_or_none(raw: Any) -> int | None:
+    try:
+        return int(str(raw).strip()) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _filter_from(params: dict[str, Any]) -> registry.EnterpriseFilter:
+    key = {"1": True, "0": False}.get(str(params.get("key") or ""))
+    return registry.EnterpriseFilter(
+        q=params.get("q") or None,
+        org_unit_id=_int_or_none(params.get("org_unit_id")),
+        industry=params.get("industry") or None,
+        risk_colour=params.get("risk_colour") or None,
+        key=key,
+    )
+
+
+def _form_to_data(form: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The form as the service's input (checkboxes: present = true)."""
+    data: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in TEXT_FIELDS}
+    errors = []
+    raw_unit = str(form.get("org_unit_id") or "").strip()
+    data["org_unit_id"] = _int_or_none(raw_unit)
+    if raw_unit and data["org_unit_id"] is None:
+        errors.append({"key": "org_unit_id", "message": "请选择所属网格"})
+    for box in ("is_key", "uscc_confirmed"):
+        data[box] = box in form
+    data["active"] = form.get("active", "1") != "0"
+    return data, errors
+
+
+# ---------------------------------------------------------------- list, detail, export
+
+
+@get("/enterprises", include_in_schema=False, dependencies=ACTOR)
+async def enterprises_page(
+    actor: Actor,
+    q: str | None = None,
+    org_unit_id: str | None = None,
+    industry: str | None = None,
+    risk_colour: str | None = None,
+    key: str | None = None,
+    offset: str | None = None,
+) -> Template:
+    params = {
+        "q": q or "",
+        "org_unit_id": org_unit_id or "",
+        "industry": industry or "",
+        "risk_colour": risk_colour or "",
+        "key": key or "",
+    }
+    start = _offset(offset)
+    rows, total = await registry.list_enterprises(actor, _filter_from(params), PAGE_SIZE, start)
+    return Template(
+        "registry/list.html",
+        context={
+            "enterprises": rows,
+            "total": total,
+            "offset": start,
+            "page_size": PAGE_SIZE,
+            "params": params,
+            "query": urlencode({k: v for k, v in params.items() if v}),
+            "units": await registry.unit_choices(actor),
+            "is_officer": actor.role == Role.officer,
+            **_labels(),
+        },
+    )
+
+
+@get("/enterprises/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
+async def enterprises_export_page(
+    actor: Actor,
+    q: str | None = None,
+    org_unit_id: str | None = None,
+    industry: str | None = None,
+    risk_colour: str | None = None,
+    key: str | None = None,
+) -> Response[bytes]:
+    params = {
+        "q": q,
+        "org_unit_id": org_unit_id,
+        "industry": industry,
+        "risk_colour": risk_colour,
+        "key": key,
+    }
+    rows = await registry.export_enterprises(actor, _filter_from(params))
+    content = await anyio.to_thread.run_sync(export_workbook, rows)
+    name = f"enterprises-{dt.date.today().isoformat()}.xlsx"
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
+async def enterprise_page(actor: Actor, enterprise_id: int, saved: str | None = None) -> Template:
+    e = await registry.get_enterprise(actor, enterprise_id)
+    return Template(
+        "registry/detail.html",
+        context={
+            "e": e,
+            "saved": bool(saved),
+            "is_officer": actor.role == Role.officer,
+            **_labels(),
+            "industry_names": INDUSTRY_SECTIONS,
+            "scale_names": SCALE_LABELS,
+            "level_names": LEVEL_LABELS,
+            "colour_names": COLOUR_LABELS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- create and edit
+
+
+async def _form_page(
+    actor: Actor,
+    form: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    enterprise: dict | None = None,
+    status: int = 200,
+) -> Template:
+    return Template(
+        "registry/form.html",
+        context={
+            "form": form,
+            "errors": errors or {},
+            "enterprise": enterprise,
+            "grids": await registry.unit_choices(actor, grids_only=True),
+            **_labels(),
+        },
+        status_code=status,
+    )
+
+
+@get("/enterprises/new", include_in_schema=False, dependencies=ACTOR)
+async def enterprise_new_page(actor: Actor) -> Template:
+    actor.require(Role.officer)
+    return await _form_page(
+        actor, {"scale": "small", "standardisation_level": "none", "active": True}
+    )
+
+
+@post("/enterprises", include_in_schema=False, dependencies=ACTOR, status_code=303)
+async def enterprise_create_submit(actor: Actor, data: FormData) -> Template | Redirect:
+    actor.require(Role.officer)
+    values, errors = _form_to_data(data)
+    try:
+        if errors:
+            raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+        row = await registry.create_enterprise(actor, values)
+    except DomainError as exc:
+        if exc.status_code not in (400, 409):
+            raise
+        return await _form_page(actor, values, _errors_of(exc), status=exc.status_code)
+    return Redirect(f"/enterprises/{row['id']}?saved=1", status_code=303)
+
+
+@get("/enterprises/{enterprise_id:int}/edit", include_in_schema=False, dependencies=ACTOR)
+async def enterprise_edit_page(actor: Actor, enterprise_id: int) -> Template:
+    actor.require(Role.officer)
+    e = await registry.get_enterprise(actor, enterprise_id)
+    form = {k: e.get(k) for k in (*TEXT_FIELDS, "org_unit_id", "is_key", "active")}
+    form["uscc_confirmed"] = e["uscc_flagged"]
+    return await _form_page(actor, form, enterprise=e)
+
+
+@post(
+    "/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303
+)
+async def enterprise_edit_submit(
+    actor: Actor, enterprise_id: int, data: FormData
+) -> Template | Redirect:
+    actor.require(Role.officer)
+    e = await registry.get_enterprise(actor, enterprise_id)
+    values, errors = _form_to_data(data)
+    version = _int_or_none(data.get("version"))
+    try:
+        if errors or version is None:
+            errors += [] if version is not None else [{"key": "version", "message": "缺少版本号"}]
+            raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+        await registry.update_enterprise(actor, enterprise_id, values, version)
+    except DomainError as exc:
+        if exc.status_code not in (400, 409):
+            raise
+        # On a stale version show the current one, so saving again is a conscious overwrite.
+        shown = await registry.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
+        return await _form_page(actor, values, _errors_of(exc), shown, exc.status_code)
+    return Redirect(f"/enterprises/{enterprise_id}?saved=1", status_code=303)
+
+
+# ---------------------------------------------------------------- import
+
+
+@get("/enterprises/import", include_in_schema=False, dependencies=ACTOR)
+async def import_page(actor: Actor) -> Template:
+    actor.require(Role.officer)
+    return Template("registry/import.html", context={"errors": {}, "headers": HEADERS})
+
+
+def _plan_context(plan: registry_sync.ImportPlan, token: str, applied: bool) -> dict[str, Any]:
+    def rows(action: str) -> list[registry_sync.RowPlan]:
+        return [r for r in plan.rows if r.action == action][:PREVIEW_ROWS]
+
+    return {
+        "token": token,
+        "applied": applied,
+        "summary": plan.summary(),
+        "created": rows("create"),
+        "updated": rows("update"),
+        "errors": sorted(plan.errors, key=lambda e: e.row)[:PREVIEW_ROWS],
+        "error_count": len(plan.errors),
+        "preview_rows": PREVIEW_ROWS,
+        "labels": LABELS,
+    }
+
+
+@post("/enterprises/import", include_in_schema=False, dependencies=ACTOR, status_code=200)
+async def import_upload(actor: Actor, data: UploadForm) -> Template:
+    """Keep the file, show what it would change; nothing is written yet."""
+    actor.require(Role.officer)
+    upload = data.get("file")
+    try:
+        if not isinstance(upload, UploadFile):
+            raise ValidationFailed.field("file", "请选择要导入的 .xlsx 或 .csv 文件")
+        content = await upload.read()
+        sheet = await registry_sync.read_upload(upload.filename or "", content)
+        token = await registry_sync.store_upload(actor, upload.filename or "", content)
+        plan = await registry_sync.plan_import(actor, sheet)
+    except DomainError as exc:
+        if exc.status_code not in (400, 413, 415):
+            raise
+        return Template(
+            "registry/import.html",
+            context={"errors": _errors_of(exc), "headers": HEADERS},
+            status_code=exc.status_code,
+        )
+    return Template("registry/preview.html", context=_plan_context(plan, token, applied=False))
+
+
+async def _stored_sheet(actor: Actor, token: str):
+    filename, content = await registry_sync.load_upload(actor, token)
+    return await registry_sync.read_upload(filename, content)
+
+
+@post(
+    "/enterprises/import/{token:str}", include_in_schema=False, dependencies=ACTOR, status_code=200
+)
+async def import_confirm(actor: Actor, token: str) -> Template:
+    """Apply the previewed file (re-read and re-checked against the registry as it is now)."""
+    actor.require(Role.officer)
+    done = await registry_sync.apply_import(actor, await _stored_sheet(actor, token))
+    return Template("registry/preview.html", context=_plan_context(done, token, applied=True))
+
+
+@get(
+    "/enterprises/import/{token:str}/errors.xlsx",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    media_type=XLSX,
+)
+async def import_errors_sheet(actor: Actor, token: str) -> Response[bytes]:
+    """The bad rows as uploaded plus a reason column; fix them in Excel and import again."""
+    actor.require(Role.officer)
+    sheet = await _stored_sheet(actor, token)
+    plan = await registry_sync.plan_import(actor, sheet)
+    content = await anyio.to_thread.run_sync(error_workbook, sheet, plan.errors)
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": "attachment; filename*=UTF-8''import-errors.xlsx"},
+    )
+
+
+PAGE_ROUTES = [
+    enterprises_page,
+    enterprises_export_page,
+    enterprise_page,
+    enterprise_new_page,
+    enterprise_create_submit,
+    enterprise_edit_page,
+    enterprise_edit_submit,
+    import_page,
+    import_upload,
+    import_confirm,
+    import_errors_sheet,
+]

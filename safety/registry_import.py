@@ -1,0 +1,588 @@
+"""Reading and writing 企业台账 (enterprise ledger) sheets. Pure: bytes in, values out; no
+database, no framework.
+
+- ``read_table``: .xlsx (openpyxl) or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030, and the
+  UTF-16 "Unicode 文本" Excel writes) → rows of cells.
+- ``parse_sheet``: finds the header row (a title line above it is fine), maps the usual
+  header aliases to fields, validates every row with ``clean_enterprise`` and reports bad
+  rows as ``RowError(row, field, message)`` with the row number Excel shows. Empty rows are
+  skipped; a code seen earlier in the file makes the later row an error.
+- ``clean_enterprise``: the one validation of enterprise fields, shared by the JSON API and
+  the import, so both accept and refuse the same values.
+- ``write_sheet``: the ledger as .xlsx with exactly the columns the import reads.
+
+Empty cell rule: an empty cell means "no value given": a new enterprise gets the default,
+an existing one keeps what it has. So a sheet with blank columns never wipes data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from safety.errors import UnsupportedMediaType, ValidationFailed
+from safety.rules import check_uscc, normalise_phone
+
+MAX_ROWS = 20_000
+
+# GB/T 4754-2017 sections (门类).
+INDUSTRY_SECTIONS = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}
+_SECTION_BY_NAME = {re.sub(r"[、，,\s]", "", v): k for k, v in INDUSTRY_SECTIONS.items()}
+
+SCALE_LABELS = {"above_scale": "规上", "small": "小型", "micro": "小微"}
+_SCALES = {
+    "above_scale": "above_scale",
+    "规上": "above_scale",
+    "规模以上": "above_scale",
+    "规上企业": "above_scale",
+    "small": "small",
+    "小型": "small",
+    "小": "small",
+    "规下": "small",
+    "micro": "micro",
+    "微型": "micro",
+    "微": "micro",
+    "小微": "micro",
+}
+LEVEL_LABELS = {"none": "无", "level3": "三级", "level2": "二级", "level1": "一级"}
+_LEVELS = {
+    "none": "none",
+    "无": "none",
+    "未达标": "none",
+    "否": "none",
+    "level3": "level3",
+    "三级": "level3",
+    "3": "level3",
+    "三": "level3",
+    "level2": "level2",
+    "二级": "level2",
+    "2": "level2",
+    "二": "level2",
+    "level1": "level1",
+    "一级": "level1",
+    "1": "level1",
+    "一": "level1",
+}
+COLOUR_LABELS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
+_COLOURS = {
+    "red": "red",
+    "红": "red",
+    "红色": "red",
+    "重大风险": "red",
+    "orange": "orange",
+    "橙": "orange",
+    "橙色": "orange",
+    "较大风险": "orange",
+    "yellow": "yellow",
+    "黄": "yellow",
+    "黄色": "yellow",
+    "一般风险": "yellow",
+    "blue": "blue",
+    "蓝": "blue",
+    "蓝色": "blue",
+    "低风险": "blue",
+}
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "重点", "已核实", "已确认"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "非重点", "未核实"}
+_ACTIVE = {"在营", "正常", "存续", "营业", "在业", "active", "是", "true", "1"}
+_CLOSED = {"关闭", "已关闭", "注销", "已注销", "吊销", "closed", "否", "false", "0"}
+
+MAX_LENGTHS = {
+    "name": 200,
+    "industry_detail": 200,
+    "address": 300,
+    "legal_representative": 50,
+    "contact_name": 50,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # what export writes
+    aliases: tuple[str, ...] = ()  # in order of preference after ``header``
+
+
+# The ledger columns, in export order. Import reads any of the aliases.
+COLUMNS = [
+    Column("name", "企业名称", ("单位名称", "企业(单位)名称", "企业名", "名称", "企业")),
+    Column(
+        "uscc",
+        "统一社会信用代码",
+        ("信用代码", "社会信用代码", "统一代码", "社会统一信用代码", "uscc"),
+    ),
+    Column("uscc_confirmed", "代码已核实", ("代码已确认", "uscc_confirmed")),
+    Column("community", "所属社区", ("社区", "社区名称")),
+    Column("grid", "所属网格", ("网格", "网格名称", "所在网格")),
+    Column("industry", "行业门类", ("行业", "所属行业", "行业类别", "行业分类")),
+    Column("industry_detail", "行业说明", ("行业明细", "具体行业", "细分行业")),
+    Column("scale", "企业规模", ("规模",)),
+    Column("address", "地址", ("企业地址", "经营地址", "生产经营地址", "注册地址", "详细地址")),
+    Column("legal_representative", "法定代表人", ("法人", "法人代表", "法定代表")),
+    Column(
+        "contact_name",
+        "安全负责人",
+        ("安全联系人", "安全管理负责人", "联系人", "负责人", "联系人姓名"),
+    ),
+    Column(
+        "contact_phone",
+        "联系电话",
+        ("手机", "手机号", "手机号码", "联系方式", "电话", "联系人电话", "安全负责人电话"),
+    ),
+    Column("is_key", "重点企业", ("是否重点企业", "重点")),
+    Column("standardisation_level", "标准化等级", ("安全生产标准化等级", "标准化")),
+    Column("standardisation_date", "标准化日期", ("标准化达标日期", "达标日期")),
+    Column("risk_colour", "风险等级", ("风险颜色", "风险分级")),
+    Column("active", "经营状态", ("状态",)),
+]
+HEADERS = {c.key: c.header for c in COLUMNS}
+REQUIRED_COLUMNS = ("name", "uscc", "grid")
+
+
+def _norm_header(text: Any) -> str:
+    s = cell_text(text).replace("（", "(").replace("）", ")")
+    return re.sub(r"[\s*＊:：]", "", s).lower()
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees (numbers without a trailing .0, dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    return text.strip()
+
+
+_ALIAS_RANK: dict[str, tuple[str, int]] = {}
+for _col in COLUMNS:
+    for _rank, _name in enumerate((_col.header, *_col.aliases)):
+        _ALIAS_RANK.setdefault(_norm_header(_name), (_col.key, _rank))
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes as "CSV".
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.field(
+            "file", "无法识别CSV文件的编码，请另存为 UTF-8 或 GBK 编码的CSV，或 .xlsx"
+        ) from exc
+
+
+def read_table(filename: str, data: bytes) -> list[list[Any]]:
+    """All rows of the first sheet (.xlsx) or of the CSV. 415 for other file types."""
+    name = (filename or "").lower()
+    if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        raise UnsupportedMediaType("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
+    if name.endswith((".csv", ".txt")) or not name:
+        return _read_csv(data)
+    raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件 (only .xlsx or .csv)")
+
+
+def _read_xlsx(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
+        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
+    try:
+        ws = wb.worksheets[0]
+        rows = []
+        for row in ws.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 20:
+                raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
+        return rows
+    finally:
+        wb.close()
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    text = _decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if len(rows) > MAX_ROWS + 20:
+        raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
+    return rows
+
+
+# ---------------------------------------------------------------- validating values
+
+
+def _bool(value: Any, truthy: set[str], falsy: set[str]) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    s = cell_text(value).lower()
+    if s in truthy:
+        return True
+    if s in falsy:
+        return False
+    return None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = cell_text(value)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _industry(text: str) -> tuple[str | None, str | None]:
+    """'C' / 'c' / 'C 制造业' / 'C-金属制品' / '制造业' → (letter, detail or None).
+    (None, None) when no section can be read from it."""
+    compact = re.sub(r"[、，,\s]", "", text)
+    if compact in _SECTION_BY_NAME:
+        return _SECTION_BY_NAME[compact], None
+    m = re.fullmatch(r"([A-Ta-t])(?:[\s\-–—:：、.．]+(.*)|([^A-Za-z].*))?", text.strip())
+    if not m:
+        return None, None
+    letter = m[1].upper()
+    rest = (m[2] or m[3] or "").strip()
+    if not rest or re.sub(r"[、，,\s]", "", rest) == _SECTION_BY_NAME_INV[letter]:
+        return letter, None
+    return letter, rest
+
+
+_SECTION_BY_NAME_INV = {v: k for k, v in _SECTION_BY_NAME.items()}
+
+
+@dataclass
+class Cleaned:
+    fields: dict[str, Any]
+    errors: list[dict[str, str]]
+
+
+def clean_enterprise(
+    values: Mapping[str, Any], *, creating: bool, from_sheet: bool = False
+) -> Cleaned:
+    """Validate and normalise enterprise fields. ``values`` holds only the fields given
+    (None or "" = not given). Returns the clean ``fields`` (``uscc_flagged`` set when a
+    code failing the check was confirmed) and field-level ``errors`` [{"key","message"}].
+    From a sheet, an industry text naming no GB/T 4754 section is kept as the detail."""
+    out: dict[str, Any] = {}
+    errors: list[dict[str, str]] = []
+
+    def err(key: str, message: str) -> None:
+        errors.append({"key": key, "message": message})
+
+    def given(key: str) -> bool:
+        v = values.get(key)
+        return v is not None and cell_text(v) != ""
+
+    for key in ("name", "address", "legal_representative", "contact_name", "industry_detail"):
+        if given(key):
+            text = cell_text(values[key])
+            if len(text) > MAX_LENGTHS[key]:
+                err(key, f"不能超过 {MAX_LENGTHS[key]} 个字 (too long)")
+            else:
+                out[key] = text
+    if creating and "name" not in out and not any(e["key"] == "name" for e in errors):
+        err("name", "企业名称不能为空 (name is required)")
+
+    if given("uscc"):
+        raw = cell_text(values["uscc"])
+        if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", raw):
+            err("uscc", "代码被Excel存成了数字，后几位已丢失；请把该列设为“文本”后重新填写")
+        else:
+            verdict = check_uscc(raw)
+            confirmed = _bool(values.get("uscc_confirmed"), _TRUE, _FALSE) or False
+            if verdict.malformed:
+                err("uscc", verdict.malformed)
+            elif not verdict.check_ok and not confirmed:
+                err(
+                    "uscc",
+                    "统一社会信用代码校验位错误(GB 32100-2015)；如确认代码无误，"
+                    "请勾选“代码已核实” (uscc_confirmed)",
+                )
+            else:
+                out["uscc"] = verdict.code
+                out["uscc_flagged"] = not verdict.check_ok
+    elif creating:
+        err("uscc", "统一社会信用代码不能为空 (uscc is required)")
+
+    if given("industry"):
+        raw = values["industry"]
+        letter, detail = _industry(cell_text(raw))
+        if letter:
+            out["industry"] = letter
+            if detail and "industry_detail" not in out:
+                out["industry_detail"] = detail[: MAX_LENGTHS["industry_detail"]]
+        elif from_sheet and "industry_detail" not in out:
+            out["industry_detail"] = cell_text(raw)[: MAX_LENGTHS["industry_detail"]]
+        else:
+            err("industry", "行业门类应为 GB/T 4754 门类字母 A–T 或门类名称(如“C”或“制造业”)")
+
+    choices = (
+        ("scale", _SCALES, "企业规模应为 规上/小型/小微 (above_scale/small/micro)"),
+        ("standardisation_level", _LEVELS, "标准化等级应为 无/三级/二级/一级"),
+        ("risk_colour", _COLOURS, "风险等级应为 红/橙/黄/蓝 (red/orange/yellow/blue)"),
+    )
+    for key, mapping, message in choices:
+        if given(key):
+            v = mapping.get(cell_text(values[key]).lower())
+            if v is None:
+                err(key, message)
+            else:
+                out[key] = v
+
+    if given("contact_phone"):
+        phone = normalise_phone(cell_text(values["contact_phone"]))
+        if phone is None:
+            err(
+                "contact_phone",
+                "联系电话格式不正确：手机号为11位且以13-19开头，座机如 0531-88886666",
+            )
+        else:
+            out["contact_phone"] = phone
+
+    for key, truthy, falsy, message in (
+        ("is_key", _TRUE, _FALSE, "重点企业应填 是/否"),
+        ("active", _ACTIVE, _CLOSED, "经营状态应填 在营/关闭"),
+    ):
+        if given(key):
+            v = _bool(values[key], truthy, falsy)
+            if v is None:
+                err(key, message)
+            else:
+                out[key] = v
+
+    if given("standardisation_date"):
+        d = _date(values["standardisation_date"])
+        if d is None:
+            err("standardisation_date", "标准化日期应为 YYYY-MM-DD")
+        else:
+            out["standardisation_date"] = d
+    return Cleaned(out, errors)
+
+
+# ---------------------------------------------------------------- parsing a sheet
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+    column: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+            "column": self.column,
+        }
+
+
+@dataclass
+class SheetRow:
+    number: int  # as Excel shows it (1-based, header included)
+    fields: dict[str, Any]  # clean values (only those given)
+    community: str
+    grid: str
+
+
+@dataclass
+class ParsedSheet:
+    header: list[str]
+    columns: dict[str, int]  # field key → column index
+    rows: list[SheetRow] = field(default_factory=list)  # rows without errors so far
+    errors: list[RowError] = field(default_factory=list)
+    raw: dict[int, list[Any]] = field(default_factory=dict)  # row number → cells
+    empty_rows: int = 0
+
+    def column_label(self, key: str) -> str:
+        if key in self.columns:
+            return self.header[self.columns[key]]
+        return HEADERS.get(key, key)
+
+    def error(self, row: int, key: str, message: str) -> None:
+        self.errors.append(RowError(row, key, message, self.column_label(key)))
+
+
+def _map_header(cells: list[Any]) -> tuple[dict[str, int], list[str]]:
+    best: dict[str, tuple[int, int]] = {}
+    for i, cell in enumerate(cells):
+        hit = _ALIAS_RANK.get(_norm_header(cell))
+        if hit and (hit[0] not in best or hit[1] < best[hit[0]][1]):
+            best[hit[0]] = (i, hit[1])
+    return {k: v[0] for k, v in best.items()}, [cell_text(c) for c in cells]
+
+
+def parse_sheet(rows: list[list[Any]]) -> ParsedSheet:
+    """Validate every row. The header is the first of the top 10 rows naming both the name
+    and the code columns. Whole-file problems (no header, a required column missing) are a
+    400 naming ``file``; row problems are ``RowError``s."""
+    header_at = None
+    for i, cells in enumerate(rows[:10]):
+        columns, header = _map_header(cells)
+        if "name" in columns and "uscc" in columns:
+            header_at = i
+            break
+    if header_at is None:
+        raise ValidationFailed.field(
+            "file", "找不到表头：前10行中须有“企业名称”和“统一社会信用代码”两列"
+        )
+    missing = [HEADERS[k] for k in REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        raise ValidationFailed.field("file", f"缺少必需的列：{'、'.join(missing)}")
+    sheet = ParsedSheet(header=header, columns=columns)
+    seen: dict[str, int] = {}
+    for offset, cells in enumerate(rows[header_at + 1 :]):
+        number = header_at + 2 + offset
+        if all(cell_text(c) == "" for c in cells):
+            sheet.empty_rows += 1
+            continue
+        sheet.raw[number] = list(cells)
+        values = {k: (cells[i] if i < len(cells) else None) for k, i in columns.items()}
+        cleaned = clean_enterprise(values, creating=True, from_sheet=True)
+        bad = bool(cleaned.errors)
+        for e in cleaned.errors:
+            sheet.error(number, e["key"], e["message"])
+        code = cleaned.fields.get("uscc")
+        if code:
+            if code in seen:
+                sheet.error(number, "uscc", f"与第 {seen[code]} 行的统一社会信用代码重复")
+                bad = True
+            else:
+                seen[code] = number
+        grid = cell_text(values.get("grid"))
+        if not grid:
+            sheet.error(number, "grid", "所属网格不能为空")
+            bad = True
+        if not bad:
+            sheet.rows.append(
+                SheetRow(number, cleaned.fields, cell_text(values.get("community")), grid)
+            )
+    return sheet
+
+
+# ---------------------------------------------------------------- writing sheets
+
+
+def export_cells(e: Mapping[str, Any]) -> list[Any]:
+    """One enterprise (a row of ``registry.list``'s shape) as export cells, in COLUMNS order."""
+    industry = e.get("industry")
+    return [
+        e["name"],
+        e["uscc"],
+        "是" if e.get("uscc_flagged") else "",
+        e.get("community_name") or "",
+        e.get("org_unit_name") or "",
+        f"{industry} {INDUSTRY_SECTIONS[industry]}" if industry else "",
+        e.get("industry_detail") or "",
+        SCALE_LABELS.get(e.get("scale") or "", ""),
+        e.get("address") or "",
+        e.get("legal_representative") or "",
+        e.get("contact_name") or "",
+        e.get("contact_phone") or "",
+        "是" if e.get("is_key") else "否",
+        LEVEL_LABELS.get(e.get("standardisation_level") or "none", "无"),
+        e["standardisation_date"].isoformat() if e.get("standardisation_date") else "",
+        COLOUR_LABELS.get(e.get("risk_colour") or "", ""),
+        "在营" if e.get("active", True) else "关闭",
+    ]
+
+
+def write_sheet(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    """An .xlsx with one sheet; every cell is text, so codes and phone numbers keep every
+    digit when the file is opened and saved again in Excel."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([cell_text(v) for v in row])
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        for cell in col:
+            cell.number_format = "@"
+    ws.freeze_panes = "A2"
+    for i, h in enumerate(header, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(h) * 3))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_workbook(enterprises: list[Mapping[str, Any]]) -> bytes:
+    return write_sheet(
+        "企业台账", [c.header for c in COLUMNS], [export_cells(e) for e in enterprises]
+    )
+
+
+def error_workbook(sheet: ParsedSheet, errors: list[RowError]) -> bytes:
+    """The bad rows as they were given, plus 原行号 and 错误原因, ready to fix and re-import
+    (the import ignores the two extra columns)."""
+    reasons: dict[int, list[str]] = {}
+    for e in errors:
+        reasons.setdefault(e.row, []).append(f"{e.column or e.field}：{e.message}")
+    width = len(sheet.header)
+    rows = []
+    for number in sorted(reasons):
+        cells = list(sheet.raw.get(number, []))[:width]
+        cells += [None] * (width - len(cells))
+        rows.append([*cells, number, "；".join(reasons[number])])
+    return write_sheet("错误行", [*sheet.header, "原行号", "错误原因"], rows)
