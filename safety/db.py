@@ -2,13 +2,15 @@
 
 SQLite: WAL journal, foreign keys on (Piccolo sets the pragma per connection), a busy
 timeout, and IMMEDIATE transactions for writes so two writers queue instead of failing
-half-way with "database is locked". PostgreSQL: a connection pool opened and closed with
-the app (``open_pool`` / ``close_pool``).
+half-way with "database is locked". PostgreSQL: writers queue on an advisory lock (same
+guarantee), and a connection pool is opened and closed with the app (``open_pool`` /
+``close_pool``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -58,12 +60,25 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
-def write_transaction():
-    """A transaction for a use case that writes (IMMEDIATE on SQLite)."""
+# The audit chain's advisory-lock key (safety.audit): one key, so a use case that writes
+# and then records its audit event takes one lock, re-entrantly.
+PG_WRITE_LOCK = 734_512_001
+
+
+@contextlib.asynccontextmanager
+async def write_transaction():
+    """A transaction for a use case that writes. Writers queue on both engines, so the
+    read-check-write of a use case never loses an update or passes a stale check:
+    IMMEDIATE on SQLite; on PostgreSQL (READ COMMITTED) a transaction-level advisory
+    lock taken first."""
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+        async with db.transaction(transaction_type=TransactionType.immediate) as tx:
+            yield tx
+        return
+    async with db.transaction() as tx:
+        await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+        yield tx
 
 
 async def open_pool() -> None:
