@@ -1,5 +1,6 @@
 """Engine behaviour the services rely on: SQLite in WAL mode with foreign keys on and
-IMMEDIATE write transactions; PostgreSQL with a pool opened and closed with the app."""
+IMMEDIATE write transactions; PostgreSQL with writers queued on an advisory lock and a pool
+opened and closed with the app."""
 
 from __future__ import annotations
 
@@ -64,7 +65,6 @@ async def _read_modify_write(enterprise_id: int, transaction) -> None:
         )
 
 
-@sqlite_only
 async def test_concurrent_write_transactions_queue_instead_of_failing():
     tree = await f.org_tree()
     ent = await f.enterprise(tree["grid1"]["id"])
@@ -81,10 +81,11 @@ async def test_concurrent_write_transactions_queue_instead_of_failing():
     assert row["version"] == ent["version"] + writers  # no lost update
 
 
-@sqlite_only
-async def test_a_deferred_transaction_would_fail_the_same_race():
-    # Why write_transaction() is IMMEDIATE: with SQLite's default (DEFERRED) transactions
-    # the same use cases collide. If this ever passes cleanly, the test above proves nothing.
+async def test_a_plain_transaction_would_fail_the_same_race():
+    # Why write_transaction() is more than a transaction: with SQLite's default (DEFERRED)
+    # transactions the writers fail with "database is locked"; with PostgreSQL's READ
+    # COMMITTED they silently lose updates. If this ever passes cleanly, the test above
+    # proves nothing.
     tree = await f.org_tree()
     ent = await f.enterprise(tree["grid1"]["id"])
     results = await asyncio.gather(
@@ -96,8 +97,19 @@ async def test_a_deferred_transaction_would_fail_the_same_race():
         await Enterprise.select(Enterprise.version).where(Enterprise.id == ent["id"]).first().run()
     )
     lost = ent["version"] + 4 - row["version"]
-    assert errors or lost, "deferred transactions did not collide"
+    assert errors or lost, "plain transactions did not collide"
     assert all("locked" in str(e) for e in errors), errors
+    if IS_PG:
+        assert lost and not errors
+
+
+def test_the_write_lock_is_the_audit_chain_lock():
+    # One key: a use case's audit event re-takes the lock it holds instead of queueing
+    # behind a second one.
+    from safety.audit import _PG_AUDIT_LOCK
+    from safety.db import PG_WRITE_LOCK
+
+    assert PG_WRITE_LOCK == _PG_AUDIT_LOCK
 
 
 @pg_only
