@@ -103,6 +103,12 @@ async def test_it_refuses_to_delete_an_org_unit_that_has_children():
     assert await OrgUnit.exists().where(OrgUnit.id == street).run()
 
 
+async def test_it_refuses_two_root_org_units_with_the_same_name():
+    name = f"根街道{f.n()}"
+    await OrgUnit.insert(OrgUnit(name=name, kind="street")).run()
+    await _refused(OrgUnit.insert(OrgUnit(name=name, kind="street")), "unique")
+
+
 async def test_it_refuses_a_row_pointing_at_a_missing_parent():
     enterprise = Enterprise(name=f"孤儿企业{f.n()}", uscc=f.uscc(), org_unit=2_000_000_000)
     await _refused(Enterprise.insert(enterprise), "foreign key")
