@@ -14,6 +14,12 @@ async def test_list_page_searches_within_the_officers_street(client):
     r = await client.get("/enterprises", params={"q": w.enterprise["name"]}, headers=h)
     assert r.status_code == 200
     assert w.enterprise["uscc"] in r.text
+    red = await f.enterprise(w.tree["grid2"]["id"], risk_colour="red", is_key=True)
+    r = await client.get("/enterprises", params={"risk_colour": "red", "key": "1"}, headers=h)
+    assert r.status_code == 200 and red["uscc"] in r.text and "risk-red" in r.text
+    assert w.enterprise["uscc"] not in r.text
+    r = await client.get(f"/enterprises/{red['id']}", headers=h)
+    assert r.status_code == 200 and "重点企业" in r.text and "risk-red" in r.text
     r = await client.get("/enterprises", params={"q": w.foreign_enterprise["uscc"]}, headers=h)
     assert r.status_code == 200 and "没有符合条件的企业" in r.text
 
