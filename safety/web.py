@@ -38,7 +38,9 @@ async def provide_actor(request: Request) -> Actor:
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("需要令牌 (bearer token required)")
         user = await user_for_token(token.strip())
-        return actor_from_user(user, client_ip(request))
+        actor = actor_from_user(user, client_ip(request))
+        request.state.actor = actor  # names the actor of an audited refusal
+        return actor
     from safety.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
