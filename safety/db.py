@@ -20,6 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+PG_LOCK_TIMEOUT_SECONDS = 30
 PING_TIMEOUT_SECONDS = 5
 
 
@@ -77,6 +78,9 @@ async def write_transaction():
             yield tx
         return
     async with db.transaction() as tx:
+        # A writer that waits this long is stuck (a deadlock, a transaction left open):
+        # fail it loudly rather than hang every later writer behind it.
+        await db.run_ddl(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT_SECONDS}s'")
         await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
         yield tx
 

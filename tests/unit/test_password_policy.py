@@ -5,7 +5,9 @@ import pytest
 from safety.rules import password_problems
 
 
-@pytest.mark.parametrize("password", ["Abcdef1!", "abcdefg1!", "ABCDEFG1!", "Abcdefgh1", "密码Abc123"])
+@pytest.mark.parametrize(
+    "password", ["Abcdef1!", "abcdefg1!", "ABCDEFG1!", "Abcdefgh1", "密码Abc123"]
+)
 def test_it_accepts_three_of_four_classes(password):
     assert password_problems(password, "zhangsan") == []
 
