@@ -8,8 +8,9 @@ Who (PRODUCT.md, API.md):
 - admin: 403 on every registry endpoint. Admins manage accounts, org units and agencies,
   not the ledger; keeping them out keeps the ledger the officers' responsibility.
 
-The sheet import lives in ``safety.registry_sync`` (database side) and
-``safety.registry_import`` (pure parsing and validation, shared with this module).
+Field validation is ``safety.registry_rules`` (pure, shared with the import); the sheet
+import is ``safety.registry_import`` (pure reading/writing of sheets) and
+``safety.registry_sync`` (planning and applying it against the database).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
-from safety.registry_import import clean_enterprise
+from safety.registry_rules import clean_enterprise
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, RiskColour, Role
 
 # Fields an edit may clear by sending null / an empty value.

@@ -18,14 +18,12 @@ from litestar.response import Redirect, Template
 from safety import registry, registry_sync
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
-from safety.registry_import import (
+from safety.registry_import import HEADERS, error_workbook, export_workbook
+from safety.registry_rules import (
     COLOUR_LABELS,
-    HEADERS,
     INDUSTRY_SECTIONS,
     LEVEL_LABELS,
     SCALE_LABELS,
-    error_workbook,
-    export_workbook,
 )
 from safety.tables import Role
 from safety.web import ACTOR
