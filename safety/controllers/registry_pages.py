@@ -25,7 +25,7 @@ from safety.registry_rules import (
     LEVEL_LABELS,
     SCALE_LABELS,
 )
-from safety.tables import Role
+from safety.tables import OrgUnit, Role
 from safety.web import ACTOR
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -277,11 +277,27 @@ async def import_page(actor: Actor) -> Template:
     return Template("registry/import.html", context={"errors": {}, "headers": HEADERS})
 
 
-def _plan_context(plan: registry_sync.ImportPlan, token: str, applied: bool) -> dict[str, Any]:
+async def _plan_context(
+    plan: registry_sync.ImportPlan, token: str, applied: bool
+) -> dict[str, Any]:
     def rows(action: str) -> list[registry_sync.RowPlan]:
         return [r for r in plan.rows if r.action == action][:PREVIEW_ROWS]
 
+    # A grid change is shown by name, not id.
+    ids = {
+        v
+        for r in rows("update")
+        for k, v in (*r.fields.items(), *r.before.items())
+        if k == "org_unit" and v is not None
+    }
+    units = {}
+    if ids:
+        found = (
+            await OrgUnit.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.is_in(list(ids))).run()
+        )
+        units = {u["id"]: u["name"] for u in found}
     return {
+        "units": units,
         "token": token,
         "applied": applied,
         "summary": plan.summary(),
@@ -314,7 +330,9 @@ async def import_upload(actor: Actor, data: UploadForm) -> Template:
             context={"errors": _errors_of(exc), "headers": HEADERS},
             status_code=exc.status_code,
         )
-    return Template("registry/preview.html", context=_plan_context(plan, token, applied=False))
+    return Template(
+        "registry/preview.html", context=await _plan_context(plan, token, applied=False)
+    )
 
 
 async def _stored_sheet(actor: Actor, token: str):
@@ -329,7 +347,7 @@ async def import_confirm(actor: Actor, token: str) -> Template:
     """Apply the previewed file (re-read and re-checked against the registry as it is now)."""
     actor.require(Role.officer)
     done = await registry_sync.apply_import(actor, await _stored_sheet(actor, token))
-    return Template("registry/preview.html", context=_plan_context(done, token, applied=True))
+    return Template("registry/preview.html", context=await _plan_context(done, token, applied=True))
 
 
 @get(

@@ -122,3 +122,25 @@ async def test_import_page_refuses_a_wrong_file_type(client):
     h = await as_user(w.officer)
     r = await client.post("/enterprises/import", files={"file": ("a.pdf", b"%PDF-1.4")}, headers=h)
     assert r.status_code == 415 and ".xlsx" in r.text
+
+
+async def test_preview_shows_a_grid_change_by_name(client):
+    w = await f.world()
+    h = await as_user(w.officer)
+    e = w.enterprise
+    rows = [
+        [
+            e["name"],
+            e["uscc"],
+            w.tree["community"]["name"],
+            w.tree["grid2"]["name"],
+            "C",
+            "张三",
+            "13800000000",
+        ]
+    ]
+    r = await client.post(
+        "/enterprises/import", files={"file": ("a.xlsx", xlsx(HEADER, rows))}, headers=h
+    )
+    assert r.status_code == 200
+    assert f"{w.tree['grid1']['name']} → {w.tree['grid2']['name']}" in r.text
