@@ -33,6 +33,7 @@ ROUTE_MODULES = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
+SWAGGER = "/static/vendor/swagger-ui"
 
 
 def register_template_globals(engine: JinjaTemplateEngine) -> None:
@@ -74,7 +75,15 @@ def create_app() -> Litestar:
             title="安全生产双重预防检查与整改跟踪系统 API",
             version="1.0.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # Swagger UI from our own static files: no CDN, so it works on a closed network.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+                    favicon=f"<link rel='icon' href='{SWAGGER}/favicon-32x32.png'>",
+                )
+            ],
             components=Components(
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),

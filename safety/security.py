@@ -21,11 +21,11 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# The OpenAPI UI (/schema) is Litestar's Swagger page: CDN assets and an inline bootstrap.
+# The OpenAPI UI (/schema) is Litestar's Swagger page: our vendored assets (static/vendor)
+# and an inline bootstrap script, hence 'unsafe-inline' on /schema only.
 SCHEMA_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-    "https://cdn.jsdelivr.net; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
 
 CSRF_COOKIE = "csrftoken"
