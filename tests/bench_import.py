@@ -2,8 +2,10 @@
 
 Not collected by pytest (no test_ prefix). Each engine runs in its own subprocess (the
 Piccolo engine is fixed per process) against a fresh database: a temporary SQLite file, and
-the PostgreSQL database named by ``BENCH_PG_URL`` (default: the safety_h2 test database),
-whose public schema is DROPPED and recreated: never point it at data you want to keep.
+a PostgreSQL database: by default a throwaway one created on the local server
+(``BENCH_PG_SERVER``, default postgresql://postgres@127.0.0.1:5432) and dropped afterwards;
+or the one named by ``BENCH_PG_URL``, whose public schema is DROPPED and recreated: never
+point it at data you want to keep.
 
     .venv/bin/python tests/bench_import.py            # both engines
     BENCH_PG_URL=postgresql://postgres@127.0.0.1:5432/mydb .venv/bin/python tests/bench_import.py
@@ -25,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 5000
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/safety_h2"
+DEFAULT_PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def run_one(engine: str) -> None:
@@ -34,7 +36,7 @@ def run_one(engine: str) -> None:
     if engine == "sqlite":
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     else:
-        os.environ["DATABASE_URL"] = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
+        os.environ["DATABASE_URL"] = os.environ["BENCH_PG_URL"]
     os.environ["SAFETY_DATA_DIR"] = str(tmp / "data")
     os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
     sys.path.insert(0, str(ROOT))
@@ -113,19 +115,50 @@ def run_one(engine: str) -> None:
     print(json.dumps(asyncio.run(main())))
 
 
+def _admin_sql(server: str, sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(server + "/postgres")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
 def main() -> None:
+    env = dict(os.environ)
+    throwaway = None
+    if "BENCH_PG_URL" not in env:
+        server = env.get("BENCH_PG_SERVER", DEFAULT_PG_SERVER)
+        throwaway = f"safety_bench_{os.getpid()}"
+        _admin_sql(server, f'CREATE DATABASE "{throwaway}"')
+        env["BENCH_PG_URL"] = f"{server}/{throwaway}"
     results = []
-    for engine in ("sqlite", "postgresql"):
-        proc = subprocess.run(
-            [sys.executable, __file__, "--engine", engine],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        if proc.returncode != 0:
-            print(f"{engine}: FAILED\n{proc.stderr[-2000:]}")
-            continue
-        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    try:
+        for engine in ("sqlite", "postgresql"):
+            proc = subprocess.run(
+                [sys.executable, __file__, "--engine", engine],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=env,
+            )
+            if proc.returncode != 0:
+                print(f"{engine}: FAILED\n{proc.stderr[-2000:]}")
+                continue
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    finally:
+        if throwaway:
+            _admin_sql(server, f'DROP DATABASE IF EXISTS "{throwaway}" WITH (FORCE)')
+    _report(results)
+
+
+def _report(results: list[dict]) -> None:
     print(f"5,000-row ledger import ({ROWS} rows, batches of 500, one audit event per row)")
     print(f"{'engine':<12}{'parse':>9}{'import':>10}{'re-import':>11}{'all-changed':>13}")
     for r in results:
