@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get, patch, post
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from safety import accounts, audit, orgs
 from safety.auth import Actor
@@ -18,12 +19,12 @@ TAGS = ["admin"]
 
 @get("/api/v1/users", tags=TAGS, summary="List users (admin)", dependencies=ACTOR)
 async def list_users(
-    actor: Actor,
-    role: str | None = None,
-    q: str | None = None,
-    active: bool | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    actor: NamedDependency[Actor],
+    role: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    active: FromQuery[bool | None] = None,
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> Page[UserOut]:
     lim, off = paging(limit, offset)
     page = await accounts.list_users(actor, role=role, q=q, active=active, limit=lim, offset=off)
@@ -31,12 +32,12 @@ async def list_users(
 
 
 @post("/api/v1/users", tags=TAGS, summary="Create a user (admin)", dependencies=ACTOR)
-async def create_user(actor: Actor, data: accounts.NewUser) -> UserOut:
+async def create_user(actor: NamedDependency[Actor], data: JSONBody[accounts.NewUser]) -> UserOut:
     return UserOut.of(await accounts.create_user(actor, data))
 
 
 @get("/api/v1/users/{user_id:int}", tags=TAGS, summary="One user (admin)", dependencies=ACTOR)
-async def get_user(actor: Actor, user_id: int) -> UserOut:
+async def get_user(actor: NamedDependency[Actor], user_id: FromPath[int]) -> UserOut:
     return UserOut.of(await accounts.get_user(actor, user_id))
 
 
@@ -46,7 +47,9 @@ async def get_user(actor: Actor, user_id: int) -> UserOut:
     summary="Change a user (admin); disabling or a new password ends their tokens/sessions",
     dependencies=ACTOR,
 )
-async def update_user(actor: Actor, user_id: int, data: accounts.UserPatch) -> UserOut:
+async def update_user(
+    actor: NamedDependency[Actor], user_id: FromPath[int], data: JSONBody[accounts.UserPatch]
+) -> UserOut:
     return UserOut.of(await accounts.update_user(actor, user_id, data))
 
 
@@ -57,11 +60,11 @@ async def update_user(actor: Actor, user_id: int, data: accounts.UserPatch) -> U
     dependencies=ACTOR,
 )
 async def list_org_units(
-    actor: Actor,
-    kind: str | None = None,
-    parent_id: int | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    actor: NamedDependency[Actor],
+    kind: FromQuery[str | None] = None,
+    parent_id: FromQuery[int | None] = None,
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> Page[OrgUnitOut]:
     lim, off = paging(limit, offset)
     page = await orgs.list_org_units(actor, kind=kind, parent_id=parent_id, limit=lim, offset=off)
@@ -69,7 +72,9 @@ async def list_org_units(
 
 
 @post("/api/v1/org-units", tags=TAGS, summary="Create an org unit (admin)", dependencies=ACTOR)
-async def create_org_unit(actor: Actor, data: orgs.OrgUnitIn) -> OrgUnitOut:
+async def create_org_unit(
+    actor: NamedDependency[Actor], data: JSONBody[orgs.OrgUnitIn]
+) -> OrgUnitOut:
     return OrgUnitOut.of(await orgs.create_org_unit(actor, data))
 
 
@@ -79,13 +84,16 @@ async def create_org_unit(actor: Actor, data: orgs.OrgUnitIn) -> OrgUnitOut:
     summary="One org unit (admin; officer within the own subtree)",
     dependencies=ACTOR,
 )
-async def get_org_unit(actor: Actor, org_unit_id: int) -> OrgUnitOut:
+async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: FromPath[int]) -> OrgUnitOut:
     return OrgUnitOut.of(await orgs.get_org_unit(actor, org_unit_id))
 
 
 @get("/api/v1/agencies", tags=TAGS, summary="Agencies (admin, officer)", dependencies=ACTOR)
 async def list_agencies(
-    actor: Actor, q: str | None = None, limit: int | None = None, offset: int | None = None
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> Page[AgencyOut]:
     lim, off = paging(limit, offset)
     page = await orgs.list_agencies(actor, q=q, limit=lim, offset=off)
@@ -95,7 +103,7 @@ async def list_agencies(
 @post(
     "/api/v1/agencies", tags=TAGS, summary="Create an agency (admin, officer)", dependencies=ACTOR
 )
-async def create_agency(actor: Actor, data: orgs.AgencyIn) -> AgencyOut:
+async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.AgencyIn]) -> AgencyOut:
     return AgencyOut.of(await orgs.create_agency(actor, data))
 
 
@@ -109,15 +117,15 @@ async def create_agency(actor: Actor, data: orgs.AgencyIn) -> AgencyOut:
     dependencies=ACTOR,
 )
 async def list_audit_events(
-    actor: Actor,
+    actor: NamedDependency[Actor],
     actor_filter: Annotated[str | None, QueryParameter(name="actor")] = None,
-    action: str | None = None,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    action: FromQuery[str | None] = None,
+    object_type: FromQuery[str | None] = None,
+    object_id: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> Page[AuditEventOut]:
     lim, off = paging(limit, offset)
     flt = audit.audit_filter(actor_filter, action, object_type, object_id, since, until)

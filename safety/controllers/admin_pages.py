@@ -4,12 +4,12 @@ same services as the JSON API, so the two cannot disagree on who may do what."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from safety import accounts, audit, orgs
@@ -19,8 +19,7 @@ from safety.settings import get_settings
 from safety.tables import OrgUnitKind, Role
 from safety.web import ACTOR, paging
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-FormData = Annotated[dict[str, Any], FORM]
+FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
 
 
@@ -90,13 +89,16 @@ async def _users_page(
 
 @get("/admin/users", include_in_schema=False, dependencies=ACTOR)
 async def users_page(
-    actor: Actor, role: str | None = None, q: str | None = None, offset: str | None = None
+    actor: NamedDependency[Actor],
+    role: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
 ) -> Template:
     return await _users_page(actor, role, q, _offset(offset))
 
 
 @post("/admin/users", include_in_schema=False, dependencies=ACTOR, status_code=303)
-async def users_create(actor: Actor, data: FormData) -> Template | Redirect:
+async def users_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
     try:
@@ -139,12 +141,16 @@ def _user_edit(
 
 
 @get("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR)
-async def user_edit_page(actor: Actor, user_id: int, saved: str | None = None) -> Template:
+async def user_edit_page(
+    actor: NamedDependency[Actor], user_id: FromPath[int], saved: FromQuery[str | None] = None
+) -> Template:
     return _user_edit(await accounts.get_user(actor, user_id), saved=bool(saved))
 
 
 @post("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303)
-async def user_edit_submit(actor: Actor, user_id: int, data: FormData) -> Template | Redirect:
+async def user_edit_submit(
+    actor: NamedDependency[Actor], user_id: FromPath[int], data: FormData
+) -> Template | Redirect:
     user = await accounts.get_user(actor, user_id)
     errors: list[dict[str, str]] = []
     fields: dict[str, Any] = {}
@@ -209,12 +215,12 @@ async def _org_page(
 
 
 @get("/admin/org-units", include_in_schema=False, dependencies=ACTOR)
-async def org_units_page(actor: Actor) -> Template:
+async def org_units_page(actor: NamedDependency[Actor]) -> Template:
     return await _org_page(actor)
 
 
 @post("/admin/org-units", include_in_schema=False, dependencies=ACTOR, status_code=303)
-async def org_units_create(actor: Actor, data: FormData) -> Template | Redirect:
+async def org_units_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
     try:
@@ -255,12 +261,12 @@ async def _agencies_page(
 
 
 @get("/admin/agencies", include_in_schema=False, dependencies=ACTOR)
-async def agencies_page(actor: Actor, q: str | None = None) -> Template:
+async def agencies_page(actor: NamedDependency[Actor], q: FromQuery[str | None] = None) -> Template:
     return await _agencies_page(actor, q)
 
 
 @post("/admin/agencies", include_in_schema=False, dependencies=ACTOR, status_code=303)
-async def agencies_create(actor: Actor, data: FormData) -> Template | Redirect:
+async def agencies_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     try:
         await orgs.create_agency(
             actor,
@@ -282,14 +288,14 @@ async def agencies_create(actor: Actor, data: FormData) -> Template | Redirect:
 
 @get("/admin/audit", include_in_schema=False, dependencies=ACTOR)
 async def audit_page(
-    actor: Actor,
-    who: str | None = None,
-    action: str | None = None,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    offset: str | None = None,
+    actor: NamedDependency[Actor],
+    who: FromQuery[str | None] = None,
+    action: FromQuery[str | None] = None,
+    object_type: FromQuery[str | None] = None,
+    object_id: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
 ) -> Template:
     actor.require(Role.admin)
     filters = {

@@ -3,13 +3,13 @@ the home page. ``/api/*`` uses bearer tokens only; pages use the session cookie.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from safety import audit, i18n
@@ -22,8 +22,6 @@ from safety.sessions import SESSION_COOKIE, cookie_kwargs, create_session, end_s
 from safety.settings import get_settings
 from safety.web import ACTOR, client_ip
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-
 
 @post(
     "/api/v1/auth/token",
@@ -32,12 +30,12 @@ FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
     summary="Exchange username and password for a bearer token",
     security=[],
 )
-async def token(request: Request, data: TokenIn) -> TokenOut:
+async def token(request: Request, data: JSONBody[TokenIn]) -> TokenOut:
     return TokenOut(**await login_for_token(data.username, data.password, client_ip(request)))
 
 
 @get("/api/v1/me", tags=["auth"], summary="The calling user", dependencies=ACTOR)
-async def me(actor: Actor) -> MeOut:
+async def me(actor: NamedDependency[Actor]) -> MeOut:
     return MeOut(
         id=actor.user_id,
         username=actor.username,
@@ -70,13 +68,13 @@ def _login_page(
 
 
 @get("/login", include_in_schema=False)
-async def login_page(request: Request, next: str | None = None) -> Template:
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Template:
     return _login_page(request, next or "/")
 
 
 @post("/login", include_in_schema=False, status_code=303)
 async def login_submit(
-    request: Request, data: Annotated[dict[str, Any], FORM]
+    request: Request, data: URLEncodedBody[dict[str, Any]]
 ) -> Template | Redirect:
     lang = i18n.lang_of(request)
     username = str(data.get("username") or "")
@@ -115,7 +113,7 @@ async def logout(request: Request) -> Redirect:
 
 
 @get("/lang/{code:str}", include_in_schema=False)
-async def switch_language(code: str, next: str | None = None) -> Redirect:
+async def switch_language(code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
     """Set the ``lang`` cookie (zh or en) and go back."""
     response = Redirect(safe_next(next), status_code=303)
     if code in i18n.LANGS:
@@ -132,7 +130,7 @@ async def switch_language(code: str, next: str | None = None) -> Redirect:
 
 
 @get("/", include_in_schema=False, dependencies=ACTOR)
-async def home(actor: Actor) -> Template:
+async def home(actor: NamedDependency[Actor]) -> Template:
     return Template("home.html", context={"me": actor})
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import anyio.to_thread
 from litestar import Response, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel
 
 from safety import registry, registry_sync
@@ -103,14 +103,14 @@ def _filter(
 
 @get("/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="List enterprises")
 async def list_enterprises(
-    actor: Actor,
-    q: str | None = None,
-    org_unit_id: int | None = None,
-    industry: str | None = None,
-    risk_colour: str | None = None,
-    key: bool | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[int | None] = None,
+    industry: FromQuery[str | None] = None,
+    risk_colour: FromQuery[str | None] = None,
+    key: FromQuery[bool | None] = None,
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> Page[EnterpriseOut]:
     """Officer: their subtree; inspector: assigned enterprises; enterprise: their own.
     ``q`` searches name, code and contact; ``org_unit_id`` takes the whole subtree."""
@@ -124,7 +124,9 @@ async def list_enterprises(
 @post(
     "/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="Register an enterprise"
 )
-async def create_enterprise(actor: Actor, data: EnterpriseIn) -> EnterpriseOut:
+async def create_enterprise(
+    actor: NamedDependency[Actor], data: JSONBody[EnterpriseIn]
+) -> EnterpriseOut:
     row = await registry.create_enterprise(actor, data.model_dump(exclude_unset=True))
     return EnterpriseOut(**row)
 
@@ -135,7 +137,9 @@ async def create_enterprise(actor: Actor, data: EnterpriseIn) -> EnterpriseOut:
     tags=["registry"],
     summary="One enterprise",
 )
-async def get_enterprise(actor: Actor, enterprise_id: int) -> EnterpriseOut:
+async def get_enterprise(
+    actor: NamedDependency[Actor], enterprise_id: FromPath[int]
+) -> EnterpriseOut:
     return EnterpriseOut(**await registry.get_enterprise(actor, enterprise_id))
 
 
@@ -146,7 +150,7 @@ async def get_enterprise(actor: Actor, enterprise_id: int) -> EnterpriseOut:
     summary="Edit an enterprise (optimistic version)",
 )
 async def update_enterprise(
-    actor: Actor, enterprise_id: int, data: EnterprisePatch
+    actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: JSONBody[EnterprisePatch]
 ) -> EnterpriseOut:
     fields = data.model_dump(exclude_unset=True)
     version = fields.pop("version")
@@ -164,8 +168,8 @@ async def update_enterprise(
     status_code=200,
 )
 async def import_enterprises(
-    actor: Actor,
-    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    actor: NamedDependency[Actor],
+    data: MultipartBody[UploadFile],
 ) -> ImportResultOut:
     """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
     field, column header and reason."""
@@ -184,12 +188,12 @@ async def import_enterprises(
     media_type=XLSX,
 )
 async def export_enterprises(
-    actor: Actor,
-    q: str | None = None,
-    org_unit_id: int | None = None,
-    industry: str | None = None,
-    risk_colour: str | None = None,
-    key: Annotated[bool | None, Parameter(description="key enterprises only")] = None,
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[int | None] = None,
+    industry: FromQuery[str | None] = None,
+    risk_colour: FromQuery[str | None] = None,
+    key: Annotated[bool | None, QueryParameter(description="key enterprises only")] = None,
 ) -> Response[bytes]:
     rows = await registry.export_enterprises(
         actor, _filter(q, org_unit_id, industry, risk_colour, key)

@@ -5,14 +5,14 @@ with a downloadable sheet of the bad rows). Same services as the JSON API."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio.to_thread
 from litestar import Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from safety import registry, registry_sync
@@ -28,8 +28,8 @@ from safety.registry_rules import (
 from safety.tables import OrgUnit, Role
 from safety.web import ACTOR
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+FormData = URLEncodedBody[dict[str, Any]]
+UploadForm = MultipartBody[dict[str, Any]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 PREVIEW_ROWS = 300  # rows of each kind shown in the preview; the counts are exact
@@ -112,13 +112,13 @@ def _form_to_data(form: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, 
 
 @get("/enterprises", include_in_schema=False, dependencies=ACTOR)
 async def enterprises_page(
-    actor: Actor,
-    q: str | None = None,
-    org_unit_id: str | None = None,
-    industry: str | None = None,
-    risk_colour: str | None = None,
-    key: str | None = None,
-    offset: str | None = None,
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    industry: FromQuery[str | None] = None,
+    risk_colour: FromQuery[str | None] = None,
+    key: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
 ) -> Template:
     params = {
         "q": q or "",
@@ -147,12 +147,12 @@ async def enterprises_page(
 
 @get("/enterprises/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
 async def enterprises_export_page(
-    actor: Actor,
-    q: str | None = None,
-    org_unit_id: str | None = None,
-    industry: str | None = None,
-    risk_colour: str | None = None,
-    key: str | None = None,
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    industry: FromQuery[str | None] = None,
+    risk_colour: FromQuery[str | None] = None,
+    key: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     params = {
         "q": q,
@@ -172,7 +172,9 @@ async def enterprises_export_page(
 
 
 @get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
-async def enterprise_page(actor: Actor, enterprise_id: int, saved: str | None = None) -> Template:
+async def enterprise_page(
+    actor: NamedDependency[Actor], enterprise_id: FromPath[int], saved: FromQuery[str | None] = None
+) -> Template:
     e = await registry.get_enterprise(actor, enterprise_id)
     return Template(
         "registry/detail.html",
@@ -213,7 +215,7 @@ async def _form_page(
 
 
 @get("/enterprises/new", include_in_schema=False, dependencies=ACTOR)
-async def enterprise_new_page(actor: Actor) -> Template:
+async def enterprise_new_page(actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     return await _form_page(
         actor, {"scale": "small", "standardisation_level": "none", "active": True}
@@ -221,7 +223,9 @@ async def enterprise_new_page(actor: Actor) -> Template:
 
 
 @post("/enterprises", include_in_schema=False, dependencies=ACTOR, status_code=303)
-async def enterprise_create_submit(actor: Actor, data: FormData) -> Template | Redirect:
+async def enterprise_create_submit(
+    actor: NamedDependency[Actor], data: FormData
+) -> Template | Redirect:
     actor.require(Role.officer)
     values, errors = _form_to_data(data)
     try:
@@ -236,7 +240,9 @@ async def enterprise_create_submit(actor: Actor, data: FormData) -> Template | R
 
 
 @get("/enterprises/{enterprise_id:int}/edit", include_in_schema=False, dependencies=ACTOR)
-async def enterprise_edit_page(actor: Actor, enterprise_id: int) -> Template:
+async def enterprise_edit_page(
+    actor: NamedDependency[Actor], enterprise_id: FromPath[int]
+) -> Template:
     actor.require(Role.officer)
     e = await registry.get_enterprise(actor, enterprise_id)
     form = {k: e.get(k) for k in (*TEXT_FIELDS, "org_unit_id", "is_key", "active")}
@@ -248,7 +254,7 @@ async def enterprise_edit_page(actor: Actor, enterprise_id: int) -> Template:
     "/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303
 )
 async def enterprise_edit_submit(
-    actor: Actor, enterprise_id: int, data: FormData
+    actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     actor.require(Role.officer)
     e = await registry.get_enterprise(actor, enterprise_id)
@@ -272,7 +278,7 @@ async def enterprise_edit_submit(
 
 
 @get("/enterprises/import", include_in_schema=False, dependencies=ACTOR)
-async def import_page(actor: Actor) -> Template:
+async def import_page(actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     return Template("registry/import.html", context={"errors": {}, "headers": HEADERS})
 
@@ -311,7 +317,7 @@ async def _plan_context(
 
 
 @post("/enterprises/import", include_in_schema=False, dependencies=ACTOR, status_code=200)
-async def import_upload(actor: Actor, data: UploadForm) -> Template:
+async def import_upload(actor: NamedDependency[Actor], data: UploadForm) -> Template:
     """Keep the file, show what it would change; nothing is written yet."""
     actor.require(Role.officer)
     upload = data.get("file")
@@ -343,7 +349,7 @@ async def _stored_sheet(actor: Actor, token: str):
 @post(
     "/enterprises/import/{token:str}", include_in_schema=False, dependencies=ACTOR, status_code=200
 )
-async def import_confirm(actor: Actor, token: str) -> Template:
+async def import_confirm(actor: NamedDependency[Actor], token: FromPath[str]) -> Template:
     """Apply the previewed file (re-read and re-checked against the registry as it is now)."""
     actor.require(Role.officer)
     done = await registry_sync.apply_import(actor, await _stored_sheet(actor, token))
@@ -356,7 +362,9 @@ async def import_confirm(actor: Actor, token: str) -> Template:
     dependencies=ACTOR,
     media_type=XLSX,
 )
-async def import_errors_sheet(actor: Actor, token: str) -> Response[bytes]:
+async def import_errors_sheet(
+    actor: NamedDependency[Actor], token: FromPath[str]
+) -> Response[bytes]:
     """The bad rows as uploaded plus a reason column; fix them in Excel and import again."""
     actor.require(Role.officer)
     sheet = await _stored_sheet(actor, token)
