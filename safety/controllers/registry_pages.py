@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import anyio.to_thread
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
@@ -18,13 +18,9 @@ from litestar.response import Redirect, Template
 from safety import registry, registry_sync
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
+from safety.i18n import lang_of, translate
 from safety.registry_import import HEADERS, error_workbook, export_workbook
-from safety.registry_rules import (
-    COLOUR_LABELS,
-    INDUSTRY_SECTIONS,
-    LEVEL_LABELS,
-    SCALE_LABELS,
-)
+from safety.registry_messages import choices, industry_name
 from safety.tables import OrgUnit, Role
 from safety.web import ACTOR
 
@@ -48,17 +44,10 @@ TEXT_FIELDS = (
     "standardisation_date",
     "risk_colour",
 )
-LABELS = {**HEADERS, "org_unit_id": "所属网格", "org_unit": "所属网格", "version": "版本"}
 
 
-def _labels() -> dict[str, Any]:
-    return {
-        "labels": LABELS,
-        "industries": [(k, f"{k} {v}") for k, v in INDUSTRY_SECTIONS.items()],
-        "scales": list(SCALE_LABELS.items()),
-        "levels": list(LEVEL_LABELS.items()),
-        "colours": list(COLOUR_LABELS.items()),
-    }
+def _invalid(lang: str, errors: list[dict[str, str]]) -> ValidationFailed:
+    return ValidationFailed(translate("registry.error.invalid", lang), errors)
 
 
 def _errors_of(exc: DomainError) -> dict[str, str]:
@@ -93,14 +82,14 @@ def _filter_from(params: dict[str, Any]) -> registry.EnterpriseFilter:
     )
 
 
-def _form_to_data(form: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+def _form_to_data(form: dict[str, Any], lang: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The form as the service's input (checkboxes: present = true)."""
     data: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in TEXT_FIELDS}
     errors = []
     raw_unit = str(form.get("org_unit_id") or "").strip()
     data["org_unit_id"] = _int_or_none(raw_unit)
     if raw_unit and data["org_unit_id"] is None:
-        errors.append({"key": "org_unit_id", "message": "请选择所属网格"})
+        errors.append({"key": "org_unit_id", "message": translate("registry.error.grid", lang)})
     for box in ("is_key", "uscc_confirmed"):
         data[box] = box in form
     data["active"] = form.get("active", "1") != "0"
@@ -112,6 +101,7 @@ def _form_to_data(form: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, 
 
 @get("/enterprises", include_in_schema=False, dependencies=ACTOR)
 async def enterprises_page(
+    request: Request,
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
     org_unit_id: FromQuery[str | None] = None,
@@ -140,7 +130,7 @@ async def enterprises_page(
             "query": urlencode({k: v for k, v in params.items() if v}),
             "units": await registry.unit_choices(actor),
             "is_officer": actor.role == Role.officer,
-            **_labels(),
+            **choices(lang_of(request)),
         },
     )
 
@@ -173,20 +163,27 @@ async def enterprises_export_page(
 
 @get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
 async def enterprise_page(
-    actor: NamedDependency[Actor], enterprise_id: FromPath[int], saved: FromQuery[str | None] = None
+    request: Request,
+    actor: NamedDependency[Actor],
+    enterprise_id: FromPath[int],
+    saved: FromQuery[str | None] = None,
 ) -> Template:
     e = await registry.get_enterprise(actor, enterprise_id)
+    lang = lang_of(request)
+    labels = choices(lang)
     return Template(
         "registry/detail.html",
         context={
             "e": e,
             "saved": bool(saved),
             "is_officer": actor.role == Role.officer,
-            **_labels(),
-            "industry_names": INDUSTRY_SECTIONS,
-            "scale_names": SCALE_LABELS,
-            "level_names": LEVEL_LABELS,
-            "colour_names": COLOUR_LABELS,
+            **labels,
+            "industry_names": {e["industry"]: industry_name(e["industry"], lang)}
+            if e.get("industry")
+            else {},
+            "scale_names": dict(labels["scales"]),
+            "level_names": dict(labels["levels"]),
+            "colour_names": dict(labels["colours"]),
         },
     )
 
@@ -196,6 +193,7 @@ async def enterprise_page(
 
 async def _form_page(
     actor: Actor,
+    lang: str,
     form: dict[str, Any],
     errors: dict[str, str] | None = None,
     enterprise: dict | None = None,
@@ -208,69 +206,76 @@ async def _form_page(
             "errors": errors or {},
             "enterprise": enterprise,
             "grids": await registry.unit_choices(actor, grids_only=True),
-            **_labels(),
+            **choices(lang),
         },
         status_code=status,
     )
 
 
 @get("/enterprises/new", include_in_schema=False, dependencies=ACTOR)
-async def enterprise_new_page(actor: NamedDependency[Actor]) -> Template:
+async def enterprise_new_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     return await _form_page(
-        actor, {"scale": "small", "standardisation_level": "none", "active": True}
+        actor,
+        lang_of(request),
+        {"scale": "small", "standardisation_level": "none", "active": True},
     )
 
 
 @post("/enterprises", include_in_schema=False, dependencies=ACTOR, status_code=303)
 async def enterprise_create_submit(
-    actor: NamedDependency[Actor], data: FormData
+    request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template | Redirect:
     actor.require(Role.officer)
-    values, errors = _form_to_data(data)
+    lang = lang_of(request)
+    values, errors = _form_to_data(data, lang)
     try:
         if errors:
-            raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+            raise _invalid(lang, errors)
         row = await registry.create_enterprise(actor, values)
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return await _form_page(actor, values, _errors_of(exc), status=exc.status_code)
+        return await _form_page(actor, lang, values, _errors_of(exc), status=exc.status_code)
     return Redirect(f"/enterprises/{row['id']}?saved=1", status_code=303)
 
 
 @get("/enterprises/{enterprise_id:int}/edit", include_in_schema=False, dependencies=ACTOR)
 async def enterprise_edit_page(
-    actor: NamedDependency[Actor], enterprise_id: FromPath[int]
+    request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int]
 ) -> Template:
     actor.require(Role.officer)
     e = await registry.get_enterprise(actor, enterprise_id)
     form = {k: e.get(k) for k in (*TEXT_FIELDS, "org_unit_id", "is_key", "active")}
     form["uscc_confirmed"] = e["uscc_flagged"]
-    return await _form_page(actor, form, enterprise=e)
+    return await _form_page(actor, lang_of(request), form, enterprise=e)
 
 
 @post(
     "/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303
 )
 async def enterprise_edit_submit(
-    actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: FormData
+    request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     actor.require(Role.officer)
+    lang = lang_of(request)
     e = await registry.get_enterprise(actor, enterprise_id)
-    values, errors = _form_to_data(data)
+    values, errors = _form_to_data(data, lang)
     version = _int_or_none(data.get("version"))
     try:
         if errors or version is None:
-            errors += [] if version is not None else [{"key": "version", "message": "缺少版本号"}]
-            raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+            if version is None:
+                errors.append(
+                    {"key": "version", "message": translate("registry.error.version", lang)}
+                )
+            raise _invalid(lang, errors)
         await registry.update_enterprise(actor, enterprise_id, values, version)
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
         # On a stale version show the current one, so saving again is a conscious overwrite.
         shown = await registry.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
-        return await _form_page(actor, values, _errors_of(exc), shown, exc.status_code)
+        return await _form_page(actor, lang, values, _errors_of(exc), shown, exc.status_code)
     return Redirect(f"/enterprises/{enterprise_id}?saved=1", status_code=303)
 
 
@@ -284,7 +289,7 @@ async def import_page(actor: NamedDependency[Actor]) -> Template:
 
 
 async def _plan_context(
-    plan: registry_sync.ImportPlan, token: str, applied: bool
+    plan: registry_sync.ImportPlan, token: str, applied: bool, lang: str
 ) -> dict[str, Any]:
     def rows(action: str) -> list[registry_sync.RowPlan]:
         return [r for r in plan.rows if r.action == action][:PREVIEW_ROWS]
@@ -312,18 +317,21 @@ async def _plan_context(
         "errors": sorted(plan.errors, key=lambda e: e.row)[:PREVIEW_ROWS],
         "error_count": len(plan.errors),
         "preview_rows": PREVIEW_ROWS,
-        "labels": LABELS,
+        "labels": choices(lang)["labels"],
     }
 
 
 @post("/enterprises/import", include_in_schema=False, dependencies=ACTOR, status_code=200)
-async def import_upload(actor: NamedDependency[Actor], data: UploadForm) -> Template:
+async def import_upload(
+    request: Request, actor: NamedDependency[Actor], data: UploadForm
+) -> Template:
     """Keep the file, show what it would change; nothing is written yet."""
     actor.require(Role.officer)
+    lang = lang_of(request)
     upload = data.get("file")
     try:
         if not isinstance(upload, UploadFile):
-            raise ValidationFailed.field("file", "请选择要导入的 .xlsx 或 .csv 文件")
+            raise ValidationFailed.field("file", translate("registry.import.no_file", lang))
         content = await upload.read()
         sheet = await registry_sync.read_upload(upload.filename or "", content)
         token = await registry_sync.store_upload(actor, upload.filename or "", content)
@@ -336,9 +344,7 @@ async def import_upload(actor: NamedDependency[Actor], data: UploadForm) -> Temp
             context={"errors": _errors_of(exc), "headers": HEADERS},
             status_code=exc.status_code,
         )
-    return Template(
-        "registry/preview.html", context=await _plan_context(plan, token, applied=False)
-    )
+    return Template("registry/preview.html", context=await _plan_context(plan, token, False, lang))
 
 
 async def _stored_sheet(actor: Actor, token: str):
@@ -349,11 +355,14 @@ async def _stored_sheet(actor: Actor, token: str):
 @post(
     "/enterprises/import/{token:str}", include_in_schema=False, dependencies=ACTOR, status_code=200
 )
-async def import_confirm(actor: NamedDependency[Actor], token: FromPath[str]) -> Template:
+async def import_confirm(
+    request: Request, actor: NamedDependency[Actor], token: FromPath[str]
+) -> Template:
     """Apply the previewed file (re-read and re-checked against the registry as it is now)."""
     actor.require(Role.officer)
     done = await registry_sync.apply_import(actor, await _stored_sheet(actor, token))
-    return Template("registry/preview.html", context=await _plan_context(done, token, applied=True))
+    context = await _plan_context(done, token, True, lang_of(request))
+    return Template("registry/preview.html", context=context)
 
 
 @get(
