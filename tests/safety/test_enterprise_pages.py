@@ -38,6 +38,7 @@ async def test_create_form_shows_errors_next_to_fields_and_saves_nothing(client)
     assert r.status_code == 400
     assert "统一社会信用代码应为18位" in r.text and "联系电话格式不正确" in r.text
     assert 'value="555"' in r.text  # what the officer typed is kept
+    assert 'maxlength="24"' in r.text  # field attributes are markup, not escaped text
     assert not await Enterprise.exists().where(Enterprise.name == name).run()
     form.update(uscc=f.uscc(), contact_phone="13812345678")
     r = await client.post("/enterprises", data=form, headers=h, follow_redirects=False)
