@@ -72,3 +72,20 @@ def template_current_path(context: Mapping[str, Any]) -> str:
         return "/"
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
+
+
+def errors_by_field(exc: Any) -> dict[str, str]:
+    """A ``DomainError`` as field → message, for showing each message next to its field
+    on a form; the overall detail under "_"."""
+    out = {"_": exc.detail}
+    for e in exc.extra:
+        out.setdefault(e.get("key", "_"), e.get("message", ""))
+    return out
+
+
+def page_offset(raw: str | None) -> int:
+    """A list page's ``?offset=``; anything unusable means the first page."""
+    try:
+        return max(0, int(raw or 0))
+    except ValueError:
+        return 0

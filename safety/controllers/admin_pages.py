@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from safety import accounts, audit, orgs
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
+from safety.pages import errors_by_field, page_offset
 from safety.settings import get_settings
 from safety.tables import OrgUnitKind, Role
 from safety.web import ACTOR, paging
@@ -37,21 +38,6 @@ def _opt_int(form: dict[str, Any], key: str, errors: list[dict[str, str]]) -> in
     except ValueError:
         errors.append({"key": key, "message": f"{key} 须为整数 (must be a whole number)"})
         return None
-
-
-def _errors_of(exc: DomainError) -> dict[str, str]:
-    """Field → message, for showing next to the field; the detail under "_"."""
-    out = {"_": exc.detail}
-    for e in exc.extra:
-        out.setdefault(e.get("key", "_"), e.get("message", ""))
-    return out
-
-
-def _offset(raw: str | None) -> int:
-    try:
-        return max(0, int(raw or 0))
-    except ValueError:
-        return 0
 
 
 # ---------------------------------------------------------------- users
@@ -94,7 +80,7 @@ async def users_page(
     q: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Template:
-    return await _users_page(actor, role, q, _offset(offset))
+    return await _users_page(actor, role, q, page_offset(offset))
 
 
 @post("/admin/users", include_in_schema=False, dependencies=ACTOR, status_code=303)
@@ -118,7 +104,7 @@ async def users_create(actor: NamedDependency[Actor], data: FormData) -> Templat
         if exc.status_code not in (400, 409):
             raise
         form = {k: v for k, v in data.items() if k != "password"}
-        return await _users_page(actor, None, None, 0, form, _errors_of(exc), exc.status_code)
+        return await _users_page(actor, None, None, 0, form, errors_by_field(exc), exc.status_code)
     return Redirect("/admin/users", status_code=303)
 
 
@@ -172,7 +158,7 @@ async def user_edit_submit(
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return _user_edit(user, _errors_of(exc), exc.status_code)
+        return _user_edit(user, errors_by_field(exc), exc.status_code)
     return Redirect(f"/admin/users/{user_id}?saved=1", status_code=303)
 
 
@@ -236,7 +222,7 @@ async def org_units_create(actor: NamedDependency[Actor], data: FormData) -> Tem
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return await _org_page(actor, dict(data), _errors_of(exc), exc.status_code)
+        return await _org_page(actor, dict(data), errors_by_field(exc), exc.status_code)
     return Redirect("/admin/org-units", status_code=303)
 
 
@@ -279,7 +265,7 @@ async def agencies_create(actor: NamedDependency[Actor], data: FormData) -> Temp
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return await _agencies_page(actor, None, dict(data), _errors_of(exc), exc.status_code)
+        return await _agencies_page(actor, None, dict(data), errors_by_field(exc), exc.status_code)
     return Redirect("/admin/agencies", status_code=303)
 
 
@@ -310,9 +296,9 @@ async def audit_page(
     try:
         flt = audit.audit_filter(who, action, object_type, object_id, since, until)
     except ValidationFailed as exc:
-        errors = _errors_of(exc)
+        errors = errors_by_field(exc)
         flt = audit.AuditFilter()
-    off = _offset(offset)
+    off = page_offset(offset)
     limit, off = paging(PAGE_SIZE, off)
     page = await audit.list_events(actor, flt, limit=limit, offset=off)
     for event in page["items"]:

@@ -19,6 +19,7 @@ from safety import registry, registry_sync
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
+from safety.pages import errors_by_field, page_offset
 from safety.registry_import import HEADERS, error_workbook, export_workbook
 from safety.registry_messages import choices, industry_name
 from safety.tables import OrgUnit, Role
@@ -48,20 +49,6 @@ TEXT_FIELDS = (
 
 def _invalid(lang: str, errors: list[dict[str, str]]) -> ValidationFailed:
     return ValidationFailed(translate("registry.error.invalid", lang), errors)
-
-
-def _errors_of(exc: DomainError) -> dict[str, str]:
-    out = {"_": exc.detail}
-    for e in exc.extra:
-        out.setdefault(e.get("key", "_"), e.get("message", ""))
-    return out
-
-
-def _offset(raw: str | None) -> int:
-    try:
-        return max(0, int(raw or 0))
-    except ValueError:
-        return 0
 
 
 def _int_or_none(raw: Any) -> int | None:
@@ -117,7 +104,7 @@ async def enterprises_page(
         "risk_colour": risk_colour or "",
         "key": key or "",
     }
-    start = _offset(offset)
+    start = page_offset(offset)
     rows, total = await registry.list_enterprises(actor, _filter_from(params), PAGE_SIZE, start)
     return Template(
         "registry/list.html",
@@ -236,7 +223,7 @@ async def enterprise_create_submit(
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return await _form_page(actor, lang, values, _errors_of(exc), status=exc.status_code)
+        return await _form_page(actor, lang, values, errors_by_field(exc), status=exc.status_code)
     return Redirect(f"/enterprises/{row['id']}?saved=1", status_code=303)
 
 
@@ -275,7 +262,7 @@ async def enterprise_edit_submit(
             raise
         # On a stale version show the current one, so saving again is a conscious overwrite.
         shown = await registry.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
-        return await _form_page(actor, lang, values, _errors_of(exc), shown, exc.status_code)
+        return await _form_page(actor, lang, values, errors_by_field(exc), shown, exc.status_code)
     return Redirect(f"/enterprises/{enterprise_id}?saved=1", status_code=303)
 
 
@@ -341,7 +328,7 @@ async def import_upload(
             raise
         return Template(
             "registry/import.html",
-            context={"errors": _errors_of(exc), "headers": HEADERS},
+            context={"errors": errors_by_field(exc), "headers": HEADERS},
             status_code=exc.status_code,
         )
     return Template("registry/preview.html", context=await _plan_context(plan, token, False, lang))
