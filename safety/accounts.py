@@ -9,6 +9,7 @@ from safety.auth import Actor, hash_password
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
+from safety.schemas import RowId
 from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
@@ -36,9 +37,9 @@ class NewUser(BaseModel):
     password: str
     role: str
     display_name: str = ""
-    enterprise_id: int | None = None
-    org_unit_id: int | None = None
-    agency_id: int | None = None
+    enterprise_id: RowId | None = None
+    org_unit_id: RowId | None = None
+    agency_id: RowId | None = None
     qualification: str | None = None
     specialty: str | None = None
     phone: str | None = None
@@ -171,9 +172,9 @@ class UserPatch(BaseModel):
     role: str | None = None
     active: bool | None = None
     password: str | None = None
-    enterprise_id: int | None = None
-    org_unit_id: int | None = None
-    agency_id: int | None = None
+    enterprise_id: RowId | None = None
+    org_unit_id: RowId | None = None
+    agency_id: RowId | None = None
     qualification: str | None = None
     specialty: str | None = None
     phone: str | None = None

@@ -73,19 +73,25 @@ def migrate() -> None:
 @click.option("--org-unit-id", type=int, default=None)
 @click.option("--agency-id", type=int, default=None)
 def createuser(username, password, role, display_name, enterprise_id, org_unit_id, agency_id):
+    from pydantic import ValidationError
+
     from safety.accounts import NewUser, create_user
     from safety.auth import SYSTEM
     from safety.errors import DomainError
 
-    data = NewUser(
-        username=username,
-        password=password,
-        role=role,
-        display_name=display_name or username,
-        enterprise_id=enterprise_id,
-        org_unit_id=org_unit_id,
-        agency_id=agency_id,
-    )
+    try:
+        data = NewUser(
+            username=username,
+            password=password,
+            role=role,
+            display_name=display_name or username,
+            enterprise_id=enterprise_id,
+            org_unit_id=org_unit_id,
+            agency_id=agency_id,
+        )
+    except ValidationError as exc:
+        reasons = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        raise click.ClickException(f"user not created: {reasons}") from exc
     try:
         user = run(create_user(SYSTEM, data))
     except DomainError as exc:

@@ -7,6 +7,7 @@ without a valid CSRF token) is written to the audit trail after the response is 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -99,13 +100,42 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
     return _respond(request, exc.status_code, exc.detail, exc.extra, headers, background)
 
 
+# msgspec (dataclass bodies, e.g. a multipart form) reports the field in its message and
+# Litestar keys it by the handler's argument ("data"): "Object missing required field
+# `file`", "Expected `str`, got `int` - at `$.name`".
+_MSGSPEC_FIELD = re.compile(r"missing required field `([^`]+)`|at `\$\.([A-Za-z_]\w*)")
+
+
+def _field_of(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
+    if not item.get("key"):
+        return {**item, "key": "body"}
+    if item["key"] == "data" and item.get("source") == "body":
+        found = _MSGSPEC_FIELD.search(str(item.get("message", "")))
+        if found:
+            return {**item, "key": found.group(1) or found.group(2)}
+    return item
+
+
+def _name_the_fields(detail: str, extra: Any) -> Any:
+    """A 400 always names the field at fault. When it is the body itself (malformed JSON,
+    a broken multipart form, JSON that is not an object) Litestar names none: say "body"."""
+    if not extra:
+        return [{"key": "body", "message": detail}]
+    if isinstance(extra, list):
+        return [_field_of(item) for item in extra]
+    return extra
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         background = None
         if exc.status_code == 403:  # the CSRF middleware's refusal
             background = _denial_task(request, str(exc.detail), "csrf")
-        return _respond(
-            request, exc.status_code, exc.detail, exc.extra or None, exc.headers, background
-        )
+        extra = exc.extra or None
+        if exc.status_code == 400:
+            extra = _name_the_fields(exc.detail, extra)
+        return _respond(request, exc.status_code, exc.detail, extra, exc.headers, background)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _respond(request, 500, "服务器内部错误 (internal server error)")

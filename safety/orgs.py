@@ -8,6 +8,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
+from safety.schemas import RowId
 from safety.tables import Agency, OrgUnit, OrgUnitKind, Role
 
 # Which kind may sit under which (None: a root).
@@ -22,7 +23,7 @@ ALLOWED_PARENT = {
 class OrgUnitIn(BaseModel):
     name: str
     kind: str
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     code: str | None = None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from safety.schemas import MAX_DB_INT
 from safety.tables import Role
 
 ADM, OFF, INS, ENT = Role.admin, Role.officer, Role.inspector, Role.enterprise
@@ -86,6 +87,6 @@ def errors_by_field(exc: Any) -> dict[str, str]:
 def page_offset(raw: str | None) -> int:
     """A list page's ``?offset=``; anything unusable means the first page."""
     try:
-        return max(0, int(raw or 0))
+        return min(max(0, int(raw or 0)), MAX_DB_INT)
     except ValueError:
         return 0

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+# Row ids and counters are PostgreSQL ``integer`` columns: a number out of that range is
+# bad input (400 naming the field), never a database overflow (500).
+MAX_DB_INT = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+Version = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
 
 
 class TokenIn(BaseModel):

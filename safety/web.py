@@ -6,18 +6,26 @@ business rules.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from litestar import Request
 from litestar.di import Provide
+from litestar.openapi import ResponseSpec
+from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel
 
 from safety.auth import Actor, actor_from_user, user_for_token
 from safety.errors import NotAuthenticated, ValidationFailed
+from safety.schemas import MAX_DB_INT
 
 T = TypeVar("T")
 
 MAX_LIMIT = 500
+
+# An id in the path or the query: out of the database's integer range is a 400 naming the
+# parameter (not a database overflow).
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_DB_INT)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_DB_INT)]
 
 
 def client_ip(request: Request) -> str | None:
@@ -61,6 +69,42 @@ class Page(BaseModel, Generic[T]):
     total: int
 
 
+class ErrorItem(BaseModel):
+    key: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Litestar's error shape, as every error of ``/api`` is sent (safety.errorpages)."""
+
+    status_code: int
+    detail: str
+    extra: list[ErrorItem] = []
+
+
+ERROR_MEANINGS = {
+    400: "Invalid input; ``extra`` names every bad field",
+    401: "No bearer token, or a bad or expired one",
+    403: "The caller's role may never do this",
+    404: "No such object, or outside the caller's scope",
+    409: "A duplicate, a stale ``version``, or a transition not allowed now",
+    413: "The upload is too large",
+    415: "The file type is not accepted",
+    429: "Too many attempts; try again later",
+}
+
+
+def error_responses(*codes: int) -> dict[int, ResponseSpec]:
+    """The error responses a route may give, for its OpenAPI description:
+    ``@get(..., responses=error_responses(401, 403, 404))``."""
+    return {
+        code: ResponseSpec(
+            data_container=ErrorOut, description=ERROR_MEANINGS[code], generate_examples=False
+        )
+        for code in codes
+    }
+
+
 def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     """Validate ``?limit=`` (default 50, max 500) and ``?offset=``."""
     limit = 50 if limit is None else limit
@@ -68,8 +112,8 @@ def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     errors: list[dict[str, Any]] = []
     if not 1 <= limit <= MAX_LIMIT:
         errors.append({"key": "limit", "message": f"limit must be 1..{MAX_LIMIT}"})
-    if offset < 0:
-        errors.append({"key": "offset", "message": "offset must be ≥ 0"})
+    if not 0 <= offset <= MAX_DB_INT:
+        errors.append({"key": "offset", "message": f"offset must be 0..{MAX_DB_INT}"})
     if errors:
         raise ValidationFailed("invalid paging", errors)
     return limit, offset

@@ -7,17 +7,23 @@ from typing import Annotated
 
 from litestar import get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from safety import accounts, audit, orgs
 from safety.auth import Actor
 from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
-from safety.web import ACTOR, Page, paging
+from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["admin"]
 
 
-@get("/api/v1/users", tags=TAGS, summary="List users (admin)", dependencies=ACTOR)
+@get(
+    "/api/v1/users",
+    tags=TAGS,
+    summary="List users (admin)",
+    dependencies=ACTOR,
+    responses=error_responses(400, 401, 403),
+)
 async def list_users(
     actor: NamedDependency[Actor],
     role: FromQuery[str | None] = None,
@@ -31,13 +37,25 @@ async def list_users(
     return Page[UserOut](items=[UserOut.of(r) for r in page["items"]], total=page["total"])
 
 
-@post("/api/v1/users", tags=TAGS, summary="Create a user (admin)", dependencies=ACTOR)
+@post(
+    "/api/v1/users",
+    tags=TAGS,
+    summary="Create a user (admin)",
+    dependencies=ACTOR,
+    responses=error_responses(400, 401, 403, 409),
+)
 async def create_user(actor: NamedDependency[Actor], data: JSONBody[accounts.NewUser]) -> UserOut:
     return UserOut.of(await accounts.create_user(actor, data))
 
 
-@get("/api/v1/users/{user_id:int}", tags=TAGS, summary="One user (admin)", dependencies=ACTOR)
-async def get_user(actor: NamedDependency[Actor], user_id: FromPath[int]) -> UserOut:
+@get(
+    "/api/v1/users/{user_id:int}",
+    tags=TAGS,
+    summary="One user (admin)",
+    dependencies=ACTOR,
+    responses=error_responses(401, 403, 404),
+)
+async def get_user(actor: NamedDependency[Actor], user_id: PathId) -> UserOut:
     return UserOut.of(await accounts.get_user(actor, user_id))
 
 
@@ -46,9 +64,10 @@ async def get_user(actor: NamedDependency[Actor], user_id: FromPath[int]) -> Use
     tags=TAGS,
     summary="Change a user (admin); disabling or a new password ends their tokens/sessions",
     dependencies=ACTOR,
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_user(
-    actor: NamedDependency[Actor], user_id: FromPath[int], data: JSONBody[accounts.UserPatch]
+    actor: NamedDependency[Actor], user_id: PathId, data: JSONBody[accounts.UserPatch]
 ) -> UserOut:
     return UserOut.of(await accounts.update_user(actor, user_id, data))
 
@@ -58,11 +77,12 @@ async def update_user(
     tags=TAGS,
     summary="Org units: all for an admin, the own subtree for an officer",
     dependencies=ACTOR,
+    responses=error_responses(400, 401, 403),
 )
 async def list_org_units(
     actor: NamedDependency[Actor],
     kind: FromQuery[str | None] = None,
-    parent_id: FromQuery[int | None] = None,
+    parent_id: QueryId = None,
     limit: FromQuery[int | None] = None,
     offset: FromQuery[int | None] = None,
 ) -> Page[OrgUnitOut]:
@@ -71,7 +91,13 @@ async def list_org_units(
     return Page[OrgUnitOut](items=[OrgUnitOut.of(r) for r in page["items"]], total=page["total"])
 
 
-@post("/api/v1/org-units", tags=TAGS, summary="Create an org unit (admin)", dependencies=ACTOR)
+@post(
+    "/api/v1/org-units",
+    tags=TAGS,
+    summary="Create an org unit (admin)",
+    dependencies=ACTOR,
+    responses=error_responses(400, 401, 403, 409),
+)
 async def create_org_unit(
     actor: NamedDependency[Actor], data: JSONBody[orgs.OrgUnitIn]
 ) -> OrgUnitOut:
@@ -83,12 +109,19 @@ async def create_org_unit(
     tags=TAGS,
     summary="One org unit (admin; officer within the own subtree)",
     dependencies=ACTOR,
+    responses=error_responses(401, 403, 404),
 )
-async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: FromPath[int]) -> OrgUnitOut:
+async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: PathId) -> OrgUnitOut:
     return OrgUnitOut.of(await orgs.get_org_unit(actor, org_unit_id))
 
 
-@get("/api/v1/agencies", tags=TAGS, summary="Agencies (admin, officer)", dependencies=ACTOR)
+@get(
+    "/api/v1/agencies",
+    tags=TAGS,
+    summary="Agencies (admin, officer)",
+    dependencies=ACTOR,
+    responses=error_responses(400, 401, 403),
+)
 async def list_agencies(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
@@ -101,7 +134,11 @@ async def list_agencies(
 
 
 @post(
-    "/api/v1/agencies", tags=TAGS, summary="Create an agency (admin, officer)", dependencies=ACTOR
+    "/api/v1/agencies",
+    tags=TAGS,
+    summary="Create an agency (admin, officer)",
+    dependencies=ACTOR,
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.AgencyIn]) -> AgencyOut:
     return AgencyOut.of(await orgs.create_agency(actor, data))
@@ -115,6 +152,7 @@ async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.Agenc
     "'.'), object_type, object_id, since/until (YYYY-MM-DD in the configured time zone, "
     "until inclusive, or ISO 8601 with offset). Audit rows are never deleted.",
     dependencies=ACTOR,
+    responses=error_responses(400, 401, 403),
 )
 async def list_audit_events(
     actor: NamedDependency[Actor],

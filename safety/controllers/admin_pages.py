@@ -9,16 +9,17 @@ from urllib.parse import urlencode
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from safety import accounts, audit, orgs
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, page_offset
+from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import OrgUnitKind, Role
-from safety.web import ACTOR, paging
+from safety.web import ACTOR, PathId, paging
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
@@ -34,10 +35,14 @@ def _opt_int(form: dict[str, Any], key: str, errors: list[dict[str, str]]) -> in
     if not raw:
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         errors.append({"key": key, "message": f"{key} 须为整数 (must be a whole number)"})
         return None
+    if not 1 <= value <= MAX_DB_INT:
+        errors.append({"key": key, "message": f"{key} 须为 1..{MAX_DB_INT} (not a valid id)"})
+        return None
+    return value
 
 
 # ---------------------------------------------------------------- users
@@ -128,14 +133,14 @@ def _user_edit(
 
 @get("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR)
 async def user_edit_page(
-    actor: NamedDependency[Actor], user_id: FromPath[int], saved: FromQuery[str | None] = None
+    actor: NamedDependency[Actor], user_id: PathId, saved: FromQuery[str | None] = None
 ) -> Template:
     return _user_edit(await accounts.get_user(actor, user_id), saved=bool(saved))
 
 
 @post("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303)
 async def user_edit_submit(
-    actor: NamedDependency[Actor], user_id: FromPath[int], data: FormData
+    actor: NamedDependency[Actor], user_id: PathId, data: FormData
 ) -> Template | Redirect:
     user = await accounts.get_user(actor, user_id)
     errors: list[dict[str, str]] = []

@@ -20,7 +20,7 @@ from safety.logins import authenticate, login_for_token
 from safety.schemas import MeOut, TokenIn, TokenOut
 from safety.sessions import SESSION_COOKIE, cookie_kwargs, create_session, end_session
 from safety.settings import get_settings
-from safety.web import ACTOR, client_ip
+from safety.web import ACTOR, client_ip, error_responses
 
 
 @post(
@@ -29,12 +29,19 @@ from safety.web import ACTOR, client_ip
     tags=["auth"],
     summary="Exchange username and password for a bearer token",
     security=[],
+    responses=error_responses(400, 401, 429),
 )
 async def token(request: Request, data: JSONBody[TokenIn]) -> TokenOut:
     return TokenOut(**await login_for_token(data.username, data.password, client_ip(request)))
 
 
-@get("/api/v1/me", tags=["auth"], summary="The calling user", dependencies=ACTOR)
+@get(
+    "/api/v1/me",
+    tags=["auth"],
+    summary="The calling user",
+    dependencies=ACTOR,
+    responses=error_responses(401),
+)
 async def me(actor: NamedDependency[Actor]) -> MeOut:
     return MeOut(
         id=actor.user_id,

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
 from litestar import Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel
 
 from safety import registry, registry_sync
 from safety.auth import Actor
 from safety.controllers.registry_pages import PAGE_ROUTES
 from safety.registry_import import export_workbook
-from safety.web import ACTOR, Page, paging
+from safety.schemas import RowId, Version
+from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,7 +30,7 @@ class EnterpriseIn(BaseModel):
     name: str | None = None
     uscc: str | None = None
     uscc_confirmed: bool = False
-    org_unit_id: int | None = None
+    org_unit_id: RowId | None = None
     industry: str | None = None
     industry_detail: str | None = None
     scale: str | None = None
@@ -47,7 +49,7 @@ class EnterprisePatch(EnterpriseIn):
     """Only the fields sent change; null clears an optional field. ``version`` is the one
     the client read: a stale one is refused with 409."""
 
-    version: int
+    version: Version
 
 
 class EnterpriseOut(BaseModel):
@@ -70,9 +72,17 @@ class EnterpriseOut(BaseModel):
     standardisation_date: dt.date | None
     risk_colour: str | None
     active: bool
-    version: int
+    version: Version
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+@dataclass
+class ImportForm:
+    """The multipart form of an import: one ``file`` part (a form without it is a 400
+    naming ``file``)."""
+
+    file: UploadFile
 
 
 class ImportErrorOut(BaseModel):
@@ -101,11 +111,17 @@ def _filter(
     )
 
 
-@get("/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="List enterprises")
+@get(
+    "/api/v1/enterprises",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="List enterprises",
+    responses=error_responses(400, 401, 403),
+)
 async def list_enterprises(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    org_unit_id: FromQuery[int | None] = None,
+    org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
     risk_colour: FromQuery[str | None] = None,
     key: FromQuery[bool | None] = None,
@@ -122,7 +138,11 @@ async def list_enterprises(
 
 
 @post(
-    "/api/v1/enterprises", dependencies=ACTOR, tags=["registry"], summary="Register an enterprise"
+    "/api/v1/enterprises",
+    dependencies=ACTOR,
+    tags=["registry"],
+    summary="Register an enterprise",
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def create_enterprise(
     actor: NamedDependency[Actor], data: JSONBody[EnterpriseIn]
@@ -136,10 +156,9 @@ async def create_enterprise(
     dependencies=ACTOR,
     tags=["registry"],
     summary="One enterprise",
+    responses=error_responses(401, 403, 404),
 )
-async def get_enterprise(
-    actor: NamedDependency[Actor], enterprise_id: FromPath[int]
-) -> EnterpriseOut:
+async def get_enterprise(actor: NamedDependency[Actor], enterprise_id: PathId) -> EnterpriseOut:
     return EnterpriseOut(**await registry.get_enterprise(actor, enterprise_id))
 
 
@@ -148,9 +167,10 @@ async def get_enterprise(
     dependencies=ACTOR,
     tags=["registry"],
     summary="Edit an enterprise (optimistic version)",
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_enterprise(
-    actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: JSONBody[EnterprisePatch]
+    actor: NamedDependency[Actor], enterprise_id: PathId, data: JSONBody[EnterprisePatch]
 ) -> EnterpriseOut:
     fields = data.model_dump(exclude_unset=True)
     version = fields.pop("version")
@@ -166,16 +186,17 @@ async def update_enterprise(
     tags=["registry"],
     summary="Import a ledger sheet (.xlsx / .csv)",
     status_code=200,
+    responses=error_responses(400, 401, 403, 413, 415),
 )
 async def import_enterprises(
     actor: NamedDependency[Actor],
-    data: MultipartBody[UploadFile],
+    data: MultipartBody[ImportForm],
 ) -> ImportResultOut:
     """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
     field, column header and reason."""
     actor.require(registry.Role.officer)
-    content = await data.read()
-    sheet = await registry_sync.read_upload(data.filename or "", content)
+    content = await data.file.read()
+    sheet = await registry_sync.read_upload(data.file.filename or "", content)
     done = await registry_sync.apply_import(actor, sheet)
     return ImportResultOut(**done.summary())
 
@@ -186,11 +207,12 @@ async def import_enterprises(
     tags=["registry"],
     summary="Export the filtered list as .xlsx (the columns the import reads)",
     media_type=XLSX,
+    responses=error_responses(400, 401, 403),
 )
 async def export_enterprises(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    org_unit_id: FromQuery[int | None] = None,
+    org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
     risk_colour: FromQuery[str | None] = None,
     key: Annotated[bool | None, QueryParameter(description="key enterprises only")] = None,
