@@ -26,6 +26,7 @@ from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.registry_rules import clean_enterprise
+from safety.schemas import MAX_DB_INT
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, RiskColour, Role
 
 # Fields an edit may clear by sending null / an empty value.
@@ -114,6 +115,8 @@ async def scope_condition(actor: Actor):
 
 async def get_enterprise(actor: Actor, enterprise_id: int) -> dict[str, Any]:
     """One enterprise the actor may see; 404 when missing or outside their scope."""
+    if not _is_row_id(enterprise_id):
+        raise NotFound("企业不存在 (enterprise not found)")
     scope = await scope_condition(actor)
     row = (
         await Enterprise.select(*_columns())
@@ -126,10 +129,17 @@ async def get_enterprise(actor: Actor, enterprise_id: int) -> dict[str, Any]:
     return to_out(row)
 
 
+def _is_row_id(value: Any) -> bool:
+    """An id the database can hold (a bigger one overflows the query: it names no row)."""
+    return not isinstance(value, int) or 1 <= value <= MAX_DB_INT
+
+
 async def grid_in_scope(actor: Actor, org_unit_id: Any) -> list[dict[str, str]]:
     """Errors for ``org_unit_id`` unless it is a grid in the officer's subtree."""
     if org_unit_id is None or org_unit_id == "":
         return [{"key": "org_unit_id", "message": "请选择所属网格 (org_unit_id is required)"}]
+    if not _is_row_id(org_unit_id):
+        return [{"key": "org_unit_id", "message": "网格不存在或不在您的辖区内"}]
     prefix = await officer_prefix(actor)
     unit = (
         await OrgUnit.select(OrgUnit.kind, OrgUnit.path)
@@ -177,6 +187,8 @@ async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
             errors.append({"key": "industry", "message": "industry 须为门类字母 A–T"})
         else:
             conditions.append(Enterprise.industry == letter)
+    if flt.org_unit_id is not None and not _is_row_id(flt.org_unit_id):
+        errors.append({"key": "org_unit_id", "message": f"org_unit_id 须为 1..{MAX_DB_INT}"})
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     if flt.q and flt.q.strip():

@@ -209,3 +209,19 @@ async def test_createuser_refuses_a_link_out_of_range_without_a_traceback():
     assert result.code == 1, result
     assert "org_unit_id" in result.err and "Traceback" not in result.err, result
     assert not await User.exists().where(User.username == username).run()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/enterprises/{n}", 404),
+        ("/enterprises/{n}/edit", 404),
+        ("/enterprises?org_unit_id={n}", 400),
+    ],
+)
+@pytest.mark.parametrize("number", [HUGE, JUST_OUT])
+async def test_registry_pages_treat_an_id_out_of_range_as_no_such_row(client, path, status, number):
+    w = await f.world()
+    client.cookies.clear()
+    r = await client.get(path.format(n=number), headers=await as_user(w.officer))
+    assert r.status_code == status, r.text
