@@ -19,6 +19,7 @@ from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
 from safety.security import SecurityHeadersMiddleware, csrf_config
+from safety.settings import get_settings
 
 log = logging.getLogger("safety")
 
@@ -68,6 +69,9 @@ def create_app() -> Litestar:
         ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         csrf_config=csrf_config(),
+        # Litestar's own cap (10 MB by default) must not undercut the upload limit; the
+        # slack is the multipart envelope. Bigger files get 413 from the services.
+        request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
         middleware=[SecurityHeadersMiddleware],
         on_startup=[open_pool],
         on_shutdown=[close_pool],

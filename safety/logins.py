@@ -84,12 +84,17 @@ async def authenticate(
     username: str, password: str, ip: str | None = None, via: str = "token"
 ) -> dict:
     """The user row for a correct, active login; else 401 (bad credentials, the same
-    answer for an unknown user, a wrong password or a disabled account) or 429 (locked)."""
+    answer for an unknown user, a wrong password or a disabled account) or 429 (locked).
+
+    The try is counted before the password is checked: under the write lock the lock state
+    is read and the try recorded as a failure, and only a correct password turns it into a
+    success afterwards. So tries sent in parallel queue on the lock and the ones beyond
+    ``login_max_failures`` are refused unchecked, instead of all being checked at once."""
     username = (username or "").strip()[:64]
-    now = utcnow()
-    state = await lock_state(username, now)
-    if state.locked:
-        async with write_transaction():
+    async with write_transaction():
+        now = utcnow()  # read under the lock, so tries are timed in the order they queue
+        state = await lock_state(username, now)
+        if state.locked:
             await audit.record(
                 None,
                 "auth.login_refused_locked",
@@ -99,7 +104,16 @@ async def authenticate(
                 success=False,
                 username=username,
             )
+            attempt_id = None
+        else:
+            inserted = await LoginAttempt.insert(
+                LoginAttempt(username=username, success=False, at=now, ip=ip)
+            ).run()
+            attempt_id = inserted[0]["id"]
+    if attempt_id is None:
         raise _locked_error(state, now)
+    # This try is the one that reaches the limit: if it fails, it locks the username.
+    locks_on_failure = state.failures + 1 >= get_settings().login_max_failures
 
     user = await User.select().where(User.username == username).first().run() if username else None
     ok = await verify_password(user["password_hash"] if user else None, password or "")
@@ -110,8 +124,12 @@ async def authenticate(
         ok, reason = False, "disabled"
 
     async with write_transaction():
-        await LoginAttempt.insert(LoginAttempt(username=username, success=ok, at=now, ip=ip)).run()
         if ok:
+            await (
+                LoginAttempt.update({LoginAttempt.success: True})
+                .where(LoginAttempt.id == attempt_id)
+                .run()
+            )
             await User.update({User.last_login_at: now}).where(User.id == user["id"]).run()
             await audit.record(
                 actor_from_user(user, ip), "auth.login", "user", user["id"], after={"via": via}
@@ -127,7 +145,7 @@ async def authenticate(
                 username=username,
             )
             after = await lock_state(username, now)
-            if after.locked:
+            if locks_on_failure and after.locked:
                 await audit.record(
                     None,
                     "auth.locked",

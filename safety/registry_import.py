@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,8 @@ from safety.registry_rules import (
 )
 
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100  # the ledger has 17; wider rows are cut (a sheet may claim 16,384)
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # a 20,000-row ledger unpacks to ~30 MB
 
 
 @dataclass(frozen=True)
@@ -111,20 +114,40 @@ def _decode_csv(data: bytes) -> str:
 
 
 def read_table(filename: str, data: bytes) -> list[list[Any]]:
-    """All rows of the first sheet (.xlsx) or of the CSV. 415 for other file types."""
+    """All rows of the first sheet (.xlsx) or of the CSV, each cut to ``MAX_COLUMNS`` cells,
+    with the export's formula escape undone. 415 for other file types."""
     name = (filename or "").lower()
     if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        rows = _read_xlsx(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
         raise UnsupportedMediaType("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
-    if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(data)
-    raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件 (only .xlsx or .csv)")
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = _read_csv(data)
+    else:
+        raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件 (only .xlsx or .csv)")
+    return [[unescape_formula(c) for c in row] for row in rows]
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack to more than ``MAX_XLSX_UNPACKED`` bytes (a zip
+    bomb) before openpyxl unpacks anything. The sizes are the archive's own; a part that
+    inflates beyond its declared size fails its CRC check, so the declaration binds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ValidationFailed.field(
+            "file",
+            f"Excel文件解压后超过 {MAX_XLSX_UNPACKED >> 20} MB，请删除无关内容或分批导入",
+        )
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
@@ -132,11 +155,17 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
     try:
         ws = wb.worksheets[0]
         rows = []
-        for row in ws.iter_rows(values_only=True):
+        # max_col: a sheet's <dimension> may claim 16,384 columns, and read-only openpyxl
+        # pads every row to the claimed width.
+        for row in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 20:
                 raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
         return rows
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a corrupt part shows only while reading
+        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
     finally:
         wb.close()
 
@@ -145,10 +174,35 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     text = _decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if len(rows) > MAX_ROWS + 20:
-        raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row[:MAX_COLUMNS])
+            if len(rows) > MAX_ROWS + 20:
+                raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
+    except csv.Error as exc:  # a cell over csv's field limit (128 KiB), a stray NUL …
+        raise ValidationFailed.field(
+            "file", f"CSV文件第 {len(rows) + 1} 行无法读取（单元格过长或格式错误）"
+        ) from exc
     return rows
+
+
+# ---------------------------------------------------------------- formula escape
+# A cell whose text starts with one of these is run as a formula by Excel, WPS and
+# LibreOffice (CSV/DDE injection: "=HYPERLINK(...)", "=cmd|..."). Written sheets prefix such
+# text with an apostrophe, so it shows as text; reading a sheet removes that one apostrophe,
+# so an export imports back unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_formula(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 # ---------------------------------------------------------------- validating values
@@ -285,18 +339,19 @@ def export_cells(e: Mapping[str, Any]) -> list[Any]:
 
 def write_sheet(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     """An .xlsx with one sheet; every cell is text, so codes and phone numbers keep every
-    digit when the file is opened and saved again in Excel."""
+    digit when the file is opened and saved again in Excel, and text that a spreadsheet
+    would run as a formula is escaped (``escape_formula``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append(header)
+    ws.append([escape_formula(cell_text(h)) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([cell_text(v) for v in row])
+        ws.append([escape_formula(cell_text(v)) for v in row])
     for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
         for cell in col:
             cell.number_format = "@"

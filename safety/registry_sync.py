@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from safety.settings import get_settings
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role
 
 BATCH_ROWS = 500
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")  # secrets.token_urlsafe(18)
 UPLOAD_TTL_SECONDS = 24 * 3600
 
 
@@ -284,7 +286,7 @@ async def store_upload(actor: Actor, filename: str, data: bytes) -> str:
 
 
 def _load_sync(token: str) -> tuple[dict, bytes] | None:
-    if not token.replace("-", "").replace("_", "").isalnum():
+    if not _TOKEN.fullmatch(token):  # exactly what _store_sync makes: no path, no odd length
         return None
     d = _imports_dir()
     meta, blob = d / f"{token}.json", d / f"{token}.bin"

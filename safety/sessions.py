@@ -108,6 +108,30 @@ async def end_session(value: str | None) -> int | None:
     return session["user"]
 
 
+async def logout(value: str | None, ip: str | None = None) -> int | None:
+    """Log out: delete the cookie's session and audit ``auth.logout`` in the same
+    transaction; returns its user id (None: no such session, nothing audited)."""
+    from safety import audit
+    from safety.auth import actor_from_user
+
+    if not value:
+        return None
+    async with write_transaction():
+        session = (
+            await UserSession.select(UserSession.id, UserSession.user)
+            .where(UserSession.token_hash == token_hash(value))
+            .first()
+            .run()
+        )
+        if session is None:
+            return None
+        await UserSession.delete().where(UserSession.id == session["id"]).run()
+        user = await User.select().where(User.id == session["user"]).first().run()
+        if user:
+            await audit.record(actor_from_user(user, ip), "auth.logout", "user", user["id"])
+    return session["user"]
+
+
 async def end_user_sessions(user_id: int) -> None:
     """Delete every session of a user (disabled, password changed). Call inside the
     use case's transaction."""

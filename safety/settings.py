@@ -5,10 +5,13 @@ Every knob a deployment may turn lives here, with the default a street office wo
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,7 +21,10 @@ class Settings(BaseSettings):
     # DATABASE_URL is the conventional name, so it is read without the SAFETY_ prefix.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Path("./var")
-    secret_key: str = "dev-insecure-secret-change-me"
+    # Signs tokens, CSRF cookies and the audit chain. Unset: a random key is made on first
+    # start and kept in ``<data_dir>/secret_key`` (never a key published in the source,
+    # with which anyone could sign an admin's token).
+    secret_key: str = ""
     timezone: str = "Asia/Shanghai"
     base_url: str = "http://127.0.0.1:8000"
 
@@ -44,11 +50,44 @@ class Settings(BaseSettings):
     pg_pool_min: int = 1
     pg_pool_max: int = 10
 
+    @model_validator(mode="after")
+    def _secret_key(self) -> Settings:
+        if not self.secret_key:
+            self.secret_key = load_or_create_secret(self.data_dir / "secret_key")
+        elif self.secret_key in KNOWN_INSECURE_KEYS or len(self.secret_key) < 32:
+            raise ValueError(
+                "SAFETY_SECRET_KEY is a published or short key: set a long random secret, "
+                "or unset it to have one generated in the data directory"
+            )
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'safety.sqlite3').resolve()}"
+
+
+KNOWN_INSECURE_KEYS = {"dev-insecure-secret-change-me", "a long random secret", "changeme"}
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The key kept in ``path``; made (256 random bits, owner-only file) when missing.
+    Safe when several workers start at once: one creates the file, the others read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it or set SAFETY_SECRET_KEY") from None
+    key = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    return key
 
 
 @lru_cache
