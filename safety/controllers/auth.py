@@ -12,13 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import audit, i18n
-from safety.auth import Actor, actor_from_user
-from safety.db import write_transaction
+from safety import i18n
+from safety.auth import Actor
 from safety.errors import NotAuthenticated, TooManyRequests
 from safety.logins import authenticate, login_for_token
 from safety.schemas import MeOut, TokenIn, TokenOut
 from safety.sessions import SESSION_COOKIE, cookie_kwargs, create_session, end_session
+from safety.sessions import logout as logout_session
 from safety.settings import get_settings
 from safety.web import ACTOR, client_ip, error_responses
 
@@ -104,16 +104,7 @@ async def login_submit(
 
 @post("/logout", include_in_schema=False, status_code=303)
 async def logout(request: Request) -> Redirect:
-    user_id = await end_session(request.cookies.get(SESSION_COOKIE))
-    if user_id is not None:
-        from safety.tables import User
-
-        user = await User.select().where(User.id == user_id).first().run()
-        if user:
-            async with write_transaction():
-                await audit.record(
-                    actor_from_user(user, client_ip(request)), "auth.logout", "user", user_id
-                )
+    await logout_session(request.cookies.get(SESSION_COOKIE), client_ip(request))
     response = Redirect("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
