@@ -9,7 +9,7 @@ from safety.auth import Actor, hash_password
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
-from safety.schemas import RowId
+from safety.schemas import Password, RowId, fits
 from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
@@ -34,15 +34,15 @@ PUBLIC_COLUMNS = (
 
 class NewUser(BaseModel):
     username: str
-    password: str
+    password: Password
     role: str
-    display_name: str = ""
+    display_name: fits(User.display_name) = ""
     enterprise_id: RowId | None = None
     org_unit_id: RowId | None = None
     agency_id: RowId | None = None
-    qualification: str | None = None
-    specialty: str | None = None
-    phone: str | None = None
+    qualification: fits(User.qualification) | None = None
+    specialty: fits(User.specialty) | None = None
+    phone: fits(User.phone) | None = None
 
 
 def check_password(password: str, username: str) -> None:
@@ -168,16 +168,16 @@ class UserPatch(BaseModel):
     """PATCH /api/v1/users/{id}: every field optional. A role change may bring the link
     the new role needs (enterprise_id / org_unit_id / agency_id)."""
 
-    display_name: str | None = None
+    display_name: fits(User.display_name) | None = None
     role: str | None = None
     active: bool | None = None
-    password: str | None = None
+    password: Password | None = None
     enterprise_id: RowId | None = None
     org_unit_id: RowId | None = None
     agency_id: RowId | None = None
-    qualification: str | None = None
-    specialty: str | None = None
-    phone: str | None = None
+    qualification: fits(User.qualification) | None = None
+    specialty: fits(User.specialty) | None = None
+    phone: fits(User.phone) | None = None
 
 
 async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:

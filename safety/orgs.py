@@ -8,7 +8,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
-from safety.schemas import RowId
+from safety.schemas import RowId, fits
 from safety.tables import Agency, OrgUnit, OrgUnitKind, Role
 
 # Which kind may sit under which (None: a root).
@@ -21,10 +21,10 @@ ALLOWED_PARENT = {
 
 
 class OrgUnitIn(BaseModel):
-    name: str
+    name: fits(OrgUnit.name)
     kind: str
     parent_id: RowId | None = None
-    code: str | None = None
+    code: fits(OrgUnit.code) | None = None
 
 
 async def subtree_ids(org_unit_id: int) -> list[int]:
@@ -138,9 +138,9 @@ async def list_org_units(
 
 
 class AgencyIn(BaseModel):
-    name: str
-    contact_name: str | None = None
-    contact_phone: str | None = None
+    name: fits(Agency.name)
+    contact_name: fits(Agency.contact_name) | None = None
+    contact_phone: fits(Agency.contact_phone) | None = None
 
 
 async def create_agency(actor: Actor, data: AgencyIn) -> dict:

@@ -90,3 +90,22 @@ def page_offset(raw: str | None) -> int:
         return min(max(0, int(raw or 0)), MAX_DB_INT)
     except ValueError:
         return 0
+
+
+def form_model(model: Any, **values: Any) -> Any:
+    """Build an input model from a page form; pydantic's refusals become a
+    ``ValidationFailed`` naming each field, shown next to it like any other error."""
+    from pydantic import ValidationError
+
+    from safety.errors import ValidationFailed
+
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "输入有误 (invalid input)",
+            [
+                {"key": str(e["loc"][0]) if e["loc"] else "_", "message": e["msg"]}
+                for e in exc.errors()
+            ],
+        ) from exc

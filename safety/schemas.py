@@ -14,6 +14,17 @@ RowId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 Version = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
 
 
+def fits(column: Any) -> Any:
+    """A ``str`` no longer than the Varchar ``column``: PostgreSQL refuses a longer value
+    (a 500) and SQLite would store it (silent divergence), so it is a 400 naming the field.
+    The limit is read from the table, the one place it is defined."""
+    return Annotated[str, Field(max_length=column.length)]
+
+
+# Passwords are hashed, not stored; a bound keeps argon2 from hashing megabytes.
+Password = Annotated[str, Field(max_length=128)]
+
+
 class TokenIn(BaseModel):
     username: str
     password: str

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from safety import accounts, audit, orgs
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
-from safety.pages import errors_by_field, page_offset
+from safety.pages import errors_by_field, form_model, page_offset
 from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import OrgUnitKind, Role
@@ -93,7 +93,8 @@ async def users_create(actor: NamedDependency[Actor], data: FormData) -> Templat
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
     try:
-        new = accounts.NewUser(
+        new = form_model(
+            accounts.NewUser,
             username=_text(data, "username"),
             password=str(data.get("password") or ""),
             role=_text(data, "role"),
@@ -159,7 +160,7 @@ async def user_edit_submit(
     try:
         if errors:
             raise ValidationFailed("用户信息有误 (invalid user)", errors)
-        await accounts.update_user(actor, user_id, accounts.UserPatch(**fields))
+        await accounts.update_user(actor, user_id, form_model(accounts.UserPatch, **fields))
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
@@ -215,7 +216,8 @@ async def org_units_create(actor: NamedDependency[Actor], data: FormData) -> Tem
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
     try:
-        unit = orgs.OrgUnitIn(
+        unit = form_model(
+            orgs.OrgUnitIn,
             name=_text(data, "name"),
             kind=_text(data, "kind"),
             parent_id=_opt_int(data, "parent_id", errors),
@@ -261,7 +263,8 @@ async def agencies_create(actor: NamedDependency[Actor], data: FormData) -> Temp
     try:
         await orgs.create_agency(
             actor,
-            orgs.AgencyIn(
+            form_model(
+                orgs.AgencyIn,
                 name=_text(data, "name"),
                 contact_name=_text(data, "contact_name") or None,
                 contact_phone=_text(data, "contact_phone") or None,
