@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from piccolo.query.functions.string import Lower
 from pydantic import BaseModel
 
 from safety import audit
@@ -92,7 +93,8 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
     await _check_links(role, data)
     password_hash = await hash_password(data.password)
     async with write_transaction():
-        if await User.exists().where(User.username == username).run():
+        # Case-insensitive, like the database's unique index: no "Officer" beside "officer".
+        if await User.exists().where(Lower(User.username) == username.lower()).run():
             raise Conflict(
                 f"用户名 {username} 已存在 (username taken)",
                 [{"key": "username", "message": "用户名已存在"}],

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = 8 * 3600
     session_idle_minutes: int = 15
     session_absolute_hours: int = 12
-    secure_cookies: bool = False
+    # Secure cookies and HSTS; unset, they follow base_url (on when it is https://).
+    secure_cookies: bool | None = None
 
     # Brute force protection.
     login_max_failures: int = 5
@@ -49,6 +50,12 @@ class Settings(BaseSettings):
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
+
+    @model_validator(mode="after")
+    def _secure_cookies(self) -> Settings:
+        if self.secure_cookies is None:
+            self.secure_cookies = self.base_url.lower().startswith("https://")
+        return self
 
     @model_validator(mode="after")
     def _secret_key(self) -> Settings:

@@ -34,3 +34,21 @@ def test_the_old_default_key_cannot_sign_tokens_for_a_default_install(tmp_path):
 def test_a_published_or_short_key_is_refused_at_start(tmp_path, key):
     with pytest.raises(ValidationError, match="SAFETY_SECRET_KEY"):
         Settings(data_dir=tmp_path, secret_key=key)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "configured", "expected"),
+    [
+        ("https://aq.example.gov.cn", None, True),
+        ("http://127.0.0.1:8000", None, False),
+        ("https://aq.example.gov.cn", False, False),  # an explicit setting wins
+        ("http://10.0.0.5", True, True),
+    ],
+)
+def test_secure_cookies_follow_an_https_base_url_unless_set(
+    tmp_path, base_url, configured, expected
+):
+    s = Settings(
+        data_dir=tmp_path, secret_key="k" * 40, base_url=base_url, secure_cookies=configured
+    )
+    assert s.secure_cookies is expected
