@@ -91,21 +91,27 @@ async def user_for_request(request: Request) -> dict | None:
     return await user_for_cookie(request.cookies.get(SESSION_COOKIE))
 
 
+async def _delete_session(value: str) -> int | None:
+    """Delete the cookie's session (inside the caller's transaction); its user id or None."""
+    session = (
+        await UserSession.select(UserSession.id, UserSession.user)
+        .where(UserSession.token_hash == token_hash(value))
+        .first()
+        .run()
+    )
+    if session is None:
+        return None
+    await UserSession.delete().where(UserSession.id == session["id"]).run()
+    return session["user"]
+
+
 async def end_session(value: str | None) -> int | None:
-    """Log out: delete the cookie's session; returns its user id (None: no session)."""
+    """End the cookie's session without a logout event (a new login replaces it); returns
+    its user id (None: no session)."""
     if not value:
         return None
     async with write_transaction():
-        session = (
-            await UserSession.select(UserSession.id, UserSession.user)
-            .where(UserSession.token_hash == token_hash(value))
-            .first()
-            .run()
-        )
-        if session is None:
-            return None
-        await UserSession.delete().where(UserSession.id == session["id"]).run()
-    return session["user"]
+        return await _delete_session(value)
 
 
 async def logout(value: str | None, ip: str | None = None) -> int | None:
@@ -117,19 +123,13 @@ async def logout(value: str | None, ip: str | None = None) -> int | None:
     if not value:
         return None
     async with write_transaction():
-        session = (
-            await UserSession.select(UserSession.id, UserSession.user)
-            .where(UserSession.token_hash == token_hash(value))
-            .first()
-            .run()
-        )
-        if session is None:
+        user_id = await _delete_session(value)
+        if user_id is None:
             return None
-        await UserSession.delete().where(UserSession.id == session["id"]).run()
-        user = await User.select().where(User.id == session["user"]).first().run()
+        user = await User.select().where(User.id == user_id).first().run()
         if user:
             await audit.record(actor_from_user(user, ip), "auth.logout", "user", user["id"])
-    return session["user"]
+    return user_id
 
 
 async def end_user_sessions(user_id: int) -> None:
