@@ -58,6 +58,7 @@ async def _users_page(
     status: int = 200,
 ) -> Template:
     page = await accounts.list_users(actor, role=role or None, q=q, limit=PAGE_SIZE, offset=offset)
+    links = await accounts.link_choices(actor)
     s = get_settings()
     return Template(
         "admin/users.html",
@@ -69,6 +70,8 @@ async def _users_page(
             "role": role or "",
             "q": q or "",
             "roles": [r.value for r in Role],
+            "links": links,
+            "link_names": {k: dict(v) for k, v in links.items()},
             "form": form or {},
             "errors": errors or {},
             "min_length": s.password_min_length,
@@ -114,14 +117,15 @@ async def users_create(actor: NamedDependency[Actor], data: FormData) -> Templat
     return Redirect("/admin/users", status_code=303)
 
 
-def _user_edit(
-    user: dict, errors: dict | None = None, status: int = 200, saved: bool = False
+async def _user_edit(
+    actor: Actor, user: dict, errors: dict | None = None, status: int = 200, saved: bool = False
 ) -> Template:
     s = get_settings()
     return Template(
         "admin/user_edit.html",
         context={
             "user": user,
+            "links": await accounts.link_choices(actor),
             "roles": [r.value for r in Role],
             "errors": errors or {},
             "saved": saved,
@@ -136,7 +140,7 @@ def _user_edit(
 async def user_edit_page(
     actor: NamedDependency[Actor], user_id: PathId, saved: FromQuery[str | None] = None
 ) -> Template:
-    return _user_edit(await accounts.get_user(actor, user_id), saved=bool(saved))
+    return await _user_edit(actor, await accounts.get_user(actor, user_id), saved=bool(saved))
 
 
 @post("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303)
@@ -164,7 +168,7 @@ async def user_edit_submit(
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return _user_edit(user, errors_by_field(exc), exc.status_code)
+        return await _user_edit(actor, user, errors_by_field(exc), exc.status_code)
     return Redirect(f"/admin/users/{user_id}?saved=1", status_code=303)
 
 
