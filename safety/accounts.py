@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from safety import audit
 from safety.auth import Actor, hash_password
-from safety.db import write_transaction
+from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
 from safety.schemas import Password, RowId, fits
@@ -120,12 +120,6 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
 # ---------------------------------------------------------------- reading and changing
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern for "contains" (wildcards typed by the user simply widen the search:
-    SQLite has no default LIKE escape character, so they are not escaped)."""
-    return f"%{text}%"
-
-
 async def list_users(
     actor: Actor,
     role: str | None = None,
@@ -147,8 +141,7 @@ async def list_users(
                 "role", "role 须为 admin/officer/inspector/enterprise"
             ) from exc
     if q and q.strip():
-        pattern = _like(q.strip().lower())
-        conditions.append(User.username.ilike(pattern) | User.display_name.ilike(pattern))
+        conditions.append(contains(q, User.username, User.display_name))
     if active is not None:
         conditions.append(User.active == active)
     for condition in conditions:

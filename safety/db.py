@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
+from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -114,3 +116,15 @@ async def ping(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS)
         task.cancel()
         return False
     return task.exception() is None
+
+
+def contains(text: str, *columns: Any) -> WhereRaw:
+    """Case-insensitive "any of these columns contains ``text``" for search boxes, the same
+    on both engines (SQLite has no ILIKE). The user's % and _ are literal, not wildcards."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    parts = [
+        f"LOWER(COALESCE({c._meta.get_full_name(with_alias=False)}, '')) LIKE {{}} ESCAPE '\\'"
+        for c in columns
+    ]
+    return WhereRaw("(" + " OR ".join(parts) + ")", *([pattern] * len(columns)))

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from safety import audit
 from safety.auth import Actor
-from safety.db import write_transaction
+from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.schemas import RowId, fits
 from safety.tables import Agency, OrgUnit, OrgUnitKind, Role
@@ -165,7 +165,7 @@ async def list_agencies(
     query = Agency.select()
     count = Agency.count()
     if q and q.strip():
-        condition = Agency.name.ilike(f"%{q.strip()}%")
+        condition = contains(q, Agency.name)
         query, count = query.where(condition), count.where(condition)
     items = await query.order_by(Agency.name).limit(limit).offset(offset).run()
     return {"items": items, "total": await count.run()}

@@ -23,7 +23,7 @@ from piccolo.columns.combination import WhereRaw
 
 from safety import audit
 from safety.auth import Actor
-from safety.db import write_transaction
+from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.registry_rules import clean_enterprise
 from safety.schemas import MAX_DB_INT
@@ -167,10 +167,6 @@ class EnterpriseFilter:
     active: bool | None = None
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
     conditions = [await scope_condition(actor)]
     errors = []
@@ -192,17 +188,13 @@ async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     if flt.q and flt.q.strip():
-        pattern = "%" + _escape_like(flt.q.strip().lower()) + "%"
         conditions.append(
-            WhereRaw(
-                '(LOWER("enterprise"."name") LIKE {} ESCAPE \'\\\''
-                ' OR LOWER("enterprise"."uscc") LIKE {} ESCAPE \'\\\''
-                " OR LOWER(COALESCE(\"enterprise\".\"contact_name\", '')) LIKE {} ESCAPE '\\'"
-                " OR COALESCE(\"enterprise\".\"contact_phone\", '') LIKE {} ESCAPE '\\')",
-                pattern,
-                pattern,
-                pattern,
-                pattern,
+            contains(
+                flt.q,
+                Enterprise.name,
+                Enterprise.uscc,
+                Enterprise.contact_name,
+                Enterprise.contact_phone,
             )
         )
     if flt.org_unit_id is not None:
