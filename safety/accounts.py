@@ -271,7 +271,9 @@ async def link_choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
     names = {u["id"]: u["name"] for u in units}
 
     def label(unit: dict) -> str:
-        ids = [int(i) for i in unit["path"].strip("/").split("/") if i]
+        # Tolerate a malformed path (a row written by hand): label what can be read.
+        parts = (unit["path"] or "").strip("/").split("/")
+        ids = [int(i) for i in parts if i.isascii() and i.isdigit()]
         return " / ".join(names.get(i, "?") for i in ids) or unit["name"]
 
     agencies = await Agency.select(Agency.id, Agency.name).order_by(Agency.name).run()

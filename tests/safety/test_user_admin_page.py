@@ -42,3 +42,12 @@ async def test_the_edit_page_preselects_the_current_link(client):
     r = await client.get(f"/admin/users/{w.inspector['id']}", headers=h)
     assert r.status_code == 200
     assert f'<option value="{w.agency["id"]}" selected>' in r.text
+
+
+async def test_an_org_unit_with_a_malformed_path_does_not_break_the_page(client):
+    from safety.tables import OrgUnit
+
+    w = await f.world()
+    await OrgUnit.insert(OrgUnit(name=f"手工单位{f.n()}", kind="street", path="测abc/x")).run()
+    r = await client.get("/admin/users", headers=await as_user(w.admin))
+    assert r.status_code == 200
