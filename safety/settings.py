@@ -5,6 +5,7 @@ Every knob a deployment may turn lives here, with the default a street office wo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import time
@@ -100,3 +101,11 @@ def load_or_create_secret(path: Path) -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def local_today() -> dt.date:
+    """Today in the configured time zone (SAFETY_TIMEZONE), not the server's: the day
+    boundary for deadlines, figures and dated file names."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()

@@ -7,8 +7,9 @@ business rules.
 from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.di import Provide
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
@@ -117,3 +118,15 @@ def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     if errors:
         raise ValidationFailed("invalid paging", errors)
     return limit, offset
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(content: bytes, filename: str) -> Response[bytes]:
+    """An .xlsx as a download (RFC 5987 name, so Chinese file names survive)."""
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )

@@ -18,9 +18,8 @@ from safety.auth import Actor
 from safety.controllers.registry_pages import PAGE_ROUTES
 from safety.registry_import import export_workbook
 from safety.schemas import RowId, Version
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from safety.settings import local_today
+from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
 
 
 class EnterpriseIn(BaseModel):
@@ -221,12 +220,7 @@ async def export_enterprises(
         actor, _filter(q, org_unit_id, industry, risk_colour, key)
     )
     content = await anyio.to_thread.run_sync(export_workbook, rows)
-    stamp = dt.date.today().isoformat()
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''enterprises-{stamp}.xlsx"},
-    )
+    return xlsx_download(content, f"enterprises-{local_today().isoformat()}.xlsx")
 
 
 ROUTES = [

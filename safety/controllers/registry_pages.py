@@ -4,7 +4,6 @@ with a downloadable sheet of the bad rows). Same services as the JSON API."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,12 +21,12 @@ from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field, page_offset
 from safety.registry_import import HEADERS, error_workbook, export_workbook
 from safety.registry_messages import choices, industry_name
+from safety.settings import local_today
 from safety.tables import OrgUnit, Role
-from safety.web import ACTOR
+from safety.web import ACTOR, XLSX, xlsx_download
 
 FormData = URLEncodedBody[dict[str, Any]]
 UploadForm = MultipartBody[dict[str, Any]]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 PREVIEW_ROWS = 300  # rows of each kind shown in the preview; the counts are exact
 
@@ -140,12 +139,7 @@ async def enterprises_export_page(
     }
     rows = await registry.export_enterprises(actor, _filter_from(params))
     content = await anyio.to_thread.run_sync(export_workbook, rows)
-    name = f"enterprises-{dt.date.today().isoformat()}.xlsx"
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_download(content, f"enterprises-{local_today().isoformat()}.xlsx")
 
 
 @get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
@@ -366,11 +360,7 @@ async def import_errors_sheet(
     sheet = await _stored_sheet(actor, token)
     plan = await registry_sync.plan_import(actor, sheet)
     content = await anyio.to_thread.run_sync(error_workbook, sheet, plan.errors)
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''import-errors.xlsx"},
-    )
+    return xlsx_download(content, "import-errors.xlsx")
 
 
 PAGE_ROUTES = [
