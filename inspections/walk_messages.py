@@ -4,10 +4,10 @@ signatures), registered with ``safety.i18n`` on import, and the hazard vocabular
 
 from __future__ import annotations
 
+from inspections.rules import SUBCATEGORIES
 from safety import i18n
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "nav.today": ("今日检查", "Today"),
     "today.title": ("今日检查", "Today's inspections"),
     "today.due": ("今日及逾期待检", "Due today and overdue"),
     "today.in_progress": ("进行中", "In progress"),
@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "walk.queued": (
         "已保存在本机，联网后自动上传。",
         "Kept on this phone; it will be sent when the signal returns.",
+    ),
+    "walk.photos_failed": (
+        "有 {n} 张照片未能保存（须为 JPEG/PNG/WebP 图片，不超过 15 MB），请重新拍摄。",
+        "{n} photos were not kept (JPEG/PNG/WebP images up to 15 MB only); take them again.",
     ),
     "outbox.title": ("待上传", "Waiting to send"),
     "outbox.result": ("检查结果", "Answer"),
@@ -156,20 +160,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 i18n.register(MESSAGES)
 
-SUBCATEGORIES = (
-    "电气",
-    "消防",
-    "机械",
-    "特种设备",
-    "危化品",
-    "有限空间",
-    "粉尘",
-    "作业环境",
-    "职业健康",
-    "制度/培训",
-    "应急",
-    "其他",
-)
 SUBCATEGORY_EN = {
     "电气": "Electrical",
     "消防": "Fire",
@@ -192,7 +182,5 @@ def hazard_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
         "levels": [(v, t(f"hazard.level.{v}", lang)) for v in ("general", "major")],
         "categories": [(v, t(f"hazard.category.{v}", lang)) for v in ("site", "management")],
         "factors": [(v, t(f"hazard.factor.{v}", lang)) for v in ("thing", "human", "management")],
-        "subcategories": [
-            (v, SUBCATEGORY_EN[v] if lang == "en" else v) for v in SUBCATEGORIES
-        ],
+        "subcategories": [(v, SUBCATEGORY_EN[v] if lang == "en" else v) for v in SUBCATEGORIES],
     }

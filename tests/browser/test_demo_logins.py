@@ -14,7 +14,7 @@ EXPECTED_NAV = {
     "admin": {"/", "/admin/users", "/admin/org-units", "/admin/agencies", "/admin/audit"},
     "officer": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
     "officer_zb": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
-    "inspector": {"/", "/enterprises"},
+    "inspector": {"/", "/inspections/today", "/enterprises"},
     "enterprise": {"/", "/enterprises"},
 }
 
