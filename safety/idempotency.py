@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 from litestar.serialization import decode_json, encode_json
 from pydantic import BaseModel
 
@@ -46,8 +46,8 @@ RUNNING = 0
 # For a handler's signature, so the OpenAPI schema documents the header.
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header=HEADER,
+    HeaderParameter(
+        name=HEADER,
         description="Retry-safe writes: the same key from the same user within 24 h "
         "returns the first result and creates nothing new (1–128 printable ASCII characters)",
         required=False,
