@@ -15,7 +15,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from safety.idempotency import run_idempotent
 
-from inspections import rules, service, walk_messages
+from inspections import rules, walk_messages
+from inspections import services as service
 from inspections.page_helpers import as_int, one_file, wants_json
 from inspections.schemas import HazardIn
 from safety import files

@@ -29,7 +29,9 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from safety.idempotency import run_idempotent
 
-from inspections import hazard_pages, rules, service
+from inspections import hazard_pages, rules
+from inspections import services as service
+from inspections.services import views
 from inspections import walk_messages as _messages  # noqa: F401 - registers the texts
 from inspections.page_helpers import as_int, is_its_inspector, one_file, wants_json
 from inspections.schemas import ResultIn
@@ -51,7 +53,8 @@ async def today_page(actor: NamedDependency[Actor]) -> Template:
     rest (planned later, submitted lately)."""
     actor.require(Role.inspector)
     today = local_today()
-    visits = await service.inspector_agenda(actor, today)
+    agenda = await service.inspector_agenda(actor, today)
+    visits = agenda["now"] + agenda["later"]
     groups: dict[str, list[dict]] = {"due": [], "in_progress": [], "later": []}
     for v in visits:
         card = dict(v)
@@ -136,12 +139,10 @@ def _missing(inspection: dict, extra: list[dict], lang: str) -> dict:
     return {"items": item_ids, "signatures": signers, "lines": lines}
 
 
-async def _hazards_with_photos(actor: Actor, inspection: dict) -> list[dict]:
-    out = []
-    for h in inspection.get("hazards", []):
-        rows, _ = await files.list_owner(service.HAZARD_OWNER, h["id"], 50, 0)
-        out.append({**h, "photos": [files.attachment_out(r) for r in rows]})
-    return out
+async def _hazards_with_photos(inspection: dict) -> list[dict]:
+    hazards = inspection.get("hazards", [])
+    photos = await views.photos_of([h["id"] for h in hazards])
+    return [{**h, "photos": photos.get(h["id"], [])} for h in hazards]
 
 
 def _signatures(inspection: dict) -> dict:
@@ -184,7 +185,7 @@ async def _walk(
             "sections": _sections(inspection, missing["items"] if missing else set()),
             "answered": inspection["items_answered"],
             "total": inspection["items_total"],
-            "hazards": await _hazards_with_photos(actor, inspection),
+            "hazards": await _hazards_with_photos(inspection),
             "editable": mine and inspection["state"] == "in_progress",
             "can_start": mine and inspection["state"] == "planned",
             "missing": missing,

@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "safety.registry.api",
     "safety.controllers.registry_photos",
     "safety.controllers.files",
+    "inspections.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

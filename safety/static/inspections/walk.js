@@ -230,6 +230,23 @@
       draft = Outbox.uuid();
       sessionStorage.setItem(storageKey, draft);
     }
+    // The level decides which fields apply and the default deadline (shown, and kept in
+    // step with the level until the inspector types a date of their own).
+    var level = $("select[name=level]", form);
+    var deadline = $("input[name=deadline]", form);
+    var ownDate = deadline && deadline.value !== "";
+    if (deadline) deadline.addEventListener("input", function () { ownDate = true; });
+    function syncLevel() {
+      var value = level ? level.value : "general";
+      form.classList.toggle("level-major", value === "major");
+      form.classList.toggle("level-general", value !== "major");
+      if (deadline && !ownDate) deadline.value = deadline.getAttribute("data-default-" + value) || "";
+      var spot = $("input[name=fixed_on_spot]", form);
+      if (spot && value === "major") spot.checked = false;
+    }
+    if (level) level.addEventListener("change", syncLevel);
+    syncLevel();
+
     var input = $("input[type=file][data-photos]", form);
     var list = $("[data-photo-list]", form);
     var photoUrl = form.getAttribute("data-photo-url");
