@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "safety.registry.api",
     "safety.controllers.registry_photos",
     "safety.controllers.files",
+    "inspections.api",
     "inspections.pages",
 ]
 
