@@ -13,7 +13,6 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from safety.idempotency import run_idempotent
 
 from inspections import rules, walk_messages
 from inspections import services as service
@@ -23,6 +22,7 @@ from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
 from safety.i18n import lang_of
+from safety.idempotency import run_idempotent
 from safety.pages import errors_by_field, form_model
 from safety.tables import Role
 from safety.web import ACTOR, PathId
@@ -111,6 +111,25 @@ def _hazard_in(values: dict[str, Any]) -> HazardIn:
     return form_model(HazardIn, **data)
 
 
+async def _store_photos(actor: Actor, hazard_id: int, uploads: list, kind: str) -> int:
+    """The photos of a form sent without JavaScript, one by one; returns how many were
+    refused (each refusal is the service's: not an image, too large, truncated)."""
+    failed = 0
+    for upload in uploads:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        try:
+            content = await files.read_upload(upload)
+            await service.add_hazard_photo(
+                actor, hazard_id, content, filename=upload.filename, kind=kind
+            )
+        except DomainError as exc:
+            if exc.status_code not in (400, 413, 415):
+                raise
+            failed += 1
+    return failed
+
+
 @post(
     "/inspections/{inspection_id:int}/hazards",
     include_in_schema=False,
@@ -143,13 +162,7 @@ async def hazard_create_submit(
         return await _hazard_form(
             request, actor, inspection, values, errors_by_field(exc), item=item, status=400
         )
-    failed = 0
-    for upload in form.getall("photos", []):
-        if isinstance(upload, UploadFile) and upload.filename:
-            try:
-                await service.add_hazard_photo(actor, hazard["id"], upload, "problem")
-            except DomainError:
-                failed += 1
+    failed = await _store_photos(actor, hazard["id"], form.getall("photos", []), "problem")
     target = f"/inspections/{inspection_id}"
     if failed:
         target += f"?photos_failed={failed}"
@@ -180,18 +193,12 @@ async def hazard_photo_submit(
         digest = await files.digest(content)
 
         async def save() -> dict:
-            return await service.add_hazard_photo_bytes(
-                actor, hazard_id, content, upload.filename or "", kind
+            return await service.add_hazard_photo(
+                actor, hazard_id, content, filename=upload.filename or "", kind=kind
             )
 
         return await run_idempotent(request, actor, {"file_sha256": digest, "kind": kind}, save)
-    failed = 0
-    for upload in uploads:
-        if upload.filename:
-            try:
-                await service.add_hazard_photo(actor, hazard_id, upload, kind)
-            except DomainError:
-                failed += 1
+    failed = await _store_photos(actor, hazard_id, uploads, kind)
     target = f"/inspections/{inspection_id}"
     if failed:
         target += f"?photos_failed={failed}"

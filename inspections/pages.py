@@ -27,18 +27,18 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from safety.idempotency import run_idempotent
 
 from inspections import hazard_pages, rules
 from inspections import services as service
-from inspections.services import views
 from inspections import walk_messages as _messages  # noqa: F401 - registers the texts
 from inspections.page_helpers import as_int, is_its_inspector, one_file, wants_json
 from inspections.schemas import ResultIn
+from inspections.services import signatures, views
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError
 from safety.i18n import lang_of, translate
+from safety.idempotency import run_idempotent
 from safety.pages import errors_by_field, form_model
 from safety.settings import get_settings, local_today
 from safety.tables import Role
@@ -175,7 +175,7 @@ async def _walk(
     if i.get("submitted_at"):
         i["submitted_at_text"] = (
             i["submitted_at"]
-            .astimezone(ZoneInfo(get_settings().time_zone))
+            .astimezone(ZoneInfo(get_settings().timezone))
             .strftime("%Y-%m-%d %H:%M")
         )
     return Template(
@@ -340,14 +340,28 @@ async def signature_submit(
         payload = {"signer": signer, "signer_name": signer_name, "refused_reason": reason}
 
         async def save() -> dict:
-            return await service.add_signature(
-                actor, inspection_id, signer, signer_name, content or None, reason
+            return await signatures.add_signature(
+                actor,
+                inspection_id,
+                signer,
+                signer_name=signer_name,
+                refused_reason=reason,
+                content=content or None,
+                filename=f"{signer}.png",
             )
 
         return await run_idempotent(request, actor, {**payload, "file_sha256": digest}, save)
     try:
         content = await files.read_upload(uploads[0]) if uploads and not refused else None
-        await service.add_signature(actor, inspection_id, signer, signer_name, content, reason)
+        await signatures.add_signature(
+            actor,
+            inspection_id,
+            signer,
+            signer_name=signer_name,
+            refused_reason=reason,
+            content=content,
+            filename=uploads[0].filename if uploads else "",
+        )
     except DomainError as exc:
         if exc.status_code != 400 or signer not in rules.SIGNERS:
             raise

@@ -106,7 +106,7 @@ async def test_the_hazard_form_is_prefilled_from_the_item_and_shows_errors_next_
     )
     assert photos == 1
     page = (await client.get(f"/inspections/{insp['id']}", headers=h)).text
-    assert f'id="hazard-{hazard.id}"' in page and f"/files/" in page
+    assert f'id="hazard-{hazard.id}"' in page and "/files/" in page
 
 
 async def test_a_retried_hazard_and_photo_from_the_outbox_are_stored_once(client):
@@ -171,7 +171,12 @@ async def test_submit_shows_what_is_missing_then_the_page_is_read_only(client):
     )
     assert r.status_code == 201, r.text
     # Without JavaScript: the refusal, with its reason.
-    refusal = {"signer": "enterprise", "signer_name": "", "refused": "1", "refused_reason": "负责人不在"}
+    refusal = {
+        "signer": "enterprise",
+        "signer_name": "",
+        "refused": "1",
+        "refused_reason": "负责人不在",
+    }
     r = await client.post(url + "/signatures", data=refusal, headers=h, follow_redirects=False)
     assert r.status_code == 303, r.text
     r = await client.post(url + "/submit", headers=h, follow_redirects=False)
@@ -181,7 +186,9 @@ async def test_submit_shows_what_is_missing_then_the_page_is_read_only(client):
     page = (await client.get(url, headers=h)).text
     assert "data-autosave" not in page and "/submit" not in page and "已提交" in page
     assert "负责人不在" in page and "李工" in page
-    r = await client.post(url + "/results", data={"item_id": str(first), "result": "fail"}, headers=h)
+    r = await client.post(
+        url + "/results", data={"item_id": str(first), "result": "fail"}, headers=h
+    )
     assert r.status_code == 409
 
 
@@ -233,7 +240,9 @@ async def test_today_lists_due_visits_first_then_in_progress_then_the_rest(clien
 
     w = await f.world()
     today = local_today()
-    overdue = await walkdata.inspection(w, state="planned", scheduled_on=today - dt.timedelta(days=2))
+    overdue = await walkdata.inspection(
+        w, state="planned", scheduled_on=today - dt.timedelta(days=2)
+    )
     due = await walkdata.inspection(w, state="planned")
     going = await walkdata.inspection(w, state="in_progress")
     later = await walkdata.inspection(w, state="planned", scheduled_on=today + dt.timedelta(days=3))

@@ -107,9 +107,7 @@ SPECS = {
     ("POST", P + "/results"): Spec(_result, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/submit"): Spec(_submit, its_inspector(409), OWN_FOREIGN, anonymous=LOGIN),
     ("GET", P + "/sign"): Spec(_get("/sign"), its_inspector(200), OWN_FOREIGN, anonymous=LOGIN),
-    ("POST", P + "/signatures"): Spec(
-        _signature, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN
-    ),
+    ("POST", P + "/signatures"): Spec(_signature, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("GET", P + "/hazards/new"): Spec(
         _get("/hazards/new"), its_inspector(200), OWN_FOREIGN, anonymous=LOGIN
     ),
