@@ -155,7 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sign.not_yet": ("未签字", "Not signed"),
     "sign.first": ("请先签名", "Please sign first"),
     "sign.back": ("返回检查", "Back to the checklist"),
-    "sign.replace_hint": ("重新签字将替换原签字。", "Signing again replaces the signature."),
+    "sign.again": ("重新签字（替换原签字）", "Sign again (replaces this one)"),
 }
 
 i18n.register(MESSAGES)

@@ -150,7 +150,9 @@
     var count = $("[data-outbox-count]", panel);
     if (count) count.textContent = live.length;
     panel.hidden = live.length === 0;
-    panel.classList.toggle("has-failed", live.some(function (j) { return j.status === "failed"; }));
+    var failed = live.some(function (j) { return j.status === "failed"; });
+    panel.classList.toggle("has-failed", failed);
+    if (failed) panel.open = true;
   });
 
   // Answers still in the outbox (this tab or an earlier one) show on the page as chosen.
@@ -174,6 +176,7 @@
         event.preventDefault();
         var msg = $("[data-submit-wait]");
         if (msg) msg.hidden = false;
+        if (panel) panel.open = true;
         Outbox.kick();
       }
     });
@@ -393,6 +396,9 @@
       drawn = false;
     }
     resize();
+    // A pad inside a closed <details> (signing again) has no size until it opens.
+    var holder = form.closest("details");
+    if (holder) holder.addEventListener("toggle", function () { if (holder.open) resize(); });
 
     function point(e) {
       var rect = canvas.getBoundingClientRect();
