@@ -76,9 +76,11 @@ async def add_signature(
                 "signer_name": current["enterprise_signer_name"],
                 "refused_reason": current["enterprise_refused_reason"],
             }
-        await Inspection.update({**values, Inspection.version: current["version"] + 1}).where(
-            Inspection.id == row["id"]
-        ).run()
+        await (
+            Inspection.update({**values, Inspection.version: current["version"] + 1})
+            .where(Inspection.id == row["id"])
+            .run()
+        )
         await audit.record(
             actor,
             "inspection.refuse_signature" if reason else "inspection.sign",
