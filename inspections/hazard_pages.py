@@ -18,6 +18,7 @@ from inspections import rules, walk_messages
 from inspections import services as service
 from inspections.page_helpers import as_int, one_file, wants_json
 from inspections.schemas import HazardIn
+from inspections.services import photos as hazard_photos
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
@@ -120,7 +121,7 @@ async def _store_photos(actor: Actor, hazard_id: int, uploads: list, kind: str) 
             continue
         try:
             content = await files.read_upload(upload)
-            await service.add_hazard_photo(
+            await hazard_photos.add_hazard_photo(
                 actor, hazard_id, content, filename=upload.filename, kind=kind
             )
         except DomainError as exc:
@@ -181,8 +182,8 @@ async def hazard_photo_submit(
     """One photo (``file``) per request from the outbox (JSON, ``Idempotency-Key``: the
     same photo sent twice is stored once); without JavaScript, every ``file`` of the form."""
     actor.require(Role.inspector)
-    hazard = await service.get_hazard(actor, hazard_id)
-    if hazard.get("inspection_id") != inspection_id:
+    hazard = await hazard_photos.photo_target(actor, hazard_id)
+    if hazard["inspection"] != inspection_id:
         raise NotFound("隐患不存在 (no such hazard)")
     form = await request.form()
     kind = str(form.get("kind") or "problem")
@@ -193,11 +194,13 @@ async def hazard_photo_submit(
         digest = await files.digest(content)
 
         async def save() -> dict:
-            return await service.add_hazard_photo(
+            return await hazard_photos.add_hazard_photo(
                 actor, hazard_id, content, filename=upload.filename or "", kind=kind
             )
 
-        return await run_idempotent(request, actor, {"file_sha256": digest, "kind": kind}, save)
+        return await run_idempotent(
+            request, actor, {"file_sha256": digest, "kind": kind, "hazard": hazard_id}, save
+        )
     failed = await _store_photos(actor, hazard_id, uploads, kind)
     target = f"/inspections/{inspection_id}"
     if failed:
