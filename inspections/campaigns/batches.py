@@ -17,15 +17,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inspections import service
+from inspections import services as service
 from inspections.campaigns import plan
 from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
+from inspections.campaigns.pages import campaign_context
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor
-from safety.errors import DomainError, ValidationFailed
+from safety.errors import DomainError, NotFound, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.orgs import list_agencies
 from safety.pages import errors_by_field, form_model
+from safety.registry import service as registry
 from safety.settings import local_today
 from safety.tables import Role
 from safety.web import ACTOR
@@ -36,11 +38,12 @@ BATCH_FIELDS = {
     "lead_id": "inspectors",
     "enterprise_ids": "enterprises",
 }
+INSPECTIONS_FIELDS = {"inspector_ids": "_"}
 
 
 def _free(campaign: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's enterprises not yet in a batch."""
-    return [e for e in campaign["enterprises"] if not e.get("batch_id")]
+    return [e for e in campaign["enterprises"] if not e["batch_id"]]
 
 
 async def _form_page(
@@ -63,6 +66,7 @@ async def _form_page(
             "agencies": active,
             "inspectors": inspectors,
             "free": _free(campaign),
+            "units": dict(await registry.unit_choices(actor)),
         },
         status_code=status,
     )
@@ -84,12 +88,17 @@ async def batch_new_page(
         "lead": "",
         "members": [],
         # Every free enterprise ticked: a first batch usually takes the whole plan.
-        "enterprises": [e["id"] for e in _free(campaign)],
+        "enterprises": [e["enterprise_id"] for e in _free(campaign)],
     }
     return await _form_page(request, actor, campaign, values)
 
 
-@post("/campaigns/{campaign_id:int}/batches/new", include_in_schema=False, dependencies=ACTOR)
+@post(
+    "/campaigns/{campaign_id:int}/batches/new",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
 async def batch_new_submit(
     request: Request, actor: NamedDependency[Actor], campaign_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -144,26 +153,40 @@ async def batch_new_submit(
 
 
 @post(
-    "/batches/{batch_id:int}/inspections",
+    "/campaigns/{campaign_id:int}/batches/{batch_id:int}/inspections",
     include_in_schema=False,
     dependencies=ACTOR,
     status_code=303,
 )
 async def batch_inspections_submit(
-    request: Request, actor: NamedDependency[Actor], batch_id: FromPath[int], data: FormData
-) -> Redirect:
-    """Create the batch's inspections, then back to its campaign with how many were made.
-    A bad checklist or day comes back as a 400 page naming the field."""
+    request: Request,
+    actor: NamedDependency[Actor],
+    campaign_id: FromPath[int],
+    batch_id: FromPath[int],
+    data: FormData,
+) -> Template | Redirect:
+    """Create the batch's inspections, then back to the campaign saying how many were
+    made (0 on a repeat). A bad checklist or day, or a batch without experts, comes back
+    on the campaign page under that batch."""
     actor.require(Role.officer)
-    data_in = form_model(
-        BatchInspectionsIn,
-        checklist_id=int_or_none(one(data, "checklist_id")) or one(data, "checklist_id") or None,
-        scheduled_on=date_or_none(one(data, "scheduled_on")) or one(data, "scheduled_on") or None,
-    )
-    done = await service.create_batch_inspections(actor, batch_id, data_in)
-    campaign_id = done.get("campaign_id") or (await service.get_batch(actor, batch_id))[
-        "campaign_id"
-    ]
+    campaign = await service.get_campaign(actor, campaign_id)
+    if not any(b["id"] == batch_id for b in campaign["batches"]):
+        raise NotFound("批次不存在 (batch not found)")
+    try:
+        data_in = form_model(
+            BatchInspectionsIn,
+            checklist_id=int_or_none(one(data, "checklist_id")) or one(data, "checklist_id"),
+            scheduled_on=date_or_none(one(data, "scheduled_on")) or one(data, "scheduled_on"),
+        )
+        done = await service.create_batch_inspections(actor, batch_id, data_in)
+    except DomainError as exc:
+        if exc.status_code not in (400, 409):
+            raise
+        context = await campaign_context(request, actor, campaign_id, {})
+        context["batch_errors"] = {batch_id: remap(errors_by_field(exc), INSPECTIONS_FIELDS)}
+        sent = {k: one(data, k) for k in ("checklist_id", "scheduled_on")}
+        context["batch_form"] = {batch_id: sent}
+        return Template("inspections/campaign.html", context=context, status_code=exc.status_code)
     return Redirect(
         f"/campaigns/{campaign_id}?inspections_created={done['created']}#batch-{batch_id}",
         status_code=303,

@@ -94,6 +94,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "campaign.state": ("检查状态", "State"),
     "campaign.batch": ("批次", "Batch"),
     "campaign.hazards": ("隐患", "Hazards"),
+    "campaign.hazards_n": ("{n} 项", "{n}"),
+    "campaign.hazards_found": ("发现隐患 {n} 项", "{n} hazards found"),
     "campaign.scheduled_on": ("计划日期", "Scheduled"),
     "campaign.view": ("查看", "View"),
     "campaign.any_batch": ("全部批次", "All batches"),
@@ -104,7 +106,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "campaign.state.in_progress": ("检查中", "In progress"),
     "campaign.state.submitted": ("已提交", "Submitted"),
     "campaign.state.cancelled": ("已取消", "Cancelled"),
-    "campaign.counts": ("计划 {planned} 家 · 已提交 {submitted} 家", "{planned} planned · {submitted} submitted"),
+    "campaign.counts": (
+        "计划 {planned} 家 · 已提交 {submitted} 家",
+        "{planned} planned · {submitted} submitted",
+    ),
     "campaign.filtered": ("显示 {n} 家", "{n} shown"),
     # batches
     "batch.new": ("新建批次", "New batch"),

@@ -11,15 +11,14 @@ JavaScript; app.js adds "select all shown".
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from urllib.parse import urlencode
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inspections import service
+from inspections import services as service
 from inspections.campaigns import plan
 from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
 from inspections.campaigns.messages import labels
@@ -54,12 +53,12 @@ async def campaigns_page(
 ) -> Template:
     actor.require(Role.officer)
     start = page_offset(offset)
-    page = await service.list_campaigns(actor, limit=PAGE_SIZE, offset=start)
+    items, total = await service.list_campaigns(actor, limit=PAGE_SIZE, offset=start)
     return Template(
         "inspections/campaigns.html",
         context={
-            "campaigns": page["items"],
-            "total": page["total"],
+            "campaigns": items,
+            "total": total,
             "offset": start,
             "page_size": PAGE_SIZE,
             "kind_names": dict(labels(lang_of(request))["kinds"]),
@@ -193,11 +192,64 @@ async def campaign_new_submit(
 
 
 def _state_of(row: dict[str, Any]) -> str:
-    """The page's state of a planned enterprise: its inspection's, else whether a batch
-    holds it."""
-    if row.get("state"):
-        return row["state"]
+    """The page's state of a planned enterprise: its latest inspection's, else whether a
+    batch holds it."""
+    if row.get("inspection_state"):
+        return row["inspection_state"]
     return "assigned" if row.get("batch_id") else "unassigned"
+
+
+async def campaign_context(
+    request: Request, actor: Actor, campaign_id: int, params: dict[str, str]
+) -> dict[str, Any]:
+    """What the campaign page shows: the campaign, its batches with their counts, and the
+    planned enterprises (filtered by ``params``) with state and hazards found."""
+    lang = lang_of(request)
+    campaign = await service.get_campaign(actor, campaign_id)
+    inspections, _ = await service.list_inspections(
+        actor, service.InspectionFilter(campaign_id=campaign_id), limit=100_000
+    )
+    hazards = {i["id"]: i["hazards_count"] for i in inspections}
+    grids = dict(await registry.unit_choices(actor))
+    rows = [
+        {
+            **r,
+            "page_state": _state_of(r),
+            "hazards": hazards.get(r["inspection_id"]),
+            "unit_label": grids.get(r["org_unit_id"], ""),
+        }
+        for r in campaign["enterprises"]
+    ]
+    counts: dict[str, int] = {}
+    batch_inspections: dict[int, int] = {}
+    for r in rows:
+        counts[r["page_state"]] = counts.get(r["page_state"], 0) + 1
+        if r["batch_id"] and r["inspection_id"]:
+            batch_inspections[r["batch_id"]] = batch_inspections.get(r["batch_id"], 0) + 1
+    q = params.get("q", "").lower()
+    shown = [
+        r
+        for r in rows
+        if (not params.get("state") or r["page_state"] == params["state"])
+        and (not params.get("batch") or str(r["batch_id"] or "none") == params["batch"])
+        and (not q or q in r["enterprise_name"].lower())
+    ]
+    return {
+        "c": campaign,
+        "rows": shown,
+        "total": len(rows),
+        "counts": counts,
+        "batch_inspections": batch_inspections,
+        "hazards_found": sum(h for h in hazards.values() if h),
+        "params": params,
+        "checklists": await plan.checklist_choices(),
+        "today": local_today().isoformat(),
+        "batch_errors": {},
+        "batch_form": {},
+        "kind_names": dict(labels(lang)["kinds"]),
+        "state_names": dict(labels(lang)["states"]),
+        **labels(lang),
+    }
 
 
 @get("/campaigns/{campaign_id:int}", include_in_schema=False, dependencies=ACTOR)
@@ -205,7 +257,7 @@ async def campaign_page(
     request: Request,
     actor: NamedDependency[Actor],
     campaign_id: FromPath[int],
-    state: FromQuery[str | None] = None,
+    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
     batch: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
     created: FromQuery[str | None] = None,
@@ -214,53 +266,17 @@ async def campaign_page(
 ) -> Template:
     actor.require(Role.officer)
     lang = lang_of(request)
-    campaign = await service.get_campaign(actor, campaign_id)
-    rows = [{**r, "page_state": _state_of(r)} for r in campaign["enterprises"]]
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["page_state"]] = counts.get(r["page_state"], 0) + 1
-    params = {"state": state or "", "batch": batch or "", "q": (q or "").strip()}
-    shown = [
-        r
-        for r in rows
-        if (not params["state"] or r["page_state"] == params["state"])
-        and (
-            not params["batch"]
-            or str(r.get("batch_id") or "none") == params["batch"]
-        )
-        and (
-            not params["q"]
-            or params["q"].lower() in (r.get("name") or "").lower()
-            or params["q"].upper() in (r.get("uscc") or "")
-        )
-    ]
-    flash = None
+    params = {"state": state_filter or "", "batch": batch or "", "q": (q or "").strip()}
+    context = await campaign_context(request, actor, campaign_id, params)
     if created:
-        flash = translate("campaign.created", lang)
+        context["flash"] = translate("campaign.created", lang)
     elif batch_created:
-        flash = translate("batch.created", lang)
+        context["flash"] = translate("batch.created", lang)
     elif inspections_created is not None:
         n = int_or_none(inspections_created) or 0
-        flash = translate(
-            "batch.inspections_created" if n else "batch.inspections_none", lang, n=n
-        )
-    return Template(
-        "inspections/campaign.html",
-        context={
-            "c": campaign,
-            "rows": shown,
-            "total": len(rows),
-            "counts": counts,
-            "params": params,
-            "query": urlencode({k: v for k, v in params.items() if v}),
-            "checklists": await service.checklist_choices(actor),
-            "today": local_today().isoformat(),
-            "flash": flash,
-            "kind_names": dict(labels(lang)["kinds"]),
-            "state_names": dict(labels(lang)["states"]),
-            **labels(lang),
-        },
-    )
+        key = "batch.inspections_created" if n else "batch.inspections_none"
+        context["flash"] = translate(key, lang, n=n)
+    return Template("inspections/campaign.html", context=context)
 
 
 ROUTES = [campaigns_page, campaign_new_page, campaign_new_submit, campaign_page]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspections.tables import ChecklistTemplate
 from safety.auth import Actor
 from safety.registry import service as registry
 from safety.rules import check_uscc
@@ -194,3 +195,24 @@ async def agency_inspectors(agency_ids: list[int]) -> dict[int, list[dict]]:
     for r in rows:
         out[r["agency"]].append(r)
     return out
+
+
+async def checklist_choices() -> list[tuple[int, str]]:
+    """The current (latest published) version of each checklist template of the library,
+    as (id, "name vN") for the "create the batch's inspections" form."""
+    rows = (
+        await ChecklistTemplate.select(
+            ChecklistTemplate.id,
+            ChecklistTemplate.code,
+            ChecklistTemplate.name,
+            ChecklistTemplate.version,
+        )
+        .where(ChecklistTemplate.published.eq(True))
+        .order_by(ChecklistTemplate.code)
+        .order_by(ChecklistTemplate.version, ascending=False)
+        .run()
+    )
+    current: dict[str, dict] = {}
+    for r in rows:
+        current.setdefault(r["code"], r)
+    return [(r["id"], f"{r['name']} v{r['version']}") for r in current.values()]

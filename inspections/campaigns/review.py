@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inspections import service
+from inspections import services as service
 from inspections.campaigns.forms import one
 from safety.auth import Actor
 from safety.errors import DomainError
