@@ -31,6 +31,7 @@ ROUTE_MODULES = [
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.registry.api",
+    "inspections.api",
     "inspections.campaigns",
 ]
 
