@@ -22,7 +22,7 @@ from inspections import services as service
 from inspections.campaigns import plan
 from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
 from inspections.campaigns.messages import labels
-from inspections.schemas import CampaignIn
+from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
@@ -79,6 +79,11 @@ def _defaults(actor: Actor) -> dict[str, Any]:
         "general_days": "15",
         "major_days": "60",
     }
+
+
+def _number(raw: str) -> int | str:
+    value = int_or_none(raw)
+    return raw if value is None else value
 
 
 def _values(form: dict[str, Any]) -> dict[str, Any]:
@@ -173,10 +178,12 @@ async def campaign_new_submit(
             ends_on=date_or_none(values["ends_on"]) or values["ends_on"] or None,
             org_unit_id=org_unit_id or values["org_unit_id"] or None,
             enterprise_ids=enterprise_ids,
-            deadline_days={
-                "general": int_or_none(values["general_days"]) or values["general_days"],
-                "major": int_or_none(values["major_days"]) or values["major_days"],
-            },
+            # Checked on its own first, so each level's error names its own field.
+            deadline_days=form_model(
+                DeadlineDays,
+                general=_number(values["general_days"]),
+                major=_number(values["major_days"]),
+            ),
             description=values["description"],
         )
         campaign = await service.create_campaign(actor, data_in)

@@ -16,7 +16,6 @@ from inspections import services as service
 from inspections.campaigns.forms import one
 from safety.auth import Actor
 from safety.errors import DomainError
-from safety.i18n import lang_of
 from safety.pages import errors_by_field
 from safety.tables import Role
 from safety.web import ACTOR
@@ -51,7 +50,6 @@ async def _page(
             "summary": summarise(inspection.get("items", [])),
             "errors": errors or {},
             "reason": reason,
-            "lang": lang_of(request),
         },
         status_code=status,
     )
