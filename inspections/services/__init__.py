@@ -20,6 +20,10 @@ Inspections — ``inspections``:
   cancel_inspection(actor, inspection_id, reason) -> detail               (officer)
   inspector_agenda(actor, today=None) -> {"now": [...], "later": [...]}   (inspector)
 
+Signatures — ``signatures`` (its inspectors, while in_progress):
+  add_signature(actor, inspection_id, signer, signer_name=, refused_reason=, content=bytes,
+      filename=) -> {"inspector": ..., "enterprise": ...}; a new one replaces the old
+
 Hazards — ``hazards``:
   log_hazard(actor, inspection_id, HazardIn) -> hazard                    (its inspectors)
   get_hazard(actor, hazard_id) -> the hazard shape of API.md
@@ -45,11 +49,13 @@ from inspections.services.inspections import (
     start_inspection,
     submit_inspection,
 )
+from inspections.services.signatures import add_signature
 
 __all__ = [
     "HazardFilter",
     "InspectionFilter",
     "add_batch",
+    "add_signature",
     "cancel_inspection",
     "create_batch_inspections",
     "create_campaign",

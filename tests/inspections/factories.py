@@ -58,42 +58,57 @@ class Visit:
     inspection: dict
 
 
-async def campaign(w, enterprise_ids: list[int] | None = None, **fields) -> dict:
+async def campaign(w, enterprise_ids: list[int] | None = None, officer=None, **fields) -> dict:
+    """A campaign of the World's street (or ``officer``'s, given ``org_unit_id``)."""
     today = dt.date.today()
     data = CampaignIn(
         name=fields.pop("name", f"测试活动{f.n()}"),
         kind=fields.pop("kind", "third_party"),
-        starts_on=fields.pop("starts_on", today - dt.timedelta(days=30)),
+        starts_on=fields.pop("starts_on", today - dt.timedelta(days=60)),
         ends_on=fields.pop("ends_on", today + dt.timedelta(days=60)),
         org_unit_id=fields.pop("org_unit_id", w.tree["street"]["id"]),
         enterprise_ids=enterprise_ids if enterprise_ids is not None else [w.enterprise["id"]],
         **fields,
     )
-    return await services.create_campaign(f.actor(w.officer), data)
+    return await services.create_campaign(f.actor(officer or w.officer), data)
 
 
-async def visit(w, scheduled_on: dt.date | None = None, inspectors=None, sections=2, items=2):
-    """A fresh planned inspection of a fresh enterprise of the World's street, whose group
-    is the World's inspector (lead) — or ``inspectors``."""
-    ent = await f.enterprise(w.tree["grid1"]["id"])
-    camp = await campaign(w, [ent["id"]])
-    group = inspectors or [w.inspector]
+async def visit(
+    w,
+    scheduled_on: dt.date | None = None,
+    inspectors=None,
+    sections: int = 2,
+    items: int = 2,
+    enterprise: dict | None = None,
+    foreign: bool = False,
+) -> Visit:
+    """A planned inspection in a fresh campaign and batch. By default: a fresh enterprise
+    of the World's street, the World's inspector as the group (lead). ``foreign``: in the
+    foreign street, by the foreign officer, with another inspector of the agency."""
+    tree = w.foreign_tree if foreign else w.tree
+    officer = w.foreign_officer if foreign else w.officer
+    ent = enterprise or await f.enterprise(tree["grid1"]["id"])
+    camp = await campaign(w, [ent["id"]], officer=officer, org_unit_id=tree["street"]["id"])
+    if inspectors is None:
+        inspectors = (
+            [await f.user("inspector", agency_id=w.agency["id"])] if foreign else [w.inspector]
+        )
     today = dt.date.today()
     batch = await services.add_batch(
-        f.actor(w.officer),
+        f.actor(officer),
         camp["id"],
         BatchIn(
             name="第一批次",
             agency_id=w.agency["id"],
             enterprise_ids=[ent["id"]],
-            inspector_ids=[u["id"] for u in group],
+            inspector_ids=[u["id"] for u in inspectors],
             starts_on=today - dt.timedelta(days=10),
             ends_on=today + dt.timedelta(days=10),
         ),
     )
     tpl = await checklist(sections=sections, items=items)
     made = await services.create_batch_inspections(
-        f.actor(w.officer),
+        f.actor(officer),
         batch["id"],
         BatchInspectionsIn(checklist_id=tpl["id"], scheduled_on=scheduled_on or today),
     )
