@@ -31,6 +31,7 @@ ROUTE_MODULES = [
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.registry.api",
+    "inspections.checklists.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,13 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=[
                 ROOT / pkg / "templates"
-                for pkg in ("safety", "safety/registry", "inspections", "rectification")
+                for pkg in (
+                    "safety",
+                    "safety/registry",
+                    "inspections",
+                    "inspections/checklists",
+                    "rectification",
+                )
             ],
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,
