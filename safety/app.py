@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "safety.controllers.admin_pages",
     "safety.registry.api",
     "inspections.api",
+    "inspections.checklists.api",
     "inspections.campaigns",
 ]
 
@@ -65,7 +66,13 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=[
                 ROOT / pkg / "templates"
-                for pkg in ("safety", "safety/registry", "inspections", "rectification")
+                for pkg in (
+                    "safety",
+                    "safety/registry",
+                    "inspections",
+                    "inspections/checklists",
+                    "rectification",
+                )
             ],
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,
