@@ -31,6 +31,8 @@ ROUTE_MODULES = [
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.registry.api",
+    "safety.controllers.registry_photos",
+    "safety.controllers.files",
     "inspections.api",
     "inspections.checklists.api",
     "inspections.campaigns",
