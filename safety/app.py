@@ -34,6 +34,8 @@ ROUTE_MODULES = [
     "safety.controllers.registry_photos",
     "safety.controllers.files",
     "inspections.api",
+    "inspections.checklists.api",
+    "inspections.campaigns",
     "inspections.pages",
 ]
 
@@ -67,7 +69,13 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=[
                 ROOT / pkg / "templates"
-                for pkg in ("safety", "safety/registry", "inspections", "rectification")
+                for pkg in (
+                    "safety",
+                    "safety/registry",
+                    "inspections",
+                    "inspections/checklists",
+                    "rectification",
+                )
             ],
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,

@@ -2,8 +2,9 @@
 
 Upload: the bytes are read from the upload in chunks and refused (413) as soon as they pass
 ``max_upload_bytes`` — an oversized file is never held whole. ``safety.images`` checks and
-prepares them in a worker thread (bounded by ``image_workers``, so ten phones uploading at
-once queue instead of starving the event loop). The files are then written
+prepares them in a bounded pool of ``image_workers`` threads running at a lower CPU
+priority (ten phones uploading at once queue there instead of starving the event loop;
+Pillow releases the GIL while it decodes, resizes and encodes). The files are then written
 content-addressed under ``<data_dir>/files/ab/cd/<sha256>`` (plus ``.display.jpg`` and
 ``.thumb.jpg``), each atomically (a temporary file renamed into place), and only then is
 the row inserted, with its audit event, in one transaction:
@@ -27,7 +28,10 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +49,11 @@ from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import Attachment, AttachmentKind
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 VARIANTS = {"original": "", "display": ".display.jpg", "thumbnail": ".thumb.jpg"}
 OwnerCheck = Callable[[Actor, int], Awaitable[None]]
 _owners: dict[str, OwnerCheck] = {}
-_limiters: dict[int, anyio.CapacityLimiter] = {}
+_pool: ThreadPoolExecutor | None = None
 
 
 class AttachmentOut(BaseModel):
@@ -151,16 +155,28 @@ def _unlink(paths: Iterable[Path]) -> None:
             path.unlink()
 
 
-def _limiter() -> anyio.CapacityLimiter:
-    """One limiter per event loop (tests run several loops in one process)."""
-    key = id(asyncio.get_running_loop())
-    if key not in _limiters:
-        _limiters[key] = anyio.CapacityLimiter(max(1, get_settings().image_workers))
-    return _limiters[key]
+def _background_priority() -> None:
+    """Image work yields the CPU to the event loop's thread when both want it (on Linux a
+    thread has its own niceness; raising it needs no privilege)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The bounded pool images are processed and written in: ``image_workers`` threads,
+    so a burst of uploads queues here instead of starving the event loop."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(
+            max_workers=max(1, get_settings().image_workers),
+            thread_name_prefix="safety-images",
+            initializer=_background_priority,
+        )
+    return _pool
 
 
 async def _in_worker(fn: Callable[..., Any], *args: Any) -> Any:
-    return await anyio.to_thread.run_sync(fn, *args, limiter=_limiter())
+    return await asyncio.get_running_loop().run_in_executor(_executor(), partial(fn, *args))
 
 
 # ---------------------------------------------------------------- saving

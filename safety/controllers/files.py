@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.response import File
 
 from safety import files
@@ -44,7 +45,15 @@ def _routes(prefix: str, api: bool) -> list:
         "include_in_schema": api,
     }
     if api:
-        kw.update(tags=["files"], responses=error_responses(401, 403, 404))
+        # The image itself (Litestar's File schema would claim an ISO date in
+        # Last-Modified, which HTTP writes as an RFC 7231 date).
+        image = ResponseSpec(
+            data_container=bytes,
+            media_type=IMAGE,
+            description="The image bytes",
+            generate_examples=False,
+        )
+        kw.update(tags=["files"], responses={200: image, **error_responses(401, 403, 404)})
 
     @get(f"{prefix}/{{file_id:int}}", summary="A file (the stored original)", **kw)
     async def original(actor: NamedDependency[Actor], file_id: PathId) -> File:

@@ -59,7 +59,8 @@ async def add_enterprise_photo(
     actor.require(Role.officer)
     await registry.get_enterprise(actor, enterprise_id)
     content = await files.read_upload(data.file)
-    digest = await files.digest(content)
+    # The fingerprint of a keyed retry: the file's hash (hashing only when it is needed).
+    payload = {"file_sha256": await files.digest(content)} if idempotency_key else None
 
     async def save() -> dict:
         row = await files.save_bytes(
@@ -72,7 +73,7 @@ async def add_enterprise_photo(
         )
         return files.attachment_out(row)
 
-    return await run_idempotent(request, actor, {"file_sha256": digest}, save)
+    return await run_idempotent(request, actor, payload, save)
 
 
 @get(

@@ -34,8 +34,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from safety import files
 from safety.app import create_app
 from tests import factories as f
+from tests import imagegen
 
 BASE_URL = "http://testserver.local"
 EXAMPLES_PER_MODE = 25
@@ -95,7 +97,15 @@ async def fuzz_world():
     another test relies on)."""
     w = await f.world()
     target = await f.user("inspector", agency_id=w.agency["id"])
-    return w, target, await inspection_ids(w)
+    photo = await files.save_bytes(
+        imagegen.jpeg((64, 48)),
+        filename="fuzz.jpg",
+        owner_type="enterprise",
+        owner_id=w.enterprise["id"],
+        kind="scene",
+        actor=f.actor(w.officer),
+    )
+    return w, target, {**await inspection_ids(w), "file_id": photo.id}
 
 
 async def inspection_ids(w) -> dict[str, int]:
