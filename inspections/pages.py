@@ -81,7 +81,8 @@ async def today_page(actor: NamedDependency[Actor]) -> Template:
 
 def _sections(inspection: dict, missing_items: set[int]) -> list[dict]:
     """The pinned checklist's items grouped by section, in checklist order; a section is
-    open while it has an unanswered (or missing) item."""
+    open while it has an unanswered (or missing) item, or a failed one with no hazard
+    logged yet."""
     per_item: dict[int, int] = {}
     for h in inspection.get("hazards", []):
         if h.get("item_id"):
@@ -101,7 +102,8 @@ def _sections(inspection: dict, missing_items: set[int]) -> list[dict]:
         s["total"] = len(s["items"])
         s["answered"] = sum(1 for it in s["items"] if it["result"])
         s["open"] = s["answered"] < s["total"] or any(
-            it["id"] in missing_items for it in s["items"]
+            it["id"] in missing_items or (it["result"] == "fail" and not it["hazard_count"])
+            for it in s["items"]
         )
     return sections
 
@@ -202,8 +204,12 @@ async def walk_page(
     inspection_id: PathId,
     queued: FromQuery[str | None] = None,
     photos_failed: FromQuery[int | None] = None,
-) -> Template:
+) -> Template | Redirect:
     lang = lang_of(request)
+    if actor.role == Role.officer:
+        # The officer's view of an inspection is the review page (officer pages).
+        await service.get_inspection(actor, inspection_id)
+        return Redirect(f"/inspections/{inspection_id}/review", status_code=303)
     flash = ""
     if queued:
         flash = translate("walk.queued", lang)

@@ -55,15 +55,15 @@ async def _login(page, base: str, username: str) -> None:
 
 
 async def _outbox_empty(page) -> None:
+    """Everything the phone kept has reached the server."""
     await page.wait_for_function(
-        "() => window.Outbox && Outbox.all().then(j => j.length === 0)", polling=200
-    )
-    await page.wait_for_function(
-        "() => Outbox.all().then(j => j.length === 0)", timeout=30000, polling=250
+        "() => window.Outbox && Outbox.settled()", timeout=30000, polling=250
     )
 
 
 async def _draw(page, canvas) -> None:
+    """A signature drawn by a finger: a zigzag of pointer moves across the pad."""
+    await canvas.scroll_into_view_if_needed()
     box = await canvas.bounding_box()
     x, y = box["x"] + 20, box["y"] + box["height"] / 2
     await page.mouse.move(x, y)
@@ -149,6 +149,20 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     assert all(i["result"] for i in body["items"])
     hazard = _api(live_server, "officer", "GET", f"/api/v1/hazards/{hazard_id}").json()
     assert len(hazard["photos"]) == 1
+    # ... and on the officer's own page for the inspection, with the photo showing.
+    officer = await context.browser.new_context(locale="zh-CN", viewport=PHONE)
+    try:
+        op = await officer.new_page()
+        await _login(op, live_server, "officer")
+        await op.goto(f"{live_server}/inspections/{visit['id']}")
+        assert op.url.endswith(f"/inspections/{visit['id']}/review")
+        text = await op.inner_text("main")
+        assert "已提交" in text and hazard["description"][:10] in text
+        shown = op.locator(f"main img[src^='/files/{hazard['photos'][0]['id']}/']")
+        await shown.first.wait_for()
+        assert await shown.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    finally:
+        await officer.close()
 
 
 async def test_a_photo_taken_without_signal_arrives_exactly_once(phone, live_server):
@@ -182,11 +196,11 @@ async def test_a_photo_taken_without_signal_arrives_exactly_once(phone, live_ser
         f"#hazard-{hazard_id} input[type=file]",
         files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": jpeg((640, 480))}],
     )
-    await page.wait_for_selector(".outbox li.job-pending")
+    await page.wait_for_selector(".outbox li.job-pending", state="attached")
     assert await page.locator(".outbox").is_visible()
     await context.set_offline(False)
     await page.reload()  # a reload loses nothing: the photo waits in IndexedDB
-    await page.wait_for_selector(".outbox li.job-pending")
+    await page.wait_for_selector(".outbox li.job-pending", state="attached")
     mode["now"] = "lose-answer"
     await _outbox_empty(page)
     assert mode["lost"] == 1

@@ -14,9 +14,10 @@ from tests.inspections import walkdata
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec
 
 INSPECTOR_ONLY = {"admin": 403, "officer": 403, "inspector": 200, "enterprise": 403}
-READERS = {
+READERS = {  # the officer is sent on to the review page (officer pages)
     "admin": 403,
-    **{r: {"own": 200, "foreign": 404} for r in ("officer", "inspector", "enterprise")},
+    "officer": {"own": 303, "foreign": 404},
+    **{r: {"own": 200, "foreign": 404} for r in ("inspector", "enterprise")},
 }
 
 

@@ -66,8 +66,14 @@
   function remove(id) { return tx(STORE, "readwrite", function (s) { s.delete(id); }); }
   function doneOf(id) { return tx(DONE, "readonly", function (s) { return s.get(id); }); }
 
+  var settled = false; // nothing waiting, as of the last look (synchronous, for tests)
+  var generation = 0; // bumped by every enqueue: a look that started before one is stale
+
   function notify() {
+    var seen = generation;
     return all().then(function (jobs) {
+      settled = seen === generation && enqueuing === 0 &&
+        !jobs.some(function (j) { return j.status !== "staged"; });
       listeners.forEach(function (fn) { fn(jobs); });
       return jobs;
     });
@@ -81,20 +87,37 @@
   // A job: {kind, url, fields: {name: value}, files: [{name, blob, filename}], scope,
   // label, after?: job id whose created object's id replaces "{id}" in url, replaces?: a
   // string: an older pending job with the same `replaces` is dropped (the newer answer wins)}.
+  var enqueuing = 0;
+
   function enqueue(spec) {
     var job = Object.assign({
       id: uuid(), key: uuid(), fields: {}, files: [], created: Date.now(), attempts: 0,
       nextAt: 0, status: "pending", error: ""
     }, spec);
-    var drop = spec.replaces ? all().then(function (jobs) {
-      return Promise.all(jobs.filter(function (j) {
-        return j.replaces === spec.replaces && j.status !== "uploading";
-      }).map(function (j) { return remove(j.id); }));
-    }) : Promise.resolve();
-    return drop.then(function () { return put(job); }).then(function () {
+    enqueuing += 1;
+    generation += 1;
+    settled = false;
+    // One transaction: the new job is stored, and an older one it replaces dropped, at once.
+    return tx(STORE, "readwrite", function (s) {
+      if (spec.replaces) {
+        var req = s.getAll();
+        req.onsuccess = function () {
+          req.result.forEach(function (j) {
+            if (j.replaces === spec.replaces && j.status !== "uploading") s.delete(j.id);
+          });
+          s.put(job);
+        };
+      } else {
+        s.put(job);
+      }
+    }).then(function () {
+      enqueuing -= 1;
       notify();
       kick();
       return job;
+    }, function (err) {
+      enqueuing -= 1;
+      throw err;
     });
   }
 
@@ -246,6 +269,7 @@
 
   window.Outbox = {
     enqueue: enqueue,
+    settled: function () { return settled; },
     wait: wait,
     all: all,
     retry: retry,
