@@ -4,7 +4,9 @@ disable). And the admin's "reset second factor" button on a user's edit page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -14,6 +16,7 @@ from litestar.response import Redirect, Template
 from safety import i18n, totp_messages, twofactor  # noqa: F401 - page texts
 from safety.auth import Actor
 from safety.errors import DomainError
+from safety.settings import get_settings
 from safety.web import ACTOR, PathId
 
 FormData = URLEncodedBody[dict[str, Any]]
@@ -28,6 +31,10 @@ async def _profile(
     status: int = 200,
 ) -> Template:
     state = await twofactor.status(actor.user_id)
+    if state["confirmed_at"]:  # shown in the deployment's time zone, like every date
+        at = state["confirmed_at"]
+        at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+        state["confirmed_at"] = at.astimezone(ZoneInfo(get_settings().timezone))
     pending = await twofactor.pending_enrolment(actor) if state["pending"] else None
     return Template(
         "profile.html",

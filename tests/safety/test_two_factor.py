@@ -231,7 +231,9 @@ async def test_the_profile_page_enrols_shows_the_codes_once_and_disables(client)
     page = await client.get("/profile", headers=headers)
     assert page.status_code == 200 and "<svg" in page.text
     assert not re.search(r"<script(?![^>]*\bsrc=)", page.text)  # no inline script (CSP)
-    secret = re.search(r"<code>([A-Z2-7]{32})</code>", page.text).group(1)
+    confirm_form = re.search(r'action="/profile/totp/confirm">(.*?)</form>', page.text, re.S)
+    assert 'name="_csrf_token"' in confirm_form.group(1)  # the form can be posted
+    secret = re.search(r"<code>([A-Z2-7 ]{39})</code>", page.text).group(1).replace(" ", "")
     r = await client.post("/profile/totp/confirm", data={"code": code(secret)}, headers=headers)
     assert r.status_code == 200
     shown = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", r.text)
@@ -289,7 +291,10 @@ async def test_a_required_role_gets_no_token_and_no_session_until_enrolled(clien
         pending = {PENDING_COOKIE: r.cookies[PENDING_COOKIE]}
         page = await client.get("/login/enrol", headers=cookie_headers(pending))
         assert page.status_code == 200 and "<svg" in page.text
-        secret = re.search(r"<code>([A-Z2-7]{32})</code>", page.text).group(1)
+        assert re.search(
+            r'action="/login/enrol">\s*<input type="hidden" name="_csrf_token"', page.text
+        )
+        secret = re.search(r"<code>([A-Z2-7 ]{39})</code>", page.text).group(1).replace(" ", "")
         r = await client.post(
             "/login/enrol", data={"code": code(secret)}, headers=cookie_headers(pending)
         )
