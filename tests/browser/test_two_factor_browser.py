@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pyotp
+import pytest
 
 from safety.demo import DEMO_LOGINS
 
@@ -58,11 +59,16 @@ async def _shots(page, folder: Path, name: str) -> None:
     await page.set_viewport_size({"width": 375, "height": 900})
 
 
+@pytest.fixture
+def folder(tmp_root: Path) -> Path:
+    path = Path(os.environ.get("SAFETY_SCREENSHOTS") or tmp_root / "screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 async def test_an_officer_enrols_from_the_profile_page_and_logs_in_with_a_code(
-    page, live_server, tmp_root
+    page, live_server, folder
 ):
-    folder = Path(os.environ.get("SAFETY_SCREENSHOTS") or tmp_root / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
     username = _new_officer(live_server)
     await page.set_viewport_size({"width": 375, "height": 900})
 
