@@ -144,6 +144,12 @@ async def test_bad_signatures_are_named(client):
         headers=f.headers(w.inspector),
     )
     assert r.status_code == 415
+    binary = await client.post(
+        url(v, "/signatures"),
+        files={"signer": (None, "inspector"), "file": (None, fi.png())},  # bytes, no file name
+        headers=f.headers(w.inspector),
+    )
+    assert binary.status_code == 400 and keys(binary) == ["body"]
     row = await Inspection.select().where(Inspection.id == v.inspection["id"]).first().run()
     assert row["inspector_signature"] is None and row["enterprise_refused_reason"] == ""
 
