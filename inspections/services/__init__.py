@@ -2,7 +2,7 @@
 Each takes the acting user (``safety.auth.Actor``) first, checks scope (404 outside it,
 403 for a role never allowed), owns its transaction and writes its audit event in it.
 
-Campaigns and batches (officer) — ``campaigns``:
+Campaigns and batches (officer) — ``campaigns``, ``batches``:
   create_campaign(actor, CampaignIn) -> campaign detail
   list_campaigns(actor, q=, kind=, limit=, offset=) -> (items, total)
   get_campaign(actor, campaign_id) -> detail with ``batches`` and ``enterprises``
@@ -30,13 +30,8 @@ Hazards — ``hazards``:
   list_hazards(actor, HazardFilter, limit, offset) -> (items, total)
 """
 
-from inspections.services.campaigns import (
-    add_batch,
-    create_batch_inspections,
-    create_campaign,
-    get_campaign,
-    list_campaigns,
-)
+from inspections.services.batches import add_batch, create_batch_inspections
+from inspections.services.campaigns import create_campaign, get_campaign, list_campaigns
 from inspections.services.hazards import HazardFilter, get_hazard, list_hazards, log_hazard
 from inspections.services.inspections import (
     InspectionFilter,
