@@ -32,6 +32,8 @@ ROUTE_MODULES = [
     "safety.controllers.admin_pages",
     "safety.controllers.notifications",
     "safety.registry.api",
+    "safety.registry.photos",
+    "safety.controllers.files",
     "inspections.api",
 ]
 

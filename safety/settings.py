@@ -51,8 +51,13 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     login_lock_minutes: int = 5
 
-    # Uploads.
+    # Uploads (safety.files): the largest file accepted, the most pixels an image may
+    # decode to (a decompression bomb is refused from its header, before decoding), whether
+    # the stored original keeps its GPS position, and how many images are processed at once.
     max_upload_bytes: int = 15 * 1024 * 1024
+    max_image_pixels: int = 50_000_000
+    keep_gps: bool = False
+    image_workers: int = 2
 
     # Reminders (``safety remind``) and their delivery. Without SMTP or a webhook only the
     # in-app bell is used.

@@ -290,7 +290,9 @@ class AuditEvent(Table, tablename="audit_event"):
 
 
 class IdempotencyRecord(Table, tablename="idempotency_record"):
-    """The first result of a write sent with an ``Idempotency-Key`` (kept 24 h)."""
+    """The first result of a write sent with an ``Idempotency-Key`` (kept 24 h).
+    ``status_code`` 0 marks a claim whose write is still running; ``fingerprint`` is the
+    SHA-256 of the method, path and body, so a reused key with another body is refused."""
 
     user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
     key = Varchar(length=128, required=True)
@@ -298,6 +300,7 @@ class IdempotencyRecord(Table, tablename="idempotency_record"):
     path = Varchar(length=255, required=True)
     status_code = Integer(required=True)
     body = JSON(default="null")
+    fingerprint = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
 
 

@@ -28,6 +28,12 @@ Hazards — ``hazards``:
   log_hazard(actor, inspection_id, HazardIn) -> hazard                    (its inspectors)
   get_hazard(actor, hazard_id) -> the hazard shape of API.md
   list_hazards(actor, HazardFilter, limit, offset) -> (items, total)
+
+Hazard photos — ``photos`` (an inspector of the hazard's inspection):
+  add_hazard_photo(actor, hazard_id, content=bytes, filename=, kind="problem"|"recheck"
+      |"rectified" (fixed on the spot only)) -> {"id","kind","url","thumbnail_url",...}
+  (importing the package registers the owner types ``hazard`` and ``inspection`` with
+  safety.files, so their files are served to whoever may see the record)
 """
 
 from inspections.services.batches import add_batch, create_batch_inspections
@@ -44,12 +50,14 @@ from inspections.services.inspections import (
     start_inspection,
     submit_inspection,
 )
+from inspections.services.photos import add_hazard_photo
 from inspections.services.signatures import add_signature
 
 __all__ = [
     "HazardFilter",
     "InspectionFilter",
     "add_batch",
+    "add_hazard_photo",
     "add_signature",
     "cancel_inspection",
     "create_batch_inspections",
