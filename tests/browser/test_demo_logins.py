@@ -11,10 +11,32 @@ PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
 
 # What each demo user's nav must offer, exactly (paths of the role-aware nav).
 EXPECTED_NAV = {
-    "admin": {"/", "/admin/users", "/admin/org-units", "/admin/agencies", "/admin/audit"},
-    "officer": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
-    "officer_zb": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
-    "inspector": {"/", "/inspections/today", "/enterprises"},
+    "admin": {
+        "/",
+        "/admin/users",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/audit",
+        "/admin/checklists",
+        "/admin/deliveries",
+    },
+    "officer": {
+        "/",
+        "/enterprises",
+        "/campaigns",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/checklists",
+    },
+    "officer_zb": {
+        "/",
+        "/enterprises",
+        "/campaigns",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/checklists",
+    },
+    "inspector": {"/", "/inspections/today", "/enterprises", "/admin/checklists"},
     "enterprise": {"/", "/enterprises"},
 }
 
