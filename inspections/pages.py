@@ -28,9 +28,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from inspections import hazard_pages, rules
+from inspections import hazard_pages, rules, walk_messages
 from inspections import services as service
-from inspections import walk_messages as _messages  # noqa: F401 - registers the texts
 from inspections.page_helpers import as_int, is_its_inspector, one_file, wants_json
 from inspections.schemas import ResultIn
 from inspections.services import signatures, views
@@ -79,10 +78,10 @@ async def today_page(actor: NamedDependency[Actor]) -> Template:
 # ---------------------------------------------------------------- the walk
 
 
-def _sections(inspection: dict, missing_items: set[int]) -> list[dict]:
+def _sections(inspection: dict, missing_items: set[int], editable: bool) -> list[dict]:
     """The pinned checklist's items grouped by section, in checklist order; a section is
     open while it has an unanswered (or missing) item, or a failed one with no hazard
-    logged yet."""
+    logged yet; read-only, the sections with a failed item are open."""
     per_item: dict[int, int] = {}
     for h in inspection.get("hazards", []):
         if h.get("item_id"):
@@ -101,6 +100,9 @@ def _sections(inspection: dict, missing_items: set[int]) -> list[dict]:
     for s in sections:
         s["total"] = len(s["items"])
         s["answered"] = sum(1 for it in s["items"] if it["result"])
+        if not editable:
+            s["open"] = any(it["result"] == "fail" for it in s["items"])
+            continue
         s["open"] = s["answered"] < s["total"] or any(
             it["id"] in missing_items or (it["result"] == "fail" and not it["hazard_count"])
             for it in s["items"]
@@ -172,6 +174,7 @@ async def _walk(
     inspection = await service.get_inspection(actor, inspection_id)
     missing = _missing(inspection, missing_extra, lang) if missing_extra else None
     mine = is_its_inspector(actor, inspection)
+    editable = mine and inspection["state"] == "in_progress"
     i = dict(inspection)
     i["signatures"] = _signatures(inspection)
     if i.get("submitted_at"):
@@ -184,11 +187,12 @@ async def _walk(
         "inspections/walk.html",
         context={
             "i": i,
-            "sections": _sections(inspection, missing["items"] if missing else set()),
+            "sections": _sections(inspection, missing["items"] if missing else set(), editable),
+            "subcategory_names": dict(walk_messages.hazard_choices(lang)["subcategories"]),
             "answered": inspection["items_answered"],
             "total": inspection["items_total"],
             "hazards": await _hazards_with_photos(inspection),
-            "editable": mine and inspection["state"] == "in_progress",
+            "editable": editable,
             "can_start": mine and inspection["state"] == "planned",
             "missing": missing,
             "flash": flash,
