@@ -45,8 +45,10 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     login_lock_minutes: int = 5
 
-    # Uploads.
+    # Uploads (multipart). JSON bodies have their own, smaller cap (safety.bodies): the
+    # API's JSON is form-sized, and every byte of it is scanned and decoded in the request.
     max_upload_bytes: int = 15 * 1024 * 1024
+    max_json_bytes: int = 256 * 1024
 
     # PostgreSQL pool.
     pg_pool_min: int = 1

@@ -6,17 +6,20 @@ business rules.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel
 
 from safety.auth import Actor, actor_from_user, user_for_token
-from safety.errors import NotAuthenticated, ValidationFailed
+from safety.errors import DomainError, NotAuthenticated, ValidationFailed
 from safety.schemas import MAX_DB_INT
 
 T = TypeVar("T")
@@ -37,7 +40,7 @@ def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-async def provide_actor(request: Request) -> Actor:
+async def _authenticate(request: Request) -> Actor:
     """The caller; 401 otherwise. ``/api/*`` accepts ONLY ``Authorization: Bearer`` (so the
     API needs no CSRF protection and a browser's cookie cannot be used cross-site against
     it); pages accept only the session cookie (``safety.sessions``)."""
@@ -47,17 +50,60 @@ async def provide_actor(request: Request) -> Actor:
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("需要令牌 (bearer token required)")
         user = await user_for_token(token.strip())
-        actor = actor_from_user(user, client_ip(request))
-        request.state.actor = actor  # names the actor of an audited refusal
-        return actor
+        return actor_from_user(user, client_ip(request))
     from safety.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
     if user is None:
         raise NotAuthenticated("需要登录 (authentication required)")
-    actor = actor_from_user(user, client_ip(request))
-    request.state.actor = actor  # the layout's nav and user name read it
+    return actor_from_user(user, client_ip(request))
+
+
+async def provide_actor(request: Request) -> Actor:
+    """The caller (see ``_authenticate``), looked up once per request and kept in
+    ``request.state.actor``: the layout's nav and user name read it, and an audited
+    refusal names it."""
+    actor = request.state.get("actor")
+    if actor is None:
+        actor = await _authenticate(request)
+        request.state.actor = actor
     return actor
+
+
+async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: a route that takes ``actor`` authenticates its caller BEFORE its
+    parameters and body are parsed (Litestar runs guards first). So an anonymous caller
+    gets 401 (pages: the login redirect) whatever the body holds, and a hostile body is
+    only ever parsed for a known user."""
+    if isinstance(connection, Request) and "actor" in handler.dependency_name_set:
+        await provide_actor(connection)
+
+
+# C0 control characters other than tab, newline and carriage return, and DEL: no query
+# parameter has a use for them, and PostgreSQL refuses a NUL in text outright (a 500).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_query_parameters(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: a query parameter holding a control character is a 400 naming it,
+    before any route sees it (typed parameters, ids and dates are each route's own
+    validation: ``PathId``/``QueryId``, ``paging``, the filters)."""
+    errors = []
+    for key, value in connection.query_params.multi_items():
+        if _CONTROL.search(key) or _CONTROL.search(value):
+            name = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", key)
+            errors.append({"key": name, "message": f"{name} 含控制字符 (control character)"})
+    if errors:
+        raise ValidationFailed("查询参数有误 (invalid query parameter)", errors)
+
+
+async def known_actor(request: Request) -> Actor | None:
+    """The caller when their credentials are valid, else None; never raises. Names the
+    actor of a refusal raised before the route ran (e.g. the CSRF middleware's)."""
+    try:
+        return await provide_actor(request)
+    except DomainError:
+        return None
 
 
 ACTOR = {"actor": Provide(provide_actor)}
