@@ -32,7 +32,7 @@ ROUTE_MODULES = [
     "safety.controllers.auth",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
-    "safety.controllers.registry",
+    "safety.registry.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,8 @@ def create_app() -> Litestar:
         route_handlers=routes,
         template_config=TemplateConfig(
             directory=[
-                ROOT / pkg / "templates" for pkg in ("safety", "inspections", "rectification")
+                ROOT / pkg / "templates"
+                for pkg in ("safety", "safety/registry", "inspections", "rectification")
             ],
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,

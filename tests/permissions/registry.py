@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from safety import registry_sync
+from safety.registry import sync as registry_sync
 from safety.tables import Batch, BatchEnterprise, BatchInspector, Campaign, Enterprise
 from tests import factories as f
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec

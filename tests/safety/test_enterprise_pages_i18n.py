@@ -4,7 +4,7 @@ to Chinese; Chinese stays the default."""
 
 import re
 
-from safety.registry_import import HEADERS
+from safety.registry.sheets import HEADERS
 from tests import factories as f
 from tests.pages import as_user
 from tests.safety.sheets import HEADER, xlsx

@@ -9,10 +9,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from fixtures.make_enterprise_sample import BAD_ROWS, GOOD_ROWS
-from safety import registry_sync
 from safety.auth import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
-from safety.registry_import import error_workbook
+from safety.registry import sync as registry_sync
+from safety.registry.sheets import error_workbook
 from tests import factories as f
 from tests.safety.sheets import read_xlsx, upload
 

@@ -10,7 +10,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from safety.registry_import import MAX_COLUMNS, read_table
+from safety.registry.sheets import MAX_COLUMNS, read_table
 from safety.settings import get_settings
 from safety.tables import Enterprise
 from tests import factories as f

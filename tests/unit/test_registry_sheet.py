@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from safety.errors import UnsupportedMediaType, ValidationFailed
-from safety.registry_import import parse_sheet, read_table
-from safety.registry_rules import clean_enterprise
+from safety.registry.rules import clean_enterprise
+from safety.registry.sheets import parse_sheet, read_table
 from safety.rules import make_uscc
 
 CODE = make_uscc("91370102MA3C00001")

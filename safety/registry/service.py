@@ -8,9 +8,9 @@ Who (PRODUCT.md, API.md):
 - admin: 403 on every registry endpoint. Admins manage accounts, org units and agencies,
   not the ledger; keeping them out keeps the ledger the officers' responsibility.
 
-Field validation is ``safety.registry_rules`` (pure, shared with the import); the sheet
-import is ``safety.registry_import`` (pure reading/writing of sheets) and
-``safety.registry_sync`` (planning and applying it against the database).
+Field validation is ``safety.registry.rules`` (pure, shared with the import); the sheet
+import is ``safety.registry.sheets`` (pure reading/writing of sheets) and
+``safety.registry.sync`` (planning and applying it against the database).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
-from safety.registry_rules import clean_enterprise
+from safety.registry.rules import clean_enterprise
 from safety.schemas import MAX_DB_INT
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, RiskColour, Role
 

@@ -2,16 +2,16 @@
 ``safety.i18n`` on import, and the value labels (industry section, scale, standardisation
 level, risk colour, field names) in the request's language.
 
-The Chinese texts of the field names and value labels are taken from ``registry_import``
-and ``registry_rules`` (the sheet headers and the vocabularies the import reads), so the
+The Chinese texts of the field names and value labels are taken from ``sheets``
+and ``rules`` (the sheet headers and the vocabularies the import reads), so the
 pages and the ledger sheet cannot drift apart; only the English is written here.
 """
 
 from __future__ import annotations
 
 from safety import i18n
-from safety.registry_import import HEADERS
-from safety.registry_rules import COLOUR_LABELS, INDUSTRY_SECTIONS, LEVEL_LABELS, SCALE_LABELS
+from safety.registry.rules import COLOUR_LABELS, INDUSTRY_SECTIONS, LEVEL_LABELS, SCALE_LABELS
+from safety.registry.sheets import HEADERS
 
 # GB/T 4754-2017 sections, as the standard's English edition names them.
 INDUSTRY_EN = {

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ROWS = 5000
 DEFAULT_PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
@@ -61,7 +61,7 @@ def run_one(engine: str) -> None:
             await close_pool()
 
     async def timed() -> dict:
-        from safety import registry_sync
+        from safety.registry import sync as registry_sync
         from safety.tables import Enterprise
         from tests import factories as f
         from tests.safety.sheets import HEADER, xlsx

@@ -37,8 +37,8 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
-from safety.registry import DATA_FIELDS, officer_prefix
-from safety.registry_import import ParsedSheet, RowError, SheetRow, parse_sheet, read_table
+from safety.registry.service import DATA_FIELDS, officer_prefix
+from safety.registry.sheets import ParsedSheet, RowError, SheetRow, parse_sheet, read_table
 from safety.settings import get_settings
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role
 

@@ -14,13 +14,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import registry, registry_sync
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field, page_offset
-from safety.registry_import import HEADERS, error_workbook, export_workbook
-from safety.registry_messages import choices, industry_name
+from safety.registry import service, sync
+from safety.registry.messages import choices, industry_name
+from safety.registry.sheets import HEADERS, error_workbook, export_workbook
 from safety.settings import local_today
 from safety.tables import OrgUnit, Role
 from safety.web import ACTOR, XLSX, xlsx_download
@@ -57,9 +57,9 @@ def _int_or_none(raw: Any) -> int | None:
         return None
 
 
-def _filter_from(params: dict[str, Any]) -> registry.EnterpriseFilter:
+def _filter_from(params: dict[str, Any]) -> service.EnterpriseFilter:
     key = {"1": True, "0": False}.get(str(params.get("key") or ""))
-    return registry.EnterpriseFilter(
+    return service.EnterpriseFilter(
         q=params.get("q") or None,
         org_unit_id=_int_or_none(params.get("org_unit_id")),
         industry=params.get("industry") or None,
@@ -104,7 +104,7 @@ async def enterprises_page(
         "key": key or "",
     }
     start = page_offset(offset)
-    rows, total = await registry.list_enterprises(actor, _filter_from(params), PAGE_SIZE, start)
+    rows, total = await service.list_enterprises(actor, _filter_from(params), PAGE_SIZE, start)
     return Template(
         "registry/list.html",
         context={
@@ -114,7 +114,7 @@ async def enterprises_page(
             "page_size": PAGE_SIZE,
             "params": params,
             "query": urlencode({k: v for k, v in params.items() if v}),
-            "units": await registry.unit_choices(actor),
+            "units": await service.unit_choices(actor),
             "is_officer": actor.role == Role.officer,
             **choices(lang_of(request)),
         },
@@ -137,7 +137,7 @@ async def enterprises_export_page(
         "risk_colour": risk_colour,
         "key": key,
     }
-    rows = await registry.export_enterprises(actor, _filter_from(params))
+    rows = await service.export_enterprises(actor, _filter_from(params))
     content = await anyio.to_thread.run_sync(export_workbook, rows)
     return xlsx_download(content, f"enterprises-{local_today().isoformat()}.xlsx")
 
@@ -149,7 +149,7 @@ async def enterprise_page(
     enterprise_id: FromPath[int],
     saved: FromQuery[str | None] = None,
 ) -> Template:
-    e = await registry.get_enterprise(actor, enterprise_id)
+    e = await service.get_enterprise(actor, enterprise_id)
     lang = lang_of(request)
     labels = choices(lang)
     return Template(
@@ -186,7 +186,7 @@ async def _form_page(
             "form": form,
             "errors": errors or {},
             "enterprise": enterprise,
-            "grids": await registry.unit_choices(actor, grids_only=True),
+            "grids": await service.unit_choices(actor, grids_only=True),
             **choices(lang),
         },
         status_code=status,
@@ -213,7 +213,7 @@ async def enterprise_create_submit(
     try:
         if errors:
             raise _invalid(lang, errors)
-        row = await registry.create_enterprise(actor, values)
+        row = await service.create_enterprise(actor, values)
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
@@ -226,7 +226,7 @@ async def enterprise_edit_page(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int]
 ) -> Template:
     actor.require(Role.officer)
-    e = await registry.get_enterprise(actor, enterprise_id)
+    e = await service.get_enterprise(actor, enterprise_id)
     form = {k: e.get(k) for k in (*TEXT_FIELDS, "org_unit_id", "is_key", "active")}
     form["uscc_confirmed"] = e["uscc_flagged"]
     return await _form_page(actor, lang_of(request), form, enterprise=e)
@@ -240,7 +240,7 @@ async def enterprise_edit_submit(
 ) -> Template | Redirect:
     actor.require(Role.officer)
     lang = lang_of(request)
-    e = await registry.get_enterprise(actor, enterprise_id)
+    e = await service.get_enterprise(actor, enterprise_id)
     values, errors = _form_to_data(data, lang)
     version = _int_or_none(data.get("version"))
     try:
@@ -250,12 +250,12 @@ async def enterprise_edit_submit(
                     {"key": "version", "message": translate("registry.error.version", lang)}
                 )
             raise _invalid(lang, errors)
-        await registry.update_enterprise(actor, enterprise_id, values, version)
+        await service.update_enterprise(actor, enterprise_id, values, version)
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
         # On a stale version show the current one, so saving again is a conscious overwrite.
-        shown = await registry.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
+        shown = await service.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
         return await _form_page(actor, lang, values, errors_by_field(exc), shown, exc.status_code)
     return Redirect(f"/enterprises/{enterprise_id}?saved=1", status_code=303)
 
@@ -270,9 +270,9 @@ async def import_page(actor: NamedDependency[Actor]) -> Template:
 
 
 async def _plan_context(
-    plan: registry_sync.ImportPlan, token: str, applied: bool, lang: str
+    plan: sync.ImportPlan, token: str, applied: bool, lang: str
 ) -> dict[str, Any]:
-    def rows(action: str) -> list[registry_sync.RowPlan]:
+    def rows(action: str) -> list[sync.RowPlan]:
         return [r for r in plan.rows if r.action == action][:PREVIEW_ROWS]
 
     # A grid change is shown by name, not id.
@@ -314,9 +314,9 @@ async def import_upload(
         if not isinstance(upload, UploadFile):
             raise ValidationFailed.field("file", translate("registry.import.no_file", lang))
         content = await upload.read()
-        sheet = await registry_sync.read_upload(upload.filename or "", content)
-        token = await registry_sync.store_upload(actor, upload.filename or "", content)
-        plan = await registry_sync.plan_import(actor, sheet)
+        sheet = await sync.read_upload(upload.filename or "", content)
+        token = await sync.store_upload(actor, upload.filename or "", content)
+        plan = await sync.plan_import(actor, sheet)
     except DomainError as exc:
         if exc.status_code not in (400, 413, 415):
             raise
@@ -329,8 +329,8 @@ async def import_upload(
 
 
 async def _stored_sheet(actor: Actor, token: str):
-    filename, content = await registry_sync.load_upload(actor, token)
-    return await registry_sync.read_upload(filename, content)
+    filename, content = await sync.load_upload(actor, token)
+    return await sync.read_upload(filename, content)
 
 
 @post(
@@ -341,7 +341,7 @@ async def import_confirm(
 ) -> Template:
     """Apply the previewed file (re-read and re-checked against the registry as it is now)."""
     actor.require(Role.officer)
-    done = await registry_sync.apply_import(actor, await _stored_sheet(actor, token))
+    done = await sync.apply_import(actor, await _stored_sheet(actor, token))
     context = await _plan_context(done, token, True, lang_of(request))
     return Template("registry/preview.html", context=context)
 
@@ -358,7 +358,7 @@ async def import_errors_sheet(
     """The bad rows as uploaded plus a reason column; fix them in Excel and import again."""
     actor.require(Role.officer)
     sheet = await _stored_sheet(actor, token)
-    plan = await registry_sync.plan_import(actor, sheet)
+    plan = await sync.plan_import(actor, sheet)
     content = await anyio.to_thread.run_sync(error_workbook, sheet, plan.errors)
     return xlsx_download(content, "import-errors.xlsx")
 

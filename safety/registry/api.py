@@ -1,4 +1,4 @@
-"""Enterprise registry JSON API (/api/v1/enterprises…). Pages: ``registry_pages``."""
+"""Enterprise registry JSON API (/api/v1/enterprises…). Pages: ``safety.registry.pages``."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel
 
-from safety import registry, registry_sync
 from safety.auth import Actor
-from safety.controllers.registry_pages import PAGE_ROUTES
-from safety.registry_import import export_workbook
+from safety.registry import service, sync
+from safety.registry.pages import PAGE_ROUTES
+from safety.registry.sheets import export_workbook
 from safety.schemas import RowId, Version
 from safety.settings import local_today
 from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
@@ -104,8 +104,8 @@ def _filter(
     industry: str | None,
     risk_colour: str | None,
     key: bool | None,
-) -> registry.EnterpriseFilter:
-    return registry.EnterpriseFilter(
+) -> service.EnterpriseFilter:
+    return service.EnterpriseFilter(
         q=q, org_unit_id=org_unit_id, industry=industry, risk_colour=risk_colour, key=key
     )
 
@@ -130,7 +130,7 @@ async def list_enterprises(
     """Officer: their subtree; inspector: assigned enterprises; enterprise: their own.
     ``q`` searches name, code and contact; ``org_unit_id`` takes the whole subtree."""
     lim, off = paging(limit, offset)
-    rows, total = await registry.list_enterprises(
+    rows, total = await service.list_enterprises(
         actor, _filter(q, org_unit_id, industry, risk_colour, key), lim, off
     )
     return Page[EnterpriseOut](items=[EnterpriseOut(**r) for r in rows], total=total)
@@ -146,7 +146,7 @@ async def list_enterprises(
 async def create_enterprise(
     actor: NamedDependency[Actor], data: JSONBody[EnterpriseIn]
 ) -> EnterpriseOut:
-    row = await registry.create_enterprise(actor, data.model_dump(exclude_unset=True))
+    row = await service.create_enterprise(actor, data.model_dump(exclude_unset=True))
     return EnterpriseOut(**row)
 
 
@@ -158,7 +158,7 @@ async def create_enterprise(
     responses=error_responses(401, 403, 404),
 )
 async def get_enterprise(actor: NamedDependency[Actor], enterprise_id: PathId) -> EnterpriseOut:
-    return EnterpriseOut(**await registry.get_enterprise(actor, enterprise_id))
+    return EnterpriseOut(**await service.get_enterprise(actor, enterprise_id))
 
 
 @patch(
@@ -175,7 +175,7 @@ async def update_enterprise(
     version = fields.pop("version")
     fields.pop("uscc_confirmed", None)
     fields["uscc_confirmed"] = data.uscc_confirmed
-    row = await registry.update_enterprise(actor, enterprise_id, fields, version)
+    row = await service.update_enterprise(actor, enterprise_id, fields, version)
     return EnterpriseOut(**row)
 
 
@@ -193,10 +193,10 @@ async def import_enterprises(
 ) -> ImportResultOut:
     """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
     field, column header and reason."""
-    actor.require(registry.Role.officer)
+    actor.require(service.Role.officer)
     content = await data.file.read()
-    sheet = await registry_sync.read_upload(data.file.filename or "", content)
-    done = await registry_sync.apply_import(actor, sheet)
+    sheet = await sync.read_upload(data.file.filename or "", content)
+    done = await sync.apply_import(actor, sheet)
     return ImportResultOut(**done.summary())
 
 
@@ -216,7 +216,7 @@ async def export_enterprises(
     risk_colour: FromQuery[str | None] = None,
     key: Annotated[bool | None, QueryParameter(description="key enterprises only")] = None,
 ) -> Response[bytes]:
-    rows = await registry.export_enterprises(
+    rows = await service.export_enterprises(
         actor, _filter(q, org_unit_id, industry, risk_colour, key)
     )
     content = await anyio.to_thread.run_sync(export_workbook, rows)

@@ -7,7 +7,7 @@ database, no framework.
   header aliases to fields, validates every row with ``clean_enterprise`` and reports bad
   rows as ``RowError(row, field, message)`` with the row number Excel shows. Empty rows are
   skipped; a code seen earlier in the file makes the later row an error.
-- Values are validated by ``safety.registry_rules.clean_enterprise``, the same function the
+- Values are validated by ``safety.registry.rules.clean_enterprise``, the same function the
   JSON API and the pages use.
 - ``write_sheet``: the ledger as .xlsx with exactly the columns the import reads.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safety.errors import UnsupportedMediaType, ValidationFailed
-from safety.registry_rules import (
+from safety.registry.rules import (
     COLOUR_LABELS,
     INDUSTRY_SECTIONS,
     LEVEL_LABELS,
