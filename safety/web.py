@@ -135,7 +135,7 @@ ERROR_MEANINGS = {
     403: "The caller's role may never do this",
     404: "No such object, or outside the caller's scope",
     409: "A duplicate, a stale ``version``, or a transition not allowed now",
-    413: "The upload is too large",
+    413: "The upload, or a JSON body (over SAFETY_MAX_JSON_BYTES), is too large",
     415: "The file type is not accepted",
     429: "Too many attempts; try again later",
 }

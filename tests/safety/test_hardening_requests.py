@@ -61,6 +61,12 @@ def test_the_json_body_operations_are_found():
     assert len(AUTHENTICATED) >= 6
 
 
+async def test_every_json_body_operation_documents_the_size_limit(client):
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    for method, path in BODY_OPERATIONS:
+        assert "413" in paths[path][method.lower()]["responses"], (method, path)
+
+
 @pytest.mark.parametrize("body", [INVALID_UTF8, DEEP], ids=["invalid-utf8", "nested-1100"])
 async def test_the_token_endpoint_refuses_a_hostile_body_with_a_400(client, body):
     r = await client.post("/api/v1/auth/token", content=body, headers=JSON)
