@@ -90,9 +90,12 @@ def denied_object(request: Request, exc: NotFound) -> tuple[str, int | None] | N
     params = request.scope.get("path_params") or {}
     if not params:
         return None
+    from safety.schemas import MAX_DB_INT
+
     name, value = list(params.items())[-1]
     if isinstance(value, int) and not isinstance(value, bool):
-        return name.removesuffix("_id"), value
+        # an id the audit column cannot hold names no row: the type alone is recorded
+        return name.removesuffix("_id"), value if 1 <= value <= MAX_DB_INT else None
     return name, None
 
 
