@@ -37,6 +37,7 @@ ROUTE_MODULES = [
     "safety.registry.api",
     "safety.registry.photos",
     "safety.controllers.files",
+    "inspections.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
