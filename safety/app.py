@@ -30,9 +30,16 @@ log = logging.getLogger("safety")
 ROUTE_MODULES = [
     "safety.controllers.health",
     "safety.controllers.auth",
+    "safety.controllers.login_steps",
+    "safety.controllers.profile",
+    "safety.controllers.totp",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
+    "safety.controllers.notifications",
     "safety.registry.api",
+    "safety.registry.photos",
+    "safety.controllers.files",
+    "inspections.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +56,8 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
     engine.register_template_callable("nav", pages.template_nav)
     engine.register_template_callable("current_actor", pages.current_actor)
     engine.register_template_callable("current_path", pages.template_current_path)
+    engine.register_template_callable("unread_count", pages.template_unread)
+    engine.engine.filters["localtime"] = pages.template_localtime
 
 
 def create_app() -> Litestar:

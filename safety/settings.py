@@ -51,10 +51,37 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     login_lock_minutes: int = 5
 
-    # Uploads (multipart). JSON bodies have their own, smaller cap (safety.bodies): the
-    # API's JSON is form-sized, and every byte of it is scanned and decoded in the request.
+    # Two-factor login (TOTP): the roles that must use it, comma separated (e.g.
+    # "admin,officer"). Empty (the default): optional for everyone. A user of such a role
+    # who has not enrolled is sent to enrolment at page login and gets no API token.
+    totp_required_roles: str = ""
+
+    # Uploads (safety.files): the largest file accepted, the most pixels an image may
+    # decode to (a decompression bomb is refused from its header, before decoding), whether
+    # the stored original keeps its GPS position, and how many images are processed at once.
     max_upload_bytes: int = 15 * 1024 * 1024
+    # JSON bodies have their own, smaller cap (safety.bodies): the API's JSON is form-sized,
+    # and every byte of it is scanned and decoded in the request.
     max_json_bytes: int = 256 * 1024
+    max_image_pixels: int = 50_000_000
+    keep_gps: bool = False
+    image_workers: int = 2
+
+    # Reminders (``safety remind``) and their delivery. Without SMTP or a webhook only the
+    # in-app bell is used.
+    remind_due_days: int = 3  # hazards due within this many days
+    remind_verify_days: int = 2  # submissions waiting longer than this for verification
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "safety@localhost"
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10
+    smtp_retries: int = 2
+    webhook_url: str = ""  # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    webhook_timeout_seconds: float = 5
+    webhook_retries: int = 2
 
     # PostgreSQL pool.
     pg_pool_min: int = 1
@@ -76,6 +103,20 @@ class Settings(BaseSettings):
                 "or unset it to have one generated in the data directory"
             )
         return self
+
+    @model_validator(mode="after")
+    def _totp_roles(self) -> Settings:
+        known = {"admin", "officer", "inspector", "enterprise"}
+        unknown = self.totp_required_role_set - known
+        if unknown:
+            raise ValueError(
+                f"SAFETY_TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}"
+            )
+        return self
+
+    @property
+    def totp_required_role_set(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in self.totp_required_roles.split(",") if r.strip())
 
     @property
     def resolved_database_url(self) -> str:

@@ -139,9 +139,12 @@ class Enterprise(Table, tablename="enterprise"):
 
 class User(Table, tablename="app_user"):
     """A person with one role. ``token_epoch`` rises when the user is disabled or the
-    password changes; tokens carry the epoch they were issued under, so older ones die."""
+    password changes; tokens carry the epoch they were issued under, so older ones die.
+    ``username_key`` is the username's comparison key (safety.usernames: NFKC + full case
+    folding), unique by an index, so ``Ädmin`` cannot be created beside ``ädmin``."""
 
     username = Varchar(length=64, required=True, unique=True)
+    username_key = Varchar(length=255, default="")
     password_hash = Varchar(length=255, required=True)
     role = Varchar(length=16, choices=Role, required=True, index=True)
     display_name = Varchar(length=100, default="")
@@ -151,6 +154,7 @@ class User(Table, tablename="app_user"):
     qualification = Varchar(length=100, null=True, default=None)  # e.g. 注册安全工程师 no.
     specialty = Varchar(length=100, null=True, default=None)
     phone = Varchar(length=32, null=True, default=None)
+    email = Varchar(length=254, null=True, default=None)  # reminder digests, where set
     active = Boolean(default=True)
     token_epoch = Integer(default=0)
     password_changed_at = Timestamptz(default=TimestamptzNow())
@@ -170,6 +174,30 @@ class UserSession(Table, tablename="user_session"):
     ip = Varchar(length=64, null=True, default=None)
     user_agent = Varchar(length=255, null=True, default=None)
     data = JSON(default="{}")
+
+
+class UserTotp(Table, tablename="user_totp"):
+    """A user's second factor (TOTP, RFC 6238). ``secret`` is the active secret and
+    ``pending_secret`` one being enrolled (active once confirmed with a code); both are
+    encrypted with a key derived from the secret key (safety.totp). ``last_timestep`` is
+    the time step of the last code accepted, so a code cannot be used twice."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, unique=True)
+    secret = Varchar(length=255, null=True, default=None)
+    pending_secret = Varchar(length=255, null=True, default=None)
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_timestep = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TotpRecoveryCode(Table, tablename="totp_recovery_code"):
+    """A single-use recovery code of a user's second factor; only its keyed hash is kept.
+    ``used_at`` set: spent for good."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
+    code_hash = Varchar(length=64, required=True, unique=True)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class LoginAttempt(Table, tablename="login_attempt"):
@@ -289,7 +317,9 @@ class AuditEvent(Table, tablename="audit_event"):
 
 
 class IdempotencyRecord(Table, tablename="idempotency_record"):
-    """The first result of a write sent with an ``Idempotency-Key`` (kept 24 h)."""
+    """The first result of a write sent with an ``Idempotency-Key`` (kept 24 h).
+    ``status_code`` 0 marks a claim whose write is still running; ``fingerprint`` is the
+    SHA-256 of the method, path and body, so a reused key with another body is refused."""
 
     user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
     key = Varchar(length=128, required=True)
@@ -297,4 +327,35 @@ class IdempotencyRecord(Table, tablename="idempotency_record"):
     path = Varchar(length=255, required=True)
     status_code = Integer(required=True)
     body = JSON(default="null")
+    fingerprint = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class Notification(Table, tablename="notification"):
+    """站内消息: an in-app notification of one user (the bell). A state change notifies the
+    people it concerns; ``safety remind`` leaves one digest per person and day, whose
+    ``dedupe_key`` (unique) makes a second run that day a no-op."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
+    kind = Varchar(length=32, required=True)  # e.g. hazard.verify_failed, reminder.digest
+    title = Varchar(length=200, required=True)
+    body = Text(default="")
+    link = Varchar(length=255, default="")  # a page path of this site
+    object_type = Varchar(length=32, default="")
+    object_id = Integer(null=True, default=None)
+    dedupe_key = Varchar(length=128, null=True, default=None, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationDelivery(Table, tablename="notification_delivery"):
+    """One attempt to deliver a notification outside the app (e-mail, group-robot webhook):
+    failures stay visible to admins and are retried by the next ``safety remind``."""
+
+    notification = ForeignKey(Notification, on_delete=RESTRICT, null=False, index=True)
+    channel = Varchar(length=16, required=True)  # email / webhook
+    target = Varchar(length=255, default="")
+    status = Varchar(length=16, required=True, index=True)  # sent / failed
+    attempts = Integer(default=1)
+    error = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())

@@ -56,6 +56,9 @@ async def _authenticate(request: Request) -> Actor:
     user = await user_for_request(request)
     if user is None:
         raise NotAuthenticated("需要登录 (authentication required)")
+    from safety.notifications import unread_count
+
+    request.state.unread = await unread_count(user["id"])  # the layout's bell
     return actor_from_user(user, client_ip(request))
 
 
