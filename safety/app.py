@@ -21,7 +21,7 @@ from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
-from safety.web import authenticate_first, check_query_parameters
+from safety.web import authenticate_first, check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
 
@@ -69,6 +69,7 @@ def create_app() -> Litestar:
             path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False
         )
     )
+    document_json_limit(routes)
     return Litestar(
         route_handlers=routes,
         template_config=TemplateConfig(

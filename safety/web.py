@@ -155,6 +155,22 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
+def document_json_limit(handlers: list[Any]) -> None:
+    """Every route reading a JSON body may answer 413 (over SAFETY_MAX_JSON_BYTES,
+    safety.bodies): add it to the route's OpenAPI responses when the route did not."""
+    import inspect
+
+    for handler in handlers:
+        fn = getattr(handler, "fn", None)
+        if fn is None or not hasattr(handler, "responses"):
+            continue
+        data = inspect.signature(fn).parameters.get("data")
+        if data is None or "JSONBody" not in str(data.annotation):
+            continue
+        if 413 not in (handler.responses or {}):
+            handler.responses = {**(handler.responses or {}), **error_responses(413)}
+
+
 def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     """Validate ``?limit=`` (default 50, max 500) and ``?offset=``."""
     limit = 50 if limit is None else limit
