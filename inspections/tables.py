@@ -99,6 +99,7 @@ class ChecklistItem(Table, tablename="checklist_item"):
     category = Varchar(length=16, choices=HazardCategory, default=HazardCategory.site)
     subcategory = Varchar(length=32, default="其他")
     default_level = Varchar(length=8, choices=HazardLevel, default=HazardLevel.general)
+    major_basis = Text(default="")  # clause of 《工贸企业重大事故隐患判定标准》 when major
     position = Integer(default=0)
 
 

@@ -40,6 +40,7 @@ ROUTE_MODULES = [
     "safety.registry.photos",
     "safety.controllers.files",
     "inspections.api",
+    "inspections.checklists.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,13 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=[
                 ROOT / pkg / "templates"
-                for pkg in ("safety", "safety/registry", "inspections", "rectification")
+                for pkg in (
+                    "safety",
+                    "safety/registry",
+                    "inspections",
+                    "inspections/checklists",
+                    "rectification",
+                )
             ],
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,

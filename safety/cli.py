@@ -54,12 +54,24 @@ def main() -> None:
     pass
 
 
-@main.command(help="Apply all pending database migrations (idempotent).")
+def _load_checklists() -> None:
+    """The checklist library of fixtures/checklists/: unchanged templates stay as they
+    are, a changed one becomes a new version."""
+    from inspections.checklists.service import load_library
+
+    done = run(load_library())
+    if done.created:
+        click.echo(f"checklists published: {', '.join(done.created)}")
+    click.echo(f"checklists unchanged: {len(done.unchanged)}")
+
+
+@main.command(help="Apply pending migrations and load the checklist library (idempotent).")
 def migrate() -> None:
     from safety.migrations import apply_migrations
 
     n = run(apply_migrations())
     click.echo(f"applied {n} migration(s)" if n else "database is up to date")
+    _load_checklists()
 
 
 @main.command(help="Create a user. Refuses a duplicate username or a weak password.")
@@ -143,6 +155,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from safety.migrations import apply_migrations
 
     run(apply_migrations())
+    _load_checklists()
     loaded = run(load_demo())
     click.echo("demo data loaded" if loaded else "database not empty: demo data left as it is")
     click.echo(f"\n  URL: http://{host}:{port}/\n")

@@ -21,6 +21,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.campaigns", "/campaigns", (OFF,)),
     ("nav.inspections", "/inspections", (OFF, INS)),
     ("nav.hazards", "/hazards", (OFF, INS, ENT)),
+    ("nav.checklists", "/admin/checklists", (ADM, OFF, INS)),
     ("nav.users", "/admin/users", (ADM,)),
     ("nav.org_units", "/admin/org-units", (ADM, OFF)),
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),

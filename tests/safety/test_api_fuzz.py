@@ -64,6 +64,8 @@ REQUEST_KEYS = {"method", "url", "headers", "params", "cookies", "json", "data",
 
 # The persona that may call each operation (admin's own work; the officer's registry).
 ADMIN_PATHS = ("/api/v1/users", "/api/v1/audit-events")
+# Writes only an admin may make (the officer would get 403 on every case).
+ADMIN_WRITES = {("POST", "/api/v1/checklists")}
 
 
 SCHEMA = create_app().openapi_schema.to_schema()
@@ -88,7 +90,9 @@ OPERATIONS = _operations()
 def persona_for(method: str, path: str) -> str | None:
     if path == "/api/v1/auth/token":
         return None
-    if path.startswith(ADMIN_PATHS) or (path == "/api/v1/org-units" and method == "POST"):
+    if path.startswith(ADMIN_PATHS) or (method, path) in ADMIN_WRITES:
+        return "admin"
+    if path == "/api/v1/org-units" and method == "POST":
         return "admin"
     return "officer"
 
@@ -109,7 +113,12 @@ async def served_schema(client):
 async def fuzz_world():
     """Fresh personas, plus a user the admin's PATCH may change at will (never a user
     another test relies on)."""
+    from inspections.checklists.service import publish
+    from safety.auth import SYSTEM
+    from tests.checklists.helpers import body
+
     w = await f.world()
+    w.checklist_id = (await publish(SYSTEM, body())).checklist["id"]
     target = await f.user("inspector", agency_id=w.agency["id"])
     photo = await files.save_bytes(
         imagegen.jpeg((64, 48)),
@@ -195,6 +204,7 @@ def test_bad_input_never_gives_a_server_error(
         "enterprise_id": world.enterprise["id"],
         "user_id": target["id"],
         "org_unit_id": world.tree["grid1"]["id"],
+        "checklist_id": world.checklist_id,
         "file_id": photo_id,
         **inspection,
     }
@@ -372,7 +382,7 @@ def hostile_requests(
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 async def test_hostile_input_never_gives_a_server_error(method, path, fuzz_world, client):
-    world, target = fuzz_world
+    world, target, *_ = fuzz_world
     ids = {
         "enterprise_id": world.enterprise["id"],
         "user_id": target["id"],
