@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "safety.controllers.admin_pages",
     "safety.controllers.notifications",
     "safety.registry.api",
+    "inspections.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
