@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "safety.controllers.notifications",
     "safety.registry.api",
     "inspections.api",
+    "rectification.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
