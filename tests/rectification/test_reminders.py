@@ -98,6 +98,7 @@ async def _hazard(ent: dict, *, deadline: dt.date, status: str = "pending", **kw
         level=kw.pop("level", "general"),
         found_on=deadline - dt.timedelta(days=15),
         deadline=deadline,
+        effective_deadline=deadline,
         status=status,
         **kw,
     )
