@@ -28,10 +28,15 @@ log = logging.getLogger("safety")
 ROUTE_MODULES = [
     "safety.controllers.health",
     "safety.controllers.auth",
+    "safety.controllers.login_steps",
+    "safety.controllers.profile",
+    "safety.controllers.totp",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.controllers.notifications",
     "safety.registry.api",
+    "safety.registry.photos",
+    "safety.controllers.files",
     "inspections.api",
     "rectification.api",
 ]

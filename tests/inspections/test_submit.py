@@ -240,3 +240,31 @@ async def test_the_after_photo_of_a_hazard_fixed_on_the_spot(client):
         headers=f.headers(contact),
     )
     assert refused.status_code == 403
+
+
+async def test_bad_hazard_photos_are_refused_and_store_nothing(client):
+    w = await f.world()
+    v = await started(client, w)
+    me = f.headers(w.inspector)
+    r = await client.post(
+        url(v, "/hazards"),
+        json={"description": "消防栓被遮挡", "level": "general", "category": "site"},
+        headers=me,
+    )
+    photos = f"/api/v1/hazards/{r.json()['id']}/photos"
+    whole = fi.jpeg()
+    cases = [
+        (("evil.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg"), 415),
+        (("empty.jpg", b"", "image/jpeg"), 400),
+        (("cut.jpg", whole[: len(whole) // 2], "image/jpeg"), 400),
+        (("huge.jpg", whole + b"\0" * (16 * 1024 * 1024), "image/jpeg"), 413),
+    ]
+    for file, status in cases:
+        got = await client.post(photos, files={"file": file}, headers=me)
+        assert got.status_code == status, (file[0], got.status_code, got.text[:200])
+    count = (
+        await Attachment.count()
+        .where(Attachment.owner_type == "hazard", Attachment.owner_id == r.json()["id"])
+        .run()
+    )
+    assert count == 0

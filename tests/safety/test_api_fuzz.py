@@ -34,8 +34,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from safety import files
 from safety.app import create_app
 from tests import factories as f
+from tests import imagegen
 
 BASE_URL = "http://testserver.local"
 EXAMPLES_PER_MODE = 25
@@ -95,7 +97,15 @@ async def fuzz_world():
     another test relies on)."""
     w = await f.world()
     target = await f.user("inspector", agency_id=w.agency["id"])
-    return w, target, await inspection_ids(w)
+    photo = await files.save_bytes(
+        imagegen.jpeg((64, 48)),
+        filename="fuzz.jpg",
+        owner_type="enterprise",
+        owner_id=w.enterprise["id"],
+        kind="scene",
+        actor=f.actor(w.officer),
+    )
+    return w, target, photo.id, await inspection_ids(w)
 
 
 async def inspection_ids(w) -> dict[str, int]:
@@ -161,7 +171,7 @@ def sandbox(case: schemathesis.Case, target_user_id: int) -> None:
 def test_bad_input_never_gives_a_server_error(
     method, path, served_schema, fuzz_world, client, event_loop_of_tests
 ):
-    world, target, inspection = fuzz_world
+    world, target, photo_id, inspection = fuzz_world
     operation = served_schema.find_operation_by_path(method.lower(), path)
     assert operation is not None
     role = persona_for(method, path)
@@ -171,6 +181,7 @@ def test_bad_input_never_gives_a_server_error(
         "enterprise_id": world.enterprise["id"],
         "user_id": target["id"],
         "org_unit_id": world.tree["grid1"]["id"],
+        "file_id": photo_id,
         **inspection,
     }
     own = {p.name: own_ids[p.name] for p in operation.path_parameters}
