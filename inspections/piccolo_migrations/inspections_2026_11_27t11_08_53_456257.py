@@ -4,7 +4,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-27T11:08:53:456257"
 VERSION = "1.38.0"
-DESCRIPTION = "Hazard.effective_deadline (backfilled from deadline)"
+DESCRIPTION = "Hazard.effective_deadline"
 
 
 async def forwards():
@@ -32,14 +32,5 @@ async def forwards():
         },
         schema=None,
     )
-
-    async def backfill() -> None:
-        from piccolo.engine import engine_finder
-
-        await engine_finder().run_ddl(
-            "UPDATE hazard SET effective_deadline = deadline WHERE effective_deadline IS NULL"
-        )
-
-    manager.add_raw(backfill)
 
     return manager
