@@ -112,12 +112,8 @@ def _officers_over(path: str | None, officers: list[tuple[int, str]]) -> list[in
     return [uid for uid, prefix in officers if prefix and path.startswith(prefix)]
 
 
-# The effective deadline: the most recently approved extension's date, else the deadline
-# (rectification.rules.effective_deadline, as SQL).
-_EFFECTIVE = (
-    "COALESCE((SELECT x.new_deadline FROM extension_request x WHERE x.hazard = h.id "
-    "AND x.status = 'approved' ORDER BY x.decided_at DESC, x.id DESC LIMIT 1), h.deadline)"
-)
+# The deadline in force (kept by rectification.services when an extension is approved).
+_EFFECTIVE = "COALESCE(h.effective_deadline, h.deadline)"
 
 
 async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:

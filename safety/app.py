@@ -41,6 +41,7 @@ ROUTE_MODULES = [
     "safety.controllers.files",
     "inspections.api",
     "inspections.checklists.api",
+    "rectification.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
