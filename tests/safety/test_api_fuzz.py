@@ -26,6 +26,7 @@ fuzzes the same inputs every run.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -145,11 +146,25 @@ async def inspection_ids(w) -> dict[str, int]:
         v.inspection["id"],
         HazardIn(description="安全出口堵塞", level="general", category="site"),
     )
+    from rectification import services as rectification
+    from rectification.schemas import ExtensionIn
+    from safety.notifications import notify
+
+    extension = await rectification.request_extension(
+        f.actor(w.enterprise_user),
+        hazard["id"],
+        ExtensionIn(
+            new_deadline=hazard["effective_deadline"] + dt.timedelta(days=30), reason="待料"
+        ),
+    )
+    [notification] = await notify([w.officer["id"]], kind="fuzz", title="模糊测试")
     return {
         "campaign_id": v.campaign["id"],
         "batch_id": v.batch["id"],
         "inspection_id": v.inspection["id"],
         "hazard_id": hazard["id"],
+        "request_id": extension["id"],
+        "notification_id": notification,
     }
 
 
