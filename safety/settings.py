@@ -47,6 +47,14 @@ class Settings(BaseSettings):
 
     # Uploads.
     max_upload_bytes: int = 15 * 1024 * 1024
+    # Spreadsheet imports (safety.sheetguard): parsed in worker processes, within caps.
+    sheet_workers: int = Field(default=2, ge=1, le=32)  # per server process
+    sheet_parse_seconds: float = Field(default=30.0, gt=0)
+    sheet_worker_memory_mb: int = Field(default=1024, ge=0)  # address space; 0 = no limit
+    sheet_max_rows: int = Field(default=20_000, ge=1)
+    sheet_max_cells: int = Field(default=500_000, ge=1)
+    sheet_max_shared_strings: int = Field(default=200_000, ge=1)
+    sheet_max_unpacked_mb: int = Field(default=200, ge=1)
 
     # PostgreSQL pool.
     pg_pool_min: int = 1

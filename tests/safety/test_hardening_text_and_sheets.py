@@ -1,0 +1,323 @@
+"""Hardening (issue 7, findings 1, 2 and 5): control characters in text, hostile sheets
+parsed in a worker process within caps and a time limit, broken UTF-16 CSVs."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+from openpyxl import load_workbook
+from pydantic import BaseModel, ValidationError
+
+from safety import sheetguard
+from safety.settings import get_settings
+from safety.tables import Enterprise
+from tests import factories as f
+from tests.pages import as_user
+from tests.safety.sheets import HEADER, csv_bytes, upload, xlsx
+
+CTL = "ctl\u0001name"
+
+
+def _row(w, name: str, **over) -> list:
+    row = {
+        "name": name,
+        "uscc": f.uscc(),
+        "community": w.tree["community"]["name"],
+        "grid": w.tree["grid1"]["name"],
+        "industry": "C",
+        "contact": "张三",
+        "phone": "13800138000",
+    }
+    row.update(over)
+    return list(row.values())
+
+
+def _sheet_cells(data: bytes) -> list[list]:
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _replace_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """``data`` (an .xlsx) with some parts replaced or added, deflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if item.filename not in parts:
+                dst.writestr(item, src.read(item.filename), zipfile.ZIP_DEFLATED)
+        for name, content in parts.items():
+            dst.writestr(name, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _strings_xml(strings: list[str], extra: int, declared: int | None = None) -> bytes:
+    count = len(strings) + extra if declared is None else declared
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        f' count="{count}" uniqueCount="{count}">'
+    )
+    body = "".join(f"<si><t>{s}</t></si>" for s in strings) + "<si><t>x</t></si>" * extra
+    return (head + body + "</sst>").encode()
+
+
+def _shared_string_bomb(w, extra: int, declared: int | None = None) -> bytes:
+    """A one-row ledger whose shared string table also holds ``extra`` unused strings (the
+    cells use inline strings, so the table is all padding)."""
+    wb_bytes = xlsx(HEADER, [_row(w, f"串表企业{f.n()}")])
+    return _replace_parts(wb_bytes, {"xl/sharedStrings.xml": _strings_xml([], extra, declared)})
+
+
+def _wide_row_bomb(w, cells: int) -> bytes:
+    """A valid header row, then one row of ``cells`` cells: tiny once deflated."""
+    header = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in HEADER)
+    row = '<c t="n"><v>1</v></c>' * cells
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<sheetData><row r="1">{header}</row><row r="2">{row}</row></sheetData></worksheet>'
+    ).encode()
+    return _replace_parts(xlsx(HEADER, []), {"xl/worksheets/sheet1.xml": sheet})
+
+
+# ---------------------------------------------------------------- 1. control characters
+
+
+async def test_the_api_refuses_a_control_character_naming_the_field(client):
+    w = await f.world()
+    h = f.headers(w.officer)
+    body = {"name": CTL, "uscc": f.uscc(), "org_unit_id": w.tree["grid1"]["id"]}
+    r = await client.post("/api/v1/enterprises", json=body, headers=h)
+    assert r.status_code == 400, r.text
+    assert [e["key"] for e in r.json()["extra"]] == ["name"]
+    assert "U+0001" in r.json()["extra"][0]["message"]
+    assert not await Enterprise.exists().where(Enterprise.uscc == body["uscc"]).run()
+
+    url = f"/api/v1/enterprises/{w.enterprise['id']}"
+    for field, value in (("address", "1号\u0085楼"), ("contact_name", "张\u202e三")):
+        r = await client.patch(url, json={field: value, "version": 1}, headers=h)
+        assert r.status_code == 400, r.text
+        assert [e["key"] for e in r.json()["extra"]] == [field]
+
+
+async def test_the_api_keeps_tabs_newlines_and_joiners(client):
+    """The decisions of safety.text: tab and line breaks are text; so is a zero width
+    joiner (emoji sequences)."""
+    w = await f.world()
+    h = f.headers(w.officer)
+    body = {
+        "name": f"家庭\u200d作坊{f.n()}",
+        "address": "1号楼\n2单元\t3室",
+        "uscc": f.uscc(),
+        "org_unit_id": w.tree["grid1"]["id"],
+    }
+    r = await client.post("/api/v1/enterprises", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["address"] == body["address"]
+
+
+async def test_the_form_refuses_a_control_character_next_to_the_field(client):
+    w = await f.world()
+    h = await as_user(w.officer)
+    code = f.uscc()
+    form = {"name": CTL, "uscc": code, "org_unit_id": str(w.tree["grid1"]["id"])}
+    r = await client.post("/enterprises", data=form, headers=h, follow_redirects=False)
+    assert r.status_code == 400
+    assert "U+0001" in r.text
+    assert not await Enterprise.exists().where(Enterprise.uscc == code).run()
+
+
+async def test_the_user_form_refuses_a_control_character(client):
+    w = await f.world()
+    r = await client.patch(
+        f"/api/v1/users/{w.inspector['id']}",
+        json={"display_name": "检查\u0007员"},
+        headers=f.headers(w.admin),
+    )
+    assert r.status_code == 400, r.text
+    assert [e["key"] for e in r.json()["extra"]] == ["display_name"]
+
+
+async def test_an_import_row_with_a_control_character_is_a_row_error_naming_the_column(client):
+    w = await f.world()
+    h = f.headers(w.officer)
+    good = _row(w, f"好企业{f.n()}")
+    rows = [_row(w, CTL), good, _row(w, f"坏地址{f.n()}", grid=w.tree["grid1"]["name"] + "\x1f")]
+    r = await upload(client, h, csv_bytes(HEADER, rows), filename="ledger.csv")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["created"] == 1
+    errors = [(e["row"], e["field"], e["column"]) for e in body["errors"]]
+    assert errors == [(2, "name", "企业名称"), (4, "grid", "所属网格")]
+    assert "U+001F" in body["errors"][1]["message"]
+
+    # An .xlsx cannot hold C0 controls (XML 1.0 forbids them), but DEL and C1 are valid XML.
+    data = xlsx(HEADER, [_row(w, "ctl\x7fname"), _row(w, "好", contact="张\x85三")])
+    r = await upload(client, h, data)
+    assert r.status_code == 200, r.text
+    assert [(e["row"], e["field"]) for e in r.json()["errors"]] == [
+        (2, "name"),
+        (3, "contact_name"),
+    ]
+
+
+async def test_stored_control_characters_never_break_an_export(client):
+    """Rows stored before the rule (or by any other way in) export as U+FFFD."""
+    w = await f.world()
+    bad = await f.enterprise(
+        w.tree["grid2"]["id"], name=CTL, address="a\x0bb\ufffec", contact_name="\x7f"
+    )
+    r = await client.get(
+        "/api/v1/enterprises/export.xlsx", params={"q": bad["uscc"]}, headers=f.headers(w.officer)
+    )
+    assert r.status_code == 200, r.text[:300]
+    row = _sheet_cells(r.content)[1]
+    assert row[0] == "ctl\ufffdname" and row[8] == "a\ufffdb\ufffdc" and row[10] == "\ufffd"
+    r = await client.get(
+        "/enterprises/export.xlsx", params={"q": bad["uscc"]}, headers=await as_user(w.officer)
+    )
+    assert r.status_code == 200
+    assert _sheet_cells(r.content)[1][0] == "ctl\ufffdname"
+
+
+async def test_the_error_sheet_of_an_upload_with_control_characters_opens(client):
+    w = await f.world()
+    h = await as_user(w.officer)
+    rows = [_row(w, "", contact="张\x01三"), _row(w, CTL)]
+    r = await client.post(
+        "/enterprises/import", files={"file": ("台账.csv", csv_bytes(HEADER, rows))}, headers=h
+    )
+    assert r.status_code == 200, r.text
+    token = r.text.split('action="/enterprises/import/')[1].split('"')[0]
+    r = await client.get(f"/enterprises/import/{token}/errors.xlsx", headers=h)
+    assert r.status_code == 200, r.text[:300]
+    cells = _sheet_cells(r.content)
+    assert [c[0] or "" for c in cells[1:]] == ["", "ctl\ufffdname"]
+    assert cells[1][5] == "张\ufffd三" and "U+0001" in cells[1][-1]
+
+
+def _body_models(app) -> dict[str, type[BaseModel]]:
+    """Every pydantic model a route of the app takes as its body, by route."""
+    found = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = handler.parsed_fn_signature.parameters.get("data")
+            model = data.annotation if data else None
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                found[f"{sorted(handler.http_methods)} {route.path}"] = model
+    return found
+
+
+def _refused_fields(model: type[BaseModel], value: str) -> set[str]:
+    try:
+        model.model_validate(dict.fromkeys(model.model_fields, value))
+    except ValidationError as exc:
+        return {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    return set()
+
+
+async def test_every_text_field_of_every_request_body_refuses_control_characters(app):
+    """Whatever body a route takes, a field that accepts text refuses a control character
+    (passwords excepted: hashed, never stored or shown). A new ``str`` field that is not
+    ``safety.schemas.Text`` fails here."""
+    models = _body_models(app)
+    assert len(models) >= 6, models
+    for route, model in models.items():
+        text_fields = set(model.model_fields) - _refused_fields(model, "plain text")
+        unguarded = text_fields - _refused_fields(model, "a\x01b") - {"password"}
+        assert not unguarded, f"{route} {model.__name__}: {sorted(unguarded)}"
+
+
+# ---------------------------------------------------------------- 2. hostile sheets
+
+
+async def test_a_million_shared_strings_are_refused_before_parsing(client):
+    w = await f.world()
+    data = _shared_string_bomb(w, 1_000_000)
+    assert len(data) < 100_000
+    r = await upload(client, f.headers(w.officer), data)
+    assert r.status_code == 400, r.text[:300]
+    cap = get_settings().sheet_max_shared_strings
+    assert r.json()["extra"] == [
+        {
+            "key": "file",
+            "message": f"文件共享字符串超过 {cap} 个，请删除无关内容或分批导入"
+            f" (more than {cap} shared strings)",
+        }
+    ]
+    # A table declaring a huge count is refused on the declaration, also on the page.
+    r = await client.post(
+        "/enterprises/import",
+        files={"file": ("台账.xlsx", _shared_string_bomb(w, 10, declared=5_000_000))},
+        headers=await as_user(w.officer),
+    )
+    assert r.status_code == 400 and "more than" in r.text
+
+
+async def test_a_row_of_a_million_cells_is_refused(client):
+    w = await f.world()
+    data = _wide_row_bomb(w, 1_000_000)
+    assert len(data) < 100_000
+    r = await upload(client, f.headers(w.officer), data)
+    assert r.status_code == 400, r.text[:300]
+    assert [e["key"] for e in r.json()["extra"]] == ["file"]
+    assert f"more than {get_settings().sheet_max_cells} cells" in r.json()["extra"][0]["message"]
+
+
+async def test_sheets_are_parsed_in_another_process():
+    assert await sheetguard.run(os.getpid) != os.getpid()
+
+
+async def test_a_parse_over_the_time_limit_is_stopped_and_the_next_import_works(
+    client, monkeypatch
+):
+    w = await f.world()
+    h = f.headers(w.officer)
+    slow = _shared_string_bomb(w, 150_000)  # within the caps, slow to parse
+    monkeypatch.setattr(get_settings(), "sheet_parse_seconds", 0.2)
+    generation = sheetguard._POOL.generation
+    r = await upload(client, h, slow)
+    assert r.status_code == 400, r.text[:300]
+    assert "longer than 0.2 s" in r.json()["extra"][0]["message"]
+    assert sheetguard._POOL.generation == generation  # killed; the next parse starts a pool
+    monkeypatch.undo()
+    r = await upload(client, h, xlsx(HEADER, [_row(w, f"超时后企业{f.n()}")]))
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["created"] == 1
+    assert sheetguard._POOL.generation == generation + 1
+
+
+async def test_a_crashed_parser_is_a_400_and_the_pool_recovers():
+    r = None
+    try:
+        await sheetguard.run(os._exit, 3)
+    except Exception as exc:  # noqa: BLE001 - asserting on it below
+        r = exc
+    assert getattr(r, "status_code", None) == 400 and r.extra[0]["key"] == "file"
+    assert await sheetguard.run(os.getpid) != os.getpid()
+
+
+# ---------------------------------------------------------------- 5. broken UTF-16 CSV
+
+
+def _utf16(w) -> bytes:
+    text = ",".join(HEADER) + "\r\n" + ",".join(_row(w, f"宽字符企业{f.n()}")) + "\r\n"
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+async def test_a_utf16_csv_with_a_broken_tail_is_a_400_naming_the_file(client):
+    w = await f.world()
+    h = f.headers(w.officer)
+    page = await as_user(w.officer)
+    for data in (_utf16(w) + b"A", _utf16(w) + b"\x00\xd8", _utf16(w)[:-4] + b"\x3d\xd8a\x00"):
+        r = await upload(client, h, data, filename="ledger.csv")
+        assert r.status_code == 400, r.text[:300]
+        assert [e["key"] for e in r.json()["extra"]] == ["file"]
+        assert "UTF-16" in r.json()["extra"][0]["message"]
+        r = await client.post(
+            "/enterprises/import", files={"file": ("台账.csv", data)}, headers=page
+        )
+        assert r.status_code == 400 and "UTF-16" in r.text
+    r = await upload(client, h, _utf16(w), filename="ledger.csv")
+    assert r.status_code == 200 and r.json()["created"] == 1
