@@ -22,7 +22,18 @@ from safety.errors import Forbidden, NotAuthenticated
 from safety.settings import get_settings
 from safety.tables import Role, User
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+def _make_hasher() -> PasswordHasher:
+    """argon2id with the cost from settings (by default the library's recommendation)."""
+    s = get_settings()
+    return PasswordHasher(
+        time_cost=s.password_hash_time_cost,
+        memory_cost=s.password_hash_memory_kib,
+        parallelism=s.password_hash_parallelism,
+    )
+
+
+_hasher = _make_hasher()
 # A real hash to verify against when the username does not exist, so timing does not tell
 # an attacker which usernames are real.
 _DUMMY_HASH = _hasher.hash("dummy-password-for-timing")

@@ -15,10 +15,43 @@ from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="safety-tests-"))
 _PG_URL = os.environ.get("SAFETY_TEST_DATABASE_URL")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1 … under pytest -n N
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside the given one
+    (``<name>_gw0`` …), made here, before any project module reads DATABASE_URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{worker}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+if _PG_URL and _WORKER:
+    _PG_URL = _worker_database(_PG_URL, _WORKER)
 os.environ["DATABASE_URL"] = _PG_URL or f"sqlite:///{_TMP / 'test.sqlite3'}"
 os.environ["SAFETY_DATA_DIR"] = str(_TMP / "data")
 os.environ["SAFETY_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
+# Cheap argon2 parameters, for tests only: the suite hashes hundreds of passwords, each
+# ~0.25 s with the production cost on this machine (test_revocation_and_sessions checks the
+# production cost separately).
+os.environ["SAFETY_PASSWORD_HASH_TIME_COST"] = "1"
+os.environ["SAFETY_PASSWORD_HASH_MEMORY_KIB"] = "1024"
+os.environ["SAFETY_PASSWORD_HASH_PARALLELISM"] = "1"
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
