@@ -10,7 +10,6 @@ import zipfile
 from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
-from safety import sheetguard
 from safety.settings import get_settings
 from safety.tables import Enterprise
 from tests import factories as f
@@ -266,12 +265,16 @@ async def test_a_row_of_a_million_cells_is_refused(client):
 
 
 async def test_sheets_are_parsed_in_another_process():
+    from safety import sheetguard
+
     assert await sheetguard.run(os.getpid) != os.getpid()
 
 
 async def test_a_parse_over_the_time_limit_is_stopped_and_the_next_import_works(
     client, monkeypatch
 ):
+    from safety import sheetguard
+
     w = await f.world()
     h = f.headers(w.officer)
     slow = _shared_string_bomb(w, 150_000)  # within the caps, slow to parse
@@ -289,6 +292,8 @@ async def test_a_parse_over_the_time_limit_is_stopped_and_the_next_import_works(
 
 
 async def test_a_crashed_parser_is_a_400_and_the_pool_recovers():
+    from safety import sheetguard
+
     r = None
     try:
         await sheetguard.run(os._exit, 3)
