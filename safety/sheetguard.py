@@ -8,15 +8,9 @@ binds), then every XML part is streamed once with expat, counting rows, cells an
 strings and stopping at the first cap passed; the ``count``/``uniqueCount`` the shared
 string table declares is checked too, but never trusted alone.
 
-Parsing runs in a worker process (``run``), never in the server's own: openpyxl and the csv
-module hold the GIL, so a thread would still slow every other request of that server. The
-pool is small (``SAFETY_SHEET_WORKERS``), made from a fork server (a clean interpreter
-with openpyxl preloaded, safe to start from a threaded server), its workers run at a lower
-CPU priority and with an address-space limit, and a parse taking longer than
-``SAFETY_SHEET_PARSE_SECONDS`` is killed with its pool; the next request gets a fresh
-pool, and a parse that was only a bystander of the kill is run again once. ``start`` and
-``stop`` are the app's startup and shutdown hooks; ``run`` also starts the pool on first
-use (scripts, tests without the app).
+The server never calls ``read_rows`` in its own process: an import runs its whole parse
+through ``safety.parsepool.run`` (a worker process, a CPU time limit), because openpyxl and
+the csv module hold the GIL, so even a thread would slow every other request.
 
 Writing (``write_sheet``): every cell is text, passed through ``safety.text.file_text``
 (characters a file cannot hold become U+FFFD, so no stored row can break an export) and
@@ -25,22 +19,16 @@ Writing (``write_sheet``): every cell is text, passed through ``safety.text.file
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import csv
 import io
-import multiprocessing
-import os
 import re
-import threading
 import zipfile
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
-from safety.errors import DomainError, UnsupportedMediaType, ValidationFailed
+from safety.errors import UnsupportedMediaType, ValidationFailed
 from safety.text import file_text
 
 UNREADABLE_XLSX = "无法读取该Excel文件 (not a readable .xlsx)"
@@ -294,134 +282,3 @@ def write_sheet(
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------- the worker pool
-
-
-def _init_worker(memory_bytes: int) -> None:
-    """In each worker: a lower CPU priority than the servers, and a bounded address space
-    (a file that still manages to need more fails with MemoryError → 400)."""
-    import resource
-
-    os.nice(10)
-    if memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-
-def _call(fn: Callable[..., Any], args: tuple) -> tuple:
-    """Runs in the worker. Domain errors travel back as values (their ``extra`` would be
-    lost in pickling an exception)."""
-    try:
-        return ("ok", fn(*args))
-    except DomainError as exc:
-        return ("error", type(exc), exc.detail, exc.extra)
-    except MemoryError:
-        message = "文件内容过于复杂，无法读取，请删除无关内容或分批导入 (file too complex)"
-        return ("error", ValidationFailed, message, [{"key": "file", "message": message}])
-
-
-class _Pool:
-    def __init__(self) -> None:
-        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
-        self.generation = 0
-        self.lock = threading.Lock()
-        self.slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
-
-    def get(self) -> tuple[concurrent.futures.ProcessPoolExecutor, int]:
-        from safety.settings import get_settings
-
-        with self.lock:
-            if self.executor is None:
-                s = get_settings()
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["safety.sheetguard", "openpyxl"])
-                self.executor = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=max(1, s.sheet_workers),
-                    mp_context=ctx,
-                    initializer=_init_worker,
-                    initargs=(s.sheet_worker_memory_mb * 1024 * 1024,),
-                )
-                self.generation += 1
-            return self.executor, self.generation
-
-    def kill(self, generation: int) -> None:
-        """End the pool of ``generation`` (if still current) and its workers at once."""
-        with self.lock:
-            if self.executor is None or generation != self.generation:
-                return
-            executor, self.executor = self.executor, None
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
-
-    def stop(self) -> None:
-        with self.lock:
-            executor, self.executor = self.executor, None
-            self.slots.clear()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-
-    def slot(self) -> asyncio.Semaphore:
-        from safety.settings import get_settings
-
-        loop = asyncio.get_running_loop()
-        if loop not in self.slots:
-            self.slots = {k: v for k, v in self.slots.items() if not k.is_closed()}
-            self.slots[loop] = asyncio.Semaphore(max(1, get_settings().sheet_workers))
-        return self.slots[loop]
-
-
-_POOL = _Pool()
-
-
-def _noop() -> None:
-    return None
-
-
-async def start() -> None:
-    """App startup: start the pool and one worker, so the first import is not slowed."""
-    executor, _ = _POOL.get()
-    await asyncio.get_running_loop().run_in_executor(executor, _noop)
-
-
-async def stop() -> None:
-    """App shutdown: stop the workers (waits for running parses)."""
-    await asyncio.get_running_loop().run_in_executor(None, _POOL.stop)
-
-
-async def run(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a worker process; ``fn`` must be a module-level function and its
-    arguments and result picklable. At most ``SAFETY_SHEET_WORKERS`` parses run at once per
-    server process (the rest wait their turn); the time limit counts from the start of the
-    parse. Over it: 400 naming ``file``, and the worker is killed."""
-    from safety.settings import get_settings
-
-    limit = get_settings().sheet_parse_seconds
-    loop = asyncio.get_running_loop()
-    async with _POOL.slot():
-        for attempt in (1, 2):
-            executor, generation = _POOL.get()
-            future = loop.run_in_executor(executor, _call, fn, args)
-            try:
-                outcome = await asyncio.wait_for(future, limit)
-            except TimeoutError:
-                _POOL.kill(generation)
-                raise ValidationFailed.field(
-                    "file",
-                    f"文件解析超过 {limit:g} 秒，已停止；请删除无关内容或分批导入"
-                    f" (parsing took longer than {limit:g} s)",
-                ) from None
-            except BrokenProcessPool:
-                bystander = generation != _POOL.generation or _POOL.executor is None
-                _POOL.kill(generation)
-                if bystander and attempt == 1:
-                    continue  # another parse's kill took this one down: run it again
-                raise ValidationFailed.field(
-                    "file", "文件无法读取（解析进程异常退出） (the parser crashed on this file)"
-                ) from None
-            if outcome[0] == "ok":
-                return outcome[1]
-            _, cls, detail, extra = outcome
-            raise cls(detail, extra)
-    raise AssertionError("unreachable")

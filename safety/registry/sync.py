@@ -33,7 +33,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from safety import audit, sheetguard
+from safety import audit, parsepool
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
@@ -53,13 +53,13 @@ def _parse(filename: str, data: bytes, caps: Caps) -> ParsedSheet:
 
 
 async def read_upload(filename: str, data: bytes) -> ParsedSheet:
-    """Parse and validate a sheet in a worker process (``safety.sheetguard.run``: openpyxl
+    """Parse and validate a sheet in a worker process (``safety.parsepool.run``: openpyxl
     holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
     if len(data) > get_settings().max_upload_bytes:
         raise PayloadTooLarge("文件过大 (file too large)")
     if not data:
         raise ValidationFailed.field("file", "文件为空 (empty file)")
-    return await sheetguard.run(_parse, filename, data, Caps.from_settings())
+    return await parsepool.run(_parse, filename, data, Caps.from_settings())
 
 
 # ---------------------------------------------------------------- grids

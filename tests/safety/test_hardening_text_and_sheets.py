@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 
 from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
@@ -14,7 +13,14 @@ from safety.settings import get_settings
 from safety.tables import Enterprise
 from tests import factories as f
 from tests.pages import as_user
-from tests.safety.sheets import HEADER, csv_bytes, upload, xlsx
+from tests.safety.sheets import (
+    HEADER,
+    csv_bytes,
+    shared_string_bomb,
+    sheet_bomb,
+    upload,
+    xlsx,
+)
 
 CTL = "ctl\u0001name"
 
@@ -36,48 +42,6 @@ def _row(w, name: str, **over) -> list:
 def _sheet_cells(data: bytes) -> list[list]:
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     return [[c.value for c in row] for row in ws.iter_rows()]
-
-
-def _replace_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
-    """``data`` (an .xlsx) with some parts replaced or added, deflated."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            if item.filename not in parts:
-                dst.writestr(item, src.read(item.filename), zipfile.ZIP_DEFLATED)
-        for name, content in parts.items():
-            dst.writestr(name, content, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-def _strings_xml(strings: list[str], extra: int, declared: int | None = None) -> bytes:
-    count = len(strings) + extra if declared is None else declared
-    head = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-        f' count="{count}" uniqueCount="{count}">'
-    )
-    body = "".join(f"<si><t>{s}</t></si>" for s in strings) + "<si><t>x</t></si>" * extra
-    return (head + body + "</sst>").encode()
-
-
-def _shared_string_bomb(w, extra: int, declared: int | None = None) -> bytes:
-    """A one-row ledger whose shared string table also holds ``extra`` unused strings (the
-    cells use inline strings, so the table is all padding)."""
-    wb_bytes = xlsx(HEADER, [_row(w, f"串表企业{f.n()}")])
-    return _replace_parts(wb_bytes, {"xl/sharedStrings.xml": _strings_xml([], extra, declared)})
-
-
-def _wide_row_bomb(w, cells: int) -> bytes:
-    """A valid header row, then one row of ``cells`` cells: tiny once deflated."""
-    header = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in HEADER)
-    row = '<c t="n"><v>1</v></c>' * cells
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<sheetData><row r="1">{header}</row><row r="2">{row}</row></sheetData></worksheet>'
-    ).encode()
-    return _replace_parts(xlsx(HEADER, []), {"xl/worksheets/sheet1.xml": sheet})
 
 
 # ---------------------------------------------------------------- 1. control characters
@@ -233,7 +197,7 @@ async def test_every_text_field_of_every_request_body_refuses_control_characters
 
 async def test_a_million_shared_strings_are_refused_before_parsing(client):
     w = await f.world()
-    data = _shared_string_bomb(w, 1_000_000)
+    data = shared_string_bomb([_row(w, "串表企业")], 1_000_000)
     assert len(data) < 100_000
     r = await upload(client, f.headers(w.officer), data)
     assert r.status_code == 400, r.text[:300]
@@ -248,7 +212,9 @@ async def test_a_million_shared_strings_are_refused_before_parsing(client):
     # A table declaring a huge count is refused on the declaration, also on the page.
     r = await client.post(
         "/enterprises/import",
-        files={"file": ("台账.xlsx", _shared_string_bomb(w, 10, declared=5_000_000))},
+        files={
+            "file": ("台账.xlsx", shared_string_bomb([_row(w, "串表企业")], 10, declared=5_000_000))
+        },
         headers=await as_user(w.officer),
     )
     assert r.status_code == 400 and "more than" in r.text
@@ -256,7 +222,7 @@ async def test_a_million_shared_strings_are_refused_before_parsing(client):
 
 async def test_a_row_of_a_million_cells_is_refused(client):
     w = await f.world()
-    data = _wide_row_bomb(w, 1_000_000)
+    data = sheet_bomb(1, 1_000_000)
     assert len(data) < 100_000
     r = await upload(client, f.headers(w.officer), data)
     assert r.status_code == 400, r.text[:300]
@@ -265,42 +231,58 @@ async def test_a_row_of_a_million_cells_is_refused(client):
 
 
 async def test_sheets_are_parsed_in_another_process():
-    from safety import sheetguard
+    from safety import parsepool
 
-    assert await sheetguard.run(os.getpid) != os.getpid()
+    assert await parsepool.run(os.getpid) != os.getpid()
 
 
 async def test_a_parse_over_the_time_limit_is_stopped_and_the_next_import_works(
     client, monkeypatch
 ):
-    from safety import sheetguard
-
     w = await f.world()
     h = f.headers(w.officer)
-    slow = _shared_string_bomb(w, 150_000)  # within the caps, slow to parse
-    monkeypatch.setattr(get_settings(), "sheet_parse_seconds", 0.2)
-    generation = sheetguard._POOL.generation
+    slow = shared_string_bomb([_row(w, "慢企业")], 150_000)  # within the caps, slow to parse
+    monkeypatch.setattr(get_settings(), "sheet_parse_seconds", 0.1)
     r = await upload(client, h, slow)
     assert r.status_code == 400, r.text[:300]
-    assert "longer than 0.2 s" in r.json()["extra"][0]["message"]
-    assert sheetguard._POOL.generation == generation  # killed; the next parse starts a pool
+    assert r.json()["extra"][0]["key"] == "file"
+    assert "longer than 0.1 s" in r.json()["extra"][0]["message"]
     monkeypatch.undo()
     r = await upload(client, h, xlsx(HEADER, [_row(w, f"超时后企业{f.n()}")]))
     assert r.status_code == 200, r.text[:300]
     assert r.json()["created"] == 1
-    assert sheetguard._POOL.generation == generation + 1
+
+
+async def test_a_hung_parse_is_killed_and_the_pool_recovers(monkeypatch):
+    """A parse that uses no CPU but never ends meets the wall-clock backstop."""
+    import time
+
+    from safety import parsepool
+
+    monkeypatch.setattr(get_settings(), "sheet_parse_seconds", 0.05)
+    generation = parsepool._POOL.generation
+    started = time.monotonic()
+    try:
+        await parsepool.run(time.sleep, 60)
+        raise AssertionError("not stopped")
+    except Exception as exc:  # noqa: BLE001 - asserting on it below
+        assert getattr(exc, "status_code", None) == 400, exc
+    assert time.monotonic() - started < 20
+    monkeypatch.undo()
+    assert await parsepool.run(os.getpid) != os.getpid()
+    assert parsepool._POOL.generation == generation + 1
 
 
 async def test_a_crashed_parser_is_a_400_and_the_pool_recovers():
-    from safety import sheetguard
+    from safety import parsepool
 
     r = None
     try:
-        await sheetguard.run(os._exit, 3)
+        await parsepool.run(os._exit, 3)
     except Exception as exc:  # noqa: BLE001 - asserting on it below
         r = exc
     assert getattr(r, "status_code", None) == 400 and r.extra[0]["key"] == "file"
-    assert await sheetguard.run(os.getpid) != os.getpid()
+    assert await parsepool.run(os.getpid) != os.getpid()
 
 
 # ---------------------------------------------------------------- 5. broken UTF-16 CSV
