@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import multiprocessing
 import os
 import threading
@@ -32,8 +33,11 @@ from typing import Any
 
 from safety.errors import DomainError, ValidationFailed
 
+log = logging.getLogger("safety")
+
 WALL_CLOCK_FACTOR = 10  # the wall-clock backstop, in multiples of the CPU time limit
-NICENESS = 5  # workers yield the CPU to the servers' requests
+NICENESS = 10  # workers yield the CPU to the servers' requests (CPU-time limit: still fair)
+STOP_GRACE_SECONDS = 5
 
 
 class ParseTooSlow(BaseException):
@@ -126,8 +130,15 @@ class _Pool:
         with self.lock:
             executor, self.executor = self.executor, None
             self.slots.clear()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # idle workers exit at once; a hung parse does not
+            process.join(timeout=STOP_GRACE_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=STOP_GRACE_SECONDS)
 
     def slot(self) -> asyncio.Semaphore:
         from safety.settings import get_settings
@@ -146,14 +157,23 @@ def _noop() -> None:
     return None
 
 
+def _warm(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    try:
+        executor.submit(_noop).result()
+    except Exception:  # noqa: BLE001 - a broken pool is replaced on first use anyway
+        log.warning("parse pool: warming up a worker failed", exc_info=True)
+
+
 async def start() -> None:
-    """App startup: start the pool and one worker, so the first import is not slowed."""
+    """App startup: start the fork server and a first worker in the background (loading
+    openpyxl there takes a moment), so neither startup nor the first import waits."""
     executor, _ = _POOL.get()
-    await asyncio.get_running_loop().run_in_executor(executor, _noop)
+    threading.Thread(target=_warm, args=(executor,), name="parsepool-warm", daemon=True).start()
 
 
 async def stop() -> None:
-    """App shutdown: stop the workers (waits for running parses)."""
+    """App shutdown: stop the workers. The server has finished its requests by then, so a
+    parse still running is abandoned: killed after ``STOP_GRACE_SECONDS``."""
     await asyncio.get_running_loop().run_in_executor(None, _POOL.stop)
 
 
@@ -171,9 +191,20 @@ async def run(fn: Callable[..., Any], *args: Any) -> Any:
     async with _POOL.slot():
         for attempt in (1, 2):
             executor, generation = _POOL.get()
-            future = loop.run_in_executor(executor, _call, fn, args, limit)
             try:
-                outcome = await asyncio.wait_for(future, limit * WALL_CLOCK_FACTOR)
+                # submit in a thread: it may start a worker, which waits on the fork server
+                submitted = await loop.run_in_executor(
+                    None, executor.submit, _call, fn, args, limit
+                )
+            except (BrokenProcessPool, RuntimeError):  # RuntimeError: the pool was stopped
+                _POOL.kill(generation)
+                if attempt == 1:
+                    continue
+                raise
+            try:
+                outcome = await asyncio.wait_for(
+                    asyncio.wrap_future(submitted), limit * WALL_CLOCK_FACTOR
+                )
             except TimeoutError:
                 _POOL.kill(generation)
                 raise _too_slow_error(limit) from None
