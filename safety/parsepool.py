@@ -139,6 +139,7 @@ class _Pool:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=STOP_GRACE_SECONDS)
+        executor.shutdown(wait=True)  # the workers are gone: joins its queues and threads
 
     def slot(self) -> asyncio.Semaphore:
         from safety.settings import get_settings
