@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
@@ -190,6 +191,19 @@ async def test_every_text_field_of_every_request_body_refuses_control_characters
         text_fields = set(model.model_fields) - _refused_fields(model, "plain text")
         unguarded = text_fields - _refused_fields(model, "a\x01b") - {"password"}
         assert not unguarded, f"{route} {model.__name__}: {sorted(unguarded)}"
+
+
+def test_every_spreadsheet_is_written_by_the_one_writer():
+    """Only ``safety.sheetguard.write_sheet`` builds workbooks, so every export passes
+    through ``file_text``; a new writer elsewhere fails here."""
+    root = Path(__file__).resolve().parents[2]
+    writers = sorted(
+        str(path.relative_to(root))
+        for package in ("safety", "inspections", "rectification")
+        for path in (root / package).rglob("*.py")
+        if "Workbook(" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["safety/sheetguard.py"]
 
 
 # ---------------------------------------------------------------- 2. hostile sheets
