@@ -6,8 +6,9 @@ slows every other request of that server; in another process it cannot.
 
 - The pool is small (``SAFETY_SHEET_WORKERS`` per server process), made from a fork server
   (a clean interpreter with openpyxl preloaded, safe to start from a threaded server; each
-  uvicorn worker has its own). Workers run at a lower CPU priority (``NICENESS``) and with
-  an address-space limit (``SAFETY_SHEET_WORKER_MEMORY_MB``).
+  uvicorn worker has its own). Workers run at a lower CPU priority
+  (``SAFETY_SHEET_WORKER_NICE``) and with an address-space limit
+  (``SAFETY_SHEET_WORKER_MEMORY_MB``).
 - At most ``SAFETY_SHEET_WORKERS`` parses run at once per server process; the others wait
   their turn, and their time starts when they start.
 - A parse using more than ``SAFETY_SHEET_PARSE_SECONDS`` of CPU time is stopped inside its
@@ -36,7 +37,6 @@ from safety.errors import DomainError, ValidationFailed
 log = logging.getLogger("safety")
 
 WALL_CLOCK_FACTOR = 10  # the wall-clock backstop, in multiples of the CPU time limit
-NICENESS = 10  # workers yield the CPU to the servers' requests (CPU-time limit: still fair)
 STOP_GRACE_SECONDS = 5
 
 
@@ -49,14 +49,15 @@ def _too_slow(_signum: int, _frame: Any) -> None:
     raise ParseTooSlow
 
 
-def _init_worker(memory_bytes: int) -> None:
+def _init_worker(memory_bytes: int, niceness: int) -> None:
     """In each worker: a lower CPU priority than the servers, a bounded address space (a
     file that still manages to need more fails with MemoryError → 400), and the CPU timer's
     signal turned into ``ParseTooSlow``."""
     import resource
     import signal
 
-    os.nice(NICENESS)
+    if niceness > 0:
+        os.nice(niceness)
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGPROF, _too_slow)
@@ -111,7 +112,7 @@ class _Pool:
                     max_workers=max(1, s.sheet_workers),
                     mp_context=ctx,
                     initializer=_init_worker,
-                    initargs=(s.sheet_worker_memory_mb * 1024 * 1024,),
+                    initargs=(s.sheet_worker_memory_mb * 1024 * 1024, s.sheet_worker_nice),
                 )
                 self.generation += 1
             return self.executor, self.generation

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     sheet_workers: int = Field(default=2, ge=1, le=32)  # per server process
     sheet_parse_seconds: float = Field(default=30.0, gt=0)
     sheet_worker_memory_mb: int = Field(default=1024, ge=0)  # address space; 0 = no limit
+    # Workers yield the CPU to the servers' requests (the time limit is CPU time: still fair).
+    sheet_worker_nice: int = Field(default=10, ge=0, le=19)
     sheet_max_rows: int = Field(default=20_000, ge=1)
     sheet_max_cells: int = Field(default=500_000, ge=1)
     sheet_max_shared_strings: int = Field(default=200_000, ge=1)
