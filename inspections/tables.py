@@ -63,6 +63,12 @@ class HazardStatus(str, Enum):
 class HazardSource(str, Enum):
     inspection = "inspection"
     self_report = "self_report"  # 企业自查
+    patrol = "patrol"  # 网格巡查上报
+
+
+class InspectionKind(str, Enum):
+    campaign = "campaign"  # part of a campaign (专项行动/检查活动)
+    self_ = "self"  # 企业自查: an enterprise inspecting itself, outside any campaign
 
 
 class ChecklistTemplate(Table, tablename="checklist_template"):
@@ -100,7 +106,8 @@ class Inspection(Table, tablename="inspection"):
     """One visit to one enterprise. Submitted inspections are immutable; a correction is a
     new record pointing at the one it corrects."""
 
-    campaign = ForeignKey(Campaign, on_delete=RESTRICT, null=False, index=True)
+    kind = Varchar(length=16, choices=InspectionKind, default=InspectionKind.campaign)
+    campaign = ForeignKey(Campaign, on_delete=RESTRICT, null=True, index=True)
     batch = ForeignKey(Batch, on_delete=RESTRICT, null=True, index=True)
     enterprise = ForeignKey(Enterprise, on_delete=RESTRICT, null=False, index=True)
     checklist = ForeignKey(ChecklistTemplate, on_delete=RESTRICT, null=False, index=True)
@@ -112,8 +119,11 @@ class Inspection(Table, tablename="inspection"):
     cancel_reason = Text(default="")
     summary = Text(default="")
     inspector_signature = ForeignKey(Attachment, on_delete=RESTRICT, null=True)
+    inspector_signer_name = Varchar(length=50, default="")
     enterprise_signature = ForeignKey(Attachment, on_delete=RESTRICT, null=True)
     enterprise_signer_name = Varchar(length=50, default="")
+    # 拒签: the enterprise declined to sign; recorded with its reason, as on paper.
+    enterprise_refused_reason = Text(default="")
     corrects = ForeignKey("self", on_delete=RESTRICT, null=True)
     created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
     created_at = Timestamptz(default=TimestamptzNow())

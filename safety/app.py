@@ -29,10 +29,16 @@ log = logging.getLogger("safety")
 ROUTE_MODULES = [
     "safety.controllers.health",
     "safety.controllers.auth",
+    "safety.controllers.login_steps",
+    "safety.controllers.profile",
+    "safety.controllers.totp",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.controllers.notifications",
     "safety.registry.api",
+    "safety.registry.photos",
+    "safety.controllers.files",
+    "inspections.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,283 @@
+"""The rules of campaigns, inspections and hazards: pure, synchronous, no I/O.
+
+- An inspection moves ``planned`` → ``in_progress`` → ``submitted``; an officer may cancel
+  it from ``planned`` only. A submitted inspection is immutable: its results, signatures
+  and hazards change only while it is ``in_progress``.
+- Submit needs every item of the pinned checklist answered (``na`` is an answer) and both
+  signatures, where the enterprise's may be a recorded refusal with its reason (拒签).
+  ``missing_for_submit`` names what is missing, each under a stable key:
+  ``items.<item id>`` (the checklist item's id, the ``id`` of the inspection's ``items``),
+  ``signatures.inspector``, ``signatures.enterprise``.
+- A hazard's default deadline is the inspection day (``scheduled_on``, which may lie in
+  the past when paper records are entered later) plus the campaign's days for its level.
+- Hazard vocabularies (PRODUCT.md): level, category, the 12 sub-categories, factor;
+  ``major_basis`` is required for a major hazard; 立行立改 (``fixed_on_spot``) only for a
+  general one.
+- Overdue is derived: ``pending``/``rectifying`` and today after the effective deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from safety.errors import InvalidTransition
+
+STATES = ("planned", "in_progress", "submitted", "cancelled")
+RESULTS = ("pass", "fail", "na")
+CAMPAIGN_KINDS = ("special_rectification", "seasonal", "third_party", "routine")
+
+# action → (states it may start from, the state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({"planned"}), "in_progress"),
+    "submit": (frozenset({"in_progress"}), "submitted"),
+    "cancel": (frozenset({"planned"}), "cancelled"),
+}
+
+STATE_LABELS = {
+    "planned": "待检查",
+    "in_progress": "检查中",
+    "submitted": "已提交",
+    "cancelled": "已取消",
+}
+
+LEVELS = ("general", "major")  # 一般隐患 / 重大隐患
+CATEGORIES = ("management", "site")  # 基础管理类 / 现场管理类
+SUBCATEGORIES = (
+    "电气",
+    "消防",
+    "机械",
+    "特种设备",
+    "危化品",
+    "有限空间",
+    "粉尘",
+    "作业环境",
+    "职业健康",
+    "制度/培训",
+    "应急",
+    "其他",
+)
+FACTORS = ("human", "thing", "management")  # 人的不安全行为 / 物的不安全状态 / 管理缺陷
+SIGNERS = ("inspector", "enterprise")
+OPEN_STATUSES = ("pending", "rectifying")  # the statuses that can be overdue
+
+# Rectification days per level when no campaign says otherwise (PRODUCT.md defaults).
+DEFAULT_DEADLINE_DAYS = {"general": 15, "major": 60}
+MAX_DEADLINE_DAYS = 3650
+
+
+def next_state(state: str, action: str) -> str:
+    """The state ``action`` leads to from ``state``; 409 naming the current state when the
+    action is not allowed from it."""
+    sources, target = TRANSITIONS[action]
+    if state not in sources:
+        raise InvalidTransition(
+            f"检查当前状态为 {state}（{STATE_LABELS.get(state, state)}），不能 {action}"
+            f" (inspection is {state}; cannot {action})",
+            [{"key": "state", "message": f"current state: {state}"}],
+        )
+    return target
+
+
+def require_editable(state: str, what: str) -> None:
+    """Results, signatures and hazards change only while the inspection is in progress;
+    otherwise 409 naming the current state (a submitted inspection is immutable)."""
+    if state != "in_progress":
+        raise InvalidTransition(
+            f"检查当前状态为 {state}（{STATE_LABELS.get(state, state)}），不能修改{what}"
+            f" (inspection is {state}; {what} can change only while in_progress)",
+            [{"key": "state", "message": f"current state: {state}"}],
+        )
+
+
+# ---------------------------------------------------------------- submit
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """One item of the pinned checklist, as submit needs it."""
+
+    id: int
+    code: str
+    text: str
+
+
+def missing_for_submit(
+    items: Iterable[ChecklistEntry],
+    answered: Iterable[int],
+    inspector_signed: bool,
+    enterprise_signed: bool,
+    enterprise_refused: bool,
+) -> list[dict[str, str]]:
+    """What stands between an inspection and its submission, in checklist order; empty
+    when it may be submitted."""
+    done = set(answered)
+    missing = [
+        {"key": f"items.{item.id}", "message": f"检查项 {item.code} 未填写结果: {item.text[:60]}"}
+        for item in items
+        if item.id not in done
+    ]
+    if not inspector_signed:
+        missing.append({"key": "signatures.inspector", "message": "缺少检查人员签字"})
+    if not (enterprise_signed or enterprise_refused):
+        missing.append(
+            {"key": "signatures.enterprise", "message": "缺少企业签字（或企业拒签及其理由）"}
+        )
+    return missing
+
+
+def unknown_items(item_ids: Iterable[int], checklist_ids: set[int]) -> list[dict[str, str]]:
+    """Result entries naming an item that is not on the inspection's checklist."""
+    seen: set[int] = set()
+    errors = []
+    for item_id in item_ids:
+        if item_id not in checklist_ids and item_id not in seen:
+            seen.add(item_id)
+            errors.append(
+                {"key": f"items.{item_id}", "message": f"检查项 {item_id} 不在本检查表中"}
+            )
+    return errors
+
+
+# ---------------------------------------------------------------- deadlines and overdue
+
+
+def deadline_days(general: int | None, major: int | None) -> dict[str, int]:
+    return {
+        "general": DEFAULT_DEADLINE_DAYS["general"] if general is None else general,
+        "major": DEFAULT_DEADLINE_DAYS["major"] if major is None else major,
+    }
+
+
+def default_deadline(inspection_day: dt.date, level: str, days: Mapping[str, int]) -> dt.date:
+    """The inspection day plus the days for the level. Counted from the inspection day,
+    not from data entry: a paper record typed in later keeps the deadline it had on site."""
+    return inspection_day + dt.timedelta(days=days[level])
+
+
+def is_overdue(status: str, effective_deadline: dt.date, today: dt.date) -> bool:
+    return status in OPEN_STATUSES and today > effective_deadline
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def check_campaign(
+    name: str, kind: str, starts_on: dt.date, ends_on: dt.date, days: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    """Field errors of a campaign (empty when it is fine)."""
+    errors = []
+    if not name.strip():
+        errors.append({"key": "name", "message": "活动名称不能为空"})
+    if kind not in CAMPAIGN_KINDS:
+        errors.append({"key": "kind", "message": "kind 须为 " + " / ".join(CAMPAIGN_KINDS)})
+    if ends_on < starts_on:
+        errors.append({"key": "ends_on", "message": "结束日期不能早于开始日期"})
+    for level in LEVELS:
+        value = days.get(level)
+        if not isinstance(value, int) or not 1 <= value <= MAX_DEADLINE_DAYS:
+            errors.append(
+                {
+                    "key": f"deadline_days.{level}",
+                    "message": f"整改天数须为 1-{MAX_DEADLINE_DAYS} 的整数",
+                }
+            )
+    unknown = sorted(set(days) - set(LEVELS))
+    for key in unknown:
+        errors.append({"key": f"deadline_days.{key}", "message": "只有 general / major 两级"})
+    return errors
+
+
+def check_window(
+    starts_on: dt.date, ends_on: dt.date, outer_start: dt.date, outer_end: dt.date
+) -> list[dict[str, str]]:
+    """A batch's window lies inside its campaign's period."""
+    errors = []
+    if ends_on < starts_on:
+        errors.append({"key": "ends_on", "message": "结束日期不能早于开始日期"})
+    if starts_on < outer_start or starts_on > outer_end:
+        errors.append(
+            {"key": "starts_on", "message": f"须在活动期间 {outer_start} 至 {outer_end} 内"}
+        )
+    if ends_on > outer_end or ends_on < outer_start:
+        errors.append(
+            {"key": "ends_on", "message": f"须在活动期间 {outer_start} 至 {outer_end} 内"}
+        )
+    return errors
+
+
+# ---------------------------------------------------------------- hazards
+
+
+def check_hazard(
+    *,
+    description: str,
+    level: str,
+    category: str,
+    subcategory: str,
+    factor: str | None,
+    major_basis: str,
+    fixed_on_spot: bool,
+    deadline: dt.date | None,
+    found_on: dt.date,
+) -> list[dict[str, str]]:
+    """Field errors of a new hazard (empty when it is fine)."""
+    errors = []
+    if not description.strip():
+        errors.append({"key": "description", "message": "隐患描述不能为空"})
+    if level not in LEVELS:
+        errors.append({"key": "level", "message": "level 须为 general / major"})
+    if category not in CATEGORIES:
+        errors.append({"key": "category", "message": "category 须为 management / site"})
+    if subcategory not in SUBCATEGORIES:
+        errors.append(
+            {"key": "subcategory", "message": "subcategory 须为 " + " / ".join(SUBCATEGORIES)}
+        )
+    if factor is not None and factor not in FACTORS:
+        errors.append({"key": "factor", "message": "factor 须为 human / thing / management"})
+    if level == "major" and not major_basis.strip():
+        errors.append(
+            {
+                "key": "major_basis",
+                "message": "重大隐患须注明判定依据（如《工贸企业重大事故隐患判定标准》条款）",
+            }
+        )
+    if fixed_on_spot and level != "general":
+        errors.append({"key": "fixed_on_spot", "message": "只有一般隐患可以立行立改"})
+    if deadline is not None and deadline < found_on:
+        errors.append(
+            {"key": "deadline", "message": f"整改期限不能早于发现日期 {found_on.isoformat()}"}
+        )
+    return errors
+
+
+# ---------------------------------------------------------------- signatures
+
+
+def check_signature(
+    signer: str, signer_name: str, has_file: bool, refused_reason: str
+) -> list[dict[str, str]]:
+    """A signature is a drawn image with the signer's name; only the enterprise may
+    instead decline with a reason (拒签), and not both at once."""
+    errors = []
+    refused = bool(refused_reason.strip())
+    if signer not in SIGNERS:
+        errors.append({"key": "signer", "message": "signer 须为 inspector / enterprise"})
+        return errors
+    if signer == "inspector" and refused:
+        errors.append({"key": "refused_reason", "message": "检查人员不能拒签"})
+    if has_file and refused:
+        errors.append({"key": "refused_reason", "message": "已有签字图片时不能同时拒签"})
+    if not has_file and not (refused and signer == "enterprise"):
+        errors.append(
+            {
+                "key": "file",
+                "message": "请上传签字图片"
+                + ("，或填写企业拒签理由" if signer == "enterprise" else ""),
+            }
+        )
+    if has_file and not signer_name.strip():
+        errors.append({"key": "signer_name", "message": "请填写签字人姓名"})
+    return errors

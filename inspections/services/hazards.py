@@ -1,0 +1,308 @@
+"""Hazards (隐患) found in an inspection: log one, read one, list them.
+
+Every status change is a ``HazardTransition`` row, creation included (``''`` → pending);
+立行立改 (``fixed_on_spot``) adds pending → closed at once, with ``rectified_on`` = the
+inspection day and ``closed_at`` = now. Overdue is derived (rules.is_overdue); until
+deadline extensions exist, the effective deadline is the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from inspections import rules
+from inspections.schemas import HazardIn
+from inspections.services import views
+from inspections.services.inspections import group_row
+from inspections.services.scope import hazard_condition, hazard_row
+from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection
+from safety import audit
+from safety.auth import Actor
+from safety.db import contains, write_transaction
+from safety.errors import ValidationFailed
+from safety.settings import local_today
+from safety.tables import Campaign, Enterprise, OrgUnit
+
+STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
+SOURCES = ("inspection", "self_report", "patrol")
+FIXED_ON_SPOT_NOTE = "立行立改"
+
+
+def _source_of(inspection: dict) -> str:
+    return "self_report" if inspection["kind"] == "self" else "inspection"
+
+
+async def _days_for(inspection: dict) -> dict[str, int]:
+    if inspection["campaign"] is None:
+        return rules.deadline_days(None, None)
+    campaign = (
+        await Campaign.select(Campaign.general_deadline_days, Campaign.major_deadline_days)
+        .where(Campaign.id == inspection["campaign"])
+        .first()
+        .run()
+    )
+    return rules.deadline_days(campaign["general_deadline_days"], campaign["major_deadline_days"])
+
+
+async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
+    """A hazard found in an in-progress inspection (an inspector of its group). 409 once
+    the inspection is submitted; a bad field is a 400 naming it."""
+    inspection = await group_row(actor, inspection_id)
+    rules.require_editable(inspection["state"], "隐患")
+    found_on = inspection["scheduled_on"]
+    errors = rules.check_hazard(
+        description=data.description,
+        level=data.level,
+        category=data.category,
+        subcategory=data.subcategory,
+        factor=data.factor,
+        major_basis=data.major_basis,
+        fixed_on_spot=data.fixed_on_spot,
+        deadline=data.deadline,
+        found_on=found_on,
+    )
+    if data.item_id is not None:
+        on_list = (
+            await ChecklistItem.exists()
+            .where(
+                ChecklistItem.id == data.item_id, ChecklistItem.template == inspection["checklist"]
+            )
+            .run()
+        )
+        if not on_list:
+            errors.append({"key": "item_id", "message": f"检查项 {data.item_id} 不在本检查表中"})
+    if errors:
+        raise ValidationFailed("隐患信息有误 (invalid hazard)", errors)
+    deadline = data.deadline or rules.default_deadline(
+        found_on, data.level, await _days_for(inspection)
+    )
+    now = dt.datetime.now(dt.UTC)
+    async with write_transaction():
+        current = (
+            await Inspection.select(Inspection.state)
+            .where(Inspection.id == inspection["id"])
+            .first()
+            .run()
+        )
+        rules.require_editable(current["state"], "隐患")
+        hazard = Hazard(
+            inspection=inspection["id"],
+            enterprise=inspection["enterprise"],
+            campaign=inspection["campaign"],
+            source=_source_of(inspection),
+            description=data.description.strip(),
+            location=data.location.strip(),
+            category=data.category,
+            subcategory=data.subcategory,
+            factor=data.factor,
+            level=data.level,
+            major_basis=data.major_basis.strip(),
+            item=data.item_id,
+            legal_basis=data.legal_basis.strip(),
+            suggestion=data.suggestion.strip(),
+            found_on=found_on,
+            deadline=deadline,
+            status="pending",
+            fixed_on_spot=data.fixed_on_spot,
+            created_by=actor.user_id,
+            created_at=now,
+        )
+        await hazard.save().run()
+        await (
+            HazardTransition(
+                hazard=hazard.id, from_status="", to_status="pending", at=now, actor=actor.user_id
+            )
+            .save()
+            .run()
+        )
+        if data.fixed_on_spot:
+            await (
+                Hazard.update(
+                    {Hazard.status: "closed", Hazard.rectified_on: found_on, Hazard.closed_at: now}
+                )
+                .where(Hazard.id == hazard.id)
+                .run()
+            )
+            await (
+                HazardTransition(
+                    hazard=hazard.id,
+                    from_status="pending",
+                    to_status="closed",
+                    at=now,
+                    actor=actor.user_id,
+                    note=FIXED_ON_SPOT_NOTE,
+                )
+                .save()
+                .run()
+            )
+        await audit.record(
+            actor,
+            "hazard.create",
+            "hazard",
+            hazard.id,
+            after={
+                **data.model_dump(mode="json"),
+                "inspection": inspection["id"],
+                "deadline": deadline.isoformat(),
+                "status": "closed" if data.fixed_on_spot else "pending",
+            },
+        )
+    return await _detail(hazard.id)
+
+
+def _columns() -> tuple:
+    return (*Hazard.all_columns(), Hazard.enterprise.name.as_alias("enterprise_name"))
+
+
+def _out(row: dict, today: dt.date) -> dict:
+    effective = row["deadline"]
+    return {
+        **row,
+        "inspection_id": row["inspection"],
+        "enterprise_id": row["enterprise"],
+        "campaign_id": row["campaign"],
+        "item_id": row["item"],
+        "effective_deadline": effective,
+        "overdue": rules.is_overdue(row["status"], effective, today),
+    }
+
+
+async def _detail(hazard_id: int) -> dict:
+    row = await Hazard.select(*_columns()).where(Hazard.id == hazard_id).first().run()
+    transitions = (
+        await HazardTransition.select(
+            *HazardTransition.all_columns(),
+            HazardTransition.actor.display_name.as_alias("actor_name"),
+            HazardTransition.actor.username.as_alias("actor_username"),
+        )
+        .where(HazardTransition.hazard == hazard_id)
+        .order_by(HazardTransition.at)
+        .order_by(HazardTransition.id)
+        .run()
+    )
+    photos = await views.photos_of([hazard_id])
+    return {
+        **_out(row, local_today()),
+        "photos": photos.get(hazard_id, []),
+        "plan": None,
+        "submissions": [],
+        "verifications": [],
+        "extension_requests": [],
+        "timeline": [
+            {
+                "at": t["at"],
+                "actor": t["actor_name"] or t["actor_username"],
+                "action": _action(t),
+                "from_status": t["from_status"],
+                "to_status": t["to_status"],
+                "note": t["note"],
+            }
+            for t in transitions
+        ],
+    }
+
+
+def _action(t: dict) -> str:
+    if not t["from_status"]:
+        return "create"
+    if t["note"] == FIXED_ON_SPOT_NOTE and t["to_status"] == "closed":
+        return "fixed_on_spot"
+    return f"{t['from_status']}->{t['to_status']}"
+
+
+async def get_hazard(actor: Actor, hazard_id: int) -> dict:
+    """The hazard shape; 404 outside the actor's scope."""
+    row = await hazard_row(actor, hazard_id)
+    return await _detail(row["id"])
+
+
+@dataclass
+class HazardFilter:
+    status: str | None = None
+    level: str | None = None
+    enterprise_id: int | None = None
+    campaign_id: int | None = None
+    inspection_id: int | None = None
+    org_unit_id: int | None = None
+    source: str | None = None
+    q: str | None = None
+    found_from: dt.date | None = None
+    found_to: dt.date | None = None
+    overdue: bool | None = None
+
+
+def _choice(errors: list, key: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        errors.append({"key": key, "message": f"{key} 须为 " + " / ".join(allowed)})
+
+
+async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[Any]:
+    conditions = [await hazard_condition(actor)]
+    errors: list[dict[str, str]] = []
+    _choice(errors, "status", flt.status, STATUSES)
+    _choice(errors, "level", flt.level, rules.LEVELS)
+    _choice(errors, "source", flt.source, SOURCES)
+    if flt.found_from and flt.found_to and flt.found_to < flt.found_from:
+        errors.append({"key": "found_to", "message": "结束日期不能早于开始日期"})
+    if errors:
+        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+    for value, column in (
+        (flt.status, Hazard.status),
+        (flt.level, Hazard.level),
+        (flt.source, Hazard.source),
+        (flt.enterprise_id, Hazard.enterprise),
+        (flt.campaign_id, Hazard.campaign),
+        (flt.inspection_id, Hazard.inspection),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if flt.found_from is not None:
+        conditions.append(Hazard.found_on >= flt.found_from)
+    if flt.found_to is not None:
+        conditions.append(Hazard.found_on <= flt.found_to)
+    if flt.org_unit_id is not None:
+        unit = await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == flt.org_unit_id).first().run()
+        if unit is None:
+            conditions.append(Hazard.id == -1)
+        else:
+            units = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
+            conditions.append(
+                Hazard.enterprise.is_in(
+                    Enterprise.select(Enterprise.id).where(Enterprise.org_unit.is_in(units))
+                )
+            )
+    if flt.q and flt.q.strip():
+        named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
+        conditions.append(
+            contains(flt.q, Hazard.description, Hazard.location, Hazard.legal_basis)
+            | Hazard.enterprise.is_in(named)
+        )
+    if flt.overdue is True:
+        conditions.append(Hazard.status.is_in(list(rules.OPEN_STATUSES)))
+        conditions.append(Hazard.deadline < today)
+    elif flt.overdue is False:
+        conditions.append(
+            Hazard.status.not_in(list(rules.OPEN_STATUSES)) | (Hazard.deadline >= today)
+        )
+    return conditions
+
+
+async def list_hazards(
+    actor: Actor, flt: HazardFilter, limit: int = 50, offset: int = 0
+) -> tuple[list[dict], int]:
+    """Hazards in the actor's scope, newest found first."""
+    today = local_today()
+    query = Hazard.select(*_columns())
+    count = Hazard.count()
+    for condition in await _conditions(actor, flt, today):
+        query, count = query.where(condition), count.where(condition)
+    rows = (
+        await query.order_by(Hazard.found_on, ascending=False)
+        .order_by(Hazard.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .run()
+    )
+    return [_out(r, today) for r in rows], await count.run()

@@ -1,0 +1,71 @@
+"""Photos of a hazard (隐患照片), and who may see the files of hazards and inspections.
+
+An inspector of the hazard's inspection adds ``problem`` photos (before, the default) and
+``recheck`` photos (复查), and — for a hazard fixed on the spot (立行立改) — the
+``rectified`` after-photo. Photos may follow the hazard at any time before it is voided
+(a phone's upload queue may deliver them after the inspection was submitted: a photo is
+never refused for arriving late). The enterprise's ``rectified`` evidence belongs to
+rectification and is refused here (403) until that lands.
+
+File serving (``safety.files``): a hazard's photos are served to whoever may see the
+hazard; an inspection's signature images to whoever may see the inspection.
+"""
+
+from __future__ import annotations
+
+from inspections.services.scope import hazard_row, inspection_row
+from safety import files
+from safety.auth import Actor
+from safety.errors import Conflict, Forbidden, ValidationFailed
+from safety.tables import Role
+
+HAZARD = "hazard"
+INSPECTION = "inspection"
+INSPECTOR_KINDS = ("problem", "recheck")
+
+
+async def can_see_hazard(actor: Actor, hazard_id: int) -> None:
+    await hazard_row(actor, hazard_id)
+
+
+async def can_see_inspection(actor: Actor, inspection_id: int) -> None:
+    await inspection_row(actor, inspection_id)
+
+
+files.register_owner(HAZARD, can_see_hazard)
+files.register_owner(INSPECTION, can_see_inspection)
+
+
+async def photo_target(actor: Actor, hazard_id: int) -> dict:
+    """The hazard an actor may add photos to (403 for a role that may not, 404 outside
+    scope): checked before the upload is read."""
+    if actor.role != Role.inspector:
+        raise Forbidden(
+            "只有本次检查的检查人员可以上传隐患照片 (inspectors of the inspection only)"
+        )
+    return await hazard_row(actor, hazard_id)
+
+
+async def add_hazard_photo(
+    actor: Actor, hazard_id: int, content: bytes, filename: str = "", kind: str = "problem"
+) -> dict:
+    """Store one photo of the hazard; returns ``{"id","kind","url","thumbnail_url",...}``.
+    JPEG/PNG/WebP only, by content (415), ≤ 15 MB (413), an empty or truncated image 400."""
+    hazard = await photo_target(actor, hazard_id)
+    allowed = INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
+    if kind not in allowed:
+        raise ValidationFailed.field("kind", "kind 须为 " + " / ".join(allowed))
+    if hazard["status"] == "voided":
+        raise Conflict(
+            "隐患已作废 (hazard is voided)",
+            [{"key": "status", "message": "current status: voided"}],
+        )
+    row = await files.save_bytes(
+        content,
+        filename=filename,
+        owner_type=HAZARD,
+        owner_id=hazard["id"],
+        kind=kind,
+        actor=actor,
+    )
+    return files.attachment_out(row)

@@ -1,0 +1,125 @@
+"""Who may see which campaign, inspection and hazard (PRODUCT.md):
+
+- officer: campaigns whose org unit lies in their subtree; inspections and hazards of
+  enterprises in their subtree;
+- inspector: the inspections whose expert group they are in (``InspectionInspector``) and
+  those inspections' hazards;
+- enterprise contact: their own enterprise's inspections and hazards (read only);
+- admin: 403 on all of it (they run accounts and the checklist library, not inspections).
+
+Outside one's scope is 404, like a missing row, so existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspections.tables import Hazard, Inspection, InspectionInspector
+from safety.auth import Actor
+from safety.errors import NotFound
+from safety.schemas import MAX_DB_INT
+from safety.tables import Campaign, Enterprise, OrgUnit, Role
+
+READERS = (Role.officer, Role.inspector, Role.enterprise)
+
+
+def is_row_id(value: Any) -> bool:
+    return isinstance(value, int) and 1 <= value <= MAX_DB_INT
+
+
+async def officer_units(actor: Actor) -> Any:
+    """A sub-select of the officer's org unit ids (their unit and all below it)."""
+    unit = None
+    if actor.org_unit_id is not None:
+        unit = (
+            await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == actor.org_unit_id).first().run()
+        )
+    if not unit or not unit["path"]:
+        return None
+    return OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
+
+
+async def officer_enterprises(actor: Actor) -> Any:
+    units = await officer_units(actor)
+    if units is None:
+        return None
+    return Enterprise.select(Enterprise.id).where(Enterprise.org_unit.is_in(units))
+
+
+def _inspector_inspections(actor: Actor) -> Any:
+    return InspectionInspector.select(InspectionInspector.inspection).where(
+        InspectionInspector.user == actor.user_id
+    )
+
+
+async def campaign_condition(actor: Actor) -> Any:
+    actor.require(Role.officer)
+    units = await officer_units(actor)
+    return Campaign.id == -1 if units is None else Campaign.org_unit.is_in(units)
+
+
+async def inspection_condition(actor: Actor) -> Any:
+    actor.require(*READERS)
+    if actor.role == Role.officer:
+        enterprises = await officer_enterprises(actor)
+        return (
+            Inspection.id == -1 if enterprises is None else Inspection.enterprise.is_in(enterprises)
+        )
+    if actor.role == Role.inspector:
+        return Inspection.id.is_in(_inspector_inspections(actor))
+    return Inspection.enterprise == (actor.enterprise_id or -1)
+
+
+async def hazard_condition(actor: Actor) -> Any:
+    actor.require(*READERS)
+    if actor.role == Role.officer:
+        enterprises = await officer_enterprises(actor)
+        return Hazard.id == -1 if enterprises is None else Hazard.enterprise.is_in(enterprises)
+    if actor.role == Role.inspector:
+        return Hazard.inspection.is_in(_inspector_inspections(actor))
+    return Hazard.enterprise == (actor.enterprise_id or -1)
+
+
+async def campaign_row(actor: Actor, campaign_id: int) -> dict:
+    """The campaign if the officer may see it; 404 otherwise."""
+    condition = await campaign_condition(actor)
+    row = None
+    if is_row_id(campaign_id):
+        row = await Campaign.select().where(Campaign.id == campaign_id, condition).first().run()
+    if row is None:
+        raise NotFound("检查活动不存在 (campaign not found)")
+    return row
+
+
+async def inspection_row(actor: Actor, inspection_id: int) -> dict:
+    """The inspection row if the actor may see it; 404 otherwise."""
+    condition = await inspection_condition(actor)
+    row = None
+    if is_row_id(inspection_id):
+        row = (
+            await Inspection.select().where(Inspection.id == inspection_id, condition).first().run()
+        )
+    if row is None:
+        raise NotFound("检查不存在 (inspection not found)")
+    return row
+
+
+async def in_group(actor: Actor, inspection_id: int) -> bool:
+    return (
+        await InspectionInspector.exists()
+        .where(
+            InspectionInspector.inspection == inspection_id,
+            InspectionInspector.user == actor.user_id,
+        )
+        .run()
+    )
+
+
+async def hazard_row(actor: Actor, hazard_id: int) -> dict:
+    condition = await hazard_condition(actor)
+    row = None
+    if is_row_id(hazard_id):
+        row = await Hazard.select().where(Hazard.id == hazard_id, condition).first().run()
+    if row is None:
+        raise NotFound("隐患不存在 (hazard not found)")
+    return row
