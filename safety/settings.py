@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # decode to (a decompression bomb is refused from its header, before decoding), whether
     # the stored original keeps its GPS position, and how many images are processed at once.
     max_upload_bytes: int = 15 * 1024 * 1024
+    # JSON bodies have their own, smaller cap (safety.bodies): the API's JSON is form-sized,
+    # and every byte of it is scanned and decoded in the request.
+    max_json_bytes: int = 256 * 1024
     max_image_pixels: int = 50_000_000
     keep_gps: bool = False
     image_workers: int = 2

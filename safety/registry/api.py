@@ -141,7 +141,7 @@ async def list_enterprises(
     dependencies=ACTOR,
     tags=["registry"],
     summary="Register an enterprise",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, 413),
 )
 async def create_enterprise(
     actor: NamedDependency[Actor], data: JSONBody[EnterpriseIn]
@@ -166,7 +166,7 @@ async def get_enterprise(actor: NamedDependency[Actor], enterprise_id: PathId) -
     dependencies=ACTOR,
     tags=["registry"],
     summary="Edit an enterprise (optimistic version)",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, 413),
 )
 async def update_enterprise(
     actor: NamedDependency[Actor], enterprise_id: PathId, data: JSONBody[EnterprisePatch]

@@ -302,5 +302,5 @@ async def load_upload(actor: Actor, token: str) -> tuple[str, bytes]:
     actor.require(Role.officer)
     found = await anyio.to_thread.run_sync(_load_sync, token)
     if found is None or found[0].get("user_id") != actor.user_id:
-        raise NotFound("导入文件不存在或已过期 (upload not found)")
+        raise NotFound("导入文件不存在或已过期 (upload not found)", object_type="import_upload")
     return found[0].get("filename") or "", found[1]
