@@ -223,7 +223,9 @@ def test_bad_input_never_gives_a_server_error(
         "file_id": photo_id,
         **inspection,
     }
-    own = {p.name: own_ids[p.name] for p in operation.path_parameters}
+    names = [p.name for p in operation.path_parameters]
+    # A path whose ids this world does not make is fuzzed with random ids only.
+    own = {n: own_ids[n] for n in names} if all(n in own_ids for n in names) else {}
     strategy = st.one_of(
         *(
             operation.as_strategy(mode, headers=headers, path_parameters=fixed)
