@@ -394,6 +394,8 @@ def hostile_requests(
         found.append((url({}), HOSTILE_BODIES["invalid-utf8"], "application/json"))
     if method == "GET" and not found:
         found.append((url({}), b"", ""))
+    elif not found:  # an operation without input: a body it does not expect, still no 5xx
+        found.extend((url({}), body, "application/json") for body in HOSTILE_BODIES.values())
     return found
 
 
