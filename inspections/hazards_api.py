@@ -89,15 +89,5 @@ async def list_hazards(
     return Page[HazardListItemOut](items=[HazardListItemOut(**r) for r in rows], total=total)
 
 
-@get(
-    "/api/v1/hazards/{hazard_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
-    summary="One hazard with its photos and timeline",
-    responses=error_responses(401, 403, 404),
-)
-async def get_hazard(actor: NamedDependency[Actor], hazard_id: PathId) -> HazardOut:
-    return HazardOut(**await services.get_hazard(actor, hazard_id))
-
-
-HAZARD_ROUTES = [log_hazard, list_hazards, get_hazard]
+# GET /api/v1/hazards/{id} (the hazard with its rectification) is rectification.api's.
+HAZARD_ROUTES = [log_hazard, list_hazards]

@@ -168,6 +168,10 @@ class Hazard(Table, tablename="hazard"):
     suggestion = Text(default="")
     found_on = Date(required=True)
     deadline = Date(required=True)
+    # The deadline in force: the latest approved extension's date, else ``deadline``
+    # (kept in the same transaction as the decision, so overdue lists are one indexed
+    # comparison; overdue itself is derived, never stored).
+    effective_deadline = Date(null=True, default=None, index=True)
     status = Varchar(length=16, choices=HazardStatus, default=HazardStatus.pending, index=True)
     fixed_on_spot = Boolean(default=False)  # 立行立改
     rectified_on = Date(null=True, default=None)

@@ -24,7 +24,7 @@ from typing import Any
 
 from rectification import rules
 from safety.db import engine, write_transaction
-from safety.notifications import deliver, notify
+from safety.notifications import deliver
 from safety.settings import get_settings, local_today
 from safety.tables import Notification
 
@@ -112,12 +112,8 @@ def _officers_over(path: str | None, officers: list[tuple[int, str]]) -> list[in
     return [uid for uid, prefix in officers if prefix and path.startswith(prefix)]
 
 
-# The effective deadline: the most recently approved extension's date, else the deadline
-# (rectification.rules.effective_deadline, as SQL).
-_EFFECTIVE = (
-    "COALESCE((SELECT x.new_deadline FROM extension_request x WHERE x.hazard = h.id "
-    "AND x.status = 'approved' ORDER BY x.decided_at DESC, x.id DESC LIMIT 1), h.deadline)"
-)
+# The deadline in force (kept by rectification.services when an extension is approved).
+_EFFECTIVE = "COALESCE(h.effective_deadline, h.deadline)"
 
 
 async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
@@ -206,14 +202,21 @@ async def run_reminders(today: dt.date | None = None) -> RemindReport:
             .where(Notification.dedupe_key.like(prefix + "%"))
             .run()
         }
+        fresh = []
         for uid, digest in sorted(digests.items()):
             key = dedupe_key(today, uid)
             if key in existing:
                 report.digests_existing += 1
                 continue
             title, body = digest.render()
-            await notify([uid], kind="reminder.digest", title=title, body=body, dedupe_key=key)
-            report.digests_created += 1
+            fresh.append(
+                Notification(
+                    user=uid, kind="reminder.digest", title=title[:200], body=body, dedupe_key=key
+                )
+            )
+        for start in range(0, len(fresh), 500):  # one statement per 500 digests
+            await Notification.insert(*fresh[start : start + 500]).run()
+        report.digests_created = len(fresh)
     todays = [
         r["id"]
         for r in await Notification.select(Notification.id)

@@ -15,11 +15,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from safety import parsepool
+from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
-from safety.security import SecurityHeadersMiddleware, csrf_config
+from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
+from safety.web import authenticate_first, check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
 
@@ -39,6 +42,7 @@ ROUTE_MODULES = [
     "safety.controllers.files",
     "inspections.api",
     "inspections.checklists.api",
+    "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
 ]
@@ -70,6 +74,7 @@ def create_app() -> Litestar:
             path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False
         )
     )
+    document_json_limit(routes)
     return Litestar(
         route_handlers=routes,
         template_config=TemplateConfig(
@@ -88,12 +93,17 @@ def create_app() -> Litestar:
         ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         csrf_config=csrf_config(),
+        # Every JSON body is size-, encoding- and depth-checked (safety.bodies), and only
+        # after the caller is authenticated (the guard runs before parameters are parsed).
+        request_class=SafeRequest,
+        guards=[authenticate_first, check_query_parameters],
         # Litestar's own cap (10 MB by default) must not undercut the upload limit; the
         # slack is the multipart envelope. Bigger files get 413 from the services.
         request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
-        middleware=[SecurityHeadersMiddleware],
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        before_send=[add_security_headers],
+        # parsepool: the worker processes that parse uploads.
+        on_startup=[open_pool, parsepool.start],
+        on_shutdown=[close_pool, parsepool.stop],
         openapi_config=OpenAPIConfig(
             title="安全生产双重预防检查与整改跟踪系统 API",
             version="1.0.0",

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +113,40 @@ async def record(
     ).run()
 
 
+# An outside-scope (404) request is recorded once per actor and object per window: a
+# scraper walking ids leaves one event per id per minute, not one per request.
+DENIAL_WINDOW = dt.timedelta(minutes=1)
+
+
+async def record_denial(
+    actor: Any, object_type: str, object_id: int | None, after: Any = None
+) -> bool:
+    """Record ``access.denied`` of one object for ``actor``, unless the trail already holds
+    one for the same actor and object within ``DENIAL_WINDOW``; True when recorded. Call
+    inside ``write_transaction()``: writers queue there on both engines and across workers
+    (SQLite IMMEDIATE, a PostgreSQL advisory lock), so the check and the insert are one
+    step and concurrent refusals of one object leave exactly one event."""
+    since = dt.datetime.now(dt.UTC) - DENIAL_WINDOW
+    same_object = (
+        AuditEvent.object_id.is_null() if object_id is None else AuditEvent.object_id == object_id
+    )
+    seen = await (
+        AuditEvent.exists()
+        .where(
+            (AuditEvent.action == "access.denied")
+            & (AuditEvent.actor == actor.user_id)
+            & (AuditEvent.object_type == object_type)
+            & same_object
+            & (AuditEvent.at >= since)
+        )
+        .run()
+    )
+    if seen:
+        return False
+    await record(actor, "access.denied", object_type, object_id, after=after, success=False)
+    return True
+
+
 @dataclass
 class ChainReport:
     checked: int
@@ -202,7 +237,9 @@ async def list_events(actor: Any, flt: AuditFilter, limit: int = 50, offset: int
     if flt.actor:
         who = flt.actor.strip()
         conditions.append(
-            AuditEvent.actor == int(who) if who.isdigit() else AuditEvent.actor_username == who
+            AuditEvent.actor == int(who)
+            if _DIGITS.fullmatch(who)
+            else AuditEvent.actor_username == who
         )
     if flt.action:
         action = flt.action.strip()
@@ -227,9 +264,18 @@ async def list_events(actor: Any, flt: AuditFilter, limit: int = 50, offset: int
     return {"items": [_as_out(r) for r in rows], "total": await count.run()}
 
 
+# The bounds a date filter is clamped to: a day at the edge of the calendar (0001-01-01 in
+# a zone east of UTC, or the day after 9999-12-31) falls outside what Python's datetime
+# can hold. Both engines compare these fine (PostgreSQL timestamptz spans 4713 BC to
+# 294276 AD; SQLite compares the ISO text).
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def _bound(raw: str, key: str, end: bool) -> dt.datetime:
     """``YYYY-MM-DD`` (a whole day in the configured time zone; ``until`` includes it) or
-    an ISO 8601 time with offset."""
+    an ISO 8601 time with offset. A bound beyond the calendar's edge is clamped to it
+    (``until=9999-12-31`` means "no upper bound"), never an overflow."""
     from zoneinfo import ZoneInfo
 
     from safety.errors import ValidationFailed
@@ -238,16 +284,24 @@ def _bound(raw: str, key: str, end: bool) -> dt.datetime:
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
+            if end and day == dt.date.max:
+                return LATEST
             if end:
                 day += dt.timedelta(days=1)
-            tz = ZoneInfo(get_settings().timezone)
-            return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(get_settings().timezone))
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValidationFailed.field(key, f"{key} 须为 YYYY-MM-DD 或带时区的时间") from exc
     if moment.tzinfo is None:
         raise ValidationFailed.field(key, f"{key} 须带时区 (needs a UTC offset)")
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # within a day of the calendar's edge, in UTC terms
+        return EARLIEST if moment.year == 1 else LATEST
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def audit_filter(
@@ -258,16 +312,22 @@ def audit_filter(
     since: str | None = None,
     until: str | None = None,
 ) -> AuditFilter:
-    """Build a filter from query-string values; a bad value is a 400 naming its field."""
+    """Build a filter from query-string values; a bad value is a 400 naming its field.
+    An id (``object_id``, or ``actor`` given as digits) must be 1..MAX_DB_INT."""
     from safety.errors import ValidationFailed
+    from safety.schemas import MAX_DB_INT
 
     errors = []
+    who = (actor or "").strip()
+    if _DIGITS.fullmatch(who) and not 1 <= int(who) <= MAX_DB_INT:
+        errors.append({"key": "actor", "message": f"actor 用户编号须为 1..{MAX_DB_INT}"})
     oid = None
     if object_id not in (None, ""):
-        try:
-            oid = int(object_id)
-        except ValueError:
-            errors.append({"key": "object_id", "message": "object_id 须为整数"})
+        text = str(object_id).strip()
+        if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_DB_INT:
+            errors.append({"key": "object_id", "message": f"object_id 须为 1..{MAX_DB_INT} 的整数"})
+        else:
+            oid = int(text)
     bounds = {}
     for key, raw, end in (("since", since, False), ("until", until, True)):
         if raw:
@@ -278,7 +338,7 @@ def audit_filter(
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     return AuditFilter(
-        actor=actor or None,
+        actor=who or None,
         action=action or None,
         object_type=object_type or None,
         object_id=oid,

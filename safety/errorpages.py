@@ -1,7 +1,16 @@
 """The one mapping of errors to HTTP responses: JSON (Litestar's error shape) for
 ``/api``, ``/health`` and ``/schema``; an HTML page for page routes, where 401 becomes a
-redirect to the login page. Every 403 (a role acting out of bounds, or a form post
-without a valid CSRF token) is written to the audit trail after the response is sent.
+redirect to the login page.
+
+Refusals are written to the audit trail (``access.denied``) after the response is sent:
+- every 403 (a role acting out of bounds, or a form post without a valid CSRF token),
+  naming the caller whenever their credentials are valid (a CSRF refusal is raised before
+  the route runs, so the session is looked up for it);
+- a 404 of an object (``NotFound``) for an authenticated caller: outside their scope or
+  missing, which the caller cannot tell apart but the trail should show. It names the
+  object (``NotFound.object_type``/``object_id``, else the route's last path parameter)
+  and is collapsed per actor and object per minute (``audit.record_denial``). A 404 for an
+  anonymous caller or for a route that does not exist is not audited.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from safety.errors import DomainError, NotAuthenticated
+from safety.errors import DomainError, NotAuthenticated, NotFound
 
 log = logging.getLogger("safety")
 
@@ -40,29 +49,68 @@ def login_redirect(request: Request) -> Redirect:
 
 
 async def _audit_denial(
-    path: str, method: str, detail: str, user: Any, ip: str | None, kind: str
+    request: Request, method: str, detail: str, actor: Any, kind: str, target: Any = None
 ) -> None:
     from safety import audit
     from safety.db import write_transaction
+    from safety.web import client_ip, known_actor
 
     try:
+        actor = actor or await known_actor(request)
+        after = {
+            "method": method,
+            "path": request.url.path,
+            "detail": detail,
+            "kind": kind,
+            "ip": client_ip(request),
+        }
         async with write_transaction():
-            await audit.record(
-                user,
-                "access.denied",
-                "route",
-                None,
-                after={"method": method, "path": path, "detail": detail, "kind": kind, "ip": ip},
-                success=False,
-            )
+            if target is None:
+                await audit.record(
+                    actor, "access.denied", "route", None, after=after, success=False
+                )
+            else:
+                await audit.record_denial(actor, target[0], target[1], after=after)
     except Exception:  # noqa: BLE001 - the response is already sent; log, never raise
         log.exception("could not audit a refused request")
 
 
+def _state_actor(request: Request) -> Any:
+    return request.state.get("actor") if hasattr(request.state, "get") else None
+
+
 def _denial_task(request: Request, detail: str, kind: str) -> BackgroundTask:
-    actor = request.state.get("actor") if hasattr(request.state, "get") else None
-    ip = request.client.host if request.client else None
-    return BackgroundTask(_audit_denial, request.url.path, request.method, detail, actor, ip, kind)
+    return BackgroundTask(
+        _audit_denial, request, request.method, detail, _state_actor(request), kind
+    )
+
+
+def denied_object(request: Request, exc: NotFound) -> tuple[str, int | None] | None:
+    """The object a 404 refused: the one the service named, else the route's last path
+    parameter (``enterprise_id`` → ``("enterprise", 5)``; a non-integer one, e.g. an
+    upload token, → its name and no id). None when the route has no object."""
+    if exc.object_type:
+        return exc.object_type, exc.object_id
+    params = request.scope.get("path_params") or {}
+    if not params:
+        return None
+    from safety.schemas import MAX_DB_INT
+
+    name, value = list(params.items())[-1]
+    if isinstance(value, int) and not isinstance(value, bool):
+        # an id the audit column cannot hold names no row: the type alone is recorded
+        return name.removesuffix("_id"), value if 1 <= value <= MAX_DB_INT else None
+    return name, None
+
+
+def _not_found_task(request: Request, exc: NotFound) -> BackgroundTask | None:
+    actor = _state_actor(request)
+    target = denied_object(request, exc)
+    if actor is None or target is None:
+        return None
+    return BackgroundTask(
+        _audit_denial, request, request.method, exc.detail, actor, "scope", target
+    )
 
 
 def _respond(
@@ -99,7 +147,11 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
         if not wants_json(request):
             return login_redirect(request)
         return _respond(request, 401, exc.detail, exc.extra, headers={"WWW-Authenticate": "Bearer"})
-    background = _denial_task(request, exc.detail, "role") if exc.status_code == 403 else None
+    background = None
+    if exc.status_code == 403:
+        background = _denial_task(request, exc.detail, "role")
+    elif isinstance(exc, NotFound):
+        background = _not_found_task(request, exc)
     headers = getattr(exc, "headers", None)
     return _respond(request, exc.status_code, exc.detail, exc.extra, headers, background)
 

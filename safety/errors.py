@@ -33,9 +33,25 @@ class Forbidden(DomainError):
 
 
 class NotFound(DomainError):
-    """Missing, or outside the caller's scope (existence must not leak)."""
+    """Missing, or outside the caller's scope (existence must not leak).
+
+    An authenticated caller's 404 on an object is audited as ``access.denied`` (see
+    ``safety.errorpages``). The object is ``object_type``/``object_id`` when given, else
+    the route's last path parameter (``enterprise_id`` → ``enterprise``, its value)."""
 
     status_code = 404
+
+    def __init__(
+        self,
+        detail: str,
+        extra: list[dict[str, str]] | None = None,
+        *,
+        object_type: str | None = None,
+        object_id: int | None = None,
+    ) -> None:
+        super().__init__(detail, extra)
+        self.object_type = object_type
+        self.object_id = object_id
 
 
 class Conflict(DomainError):

@@ -2,8 +2,11 @@
 
 - Content-Security-Policy without inline scripts or styles, frames refused
   (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``), ``nosniff``, a strict
-  referrer policy, ``Cache-Control: no-store`` on everything that is not a static asset,
-  HSTS when the deployment runs behind HTTPS (``secure_cookies``).
+  referrer policy, ``Cache-Control: no-store`` on everything that is not a static asset
+  (static assets: ``no-cache``, revalidated by ETag), HSTS when the deployment runs behind
+  HTTPS (``secure_cookies``). They are added by a ``before_send`` hook, which sees every
+  response the app sends: routed ones, static files, and the 404/405 Litestar's router
+  answers before any route (or route middleware) is reached.
 - CSRF (Litestar's double-submit cookie) on every unsafe page request; ``/api/*`` is
   exempt because it accepts bearer tokens only, never cookies (see ``safety.web``).
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 from safety.settings import get_settings
 
@@ -52,32 +55,19 @@ def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "strict-origin-when-cross-origin"),
         ("permissions-policy", "geolocation=(self), camera=(self), microphone=()"),
+        ("cache-control", "no-cache" if path.startswith("/static/") else "no-store"),
     ]
-    if not path.startswith("/static/"):
-        headers.append(("cache-control", "no-store"))
     if secure:
         headers.append(("strict-transport-security", "max-age=31536000"))
     return headers
 
 
-class SecurityHeadersMiddleware:
-    """Adds the headers above to every HTTP response (errors included)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = security_headers(scope["path"], get_settings().secure_cookies)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in extra:
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """``before_send`` hook: the headers above on every HTTP response (errors included).
+    A header the handler set itself (e.g. a download's Cache-Control) is kept."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in security_headers(scope["path"], bool(get_settings().secure_cookies)):
+        if name not in headers:
+            headers[name] = value

@@ -6,17 +6,20 @@ business rules.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel
 
 from safety.auth import Actor, actor_from_user, user_for_token
-from safety.errors import NotAuthenticated, ValidationFailed
+from safety.errors import DomainError, NotAuthenticated, ValidationFailed
 from safety.schemas import MAX_DB_INT
 
 T = TypeVar("T")
@@ -37,7 +40,7 @@ def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-async def provide_actor(request: Request) -> Actor:
+async def _authenticate(request: Request) -> Actor:
     """The caller; 401 otherwise. ``/api/*`` accepts ONLY ``Authorization: Bearer`` (so the
     API needs no CSRF protection and a browser's cookie cannot be used cross-site against
     it); pages accept only the session cookie (``safety.sessions``)."""
@@ -47,20 +50,63 @@ async def provide_actor(request: Request) -> Actor:
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("需要令牌 (bearer token required)")
         user = await user_for_token(token.strip())
-        actor = actor_from_user(user, client_ip(request))
-        request.state.actor = actor  # names the actor of an audited refusal
-        return actor
+        return actor_from_user(user, client_ip(request))
     from safety.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
     if user is None:
         raise NotAuthenticated("需要登录 (authentication required)")
-    actor = actor_from_user(user, client_ip(request))
-    request.state.actor = actor  # the layout's nav and user name read it
     from safety.notifications import unread_count
 
     request.state.unread = await unread_count(user["id"])  # the layout's bell
+    return actor_from_user(user, client_ip(request))
+
+
+async def provide_actor(request: Request) -> Actor:
+    """The caller (see ``_authenticate``), looked up once per request and kept in
+    ``request.state.actor``: the layout's nav and user name read it, and an audited
+    refusal names it."""
+    actor = request.state.get("actor")
+    if actor is None:
+        actor = await _authenticate(request)
+        request.state.actor = actor
     return actor
+
+
+async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: a route that takes ``actor`` authenticates its caller BEFORE its
+    parameters and body are parsed (Litestar runs guards first). So an anonymous caller
+    gets 401 (pages: the login redirect) whatever the body holds, and a hostile body is
+    only ever parsed for a known user."""
+    if isinstance(connection, Request) and "actor" in handler.dependency_name_set:
+        await provide_actor(connection)
+
+
+# C0 control characters other than tab, newline and carriage return, and DEL: no query
+# parameter has a use for them, and PostgreSQL refuses a NUL in text outright (a 500).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_query_parameters(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: a query parameter holding a control character is a 400 naming it,
+    before any route sees it (typed parameters, ids and dates are each route's own
+    validation: ``PathId``/``QueryId``, ``paging``, the filters)."""
+    errors = []
+    for key, value in connection.query_params.multi_items():
+        if _CONTROL.search(key) or _CONTROL.search(value):
+            name = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", key)
+            errors.append({"key": name, "message": f"{name} 含控制字符 (control character)"})
+    if errors:
+        raise ValidationFailed("查询参数有误 (invalid query parameter)", errors)
+
+
+async def known_actor(request: Request) -> Actor | None:
+    """The caller when their credentials are valid, else None; never raises. Names the
+    actor of a refusal raised before the route ran (e.g. the CSRF middleware's)."""
+    try:
+        return await provide_actor(request)
+    except DomainError:
+        return None
 
 
 ACTOR = {"actor": Provide(provide_actor)}
@@ -92,7 +138,7 @@ ERROR_MEANINGS = {
     403: "The caller's role may never do this",
     404: "No such object, or outside the caller's scope",
     409: "A duplicate, a stale ``version``, or a transition not allowed now",
-    413: "The upload is too large",
+    413: "The upload, or a JSON body (over SAFETY_MAX_JSON_BYTES), is too large",
     415: "The file type is not accepted",
     429: "Too many attempts; try again later",
 }
@@ -107,6 +153,22 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
         )
         for code in codes
     }
+
+
+def document_json_limit(handlers: list[Any]) -> None:
+    """Every route reading a JSON body may answer 413 (over SAFETY_MAX_JSON_BYTES,
+    safety.bodies): add it to the route's OpenAPI responses when the route did not."""
+    import inspect
+
+    for handler in handlers:
+        fn = getattr(handler, "fn", None)
+        if fn is None or not hasattr(handler, "responses"):
+            continue
+        data = inspect.signature(fn).parameters.get("data")
+        if data is None or "JSONBody" not in str(data.annotation):
+            continue
+        if 413 not in (handler.responses or {}):
+            handler.responses = {**(handler.responses or {}), **error_responses(413)}
 
 
 def paging(limit: int | None, offset: int | None) -> tuple[int, int]:

@@ -2,8 +2,8 @@
 
 Every status change is a ``HazardTransition`` row, creation included (``''`` → pending);
 立行立改 (``fixed_on_spot``) adds pending → closed at once, with ``rectified_on`` = the
-inspection day and ``closed_at`` = now. Overdue is derived (rules.is_overdue); until
-deadline extensions exist, the effective deadline is the deadline.
+inspection day and ``closed_at`` = now. Overdue is derived (rules.is_overdue) from
+``effective_deadline``, which rectification moves when an officer approves an extension.
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             suggestion=data.suggestion.strip(),
             found_on=found_on,
             deadline=deadline,
+            effective_deadline=deadline,
             status="pending",
             fixed_on_spot=data.fixed_on_spot,
             created_by=actor.user_id,
@@ -157,7 +158,7 @@ def _columns() -> tuple:
 
 
 def _out(row: dict, today: dt.date) -> dict:
-    effective = row["deadline"]
+    effective = row["effective_deadline"] or row["deadline"]
     return {
         **row,
         "inspection_id": row["inspection"],
@@ -281,10 +282,10 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
         )
     if flt.overdue is True:
         conditions.append(Hazard.status.is_in(list(rules.OPEN_STATUSES)))
-        conditions.append(Hazard.deadline < today)
+        conditions.append(Hazard.effective_deadline < today)
     elif flt.overdue is False:
         conditions.append(
-            Hazard.status.not_in(list(rules.OPEN_STATUSES)) | (Hazard.deadline >= today)
+            Hazard.status.not_in(list(rules.OPEN_STATUSES)) | (Hazard.effective_deadline >= today)
         )
     return conditions
 

@@ -4,8 +4,9 @@ An inspector of the hazard's inspection adds ``problem`` photos (before, the def
 ``recheck`` photos (复查), and — for a hazard fixed on the spot (立行立改) — the
 ``rectified`` after-photo. Photos may follow the hazard at any time before it is voided
 (a phone's upload queue may deliver them after the inspection was submitted: a photo is
-never refused for arriving late). The enterprise's ``rectified`` evidence belongs to
-rectification and is refused here (403) until that lands.
+never refused for arriving late). The enterprise's contact adds ``rectified`` after-photos
+to its own hazard while it is open (pending or rectifying); an evidence submission then
+claims them (rectification.services.submit_evidence).
 
 File serving (``safety.files``): a hazard's photos are served to whoever may see the
 hazard; an inspection's signature images to whoever may see the inspection.
@@ -39,9 +40,9 @@ files.register_owner(INSPECTION, can_see_inspection)
 async def photo_target(actor: Actor, hazard_id: int) -> dict:
     """The hazard an actor may add photos to (403 for a role that may not, 404 outside
     scope): checked before the upload is read."""
-    if actor.role != Role.inspector:
+    if actor.role not in (Role.inspector, Role.enterprise):
         raise Forbidden(
-            "只有本次检查的检查人员可以上传隐患照片 (inspectors of the inspection only)"
+            "只有检查人员和企业联系人可以上传隐患照片 (inspectors and the enterprise only)"
         )
     return await hazard_row(actor, hazard_id)
 
@@ -52,7 +53,19 @@ async def add_hazard_photo(
     """Store one photo of the hazard; returns ``{"id","kind","url","thumbnail_url",...}``.
     JPEG/PNG/WebP only, by content (415), ≤ 15 MB (413), an empty or truncated image 400."""
     hazard = await photo_target(actor, hazard_id)
-    allowed = INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
+    if actor.role == Role.enterprise:
+        if kind == "problem":
+            kind = "rectified"  # the enterprise's photos are after-photos
+        if hazard["status"] not in ("pending", "rectifying"):
+            raise Conflict(
+                f"隐患当前状态为 {hazard['status']}，不能再上传整改照片",
+                [{"key": "status", "message": f"current status: {hazard['status']}"}],
+            )
+    allowed = (
+        ("rectified",)
+        if actor.role == Role.enterprise
+        else INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
+    )
     if kind not in allowed:
         raise ValidationFailed.field("kind", "kind 须为 " + " / ".join(allowed))
     if hazard["status"] == "voided":

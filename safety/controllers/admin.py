@@ -42,7 +42,7 @@ async def list_users(
     tags=TAGS,
     summary="Create a user (admin)",
     dependencies=ACTOR,
-    responses=error_responses(400, 401, 403, 409),
+    responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_user(actor: NamedDependency[Actor], data: JSONBody[accounts.NewUser]) -> UserOut:
     return UserOut.of(await accounts.create_user(actor, data))
@@ -64,7 +64,7 @@ async def get_user(actor: NamedDependency[Actor], user_id: PathId) -> UserOut:
     tags=TAGS,
     summary="Change a user (admin); disabling or a new password ends their tokens/sessions",
     dependencies=ACTOR,
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, 413),
 )
 async def update_user(
     actor: NamedDependency[Actor], user_id: PathId, data: JSONBody[accounts.UserPatch]
@@ -96,7 +96,7 @@ async def list_org_units(
     tags=TAGS,
     summary="Create an org unit (admin)",
     dependencies=ACTOR,
-    responses=error_responses(400, 401, 403, 409),
+    responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_org_unit(
     actor: NamedDependency[Actor], data: JSONBody[orgs.OrgUnitIn]
@@ -138,7 +138,7 @@ async def list_agencies(
     tags=TAGS,
     summary="Create an agency (admin, officer)",
     dependencies=ACTOR,
-    responses=error_responses(400, 401, 403, 409),
+    responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.AgencyIn]) -> AgencyOut:
     return AgencyOut.of(await orgs.create_agency(actor, data))

@@ -30,7 +30,7 @@ from safety.web import ACTOR, client_ip, error_responses
     tags=["auth"],
     summary="Exchange username and password for a bearer token",
     security=[],
-    responses=error_responses(400, 401, 429),
+    responses=error_responses(400, 401, 413, 429),
 )
 async def token(request: Request, data: JSONBody[TokenIn]) -> TokenOut:
     """With a second factor enrolled, ``otp`` is needed: without it, or wrong, 401 whose

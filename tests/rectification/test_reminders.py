@@ -98,6 +98,7 @@ async def _hazard(ent: dict, *, deadline: dt.date, status: str = "pending", **kw
         level=kw.pop("level", "general"),
         found_on=deadline - dt.timedelta(days=15),
         deadline=deadline,
+        effective_deadline=deadline,
         status=status,
         **kw,
     )
@@ -212,6 +213,10 @@ async def test_an_approved_extension_moves_the_deadline():
         .save()
         .run()
     )
+    # what rectification.services.decide_extension leaves on the hazard
+    await Hazard.update({Hazard.effective_deadline: day + dt.timedelta(days=30)}).where(
+        Hazard.id == h["id"]
+    ).run()
     await run_reminders(day)
     assert await _digest(contact["id"], day) is None  # not overdue, not due within 3 days
 

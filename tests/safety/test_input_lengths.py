@@ -96,10 +96,16 @@ async def test_it_refuses_user_text_longer_than_its_column(client, field):
 
 async def test_it_refuses_a_megabyte_password_before_hashing_it(client):
     w = await f.world()
-    body = {"username": f"pw{f.n()}", "password": "Aa1!" * 300_000, "role": "admin"}
+    # 200 KB: within the JSON body limit, so the password rule refuses it
+    body = {"username": f"pw{f.n()}", "password": "Aa1!" * 50_000, "role": "admin"}
     r = await client.post("/api/v1/users", json=body, headers=f.headers(w.admin))
     assert r.status_code == 400
     assert [e["key"] for e in r.json()["extra"]] == ["password"]
+    # 1.2 MB: over the JSON body limit (SAFETY_MAX_JSON_BYTES), refused before it is parsed
+    body["password"] = "Aa1!" * 300_000
+    r = await client.post("/api/v1/users", json=body, headers=f.headers(w.admin))
+    assert r.status_code == 413
+    assert [e["key"] for e in r.json()["extra"]] == ["body"]
 
 
 async def test_the_agency_page_shows_an_over_long_name_next_to_the_field(client):
