@@ -11,10 +11,17 @@ PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
 
 # What each demo user's nav must offer, exactly (paths of the role-aware nav).
 EXPECTED_NAV = {
-    "admin": {"/", "/admin/users", "/admin/org-units", "/admin/agencies", "/admin/audit"},
-    "officer": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
-    "officer_zb": {"/", "/enterprises", "/admin/org-units", "/admin/agencies"},
-    "inspector": {"/", "/enterprises"},
+    "admin": {
+        "/",
+        "/admin/users",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/audit",
+        "/admin/checklists",
+    },
+    "officer": {"/", "/enterprises", "/admin/org-units", "/admin/agencies", "/admin/checklists"},
+    "officer_zb": {"/", "/enterprises", "/admin/org-units", "/admin/agencies", "/admin/checklists"},
+    "inspector": {"/", "/enterprises", "/admin/checklists"},
     "enterprise": {"/", "/enterprises"},
 }
 

@@ -53,6 +53,8 @@ REQUEST_KEYS = {"method", "url", "headers", "params", "cookies", "json", "data",
 
 # The persona that may call each operation (admin's own work; the officer's registry).
 ADMIN_PATHS = ("/api/v1/users", "/api/v1/audit-events")
+# Writes only an admin may make (the officer would get 403 on every case).
+ADMIN_WRITES = {("POST", "/api/v1/checklists")}
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -74,7 +76,9 @@ OPERATIONS = _operations()
 def persona_for(method: str, path: str) -> str | None:
     if path == "/api/v1/auth/token":
         return None
-    if path.startswith(ADMIN_PATHS) or (path == "/api/v1/org-units" and method == "POST"):
+    if path.startswith(ADMIN_PATHS) or (method, path) in ADMIN_WRITES:
+        return "admin"
+    if path == "/api/v1/org-units" and method == "POST":
         return "admin"
     return "officer"
 
@@ -95,7 +99,12 @@ async def served_schema(client):
 async def fuzz_world():
     """Fresh personas, plus a user the admin's PATCH may change at will (never a user
     another test relies on)."""
+    from inspections.checklists.service import publish
+    from safety.auth import SYSTEM
+    from tests.checklists.helpers import body
+
     w = await f.world()
+    w.checklist_id = (await publish(SYSTEM, body())).checklist["id"]
     target = await f.user("inspector", agency_id=w.agency["id"])
     photo = await files.save_bytes(
         imagegen.jpeg((64, 48)),
@@ -160,6 +169,7 @@ def test_bad_input_never_gives_a_server_error(
         "user_id": target["id"],
         "org_unit_id": world.tree["grid1"]["id"],
         "file_id": photo_id,
+        "checklist_id": world.checklist_id,
     }
     own = {p.name: own_ids[p.name] for p in operation.path_parameters}
     strategy = st.one_of(
