@@ -1,6 +1,7 @@
 """Campaigns, batches and inspections: the JSON API (/api/v1/campaigns…, /api/v1/batches…,
 /api/v1/inspections…). Thin: parse, call ``inspections.services``, shape the answer.
-Hazards are in ``inspections.hazards_api``."""
+Hazards are in ``inspections.hazards_api``, signatures and photos in
+``inspections.uploads_api``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from inspections.schemas import (
     ResultsIn,
     ResultsOut,
 )
+from inspections.uploads_api import UPLOAD_ROUTES
 from safety.auth import Actor
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
@@ -236,4 +238,5 @@ ROUTES = [
     cancel_inspection,
     save_results,
     *HAZARD_ROUTES,
+    *UPLOAD_ROUTES,
 ]

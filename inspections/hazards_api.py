@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from inspections import services
 from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
 from safety.auth import Actor
+from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["hazards"]
@@ -22,14 +23,26 @@ TAGS = ["hazards"]
     dependencies=ACTOR,
     tags=TAGS,
     summary="Log a hazard found in the inspection",
+    status_code=201,
     responses=error_responses(400, 401, 403, 404, 409),
 )
 async def log_hazard(
-    actor: NamedDependency[Actor], inspection_id: PathId, data: JSONBody[HazardIn]
-) -> HazardOut:
+    request: Request,
+    actor: NamedDependency[Actor],
+    inspection_id: PathId,
+    data: JSONBody[HazardIn],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[HazardOut]:
     """While in_progress (else 409). ``deadline`` defaults to the inspection day plus the
-    campaign's days for the level; ``fixed_on_spot`` (general only) closes it at once."""
-    return HazardOut(**await services.log_hazard(actor, inspection_id, data))
+    campaign's days for the level; ``fixed_on_spot`` (general only) closes it at once.
+    ``Idempotency-Key`` honoured: a retry returns the first hazard and creates none; the
+    same key with a different body is a 409."""
+
+    async def log() -> dict:
+        out = await services.log_hazard(actor, inspection_id, data)
+        return HazardOut(**out).model_dump(mode="json")
+
+    return await run_idempotent(request, actor, data, log)
 
 
 @get(

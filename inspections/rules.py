@@ -270,7 +270,7 @@ def check_signature(
         errors.append({"key": "refused_reason", "message": "检查人员不能拒签"})
     if has_file and refused:
         errors.append({"key": "refused_reason", "message": "已有签字图片时不能同时拒签"})
-    if not has_file and not refused:
+    if not has_file and not (refused and signer == "enterprise"):
         errors.append(
             {
                 "key": "file",

@@ -19,6 +19,8 @@ ShortText = Annotated[str, Field(max_length=2000)]
 LongText = Annotated[str, Field(max_length=4000)]
 Days = Annotated[int, Field(ge=1, le=3650)]
 IdList = Annotated[list[RowId], Field(max_length=5000)]
+# A day of a plan or a deadline: bounded, so deadline arithmetic never leaves the calendar.
+Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2999, 12, 31))]
 
 CampaignKindName = Literal["special_rectification", "seasonal", "third_party", "routine"]
 LevelName = Literal["general", "major"]
@@ -44,8 +46,8 @@ class CampaignIn(BaseModel):
 
     name: fits(Campaign.name)
     kind: CampaignKindName
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
     org_unit_id: RowId
     enterprise_ids: IdList = []
     enterprise_codes: Annotated[
@@ -70,8 +72,8 @@ class BatchIn(BaseModel):
     enterprise_ids: IdList = []
     inspector_ids: IdList = []
     lead_id: RowId | None = None
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
 
 
 class BatchOut(BaseModel):
@@ -123,7 +125,7 @@ class CampaignDetailOut(CampaignOut):
 
 class BatchInspectionsIn(BaseModel):
     checklist_id: RowId
-    scheduled_on: dt.date
+    scheduled_on: Day
 
 
 # ---------------------------------------------------------------- inspections
@@ -138,7 +140,7 @@ class InspectionIn(BaseModel):
     checklist_id: RowId
     inspector_ids: Annotated[list[RowId], Field(min_length=1, max_length=50)]
     lead_id: RowId | None = None
-    scheduled_on: dt.date
+    scheduled_on: Day
 
 
 class InspectionSummaryOut(BaseModel):
@@ -289,7 +291,7 @@ class HazardIn(BaseModel):
     legal_basis: ShortText = ""
     major_basis: ShortText = ""
     suggestion: ShortText = ""
-    deadline: dt.date | None = None
+    deadline: Day | None = None
     fixed_on_spot: bool = False
 
 

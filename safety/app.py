@@ -30,8 +30,9 @@ ROUTE_MODULES = [
     "safety.controllers.auth",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
+    "safety.controllers.notifications",
     "safety.registry.api",
-    "safety.controllers.registry_photos",
+    "safety.registry.photos",
     "safety.controllers.files",
     "inspections.api",
     "inspections.checklists.api",
@@ -52,6 +53,8 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
     engine.register_template_callable("nav", pages.template_nav)
     engine.register_template_callable("current_actor", pages.current_actor)
     engine.register_template_callable("current_path", pages.template_current_path)
+    engine.register_template_callable("unread_count", pages.template_unread)
+    engine.engine.filters["localtime"] = pages.template_localtime
 
 
 def create_app() -> Litestar:

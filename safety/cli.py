@@ -187,6 +187,39 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@main.command(
+    help="Send today's reminder digests (due, overdue, waiting for verification, pending "
+    "extensions): one per person and day; running it again that day sends nothing twice. "
+    "Run it daily from cron or a systemd timer."
+)
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to remind for (default: today in SAFETY_TIMEZONE).",
+)
+def remind(day) -> None:
+    from rectification.reminders import run_reminders
+    from safety.db import close_pool, open_pool
+
+    async def go():
+        await open_pool()
+        try:
+            return await run_reminders(day.date() if day else None)
+        finally:
+            await close_pool()
+
+    _refuse_pending_migrations()
+    r = run(go())
+    d = r.deliveries
+    click.echo(
+        f"{r.day}: due {r.hazards_due}, overdue {r.hazards_overdue}, "
+        f"waiting verification {r.waiting_verification}, pending extensions "
+        f"{r.pending_extensions}; digests new {r.digests_created}, already sent "
+        f"{r.digests_existing}; deliveries sent {d.get('sent', 0)}, failed {d.get('failed', 0)}"
+    )
+
+
 @main.command("info", help="Show the configuration in effect (no secrets).")
 def info() -> None:
     s = get_settings()

@@ -137,5 +137,10 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
         if exc.status_code == 400:
             extra = _name_the_fields(exc.detail, extra)
         return _respond(request, exc.status_code, exc.detail, extra, exc.headers, background)
+    if isinstance(exc, UnicodeDecodeError):
+        # Litestar decodes a multipart part sent without a file name as UTF-8 text and
+        # lets the error escape: bytes where text belongs are bad input, not a crash.
+        message = "表单字段不是有效的 UTF-8 文本 (a form field is not valid UTF-8 text)"
+        return _respond(request, 400, message, [{"key": "body", "message": message}])
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _respond(request, 500, "服务器内部错误 (internal server error)")

@@ -229,15 +229,19 @@ async def save_bytes(
         raise _too_large(settings.max_upload_bytes)
     if kind not in AttachmentKind._value2member_map_:
         raise ValidationFailed.field("kind", f"unknown attachment kind {kind!r}")
-    processed: Processed = await _in_worker(
-        lambda: process(
+
+    def prepare() -> tuple[Processed, list[Path]]:
+        # One trip to the pool: a second trip would queue behind every other upload's
+        # processing, and all uploads of a burst would finish only at its end.
+        done = process(
             data,
             keep_gps=settings.keep_gps,
             max_pixels=settings.max_image_pixels,
             timezone=settings.timezone,
         )
-    )
-    created = await _in_worker(_store, processed)
+        return done, _store(done)
+
+    processed, created = await _in_worker(prepare)
     row = Attachment(
         sha256=processed.sha256,
         content_type=processed.content_type,
@@ -273,7 +277,7 @@ async def save_bytes(
         await _remove_unreferenced(processed.sha256, created)
         raise
     # A concurrent failed insert of the same bytes may have removed them meanwhile.
-    await _in_worker(_store, processed)
+    await anyio.to_thread.run_sync(_store, processed)
     return row
 
 
@@ -286,7 +290,7 @@ async def _remove_unreferenced(sha256: str, created: list[Path]) -> None:
         async with write_transaction():
             used = await Attachment.exists().where(Attachment.sha256 == sha256).run()
             if not used:
-                await _in_worker(_unlink, created)
+                await anyio.to_thread.run_sync(_unlink, created)
 
 
 # ---------------------------------------------------------------- reading

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.org_units": ("组织机构", "Org units"),
     "nav.agencies": ("第三方机构", "Agencies"),
     "nav.audit": ("审计日志", "Audit trail"),
+    "nav.deliveries": ("投递失败", "Failed deliveries"),
     "nav.logout": ("退出", "Log out"),
     "nav.login": ("登录", "Log in"),
     "nav.language": ("English", "中文"),

@@ -26,6 +26,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.org_units", "/admin/org-units", (ADM, OFF)),
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
+    ("nav.deliveries", "/admin/deliveries", (ADM,)),
 ]
 
 
@@ -58,6 +59,28 @@ def nav_items_for(role: Role | None, paths: set[str], current: str = "") -> list
             active = current == path or (path != "/" and current.startswith(path + "/"))
             items.append({"key": key, "path": path, "active": active})
     return items
+
+
+def template_unread(context: Mapping[str, Any]) -> int | None:
+    """The page user's unread notification count (read once by ``provide_actor``)."""
+    request = _request(context)
+    if request is None or not hasattr(request.state, "get"):
+        return None
+    return request.state.get("unread")
+
+
+def template_localtime(value: Any) -> str:
+    """A timestamp as ``YYYY-MM-DD HH:MM`` in the configured time zone."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from safety.settings import get_settings
+
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def template_nav(context: Mapping[str, Any]) -> list[dict]:

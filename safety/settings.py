@@ -59,6 +59,22 @@ class Settings(BaseSettings):
     keep_gps: bool = False
     image_workers: int = 2
 
+    # Reminders (``safety remind``) and their delivery. Without SMTP or a webhook only the
+    # in-app bell is used.
+    remind_due_days: int = 3  # hazards due within this many days
+    remind_verify_days: int = 2  # submissions waiting longer than this for verification
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "safety@localhost"
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10
+    smtp_retries: int = 2
+    webhook_url: str = ""  # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    webhook_timeout_seconds: float = 5
+    webhook_retries: int = 2
+
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10

@@ -151,6 +151,7 @@ class User(Table, tablename="app_user"):
     qualification = Varchar(length=100, null=True, default=None)  # e.g. 注册安全工程师 no.
     specialty = Varchar(length=100, null=True, default=None)
     phone = Varchar(length=32, null=True, default=None)
+    email = Varchar(length=254, null=True, default=None)  # reminder digests, where set
     active = Boolean(default=True)
     token_epoch = Integer(default=0)
     password_changed_at = Timestamptz(default=TimestamptzNow())
@@ -301,3 +302,33 @@ class IdempotencyRecord(Table, tablename="idempotency_record"):
     body = JSON(default="null")
     fingerprint = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class Notification(Table, tablename="notification"):
+    """站内消息: an in-app notification of one user (the bell). A state change notifies the
+    people it concerns; ``safety remind`` leaves one digest per person and day, whose
+    ``dedupe_key`` (unique) makes a second run that day a no-op."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
+    kind = Varchar(length=32, required=True)  # e.g. hazard.verify_failed, reminder.digest
+    title = Varchar(length=200, required=True)
+    body = Text(default="")
+    link = Varchar(length=255, default="")  # a page path of this site
+    object_type = Varchar(length=32, default="")
+    object_id = Integer(null=True, default=None)
+    dedupe_key = Varchar(length=128, null=True, default=None, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationDelivery(Table, tablename="notification_delivery"):
+    """One attempt to deliver a notification outside the app (e-mail, group-robot webhook):
+    failures stay visible to admins and are retried by the next ``safety remind``."""
+
+    notification = ForeignKey(Notification, on_delete=RESTRICT, null=False, index=True)
+    channel = Varchar(length=16, required=True)  # email / webhook
+    target = Varchar(length=255, default="")
+    status = Varchar(length=16, required=True, index=True)  # sent / failed
+    attempts = Integer(default=1)
+    error = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())

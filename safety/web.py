@@ -57,6 +57,9 @@ async def provide_actor(request: Request) -> Actor:
         raise NotAuthenticated("需要登录 (authentication required)")
     actor = actor_from_user(user, client_ip(request))
     request.state.actor = actor  # the layout's nav and user name read it
+    from safety.notifications import unread_count
+
+    request.state.unread = await unread_count(user["id"])  # the layout's bell
     return actor
 
 

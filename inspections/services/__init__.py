@@ -2,7 +2,7 @@
 Each takes the acting user (``safety.auth.Actor``) first, checks scope (404 outside it,
 403 for a role never allowed), owns its transaction and writes its audit event in it.
 
-Campaigns and batches (officer) — ``campaigns``:
+Campaigns and batches (officer) — ``campaigns``, ``batches``:
   create_campaign(actor, CampaignIn) -> campaign detail
   list_campaigns(actor, q=, kind=, limit=, offset=) -> (items, total)
   get_campaign(actor, campaign_id) -> detail with ``batches`` and ``enterprises``
@@ -28,15 +28,16 @@ Hazards — ``hazards``:
   log_hazard(actor, inspection_id, HazardIn) -> hazard                    (its inspectors)
   get_hazard(actor, hazard_id) -> the hazard shape of API.md
   list_hazards(actor, HazardFilter, limit, offset) -> (items, total)
+
+Hazard photos — ``photos`` (an inspector of the hazard's inspection):
+  add_hazard_photo(actor, hazard_id, content=bytes, filename=, kind="problem"|"recheck"
+      |"rectified" (fixed on the spot only)) -> {"id","kind","url","thumbnail_url",...}
+  (importing the package registers the owner types ``hazard`` and ``inspection`` with
+  safety.files, so their files are served to whoever may see the record)
 """
 
-from inspections.services.campaigns import (
-    add_batch,
-    create_batch_inspections,
-    create_campaign,
-    get_campaign,
-    list_campaigns,
-)
+from inspections.services.batches import add_batch, create_batch_inspections
+from inspections.services.campaigns import create_campaign, get_campaign, list_campaigns
 from inspections.services.hazards import HazardFilter, get_hazard, list_hazards, log_hazard
 from inspections.services.inspections import (
     InspectionFilter,
@@ -49,12 +50,14 @@ from inspections.services.inspections import (
     start_inspection,
     submit_inspection,
 )
+from inspections.services.photos import add_hazard_photo
 from inspections.services.signatures import add_signature
 
 __all__ = [
     "HazardFilter",
     "InspectionFilter",
     "add_batch",
+    "add_hazard_photo",
     "add_signature",
     "cancel_inspection",
     "create_batch_inspections",

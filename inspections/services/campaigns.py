@@ -1,35 +1,27 @@
-"""Campaigns (专项行动/检查活动) and batches (批次): the officer's plan.
+"""Campaigns (专项行动/检查活动): the officer's plan of enterprises; batches are in
+``inspections.services.batches``.
 
-Decisions where the contract is silent:
-- every planned enterprise lies in the campaign's org unit subtree, which lies in the
-  officer's; one outside is a 400 naming ``enterprise_ids`` / ``enterprise_codes``;
-- a batch's window lies inside the campaign's period; its enterprises are from the plan,
-  each in at most one batch of the campaign (a second one: 409); its inspectors are active
-  inspectors of the batch's agency (when it has one);
-- creating a batch's inspections makes one for every enterprise of the batch that has no
-  inspection in the campaign yet, cancelled ones aside (so a second call creates 0, and
-  an enterprise whose visit was cancelled gets a new one).
+Decision where the contract is silent: every planned enterprise lies in the campaign's org
+unit subtree, which lies in the officer's; one outside is a 400 naming ``enterprise_ids`` /
+``enterprise_codes``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
 from inspections import rules
-from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn
-from inspections.services import views
-from inspections.services.scope import campaign_condition, campaign_row, is_row_id
-from inspections.tables import ChecklistTemplate, Inspection, InspectionInspector
+from inspections.schemas import CampaignIn
+from inspections.services.scope import campaign_condition, campaign_row
+from inspections.tables import Inspection
 from safety import audit
 from safety.auth import Actor
 from safety.db import contains, write_transaction
-from safety.errors import Conflict, NotFound, ValidationFailed
+from safety.errors import ValidationFailed
 from safety.rules import normalise_uscc
 from safety.tables import (
-    Agency,
     Batch,
     BatchEnterprise,
     BatchInspector,
@@ -38,11 +30,10 @@ from safety.tables import (
     Enterprise,
     OrgUnit,
     Role,
-    User,
 )
 
 
-def _ids_message(ids: list[int]) -> str:
+def ids_message(ids: list[int]) -> str:
     shown = ", ".join(str(i) for i in ids[:20])
     return shown + (f" 等 {len(ids)} 个" if len(ids) > 20 else "")
 
@@ -78,7 +69,7 @@ async def _plan_enterprises(
             errors.append(
                 {
                     "key": "enterprise_ids",
-                    "message": f"企业不存在或不在活动范围内: {_ids_message(bad)}",
+                    "message": f"企业不存在或不在活动范围内: {ids_message(bad)}",
                 }
             )
         found.extend(i for i in ids if i in ok)
@@ -194,7 +185,7 @@ async def list_campaigns(
     return [_campaign_out(r, planned.get(r["id"], 0)) for r in rows], await count.run()
 
 
-async def _batches(campaign_id: int) -> list[dict]:
+async def batches_of(campaign_id: int) -> list[dict]:
     rows = (
         await Batch.select(*Batch.all_columns(), Batch.agency.name.as_alias("agency_name"))
         .where(Batch.campaign == campaign_id)
@@ -255,7 +246,7 @@ async def get_campaign(actor: Actor, campaign_id: int) -> dict:
         .order_by(CampaignEnterprise.id)
         .run()
     )
-    batches = await _batches(campaign_id)
+    batches = await batches_of(campaign_id)
     batch_of = {e: b for b in batches for e in b["enterprise_ids"]}
     latest: dict[int, dict] = {}
     for i in (
@@ -283,226 +274,3 @@ async def get_campaign(actor: Actor, campaign_id: int) -> dict:
             }
         )
     return {**_campaign_out(row, len(plan)), "batches": batches, "enterprises": enterprises}
-
-
-async def _check_inspectors(
-    ids: list[int], agency_id: int | None, key: str = "inspector_ids"
-) -> list[dict[str, str]]:
-    if not ids:
-        return []
-    rows = (
-        await User.select(User.id, User.agency)
-        .where(User.id.is_in(ids), User.role == Role.inspector, User.active == True)  # noqa: E712
-        .run()
-    )
-    ok = {r["id"] for r in rows if agency_id is None or r["agency"] == agency_id}
-    bad = [i for i in dict.fromkeys(ids) if i not in ok]
-    if not bad:
-        return []
-    where = "本机构的" if agency_id is not None else ""
-    return [{"key": key, "message": f"不是{where}在岗检查人员: {_ids_message(bad)}"}]
-
-
-def _lead_errors(ids: list[int], lead_id: int | None) -> list[dict[str, str]]:
-    if lead_id is not None and lead_id not in ids:
-        return [{"key": "lead_id", "message": "组长须是所列检查人员之一"}]
-    return []
-
-
-def group_of(ids: list[int], lead_id: int | None) -> list[tuple[int, bool]]:
-    """(user id, is lead) for an expert group: the lead is ``lead_id`` or the first."""
-    unique = list(dict.fromkeys(ids))
-    lead = lead_id if lead_id is not None else (unique[0] if unique else None)
-    return [(i, i == lead) for i in unique]
-
-
-async def add_batch(actor: Actor, campaign_id: int, data: BatchIn) -> dict:
-    """Give part of the plan to an agency's expert group (lead + members)."""
-    campaign = await campaign_row(actor, campaign_id)
-    errors = []
-    if not data.name.strip():
-        errors.append({"key": "name", "message": "批次名称不能为空"})
-    errors += rules.check_window(
-        data.starts_on, data.ends_on, campaign["starts_on"], campaign["ends_on"]
-    )
-    if data.agency_id is not None:
-        agency = await Agency.select().where(Agency.id == data.agency_id).first().run()
-        if agency is None or not agency["active"]:
-            errors.append({"key": "agency_id", "message": "第三方机构不存在或已停用"})
-    ids = list(dict.fromkeys(data.enterprise_ids))
-    if ids:
-        rows = (
-            await CampaignEnterprise.select(CampaignEnterprise.enterprise)
-            .where(
-                CampaignEnterprise.campaign == campaign_id,
-                CampaignEnterprise.enterprise.is_in(ids),
-            )
-            .run()
-        )
-        planned = {r["enterprise"] for r in rows}
-        bad = [i for i in ids if i not in planned]
-        if bad:
-            errors.append(
-                {"key": "enterprise_ids", "message": f"不在本活动计划内: {_ids_message(bad)}"}
-            )
-    errors += await _check_inspectors(list(data.inspector_ids), data.agency_id)
-    errors += _lead_errors(list(data.inspector_ids), data.lead_id)
-    if errors:
-        raise ValidationFailed("批次信息有误 (invalid batch)", errors)
-    name = data.name.strip()
-    async with write_transaction():
-        if await Batch.exists().where(Batch.campaign == campaign_id, Batch.name == name).run():
-            raise Conflict(f"本活动已有批次 {name}", [{"key": "name", "message": "批次名称重复"}])
-        if ids:
-            taken = (
-                await BatchEnterprise.select(BatchEnterprise.enterprise)
-                .where(
-                    BatchEnterprise.enterprise.is_in(ids),
-                    BatchEnterprise.batch.is_in(
-                        Batch.select(Batch.id).where(Batch.campaign == campaign_id)
-                    ),
-                )
-                .run()
-            )
-            if taken:
-                raise Conflict(
-                    "部分企业已分配到本活动的其他批次",
-                    [
-                        {
-                            "key": "enterprise_ids",
-                            "message": "已在其他批次: "
-                            + _ids_message([t["enterprise"] for t in taken]),
-                        }
-                    ],
-                )
-        batch = Batch(
-            campaign=campaign_id,
-            name=name,
-            agency=data.agency_id,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-        )
-        await batch.save().run()
-        if ids:
-            await BatchEnterprise.insert(
-                *[BatchEnterprise(batch=batch.id, enterprise=i) for i in ids]
-            ).run()
-        group = group_of(list(data.inspector_ids), data.lead_id)
-        if group:
-            await BatchInspector.insert(
-                *[BatchInspector(batch=batch.id, user=u, is_lead=lead) for u, lead in group]
-            ).run()
-        await audit.record(
-            actor, "batch.create", "batch", batch.id, after=data.model_dump(mode="json")
-        )
-    return next(b for b in await _batches(campaign_id) if b["id"] == batch.id)
-
-
-async def checklist_errors(checklist_id: int, key: str = "checklist_id") -> list[dict[str, str]]:
-    row = (
-        await ChecklistTemplate.select(ChecklistTemplate.published)
-        .where(ChecklistTemplate.id == checklist_id)
-        .first()
-        .run()
-    )
-    if row is None or not row["published"]:
-        return [{"key": key, "message": f"检查表 {checklist_id} 不存在或未发布"}]
-    return []
-
-
-async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspectionsIn) -> dict:
-    """A planned inspection for each enterprise of the batch that has none in the campaign
-    yet (cancelled ones aside), the batch's inspectors as the group. Idempotent: a second
-    call creates 0. Returns ``{"created": N, "items": [the new inspections]}``."""
-    actor.require(Role.officer)
-    batch = None
-    if is_row_id(batch_id):
-        batch = await Batch.select().where(Batch.id == batch_id).first().run()
-    if batch is None:
-        raise NotFound("批次不存在 (batch not found)")
-    try:
-        await campaign_row(actor, batch["campaign"])
-    except NotFound as exc:
-        raise NotFound("批次不存在 (batch not found)") from exc
-    errors = await checklist_errors(data.checklist_id)
-    if errors:
-        raise ValidationFailed("检查表有误 (invalid checklist)", errors)
-    group = [
-        (r["user"], r["is_lead"])
-        for r in await BatchInspector.select()
-        .where(BatchInspector.batch == batch_id)
-        .order_by(BatchInspector.id)
-        .run()
-    ]
-    if not group:
-        raise Conflict(
-            "该批次还没有检查人员 (the batch has no inspectors)",
-            [{"key": "inspector_ids", "message": "请先为批次指定检查人员"}],
-        )
-    created: list[int] = []
-    async with write_transaction():
-        # Touching the batch first queues two concurrent calls one behind the other, so
-        # the second sees the first's inspections and creates none.
-        await Batch.update({Batch.version: Batch.version + 1}).where(Batch.id == batch_id).run()
-        enterprises = [
-            r["enterprise"]
-            for r in await BatchEnterprise.select(BatchEnterprise.enterprise)
-            .where(BatchEnterprise.batch == batch_id)
-            .order_by(BatchEnterprise.id)
-            .run()
-        ]
-        existing = {
-            r["enterprise"]
-            for r in await Inspection.select(Inspection.enterprise)
-            .where(
-                Inspection.campaign == batch["campaign"],
-                Inspection.state != "cancelled",
-            )
-            .run()
-        }
-        for enterprise_id in enterprises:
-            if enterprise_id in existing:
-                continue
-            inspection = Inspection(
-                kind="campaign",
-                campaign=batch["campaign"],
-                batch=batch_id,
-                enterprise=enterprise_id,
-                checklist=data.checklist_id,
-                scheduled_on=data.scheduled_on,
-                created_by=actor.user_id,
-            )
-            await inspection.save().run()
-            await InspectionInspector.insert(
-                *[
-                    InspectionInspector(inspection=inspection.id, user=u, is_lead=lead)
-                    for u, lead in group
-                ]
-            ).run()
-            await audit.record(
-                actor,
-                "inspection.create",
-                "inspection",
-                inspection.id,
-                after=_created(inspection, group),
-            )
-            created.append(inspection.id)
-    rows = (
-        await Inspection.select(*views.inspection_columns())
-        .where(Inspection.id.is_in(created or [-1]))
-        .order_by(Inspection.id)
-        .run()
-    )
-    return {"created": len(created), "items": await views.summaries(rows)}
-
-
-def _created(inspection: Inspection, group: list[tuple[int, bool]]) -> dict[str, Any]:
-    return {
-        "campaign": inspection.campaign,
-        "batch": inspection.batch,
-        "enterprise": inspection.enterprise,
-        "checklist": inspection.checklist,
-        "scheduled_on": inspection.scheduled_on.isoformat(),
-        "inspectors": [u for u, _ in group],
-        "lead": next((u for u, lead in group if lead), None),
-    }

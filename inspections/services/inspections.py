@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from inspections import rules
 from inspections.schemas import InspectionIn, ResultIn
 from inspections.services import views
-from inspections.services.campaigns import _check_inspectors, checklist_errors, group_of
+from inspections.services.batches import check_inspectors, checklist_errors, group_of
 from inspections.services.scope import (
     campaign_condition,
     in_group,
@@ -85,7 +85,7 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
             if planned and not in_batch:
                 errors.append({"key": "enterprise_id", "message": "该企业不在所选批次内"})
     errors += await checklist_errors(data.checklist_id)
-    errors += await _check_inspectors(list(data.inspector_ids), agency_id)
+    errors += await check_inspectors(list(data.inspector_ids), agency_id)
     if data.lead_id is not None and data.lead_id not in data.inspector_ids:
         errors.append({"key": "lead_id", "message": "组长须是所列检查人员之一"})
     if errors:

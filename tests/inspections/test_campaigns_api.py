@@ -228,3 +228,32 @@ async def test_batch_inspections_need_a_known_checklist_and_inspectors(client):
         headers=f.headers(w.foreign_officer),
     )
     assert foreign.status_code == 404
+
+
+async def test_two_simultaneous_batch_calls_create_each_inspection_once(client):
+    import asyncio
+
+    from inspections.tables import Inspection
+
+    w = await f.world()
+    enterprises = [await f.enterprise(w.tree["grid1"]["id"]) for _ in range(3)]
+    camp = await fi.campaign(w, [e["id"] for e in enterprises])
+    r = await client.post(
+        f"/api/v1/campaigns/{camp['id']}/batches",
+        json={
+            "name": "并发批次",
+            "enterprise_ids": [e["id"] for e in enterprises],
+            "inspector_ids": [w.inspector["id"]],
+            "starts_on": TODAY.isoformat(),
+            "ends_on": TODAY.isoformat(),
+        },
+        headers=f.headers(w.officer),
+    )
+    tpl = await fi.checklist()
+    body = {"checklist_id": tpl["id"], "scheduled_on": TODAY.isoformat()}
+    url = f"/api/v1/batches/{r.json()['id']}/inspections"
+    both = await asyncio.gather(
+        *[client.post(url, json=body, headers=f.headers(w.officer)) for _ in range(2)]
+    )
+    assert sorted(x.json()["created"] for x in both) == [0, 3]
+    assert await Inspection.count().where(Inspection.campaign == camp["id"]).run() == 3

@@ -114,7 +114,29 @@ async def fuzz_world():
         kind="scene",
         actor=f.actor(w.officer),
     )
-    return w, target, photo.id
+    return w, target, photo.id, await inspection_ids(w)
+
+
+async def inspection_ids(w) -> dict[str, int]:
+    """A campaign, batch, inspection (in progress) and hazard of the World, for the
+    operations that take their ids."""
+    from inspections import services
+    from inspections.schemas import HazardIn
+    from tests.inspections import factories as fi
+
+    v = await fi.visit(w, enterprise=w.enterprise)
+    await services.start_inspection(f.actor(w.inspector), v.inspection["id"])
+    hazard = await services.log_hazard(
+        f.actor(w.inspector),
+        v.inspection["id"],
+        HazardIn(description="安全出口堵塞", level="general", category="site"),
+    )
+    return {
+        "campaign_id": v.campaign["id"],
+        "batch_id": v.batch["id"],
+        "inspection_id": v.inspection["id"],
+        "hazard_id": hazard["id"],
+    }
 
 
 def test_the_fuzzed_operations_are_the_served_ones(served_schema):
@@ -158,7 +180,7 @@ def sandbox(case: schemathesis.Case, target_user_id: int) -> None:
 def test_bad_input_never_gives_a_server_error(
     method, path, served_schema, fuzz_world, client, event_loop_of_tests
 ):
-    world, target, photo_id = fuzz_world
+    world, target, photo_id, inspection = fuzz_world
     operation = served_schema.find_operation_by_path(method.lower(), path)
     assert operation is not None
     role = persona_for(method, path)
@@ -170,6 +192,7 @@ def test_bad_input_never_gives_a_server_error(
         "org_unit_id": world.tree["grid1"]["id"],
         "file_id": photo_id,
         "checklist_id": world.checklist_id,
+        **inspection,
     }
     own = {p.name: own_ids[p.name] for p in operation.path_parameters}
     strategy = st.one_of(

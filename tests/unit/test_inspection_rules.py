@@ -172,7 +172,10 @@ def test_a_drawn_signature_needs_a_name():
 
 def test_only_the_enterprise_may_refuse_and_then_gives_a_reason():
     assert _signature(has_file=False, refused="负责人不在现场", name="") == set()
-    assert _signature(signer="inspector", has_file=False, refused="不签") == {"refused_reason"}
+    assert _signature(signer="inspector", has_file=False, refused="不签") == {
+        "refused_reason",
+        "file",
+    }
     assert _signature(has_file=False) == {"file"}
     assert _signature(refused="不签") == {"refused_reason"}
     assert _signature(signer="boss") == {"signer"}

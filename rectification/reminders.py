@@ -1,0 +1,224 @@
+"""``safety remind``: nobody chases anybody by phone.
+
+Once a day (cron or a systemd timer, see the README) this finds
+- hazards due within ``remind_due_days`` (default 3) → the enterprise's contacts;
+- overdue hazards (逾期) → the enterprise's contacts and the officers over it;
+- submissions waiting for verification longer than ``remind_verify_days`` (default 2)
+  → the officers over it and the inspectors of the hazard's inspection;
+- pending extension requests → the officers over it;
+and leaves each person ONE digest a day (an in-app notification whose ``dedupe_key`` is
+``digest:<day>:<user>``), then delivers the new digests — and any of today's whose e-mail or
+webhook failed before — by e-mail and webhook where configured. Running it twice a day
+sends nothing twice.
+
+A constant number of queries whatever the size: one per kind of reminder and two for the
+recipients; the grouping by person is done here, over rows already fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rectification import rules
+from safety.db import engine, write_transaction
+from safety.notifications import deliver, notify
+from safety.settings import get_settings, local_today
+from safety.tables import Notification
+
+SHOWN = 8  # items listed per section of a digest; the rest are counted
+
+
+@dataclass
+class Digest:
+    sections: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, section: str, line: str) -> None:
+        self.sections[section].append(line)
+
+    def render(self) -> tuple[str, str]:
+        counts = [f"{name} {len(lines)} 项" for name, lines in self.sections.items()]
+        title = "安全隐患提醒：" + "，".join(counts)
+        parts = []
+        for name, lines in self.sections.items():
+            parts.append(f"【{name}】{len(lines)} 项")
+            parts.extend(f"· {line}" for line in lines[:SHOWN])
+            if len(lines) > SHOWN:
+                parts.append(f"· …… 另有 {len(lines) - SHOWN} 项")
+        return title, "\n".join(parts)
+
+
+@dataclass
+class RemindReport:
+    day: dt.date
+    hazards_due: int = 0
+    hazards_overdue: int = 0
+    waiting_verification: int = 0
+    pending_extensions: int = 0
+    digests_created: int = 0
+    digests_existing: int = 0
+    deliveries: dict[str, int] = field(default_factory=dict)
+
+
+async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await engine().run_querystring(_querystring(sql, *args))
+
+
+def _querystring(sql: str, *args: Any):
+    from piccolo.querystring import QueryString
+
+    return QueryString(sql, *args)
+
+
+def _short(text: str, n: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    """A timestamp as the engine returns it (SQLite: text) → an aware datetime."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+async def _recipients() -> tuple[dict[int, list[int]], list[tuple[int, str]]]:
+    """(enterprise id → its active contacts, [(officer id, org path)])."""
+    contacts: dict[int, list[int]] = defaultdict(list)
+    for r in await _rows(
+        "SELECT id, enterprise FROM app_user WHERE role = 'enterprise' AND active "
+        "AND enterprise IS NOT NULL"
+    ):
+        contacts[r["enterprise"]].append(r["id"])
+    officers = [
+        (r["id"], r["path"])
+        for r in await _rows(
+            "SELECT u.id, o.path FROM app_user u JOIN org_unit o ON o.id = u.org_unit "
+            "WHERE u.role = 'officer' AND u.active"
+        )
+    ]
+    return contacts, officers
+
+
+def _officers_over(path: str | None, officers: list[tuple[int, str]]) -> list[int]:
+    if not path:
+        return []
+    return [uid for uid, prefix in officers if prefix and path.startswith(prefix)]
+
+
+# The effective deadline: the most recently approved extension's date, else the deadline
+# (rectification.rules.effective_deadline, as SQL).
+_EFFECTIVE = (
+    "COALESCE((SELECT x.new_deadline FROM extension_request x WHERE x.hazard = h.id "
+    "AND x.status = 'approved' ORDER BY x.decided_at DESC, x.id DESC LIMIT 1), h.deadline)"
+)
+
+
+async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
+    s = get_settings()
+    report = RemindReport(day=today)
+    contacts, officers = await _recipients()
+    digests: dict[int, Digest] = defaultdict(Digest)
+
+    open_rows = await _rows(
+        f"SELECT h.id, h.enterprise, h.status, h.description, e.name AS enterprise_name, "
+        f"o.path, {_EFFECTIVE} AS effective FROM hazard h "
+        "JOIN enterprise e ON e.id = h.enterprise LEFT JOIN org_unit o ON o.id = e.org_unit "
+        "WHERE h.status IN ('pending', 'rectifying')"
+    )
+    for r in open_rows:
+        effective = _as_date(r["effective"])
+        left = rules.days_left(effective, today)
+        what = f"{r['enterprise_name']}：{_short(r['description'])}（期限 {effective})"
+        if rules.is_overdue(r["status"], effective, today):
+            report.hazards_overdue += 1
+            line = f"{what}，已逾期 {-left} 天"
+            for uid in contacts.get(r["enterprise"], []):
+                digests[uid].add("已逾期", line)
+            for uid in _officers_over(r["path"], officers):
+                digests[uid].add("已逾期", line)
+        elif 0 <= left <= s.remind_due_days:
+            report.hazards_due += 1
+            line = f"{what}，还剩 {left} 天" if left else f"{what}，今天到期"
+            for uid in contacts.get(r["enterprise"], []):
+                digests[uid].add("即将到期", line)
+
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=s.remind_verify_days)
+    waiting = [
+        r
+        for r in await _rows(
+            "SELECT h.id, h.description, e.name AS enterprise_name, o.path, "
+            "MAX(s.submitted_at) AS submitted_at FROM hazard h "
+            "JOIN evidence_submission s ON s.hazard = h.id "
+            "JOIN enterprise e ON e.id = h.enterprise "
+            "LEFT JOIN org_unit o ON o.id = e.org_unit "
+            "WHERE h.status = 'submitted' GROUP BY h.id, h.description, e.name, o.path"
+        )
+        if _as_datetime(r["submitted_at"]) < cutoff
+    ]
+    inspectors: dict[int, list[int]] = defaultdict(list)
+    for r in await _rows(
+        'SELECT ii."user" AS uid, h.id FROM inspection_inspector ii '
+        "JOIN hazard h ON h.inspection = ii.inspection WHERE h.status = 'submitted'"
+    ):
+        inspectors[r["id"]].append(r["uid"])
+    for r in waiting:
+        report.waiting_verification += 1
+        line = f"{r['enterprise_name']}：{_short(r['description'])}"
+        for uid in {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}:
+            digests[uid].add(f"待验收超过 {s.remind_verify_days} 天", line)
+
+    for r in await _rows(
+        "SELECT x.id, x.new_deadline, h.description, e.name AS enterprise_name, o.path "
+        "FROM extension_request x JOIN hazard h ON h.id = x.hazard "
+        "JOIN enterprise e ON e.id = h.enterprise LEFT JOIN org_unit o ON o.id = e.org_unit "
+        "WHERE x.status = 'pending' AND h.status IN ('pending', 'rectifying')"
+    ):
+        report.pending_extensions += 1
+        line = (
+            f"{r['enterprise_name']}：{_short(r['description'])}，"
+            f"申请延期至 {_as_date(r['new_deadline'])}"
+        )
+        for uid in _officers_over(r["path"], officers):
+            digests[uid].add("待审批延期", line)
+    return digests, report
+
+
+def dedupe_key(day: dt.date, user_id: int) -> str:
+    return f"digest:{day.isoformat()}:{user_id}"
+
+
+async def run_reminders(today: dt.date | None = None) -> RemindReport:
+    """Collect, leave one digest per person for ``today`` (once), deliver."""
+    today = today or local_today()
+    digests, report = await collect(today)
+    prefix = f"digest:{today.isoformat()}:"
+    async with write_transaction():
+        existing = {
+            r["dedupe_key"]
+            for r in await Notification.select(Notification.dedupe_key)
+            .where(Notification.dedupe_key.like(prefix + "%"))
+            .run()
+        }
+        for uid, digest in sorted(digests.items()):
+            key = dedupe_key(today, uid)
+            if key in existing:
+                report.digests_existing += 1
+                continue
+            title, body = digest.render()
+            await notify([uid], kind="reminder.digest", title=title, body=body, dedupe_key=key)
+            report.digests_created += 1
+    todays = [
+        r["id"]
+        for r in await Notification.select(Notification.id)
+        .where(Notification.dedupe_key.like(prefix + "%"))
+        .run()
+    ]
+    report.deliveries = await deliver(todays)
+    return report

@@ -1,0 +1,282 @@
+"""The hazard life cycle (闭环 发现 → 整改 → 验收 → 销号) as pure rules: no I/O, no framework.
+
+```
+ pending 待整改 ──plan──> rectifying 整改中 ──submit evidence──> submitted 待验收
+    │                         ^                                      │
+    │                         └──────────── verify: fail ────────────┤
+    └── submit evidence (general only) ──> submitted                 └─ pass ──> closed 已销号
+ (an officer may void 作废 any hazard not closed, with a reason: ``voided``)
+```
+
+Services ask these functions *whether* and *to what*; they own the transaction, the scope
+check and the audit event. Every refusal names the current state (409) or the bad field
+(400), so the web layer only translates.
+
+Decisions where PRODUCT.md is silent (written down here, tested in
+tests/unit/test_rectification_rules.py):
+- A plan may be revised while ``rectifying`` (the state stays); never once ``submitted``,
+  ``closed`` or ``voided``.
+- The effective deadline is the ``new_deadline`` of the most recently *approved* extension
+  request, else the original deadline (a later approval replaces an earlier one, even with
+  an earlier date: the officer's last word counts).
+- An extension asks for a date after the current effective deadline; only one request may
+  be pending; none once the hazard is submitted, closed or voided.
+- Evidence is dated: ``completed_on`` not in the future (in the configured time zone) and
+  not before the hazard was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from inspections.tables import HazardLevel, HazardSource, HazardStatus
+from safety.errors import Forbidden, InvalidTransition, ValidationFailed
+from safety.tables import Role
+
+P, R, S, C, V = (
+    HazardStatus.pending,
+    HazardStatus.rectifying,
+    HazardStatus.submitted,
+    HazardStatus.closed,
+    HazardStatus.voided,
+)
+
+STATUS_LABELS = {
+    "pending": "待整改",
+    "rectifying": "整改中",
+    "submitted": "待验收",
+    "closed": "已销号",
+    "voided": "已作废",
+}
+
+
+class Action(str, Enum):
+    plan = "plan"  # 整改方案 (五落实 for major hazards)
+    submit = "submit"  # 整改反馈: evidence
+    verify_pass = "verify_pass"  # 验收通过 → 销号
+    verify_fail = "verify_fail"  # 验收不通过 → back to rectifying
+    void = "void"  # 作废
+    extend = "extend"  # 延期申请 (no state change)
+
+
+# (action, from state) -> to state
+_TRANSITIONS: dict[tuple[Action, HazardStatus], HazardStatus] = {
+    (Action.plan, P): R,
+    (Action.plan, R): R,
+    (Action.submit, P): S,  # general hazards only (checked below)
+    (Action.submit, R): S,
+    (Action.verify_pass, S): C,
+    (Action.verify_fail, S): R,
+    (Action.void, P): V,
+    (Action.void, R): V,
+    (Action.void, S): V,
+    (Action.extend, P): P,
+    (Action.extend, R): R,
+}
+
+ACTION_LABELS = {
+    Action.plan: "填写整改方案",
+    Action.submit: "提交整改反馈",
+    Action.verify_pass: "验收通过",
+    Action.verify_fail: "验收不通过",
+    Action.void: "作废",
+    Action.extend: "申请延期",
+}
+
+
+def next_status(status: str, action: Action, level: str) -> HazardStatus:
+    """The state ``action`` leads to from ``status``; 409 (naming the current state)
+    when it is not allowed from there."""
+    current = HazardStatus(status)
+    target = _TRANSITIONS.get((action, current))
+    if target is None or (
+        action is Action.submit and current is P and level != HazardLevel.general.value
+    ):
+        why = (
+            "重大隐患须先填写五落实整改方案 (a major hazard needs a plan before evidence)"
+            if action is Action.submit and current is P
+            else "当前状态不允许此操作 (not allowed in the current state)"
+        )
+        raise InvalidTransition(
+            f"{ACTION_LABELS[action]}：隐患当前状态为「{STATUS_LABELS[current.value]}」"
+            f"({current.value})，{why}",
+            [{"key": "status", "message": f"current status: {current.value}"}],
+        )
+    return target
+
+
+# ---------------------------------------------------------------- who may act
+
+
+def may_verify(
+    role: str,
+    *,
+    level: str,
+    source: str,
+    is_inspector_of_hazard: bool = False,
+    is_own_enterprise: bool = False,
+) -> bool:
+    """验收: an officer always; an inspector of the hazard's inspection for inspection
+    hazards; the enterprise itself only for a *general* hazard of its own self-inspection
+    (a major one is verified only by an officer)."""
+    if role == Role.officer.value:
+        return True
+    if role == Role.inspector.value:
+        return is_inspector_of_hazard and source == HazardSource.inspection.value
+    if role == Role.enterprise.value:
+        return (
+            is_own_enterprise
+            and source == HazardSource.self_report.value
+            and level == HazardLevel.general.value
+        )
+    return False
+
+
+def require_verifier(role: str, **facts: object) -> None:
+    if not may_verify(role, **facts):  # type: ignore[arg-type]
+        raise Forbidden("您无权验收此隐患 (you may not verify this hazard)")
+
+
+# ---------------------------------------------------------------- deadlines and overdue
+
+
+@dataclass(frozen=True)
+class Extension:
+    new_deadline: dt.date
+    status: str  # pending / approved / refused
+    decided_at: dt.datetime | None = None
+
+
+def effective_deadline(deadline: dt.date, extensions: Iterable[Extension]) -> dt.date:
+    """The most recently approved extension's date, else the original deadline."""
+    approved = [e for e in extensions if e.status == "approved"]
+    if not approved:
+        return deadline
+    latest = max(
+        approved,
+        key=lambda e: e.decided_at or dt.datetime.min.replace(tzinfo=dt.UTC),
+    )
+    return latest.new_deadline
+
+
+def is_overdue(status: str, effective: dt.date, today: dt.date) -> bool:
+    """逾期: derived, never stored — open (pending or rectifying) and today (in the
+    configured time zone) after the effective deadline."""
+    return status in (P.value, R.value) and today > effective
+
+
+def days_left(effective: dt.date, today: dt.date) -> int:
+    """Days until the effective deadline (negative: days overdue)."""
+    return (effective - today).days
+
+
+# ---------------------------------------------------------------- plans (五落实)
+
+# 五落实: the five musts of a major-hazard plan, with the field that carries each.
+FIVE_MUSTS: dict[str, str] = {
+    "responsible_person": "责任落实（整改责任人）",
+    "measures": "措施落实（整改措施）",
+    "funds": "资金落实（整改资金）",
+    "deadline": "时限落实（整改时限）",
+    "contingency_plan": "预案落实（应急预案）",
+}
+
+
+def plan_problems(
+    plan: Mapping[str, object], *, level: str, found_on: dt.date, effective: dt.date
+) -> list[dict[str, str]]:
+    """Field errors of a plan: for a major hazard every one of 五落实 is required; a
+    general one needs at least its measures. The plan's deadline may not be before the
+    hazard was found, nor after the effective deadline (ask for an extension first)."""
+    errors: list[dict[str, str]] = []
+    required = FIVE_MUSTS if level == HazardLevel.major.value else {"measures": "整改措施"}
+    for key, label in required.items():
+        value = plan.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors.append({"key": key, "message": f"重大隐患须落实：{label} (required)"})
+    deadline = plan.get("deadline")
+    if isinstance(deadline, dt.date):
+        if deadline < found_on:
+            errors.append(
+                {"key": "deadline", "message": "整改时限不能早于隐患发现日期 (before found_on)"}
+            )
+        elif deadline > effective:
+            errors.append(
+                {
+                    "key": "deadline",
+                    "message": f"整改时限晚于整改期限 {effective.isoformat()}，请先申请延期 "
+                    "(later than the effective deadline: request an extension first)",
+                }
+            )
+    return errors
+
+
+def require_plan(plan: Mapping[str, object], **facts: object) -> None:
+    errors = plan_problems(plan, **facts)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationFailed("整改方案不完整 (the plan is incomplete)", errors)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def evidence_problems(
+    *, description: str, completed_on: dt.date, found_on: dt.date, today: dt.date
+) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    if not description.strip():
+        errors.append({"key": "description", "message": "请说明整改情况 (required)"})
+    if completed_on > today:
+        errors.append(
+            {"key": "completed_on", "message": "完成日期不能晚于今天 (not in the future)"}
+        )
+    elif completed_on < found_on:
+        errors.append(
+            {
+                "key": "completed_on",
+                "message": f"完成日期不能早于隐患发现日期 {found_on.isoformat()} "
+                "(not before the hazard was found)",
+            }
+        )
+    return errors
+
+
+# ---------------------------------------------------------------- extensions
+
+
+def extension_problems(
+    *,
+    status: str,
+    new_deadline: dt.date,
+    reason: str,
+    effective: dt.date,
+    today: dt.date,
+    has_pending: bool,
+) -> tuple[list[dict[str, str]], str | None]:
+    """(field errors → 400, conflict → 409 message) of an extension request."""
+    next_status(status, Action.extend, HazardLevel.general.value)  # 409 when closed etc.
+    if has_pending:
+        return [], "已有一个待审批的延期申请 (an extension request is already pending)"
+    errors: list[dict[str, str]] = []
+    if not reason.strip():
+        errors.append({"key": "reason", "message": "请说明延期理由 (required)"})
+    if new_deadline <= effective:
+        errors.append(
+            {
+                "key": "new_deadline",
+                "message": f"新期限须晚于当前整改期限 {effective.isoformat()} "
+                "(must be after the current deadline)",
+            }
+        )
+    elif new_deadline < today:
+        errors.append({"key": "new_deadline", "message": "新期限不能早于今天 (in the past)"})
+    return errors, None
+
+
+def void_problems(reason: str) -> list[dict[str, str]]:
+    if not reason.strip():
+        return [{"key": "reason", "message": "作废须说明理由 (a reason is required)"}]
+    return []
