@@ -7,12 +7,12 @@ from __future__ import annotations
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import MultipartBody
-from safety.idempotency import IdempotencyKey, run_idempotent
 
 from inspections.schemas import HazardPhotoForm, PhotoOut, SignatureForm, SignaturesOut
 from inspections.services import photos, signatures
 from safety import files
 from safety.auth import Actor
+from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.web import ACTOR, PathId, error_responses
 
 
