@@ -11,6 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from inspections.checklists.service import LIBRARY
 from safety.auth import verify_password
 from safety.cli import main
 from safety.db import sqlite_path
@@ -205,9 +206,13 @@ async def _tamper_with_first_audit_event(url: str) -> None:
 async def test_audit_verify_says_ok_on_a_fresh_database_and_names_a_tampered_row():
     async with fresh_database() as url:
         assert (await cli("migrate", url=url)).code == 0
-        empty = await cli("audit", "verify", url=url)
-        assert empty.code == 0, empty
-        assert empty.out.startswith("OK: 0 audit events")
+        # migrate publishes the checklist library: one audited version per template
+        library = len(list(LIBRARY.glob("*.json")))
+        fresh = await cli("audit", "verify", url=url)
+        assert fresh.code == 0, fresh
+        assert fresh.out.startswith(f"OK: {library} audit events")
+        again = await cli("migrate", url=url)
+        assert again.code == 0 and f"checklists unchanged: {library}" in again.out, again
 
         for _ in range(2):
             made = await cli(
@@ -223,7 +228,7 @@ async def test_audit_verify_says_ok_on_a_fresh_database_and_names_a_tampered_row
             assert made.code == 0, made
         two = await cli("audit", "verify", url=url)
         assert two.code == 0, two
-        assert two.out.startswith("OK: 2 audit events")
+        assert two.out.startswith(f"OK: {library + 2} audit events")
 
         await _tamper_with_first_audit_event(url)
         broken = await cli("audit", "verify", url=url)
