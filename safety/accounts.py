@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from piccolo.query.functions.string import Lower
 from pydantic import BaseModel
 
 from safety import audit
@@ -14,6 +13,7 @@ from safety.schemas import Password, RowId, fits
 from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
+from safety.usernames import normalise_username, username_key, username_problems
 
 # Columns safe to show or audit (never the hash).
 PUBLIC_COLUMNS = (
@@ -79,9 +79,10 @@ async def _check_links(role: Role, data: NewUser) -> None:
 async def create_user(actor: Actor, data: NewUser) -> dict:
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
-    username = data.username.strip()
-    if not username or len(username) > 64:
-        errors.append({"key": "username", "message": "用户名须为1-64个字符"})
+    # Stored NFKC-normalised, compared by NFKC + case folding, one script (safety.usernames).
+    username = normalise_username(data.username)
+    key = username_key(username)
+    errors.extend({"key": "username", "message": p} for p in username_problems(username))
     try:
         role = Role(data.role)
     except ValueError:
@@ -93,14 +94,15 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
     await _check_links(role, data)
     password_hash = await hash_password(data.password)
     async with write_transaction():
-        # Case-insensitive, like the database's unique index: no "Officer" beside "officer".
-        if await User.exists().where(Lower(User.username) == username.lower()).run():
+        # By the key, like the database's unique index: no "Ädmin" beside "ädmin".
+        if await User.exists().where(User.username_key == key).run():
             raise Conflict(
                 f"用户名 {username} 已存在 (username taken)",
                 [{"key": "username", "message": "用户名已存在"}],
             )
         user = User(
             username=username,
+            username_key=key,
             password_hash=password_hash,
             role=role,
             display_name=data.display_name or username,

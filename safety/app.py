@@ -28,6 +28,9 @@ log = logging.getLogger("safety")
 ROUTE_MODULES = [
     "safety.controllers.health",
     "safety.controllers.auth",
+    "safety.controllers.login_steps",
+    "safety.controllers.profile",
+    "safety.controllers.totp",
     "safety.controllers.admin",
     "safety.controllers.admin_pages",
     "safety.controllers.notifications",

@@ -118,7 +118,8 @@ def issue_token(user_id: int, token_epoch: int) -> tuple[str, int]:
 
 async def user_for_token(token: str) -> dict:
     """The active user a token belongs to; 401 when the token is bad, expired or revoked
-    (the user was disabled or changed password since it was issued)."""
+    (the user was disabled or changed password since it was issued), or when the user's
+    role requires a second factor they have not enrolled."""
     try:
         claims = jwt.decode(token, get_settings().secret_key, algorithms=[_ALGORITHM])
         user_id = int(claims["sub"])
@@ -128,4 +129,11 @@ async def user_for_token(token: str) -> dict:
     user = await User.select().where(User.id == user_id).first().run()
     if not user or not user["active"] or user["token_epoch"] != epoch:
         raise NotAuthenticated("令牌已失效 (token revoked)")
+    from safety import twofactor
+
+    if await twofactor.blocks(user):
+        raise NotAuthenticated(
+            "您的角色须启用两步验证 (your role requires two-factor login: enrol first)",
+            [{"key": "otp", "message": "enrolment required"}],
+        )
     return user

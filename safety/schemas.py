@@ -28,6 +28,27 @@ Password = Annotated[str, Field(max_length=128)]
 class TokenIn(BaseModel):
     username: str
     password: str
+    # The second factor of a user who enrolled one: a current TOTP code or an unused
+    # recovery code (safety.logins).
+    otp: Annotated[str, Field(max_length=64)] | None = None
+
+
+class TotpEnrolOut(BaseModel):
+    """A pending second factor: add ``secret`` (or scan ``otpauth_uri``) in an
+    authenticator app, then confirm with a code."""
+
+    secret: str
+    otpauth_uri: str
+
+
+class TotpCodeIn(BaseModel):
+    code: Annotated[str, Field(max_length=64)]
+
+
+class TotpConfirmOut(BaseModel):
+    """Ten single-use recovery codes, shown this once."""
+
+    recovery_codes: list[str]
 
 
 class TokenOut(BaseModel):

@@ -61,8 +61,9 @@ def session_expired(session: dict[str, Any], now: dt.datetime) -> bool:
 
 
 async def user_for_cookie(value: str | None, now: dt.datetime | None = None) -> dict | None:
-    """The active user of a session cookie, or None (no such session, expired, or the user
-    was disabled). An expired session is deleted on sight."""
+    """The active user of a session cookie, or None (no such session, expired, the user
+    was disabled, or their role requires a second factor they have not enrolled). An
+    expired session is deleted on sight."""
     if not value:
         return None
     now = now or utcnow()
@@ -76,6 +77,13 @@ async def user_for_cookie(value: str | None, now: dt.datetime | None = None) -> 
         return None
     user = await User.select().where(User.id == session["user"]).first().run()
     if user is None or not user["active"]:
+        return None
+    from safety import twofactor
+
+    if await twofactor.blocks(user):
+        # The role requires a second factor this user has not enrolled (the setting was
+        # turned on, or an admin reset it): the session opens nothing; the login page
+        # sends them to enrolment.
         return None
     if now - _aware(session["last_seen_at"]) >= TOUCH_INTERVAL:
         await (

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     login_lock_minutes: int = 5
 
+    # Two-factor login (TOTP): the roles that must use it, comma separated (e.g.
+    # "admin,officer"). Empty (the default): optional for everyone. A user of such a role
+    # who has not enrolled is sent to enrolment at page login and gets no API token.
+    totp_required_roles: str = ""
+
     # Uploads (safety.files): the largest file accepted, the most pixels an image may
     # decode to (a decompression bomb is refused from its header, before decoding), whether
     # the stored original keeps its GPS position, and how many images are processed at once.
@@ -95,6 +100,20 @@ class Settings(BaseSettings):
                 "or unset it to have one generated in the data directory"
             )
         return self
+
+    @model_validator(mode="after")
+    def _totp_roles(self) -> Settings:
+        known = {"admin", "officer", "inspector", "enterprise"}
+        unknown = self.totp_required_role_set - known
+        if unknown:
+            raise ValueError(
+                f"SAFETY_TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}"
+            )
+        return self
+
+    @property
+    def totp_required_role_set(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in self.totp_required_roles.split(",") if r.strip())
 
     @property
     def resolved_database_url(self) -> str:

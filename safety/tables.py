@@ -139,9 +139,12 @@ class Enterprise(Table, tablename="enterprise"):
 
 class User(Table, tablename="app_user"):
     """A person with one role. ``token_epoch`` rises when the user is disabled or the
-    password changes; tokens carry the epoch they were issued under, so older ones die."""
+    password changes; tokens carry the epoch they were issued under, so older ones die.
+    ``username_key`` is the username's comparison key (safety.usernames: NFKC + full case
+    folding), unique by an index, so ``Ädmin`` cannot be created beside ``ädmin``."""
 
     username = Varchar(length=64, required=True, unique=True)
+    username_key = Varchar(length=255, default="")
     password_hash = Varchar(length=255, required=True)
     role = Varchar(length=16, choices=Role, required=True, index=True)
     display_name = Varchar(length=100, default="")
@@ -171,6 +174,30 @@ class UserSession(Table, tablename="user_session"):
     ip = Varchar(length=64, null=True, default=None)
     user_agent = Varchar(length=255, null=True, default=None)
     data = JSON(default="{}")
+
+
+class UserTotp(Table, tablename="user_totp"):
+    """A user's second factor (TOTP, RFC 6238). ``secret`` is the active secret and
+    ``pending_secret`` one being enrolled (active once confirmed with a code); both are
+    encrypted with a key derived from the secret key (safety.totp). ``last_timestep`` is
+    the time step of the last code accepted, so a code cannot be used twice."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, unique=True)
+    secret = Varchar(length=255, null=True, default=None)
+    pending_secret = Varchar(length=255, null=True, default=None)
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_timestep = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TotpRecoveryCode(Table, tablename="totp_recovery_code"):
+    """A single-use recovery code of a user's second factor; only its keyed hash is kept.
+    ``used_at`` set: spent for good."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
+    code_hash = Varchar(length=64, required=True, unique=True)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class LoginAttempt(Table, tablename="login_attempt"):

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import accounts, audit, orgs
+from safety import accounts, audit, orgs, twofactor
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, form_model, page_offset
@@ -125,6 +125,7 @@ async def _user_edit(
         "admin/user_edit.html",
         context={
             "user": user,
+            "totp": await twofactor.status(user["id"]),
             "links": await accounts.link_choices(actor),
             "roles": [r.value for r in Role],
             "errors": errors or {},

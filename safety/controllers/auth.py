@@ -7,17 +7,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import i18n
-from safety.auth import Actor
+from safety import i18n, twofactor
+from safety.auth import Actor, actor_from_user
 from safety.errors import NotAuthenticated, TooManyRequests
-from safety.logins import authenticate, login_for_token
+from safety.logins import EnrolmentNeeded, SecondFactorNeeded, authenticate, login_for_token
+from safety.page_login import csrf_cookie, finish_login, pending_cookie
 from safety.schemas import MeOut, TokenIn, TokenOut
-from safety.sessions import SESSION_COOKIE, cookie_kwargs, create_session, end_session
+from safety.sessions import SESSION_COOKIE
 from safety.sessions import logout as logout_session
 from safety.settings import get_settings
 from safety.web import ACTOR, client_ip, error_responses
@@ -32,7 +32,13 @@ from safety.web import ACTOR, client_ip, error_responses
     responses=error_responses(400, 401, 429),
 )
 async def token(request: Request, data: JSONBody[TokenIn]) -> TokenOut:
-    return TokenOut(**await login_for_token(data.username, data.password, client_ip(request)))
+    """With a second factor enrolled, ``otp`` is needed: without it, or wrong, 401 whose
+    ``extra`` names ``otp`` (a wrong code counts toward the lock-out). A user whose role
+    requires a second factor they have not enrolled gets 401 naming ``otp`` too, and
+    enrols on the web page first."""
+    return TokenOut(
+        **await login_for_token(data.username, data.password, client_ip(request), data.otp)
+    )
 
 
 @get(
@@ -92,20 +98,27 @@ async def login_submit(
     except TooManyRequests:
         message = i18n.translate("login.locked", lang, minutes=get_settings().login_lock_minutes)
         return _login_page(request, next_url, message, username, status=429)
+    except EnrolmentNeeded as exc:
+        # Not a session: a signed step cookie that only /login/enrol reads.
+        await twofactor.begin_enrolment(actor_from_user(exc.user, client_ip(request)))
+        return Redirect(
+            "/login/enrol", status_code=303, cookies=[pending_cookie(exc.user, "enrol", next_url)]
+        )
+    except SecondFactorNeeded as exc:
+        return Redirect(
+            "/login/otp", status_code=303, cookies=[pending_cookie(exc.user, "otp", next_url)]
+        )
     except NotAuthenticated:
         return _login_page(
             request, next_url, i18n.translate("login.failed", lang), username, status=401
         )
-    # A fresh session on every login (no fixation); the one this browser had, if any, ends.
-    await end_session(request.cookies.get(SESSION_COOKIE))
-    value = await create_session(user["id"], client_ip(request), request.headers.get("user-agent"))
-    return Redirect(next_url, status_code=303, cookies=[Cookie(value=value, **cookie_kwargs())])
+    return await finish_login(request, user, next_url)
 
 
 @post("/logout", include_in_schema=False, status_code=303)
 async def logout(request: Request) -> Redirect:
     await logout_session(request.cookies.get(SESSION_COOKIE), client_ip(request))
-    response = Redirect("/login", status_code=303)
+    response = Redirect("/login", status_code=303, cookies=[csrf_cookie()])
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -76,12 +76,19 @@ async def test_spaced_variants_of_a_username_share_its_lock(client):
         assert r.status_code == 429
 
 
-async def test_a_case_variant_of_a_username_is_another_name(client):
-    """Usernames are exact: 'Admin12' does not log in as 'admin12', so locking one
-    variant cannot be dodged by trying another that works."""
+async def test_a_case_variant_of_a_username_is_the_same_account_with_the_same_lock(client):
+    """Usernames compare by NFKC + case folding: 'ADMIN12' and full-width 'ａｄｍｉｎ12' log
+    in as 'admin12', and their failures count toward one lock, so a locked name cannot be
+    dodged by typing it another way."""
     u = await f.user("admin")
     r = await client.post(TOKEN, json={"username": u["username"].upper(), "password": f.PASSWORD})
-    assert r.status_code == 401
+    assert r.status_code == 200
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in u["username"])
+    for variant in (u["username"].upper(), wide, u["username"].title(), wide, u["username"]):
+        r = await client.post(TOKEN, json={"username": variant, "password": "Wrong@Pass1"})
+        assert r.status_code == 401
+    r = await client.post(TOKEN, json={"username": wide.upper(), "password": f.PASSWORD})
+    assert r.status_code == 429
 
 
 async def test_login_never_keeps_a_planted_session_id(client):
