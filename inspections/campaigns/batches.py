@@ -41,6 +41,11 @@ BATCH_FIELDS = {
 INSPECTIONS_FIELDS = {"inspector_ids": "_"}
 
 
+def _ordinal(n: int, lang: str) -> str:
+    """第一批次 … 第十批次, then digits."""
+    return "一二三四五六七八九十"[n - 1] if lang != "en" and 1 <= n <= 10 else str(n)
+
+
 def _free(campaign: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's enterprises not yet in a batch."""
     return [e for e in campaign["enterprises"] if not e["batch_id"]]
@@ -78,13 +83,15 @@ async def batch_new_page(
 ) -> Template:
     actor.require(Role.officer)
     campaign = await service.get_campaign(actor, campaign_id)
-    n = len(campaign.get("batches", [])) + 1
+    n = len(campaign["batches"]) + 1
     lang = lang_of(request)
+    agencies = (await list_agencies(actor, limit=2))["items"]
     values = {
-        "name": f"第{n}批次" if lang != "en" else f"Batch {n}",
+        "name": translate("batch.default_name", lang, n=_ordinal(n, lang)),
         "starts_on": max(local_today(), campaign["starts_on"]).isoformat(),
         "ends_on": campaign["ends_on"].isoformat(),
-        "agency_id": "",
+        # The street's only agency is the one to pick.
+        "agency_id": str(agencies[0]["id"]) if len(agencies) == 1 else "",
         "lead": "",
         "members": [],
         # Every free enterprise ticked: a first batch usually takes the whole plan.

@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "campaign.filter.unit": ("社区/网格", "Community / grid"),
     "campaign.filter.q": ("名称或代码", "Name or code"),
+    "campaign.filter.name": ("企业名称", "Enterprise name"),
     "campaign.codes.errors": (
         "以下行未能识别，请修改后再提交（共 {n} 行）：",
         "These lines name no enterprise of this campaign ({n}); fix them and submit again:",
@@ -113,6 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "campaign.filtered": ("显示 {n} 家", "{n} shown"),
     # batches
     "batch.new": ("新建批次", "New batch"),
+    "batch.default_name": ("第{n}批次", "Batch {n}"),
     "batch.created": ("批次已创建", "Batch created"),
     "batch.field.name": ("批次名称", "Name"),
     "batch.field.starts_on": ("开始日期", "Starts on"),
@@ -202,6 +204,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.hazard_status.closed": ("已销号", "Closed"),
     "review.hazard_status.voided": ("已作废", "Voided"),
     "review.photos": ("照片", "Photos"),
+    "review.not_started": ("检查尚未开始", "Not started yet"),
 }
 
 i18n.register(MESSAGES)

@@ -208,11 +208,12 @@ async def checklist_choices() -> list[tuple[int, str]]:
             ChecklistTemplate.version,
         )
         .where(ChecklistTemplate.published.eq(True))
-        .order_by(ChecklistTemplate.code)
-        .order_by(ChecklistTemplate.version, ascending=False)
+        .order_by(ChecklistTemplate.id)
         .run()
     )
+    # In the library's order (the general template first), each at its latest version.
     current: dict[str, dict] = {}
     for r in rows:
-        current.setdefault(r["code"], r)
+        if r["code"] not in current or r["version"] > current[r["code"]]["version"]:
+            current[r["code"]] = r
     return [(r["id"], f"{r['name']} v{r['version']}") for r in current.values()]

@@ -17,8 +17,8 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/audit",
-        "/admin/checklists",
         "/admin/deliveries",
+        "/admin/checklists",
     },
     "officer": {
         "/",
