@@ -42,6 +42,7 @@ ROUTE_MODULES = [
     "inspections.api",
     "inspections.checklists.api",
     "rectification.api",
+    "rectification.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

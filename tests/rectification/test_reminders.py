@@ -214,9 +214,11 @@ async def test_an_approved_extension_moves_the_deadline():
         .run()
     )
     # what rectification.services.decide_extension leaves on the hazard
-    await Hazard.update({Hazard.effective_deadline: day + dt.timedelta(days=30)}).where(
-        Hazard.id == h["id"]
-    ).run()
+    await (
+        Hazard.update({Hazard.effective_deadline: day + dt.timedelta(days=30)})
+        .where(Hazard.id == h["id"])
+        .run()
+    )
     await run_reminders(day)
     assert await _digest(contact["id"], day) is None  # not overdue, not due within 3 days
 
