@@ -293,8 +293,8 @@ async def void_submit(
 async def recheck_photo_submit(
     actor: NamedDependency[Actor], hazard_id: FromPath[int], data: UploadForm
 ) -> Template | Redirect:
-    """The inspector's or officer's re-inspection photos (kind ``recheck``)."""
-    actor.require(Role.officer, Role.inspector)
+    """The inspector's re-inspection photos (kind ``recheck``)."""
+    actor.require(Role.inspector)
     try:
         for upload in _list(data.get("photos")):
             if isinstance(upload, UploadFile) and upload.filename:
