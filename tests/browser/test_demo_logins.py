@@ -19,10 +19,24 @@ EXPECTED_NAV = {
         "/admin/audit",
         "/admin/checklists",
     },
-    "officer": {"/", "/enterprises", "/admin/org-units", "/admin/agencies", "/admin/checklists"},
-    "officer_zb": {"/", "/enterprises", "/admin/org-units", "/admin/agencies", "/admin/checklists"},
-    "inspector": {"/", "/enterprises", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises"},
+    "officer": {
+        "/",
+        "/enterprises",
+        "/hazards",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/checklists",
+    },
+    "officer_zb": {
+        "/",
+        "/enterprises",
+        "/hazards",
+        "/admin/org-units",
+        "/admin/agencies",
+        "/admin/checklists",
+    },
+    "inspector": {"/", "/enterprises", "/hazards", "/admin/checklists"},
+    "enterprise": {"/", "/enterprises", "/hazards"},
 }
 
 
