@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rect.void.do": ("作废", "Void"),
     "rect.void.confirm": ("确定作废此隐患？", "Void this hazard?"),
     "rect.void.reason_required": ("作废须填写理由", "A reason is required"),
+    "rect.see_form": ("查看并修改 ↓", "See below ↓"),
     "rect.history": ("处理记录", "History"),
     "rect.act.create": ("登记隐患", "logged the hazard"),
     "rect.act.fixed_on_spot": ("现场整改", "fixed on the spot"),

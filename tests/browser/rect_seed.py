@@ -10,10 +10,12 @@ import datetime as dt
 
 from inspections import services
 from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn, HazardIn
+from inspections.services.photos import add_hazard_photo
 from inspections.tables import ChecklistTemplate
 from safety.auth import actor_from_user
 from safety.db import close_pool, open_pool
 from safety.tables import Agency, Enterprise, OrgUnit, User
+from tests.inspections.factories import jpeg
 
 
 async def _user(username: str) -> dict:
@@ -75,6 +77,7 @@ async def seed() -> int:
             suggestion="立即停用并更换防爆接线盒盖，整改前设置警戒",
         ),
     )
+    await add_hazard_photo(ins, hazard["id"], jpeg(640, 480), "before.jpg", "problem")
     return hazard["id"]
 
 
