@@ -11,12 +11,12 @@ from litestar.datastructures import UploadFile
 from pydantic import BaseModel, Field
 
 from inspections.tables import Hazard
-from safety.schemas import RowId, Version, fits
+from safety.schemas import RowId, Text, Version, fits
 from safety.tables import Batch, Campaign
 
 # Free text in a request: bounded, so a body cannot be megabytes of one field.
-ShortText = Annotated[str, Field(max_length=2000)]
-LongText = Annotated[str, Field(max_length=4000)]
+ShortText = Annotated[Text, Field(max_length=2000)]
+LongText = Annotated[Text, Field(max_length=4000)]
 Days = Annotated[int, Field(ge=1, le=3650)]
 IdList = Annotated[list[RowId], Field(max_length=5000)]
 # A day of a plan or a deadline: bounded, so deadline arithmetic never leaves the calendar.
@@ -51,7 +51,7 @@ class CampaignIn(BaseModel):
     org_unit_id: RowId
     enterprise_ids: IdList = []
     enterprise_codes: Annotated[
-        list[Annotated[str, Field(max_length=40)]], Field(max_length=5000)
+        list[Annotated[Text, Field(max_length=40)]], Field(max_length=5000)
     ] = []
     deadline_days: DeadlineDays = DeadlineDays()
     description: ShortText = ""

@@ -24,7 +24,7 @@ from typing import Any
 
 from rectification import rules
 from safety.db import engine, write_transaction
-from safety.notifications import deliver, notify
+from safety.notifications import deliver
 from safety.settings import get_settings, local_today
 from safety.tables import Notification
 
@@ -202,14 +202,21 @@ async def run_reminders(today: dt.date | None = None) -> RemindReport:
             .where(Notification.dedupe_key.like(prefix + "%"))
             .run()
         }
+        fresh = []
         for uid, digest in sorted(digests.items()):
             key = dedupe_key(today, uid)
             if key in existing:
                 report.digests_existing += 1
                 continue
             title, body = digest.render()
-            await notify([uid], kind="reminder.digest", title=title, body=body, dedupe_key=key)
-            report.digests_created += 1
+            fresh.append(
+                Notification(
+                    user=uid, kind="reminder.digest", title=title[:200], body=body, dedupe_key=key
+                )
+            )
+        for start in range(0, len(fresh), 500):  # one statement per 500 digests
+            await Notification.insert(*fresh[start : start + 500]).run()
+        report.digests_created = len(fresh)
     todays = [
         r["id"]
         for r in await Notification.select(Notification.id)

@@ -7,8 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from inspections.schemas import HazardOut, PhotoOut
-
-Text = str  # the kernel text rule type replaces this once merged
+from safety.schemas import Text
 
 Day = dt.date
 

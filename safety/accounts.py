@@ -9,7 +9,7 @@ from safety.auth import Actor, hash_password
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
-from safety.schemas import Password, RowId, fits
+from safety.schemas import Password, RowId, Text, fits
 from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
@@ -34,9 +34,9 @@ PUBLIC_COLUMNS = (
 
 
 class NewUser(BaseModel):
-    username: str
+    username: Text
     password: Password
-    role: str
+    role: Text
     display_name: fits(User.display_name) = ""
     enterprise_id: RowId | None = None
     org_unit_id: RowId | None = None
@@ -166,7 +166,7 @@ class UserPatch(BaseModel):
     the new role needs (enterprise_id / org_unit_id / agency_id)."""
 
     display_name: fits(User.display_name) | None = None
-    role: str | None = None
+    role: Text | None = None
     active: bool | None = None
     password: Password | None = None
     enterprise_id: RowId | None = None

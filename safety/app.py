@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from safety import parsepool
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
@@ -99,8 +100,9 @@ def create_app() -> Litestar:
         # slack is the multipart envelope. Bigger files get 413 from the services.
         request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
         before_send=[add_security_headers],
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        # parsepool: the worker processes that parse uploads.
+        on_startup=[open_pool, parsepool.start],
+        on_shutdown=[close_pool, parsepool.stop],
         openapi_config=OpenAPIConfig(
             title="安全生产双重预防检查与整改跟踪系统 API",
             version="1.0.0",

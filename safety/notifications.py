@@ -32,6 +32,8 @@ from safety.tables import Notification, NotificationDelivery
 
 log = logging.getLogger("safety.notifications")
 
+DELIVERY_CONCURRENCY = 8
+
 
 async def notify(
     user_ids: Iterable[int],
@@ -222,6 +224,16 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
         .run()
     }
     results: list[NotificationDelivery] = []
+    # A few deliveries at a time: a slow robot or mail server costs its timeout once per
+    # wave, not once per person.
+    gate = asyncio.Semaphore(DELIVERY_CONCURRENCY)
+
+    async def attempt(nid: int, channel: str, target: str, send, retries: int) -> None:
+        async with gate:
+            attempts, error = await _with_retries(send, retries)
+        results.append(_delivery(nid, channel, target, attempts, error))
+
+    jobs = []
     async with httpx.AsyncClient() as client:
         for row in rows:
             nid, title, body = row["id"], row["title"], row["body"]
@@ -231,15 +243,14 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
                 async def mail(email=email, title=title, body=body) -> None:
                     await anyio.to_thread.run_sync(_send_mail_sync, email, title, body)
 
-                attempts, error = await _with_retries(mail, s.smtp_retries)
-                results.append(_delivery(nid, "email", email, attempts, error))
+                jobs.append(attempt(nid, "email", email, mail, s.smtp_retries))
             if s.webhook_url and (nid, "webhook") not in sent:
 
                 async def hook(title=title, body=body, mobile=mobile) -> None:
                     await _post_webhook(client, webhook_payload(title, body, mobile))
 
-                attempts, error = await _with_retries(hook, s.webhook_retries)
-                results.append(_delivery(nid, "webhook", _host(s.webhook_url), attempts, error))
+                jobs.append(attempt(nid, "webhook", _host(s.webhook_url), hook, s.webhook_retries))
+        await asyncio.gather(*jobs)
     if results:
         await NotificationDelivery.insert(*results).run()
     for r in results:

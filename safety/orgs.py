@@ -8,7 +8,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
-from safety.schemas import RowId, fits
+from safety.schemas import RowId, Text, fits
 from safety.tables import Agency, OrgUnit, OrgUnitKind, Role
 
 # Which kind may sit under which (None: a root).
@@ -22,7 +22,7 @@ ALLOWED_PARENT = {
 
 class OrgUnitIn(BaseModel):
     name: fits(OrgUnit.name)
-    kind: str
+    kind: Text
     parent_id: RowId | None = None
     code: fits(OrgUnit.code) | None = None
 

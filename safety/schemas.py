@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from safety.text import check_text
 
 # Row ids and counters are PostgreSQL ``integer`` columns: a number out of that range is
 # bad input (400 naming the field), never a database overflow (500).
@@ -14,23 +16,31 @@ RowId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 Version = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
 
 
+# Every text field of every input model is ``Text`` (or ``fits(column)``, which is Text):
+# control characters and the like (``safety.text``) are a 400 naming the field. The test
+# tests/safety/test_hardening_text_and_sheets.py walks every request body of the app and
+# fails on a ``str`` field that is not.
+Text = Annotated[str, AfterValidator(check_text)]
+
+
 def fits(column: Any) -> Any:
-    """A ``str`` no longer than the Varchar ``column``: PostgreSQL refuses a longer value
+    """A ``Text`` no longer than the Varchar ``column``: PostgreSQL refuses a longer value
     (a 500) and SQLite would store it (silent divergence), so it is a 400 naming the field.
     The limit is read from the table, the one place it is defined."""
-    return Annotated[str, Field(max_length=column.length)]
+    return Annotated[Text, Field(max_length=column.length)]
 
 
-# Passwords are hashed, not stored; a bound keeps argon2 from hashing megabytes.
+# Passwords are hashed, never stored or shown (so not ``Text``); a bound keeps argon2 from
+# hashing megabytes.
 Password = Annotated[str, Field(max_length=128)]
 
 
 class TokenIn(BaseModel):
-    username: str
-    password: str
+    username: Text  # logged in failed attempts: no control characters in the audit trail
+    password: str  # hashed, never stored or shown: anything may be in it
     # The second factor of a user who enrolled one: a current TOTP code or an unused
     # recovery code (safety.logins).
-    otp: Annotated[str, Field(max_length=64)] | None = None
+    otp: Annotated[Text, Field(max_length=64)] | None = None
 
 
 class TotpEnrolOut(BaseModel):
@@ -42,7 +52,7 @@ class TotpEnrolOut(BaseModel):
 
 
 class TotpCodeIn(BaseModel):
-    code: Annotated[str, Field(max_length=64)]
+    code: Annotated[Text, Field(max_length=64)]
 
 
 class TotpConfirmOut(BaseModel):

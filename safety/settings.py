@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     keep_gps: bool = False
     image_workers: int = 2
+    # Spreadsheet imports (safety.sheetguard): parsed in worker processes, within caps.
+    sheet_workers: int = Field(default=2, ge=1, le=32)  # per server process
+    sheet_parse_seconds: float = Field(default=30.0, gt=0)
+    sheet_worker_memory_mb: int = Field(default=1024, ge=0)  # address space; 0 = no limit
+    # Workers yield the CPU to the servers' requests (the time limit is CPU time: still fair).
+    sheet_worker_nice: int = Field(default=10, ge=0, le=19)
+    sheet_max_rows: int = Field(default=20_000, ge=1)
+    sheet_max_cells: int = Field(default=500_000, ge=1)
+    sheet_max_shared_strings: int = Field(default=200_000, ge=1)
+    sheet_max_unpacked_mb: int = Field(default=200, ge=1)
 
     # Reminders (``safety remind``) and their delivery. Without SMTP or a webhook only the
     # in-app bell is used.

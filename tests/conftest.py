@@ -46,6 +46,9 @@ os.environ["DATABASE_URL"] = _PG_URL or f"sqlite:///{_TMP / 'test.sqlite3'}"
 os.environ["SAFETY_DATA_DIR"] = str(_TMP / "data")
 os.environ["SAFETY_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
+# The suite shares a busy machine: sheet parsing workers at normal priority, so import tests
+# take the time they took in a thread (production keeps the default niceness of 10).
+os.environ.setdefault("SAFETY_SHEET_WORKER_NICE", "0")
 # Cheap argon2 parameters, for tests only: the suite hashes hundreds of passwords, each
 # ~0.25 s with the production cost on this machine (test_revocation_and_sessions checks the
 # production cost separately).

@@ -17,7 +17,7 @@ from safety.auth import Actor
 from safety.registry import service, sync
 from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook
-from safety.schemas import RowId, Version
+from safety.schemas import RowId, Text, Version
 from safety.settings import local_today
 from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
 
@@ -26,21 +26,21 @@ class EnterpriseIn(BaseModel):
     """A new enterprise. ``uscc_confirmed``: the officer confirms a code that fails the
     GB 32100 check (it is then stored with ``uscc_flagged``)."""
 
-    name: str | None = None
-    uscc: str | None = None
+    name: Text | None = None
+    uscc: Text | None = None
     uscc_confirmed: bool = False
     org_unit_id: RowId | None = None
-    industry: str | None = None
-    industry_detail: str | None = None
-    scale: str | None = None
-    address: str | None = None
-    legal_representative: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
+    industry: Text | None = None
+    industry_detail: Text | None = None
+    scale: Text | None = None
+    address: Text | None = None
+    legal_representative: Text | None = None
+    contact_name: Text | None = None
+    contact_phone: Text | None = None
     is_key: bool | None = None
-    standardisation_level: str | None = None
+    standardisation_level: Text | None = None
     standardisation_date: dt.date | None = None
-    risk_colour: str | None = None
+    risk_colour: Text | None = None
     active: bool | None = None
 
 

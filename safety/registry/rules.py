@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safety.rules import check_uscc, normalise_phone
+from safety.text import text_problem
 
 # GB/T 4754-2017 sections (门类).
 INDUSTRY_SECTIONS = {
@@ -183,12 +184,23 @@ def clean_enterprise(
     """Validate and normalise enterprise fields. ``values`` holds only the fields given
     (None or "" = not given). Returns the clean ``fields`` (``uscc_flagged`` set when a
     code failing the check was confirmed) and field-level ``errors`` [{"key","message"}].
-    From a sheet, an industry text naming no GB/T 4754 section is kept as the detail."""
+    From a sheet, an industry text naming no GB/T 4754 section is kept as the detail.
+    Every text value given (any key, also the sheet's 所属社区/所属网格) is checked first by
+    the kernel's text rule (``safety.text``); a refused one is an error and is not read."""
     out: dict[str, Any] = {}
     errors: list[dict[str, str]] = []
 
     def err(key: str, message: str) -> None:
         errors.append({"key": key, "message": message})
+
+    refused = set()
+    for key, value in values.items():
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            err(key, problem)
+            refused.add(key)
+    if refused:
+        values = {k: v for k, v in values.items() if k not in refused}
 
     def given(key: str) -> bool:
         v = values.get(key)
@@ -222,7 +234,7 @@ def clean_enterprise(
             else:
                 out["uscc"] = verdict.code
                 out["uscc_flagged"] = not verdict.check_ok
-    elif creating:
+    elif creating and "uscc" not in refused:
         err("uscc", "统一社会信用代码不能为空 (uscc is required)")
 
     if given("industry"):

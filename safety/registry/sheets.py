@@ -2,7 +2,8 @@
 database, no framework.
 
 - ``read_table``: .xlsx (openpyxl) or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030, and the
-  UTF-16 "Unicode 文本" Excel writes) → rows of cells.
+  UTF-16 "Unicode 文本" Excel writes) → rows of cells, within the upload caps; the kernel's
+  ``safety.sheetguard`` reads (the server runs it in a worker process: ``sync.read_upload``).
 - ``parse_sheet``: finds the header row (a title line above it is fine), maps the usual
   header aliases to fields, validates every row with ``clean_enterprise`` and reports bad
   rows as ``RowError(row, field, message)`` with the row number Excel shows. Empty rows are
@@ -17,15 +18,13 @@ an existing one keeps what it has. So a sheet with blank columns never wipes dat
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety.errors import UnsupportedMediaType, ValidationFailed
+from safety import sheetguard
+from safety.errors import ValidationFailed
 from safety.registry.rules import (
     COLOUR_LABELS,
     INDUSTRY_SECTIONS,
@@ -35,9 +34,11 @@ from safety.registry.rules import (
     clean_enterprise,
 )
 
-MAX_ROWS = 20_000
-MAX_COLUMNS = 100  # the ledger has 17; wider rows are cut (a sheet may claim 16,384)
-MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # a 20,000-row ledger unpacks to ~30 MB
+MAX_COLUMNS = sheetguard.MAX_COLUMNS  # the ledger has 17; wider rows are cut
+# What an upload may hold (rows, cells, shared strings, unpacked size): sheetguard.Caps,
+# from settings. A 20,000-row ledger unpacks to ~30 MB.
+escape_formula = sheetguard.escape_formula
+unescape_formula = sheetguard.unescape_formula
 
 
 @dataclass(frozen=True)
@@ -97,115 +98,11 @@ for _col in COLUMNS:
 # ---------------------------------------------------------------- reading files
 
 
-def _decode_csv(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes as "CSV".
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed.field(
-            "file", "无法识别CSV文件的编码，请另存为 UTF-8 或 GBK 编码的CSV，或 .xlsx"
-        ) from exc
-
-
-def read_table(filename: str, data: bytes) -> list[list[Any]]:
-    """All rows of the first sheet (.xlsx) or of the CSV, each cut to ``MAX_COLUMNS`` cells,
-    with the export's formula escape undone. 415 for other file types."""
-    name = (filename or "").lower()
-    if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        raise UnsupportedMediaType("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
-    elif name.endswith((".csv", ".txt")) or not name:
-        rows = _read_csv(data)
-    else:
-        raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件 (only .xlsx or .csv)")
+def read_table(filename: str, data: bytes, caps: sheetguard.Caps | None = None) -> list[list[Any]]:
+    """All rows of the first sheet (.xlsx) or of the CSV (``sheetguard.read_rows``: caps,
+    415 for other file types), with the export's formula escape undone."""
+    rows = sheetguard.read_rows(filename, data, caps)
     return [[unescape_formula(c) for c in row] for row in rows]
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse an .xlsx whose parts unpack to more than ``MAX_XLSX_UNPACKED`` bytes (a zip
-    bomb) before openpyxl unpacks anything. The sizes are the archive's own; a part that
-    inflates beyond its declared size fails its CRC check, so the declaration binds."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise ValidationFailed.field(
-            "file",
-            f"Excel文件解压后超过 {MAX_XLSX_UNPACKED >> 20} MB，请删除无关内容或分批导入",
-        )
-
-
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    _check_zip(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
-        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = []
-        # max_col: a sheet's <dimension> may claim 16,384 columns, and read-only openpyxl
-        # pads every row to the claimed width.
-        for row in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 20:
-                raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
-        return rows
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a corrupt part shows only while reading
-        raise ValidationFailed.field("file", "无法读取该Excel文件 (not a readable .xlsx)") from exc
-    finally:
-        wb.close()
-
-
-def _read_csv(data: bytes) -> list[list[Any]]:
-    text = _decode_csv(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row[:MAX_COLUMNS])
-            if len(rows) > MAX_ROWS + 20:
-                raise ValidationFailed.field("file", f"文件超过 {MAX_ROWS} 行，请分批导入")
-    except csv.Error as exc:  # a cell over csv's field limit (128 KiB), a stray NUL …
-        raise ValidationFailed.field(
-            "file", f"CSV文件第 {len(rows) + 1} 行无法读取（单元格过长或格式错误）"
-        ) from exc
-    return rows
-
-
-# ---------------------------------------------------------------- formula escape
-# A cell whose text starts with one of these is run as a formula by Excel, WPS and
-# LibreOffice (CSV/DDE injection: "=HYPERLINK(...)", "=cmd|..."). Written sheets prefix such
-# text with an apostrophe, so it shows as text; reading a sheet removes that one apostrophe,
-# so an export imports back unchanged.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unescape_formula(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-# ---------------------------------------------------------------- validating values
 
 
 # ---------------------------------------------------------------- parsing a sheet
@@ -338,29 +235,9 @@ def export_cells(e: Mapping[str, Any]) -> list[Any]:
 
 
 def write_sheet(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    """An .xlsx with one sheet; every cell is text, so codes and phone numbers keep every
-    digit when the file is opened and saved again in Excel, and text that a spreadsheet
-    would run as a formula is escaped (``escape_formula``)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([escape_formula(cell_text(h)) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([escape_formula(cell_text(v)) for v in row])
-    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
-        for cell in col:
-            cell.number_format = "@"
-    ws.freeze_panes = "A2"
-    for i, h in enumerate(header, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(h) * 3))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """An .xlsx of text cells as a person sees them (``cell_text``), through the kernel's
+    one writer (``sheetguard.write_sheet``: safe for a file, formulas escaped)."""
+    return sheetguard.write_sheet(title, header, rows, text=cell_text)
 
 
 def export_workbook(enterprises: list[Mapping[str, Any]]) -> bytes:

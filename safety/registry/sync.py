@@ -33,13 +33,14 @@ from typing import Any
 
 import anyio.to_thread
 
-from safety import audit
+from safety import audit, parsepool
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
 from safety.registry.service import DATA_FIELDS, officer_prefix
 from safety.registry.sheets import ParsedSheet, RowError, SheetRow, parse_sheet, read_table
 from safety.settings import get_settings
+from safety.sheetguard import Caps
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role
 
 BATCH_ROWS = 500
@@ -47,17 +48,18 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")  # secrets.token_urlsafe(18)
 UPLOAD_TTL_SECONDS = 24 * 3600
 
 
-def _parse(filename: str, data: bytes) -> ParsedSheet:
-    return parse_sheet(read_table(filename, data))
+def _parse(filename: str, data: bytes, caps: Caps) -> ParsedSheet:
+    return parse_sheet(read_table(filename, data, caps))
 
 
 async def read_upload(filename: str, data: bytes) -> ParsedSheet:
-    """Parse and validate a sheet off the event loop (openpyxl is slow and synchronous)."""
+    """Parse and validate a sheet in a worker process (``safety.parsepool.run``: openpyxl
+    holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
     if len(data) > get_settings().max_upload_bytes:
         raise PayloadTooLarge("文件过大 (file too large)")
     if not data:
         raise ValidationFailed.field("file", "文件为空 (empty file)")
-    return await anyio.to_thread.run_sync(_parse, filename, data)
+    return await parsepool.run(_parse, filename, data, Caps.from_settings())
 
 
 # ---------------------------------------------------------------- grids

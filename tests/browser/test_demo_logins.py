@@ -17,6 +17,7 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/audit",
+        "/admin/deliveries",
         "/admin/checklists",
     },
     "officer": {

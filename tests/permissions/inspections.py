@@ -236,7 +236,7 @@ SPECS = {
     ("POST", INSPECTION + "/hazards"): Spec(_log_hazard, GROUP_CREATES_ON_OWN, OWN_FOREIGN),
     ("GET", "/api/v1/hazards"): Spec(_list_hazards, READERS, (NONE,)),
     ("GET", "/api/v1/hazards/{hazard_id:int}"): Spec(_get_hazard, OWN_READERS, OWN_FOREIGN),
-    # The enterprise's own uploads are its after-photos (kind ``rectified``).
+    # the enterprise adds its after-photos (kind rectified) to its own hazards
     ("POST", "/api/v1/hazards/{hazard_id:int}/photos"): Spec(
         _photo, {**GROUP_CREATES_ON_OWN, "enterprise": OWN_CREATED}, OWN_FOREIGN
     ),

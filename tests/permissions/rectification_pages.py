@@ -7,15 +7,47 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rectification import services as rect
+from rectification.schemas import ExtensionIn, SubmissionIn
 from safety.settings import local_today
+from tests import factories as f
 from tests.inspections import factories as fi
 from tests.permissions import LOGIN, NONE, OWN_FOREIGN, Req, Spec
-from tests.permissions.rectification import extension_request, open_hazard, submitted_hazard
+from tests.permissions.inspections import _hazard
 
 OWN = {"own": 200, "foreign": 404}
 DONE = {"own": 303, "foreign": 404}
 OFFICER_PAGE = {"admin": 403, "officer": 200, "inspector": 403, "enterprise": 403}
 ENTERPRISE_FORM = {"admin": 403, "officer": 403, "inspector": 403, "enterprise": DONE}
+
+
+def _contact(w, target: str) -> dict:
+    return w.enterprise_user if target == "own" else w.foreign_enterprise_user
+
+
+async def open_hazard(w, target: str) -> dict:
+    """A fresh hazard of the World's enterprise ("own") or the foreign street's."""
+    return await _hazard(w, target)
+
+
+async def submitted_hazard(w, target: str) -> dict:
+    """A general hazard whose enterprise sent its evidence (pending → submitted)."""
+    h = await _hazard(w, target)
+    await rect.submit_evidence(
+        f.actor(_contact(w, target)),
+        h["id"],
+        SubmissionIn(description="已整改", completed_on=local_today()),
+    )
+    return h
+
+
+async def extension_request(w, target: str) -> dict:
+    h = await _hazard(w, target)
+    return await rect.request_extension(
+        f.actor(_contact(w, target)),
+        h["id"],
+        ExtensionIn(new_deadline=h["effective_deadline"] + dt.timedelta(days=10), reason="备件"),
+    )
 
 
 async def _list(w, target):
