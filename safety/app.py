@@ -43,6 +43,8 @@ ROUTE_MODULES = [
     "inspections.api",
     "inspections.checklists.api",
     "rectification.api",
+    "inspections.campaigns",
+    "inspections.pages",
     "rectification.pages",
 ]
 

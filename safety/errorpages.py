@@ -33,8 +33,12 @@ JSON_PREFIXES = ("/api/", "/health", "/schema")
 
 
 def wants_json(request: Request) -> bool:
+    """JSON for the API, and for a page's own script that asks for it (``Accept:
+    application/json``: the inspector's outbox must see a 401 or a 400, not a login page)."""
     path = request.url.path
-    return path == "/api" or path.startswith(JSON_PREFIXES)
+    if path == "/api" or path.startswith(JSON_PREFIXES):
+        return True
+    return request.headers.get("accept", "").startswith("application/json")
 
 
 def login_redirect(request: Request) -> Redirect:

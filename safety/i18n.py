@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Workplace-safety inspection and rectification tracker",
     ),
     "nav.home": ("首页", "Home"),
+    "nav.today": ("今日检查", "Today"),
     "nav.enterprises": ("企业", "Enterprises"),
     "nav.campaigns": ("检查活动", "Campaigns"),
     "nav.inspections": ("检查", "Inspections"),

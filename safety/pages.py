@@ -17,6 +17,7 @@ ADM, OFF, INS, ENT = Role.admin, Role.officer, Role.inspector, Role.enterprise
 # (message key, path, roles that may use it), in display order.
 NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.home", "/", (ADM, OFF, INS, ENT)),
+    ("nav.today", "/inspections/today", (INS,)),
     ("nav.enterprises", "/enterprises", (OFF, INS, ENT)),
     ("nav.campaigns", "/campaigns", (OFF,)),
     ("nav.inspections", "/inspections", (OFF, INS)),

@@ -20,6 +20,7 @@ from safety.schemas import MeOut, TokenIn, TokenOut
 from safety.sessions import SESSION_COOKIE
 from safety.sessions import logout as logout_session
 from safety.settings import get_settings
+from safety.tables import Role
 from safety.web import ACTOR, client_ip, error_responses
 
 
@@ -141,7 +142,10 @@ async def switch_language(code: FromPath[str], next: FromQuery[str | None] = Non
 
 
 @get("/", include_in_schema=False, dependencies=ACTOR)
-async def home(actor: NamedDependency[Actor]) -> Template:
+async def home(actor: NamedDependency[Actor]) -> Template | Redirect:
+    """The menu; an inspector (on a phone, on site) goes straight to today's visits."""
+    if actor.role == Role.inspector:
+        return Redirect("/inspections/today", status_code=303)
     return Template("home.html", context={"me": actor})
 
 

@@ -17,4 +17,29 @@
       el.form.submit();
     }
   });
+  // <input type="checkbox" data-check-all="NAME"> ticks or clears every box named NAME in
+  // its form ("select all shown" on the campaign and batch pickers).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    var name = el.getAttribute && el.getAttribute("data-check-all");
+    if (!name || !el.form) return;
+    var boxes = el.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = el.checked;
+  });
+  // <select data-shows-group="G">: of the elements [data-group="G"], only the one whose
+  // data-group-value is the selected value stays visible (a batch's agency → its experts).
+  function showGroup(select) {
+    var group = select.getAttribute("data-shows-group");
+    var parts = document.querySelectorAll('[data-group="' + group + '"]');
+    for (var i = 0; i < parts.length; i++) {
+      parts[i].hidden = select.value !== "" && parts[i].getAttribute("data-group-value") !== select.value;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-shows-group")) showGroup(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var selects = document.querySelectorAll("select[data-shows-group]");
+    for (var i = 0; i < selects.length; i++) showGroup(selects[i]);
+  });
 })();

@@ -17,12 +17,13 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/audit",
-        "/admin/deliveries",
         "/admin/checklists",
+        "/admin/deliveries",
     },
     "officer": {
         "/",
         "/enterprises",
+        "/campaigns",
         "/hazards",
         "/admin/org-units",
         "/admin/agencies",
@@ -31,12 +32,13 @@ EXPECTED_NAV = {
     "officer_zb": {
         "/",
         "/enterprises",
+        "/campaigns",
         "/hazards",
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
     },
-    "inspector": {"/", "/enterprises", "/hazards", "/admin/checklists"},
+    "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
 }
 

@@ -21,6 +21,7 @@ import pytest
 from safety.auth import verify_password_sync
 from safety.demo import DEMO_LOGINS, FIXTURES
 from safety.rules import check_uscc, password_problems
+from safety.settings import local_today
 from tests.conftest import ENGINE
 
 SAFETY = Path(sys.executable).with_name("safety")
@@ -197,3 +198,54 @@ def test_committed_fixtures_are_what_the_generator_makes(tmp_path):
     for written in make_demo.write(tmp_path):
         committed = FIXTURES / written.name
         assert json.loads(written.read_text()) == json.loads(committed.read_text()), written.name
+
+
+async def test_the_demo_inspector_has_work_today_in_a_live_campaign(demo_db):
+    """Today in SAFETY_TIMEZONE, as the loader computed it (the test runs the same day)."""
+    today = local_today().isoformat()
+    rows = await demo_db.query(
+        "SELECT i.state, CAST(i.scheduled_on AS TEXT), ii.is_lead FROM inspection i "
+        "JOIN inspection_inspector ii ON ii.inspection = i.id "
+        "JOIN app_user u ON u.id = ii.\"user\" WHERE u.username = 'inspector'"
+    )
+    todays = [r for r in rows if r[1] == today]
+    assert len([r for r in todays if r[0] == "planned"]) >= 3
+    assert [r[0] for r in rows].count("in_progress") == 1
+    assert any(r[0] == "planned" and r[1] < today for r in rows)  # an overdue one
+    assert all(lead for _, _, lead in rows)  # the demo inspector leads the group
+    member = await demo_db.query(
+        'SELECT count(*) FROM inspection_inspector ii JOIN app_user u ON u.id = ii."user" '
+        "WHERE u.username = 'inspector2' AND NOT ii.is_lead"
+    )
+    assert member[0][0] == len(rows)
+
+    campaign = await demo_db.query(
+        "SELECT c.name, c.kind, CAST(c.starts_on AS TEXT), CAST(c.ends_on AS TEXT), "
+        "(SELECT count(*) FROM campaign_enterprise ce WHERE ce.campaign = c.id) FROM campaign c"
+    )
+    assert len(campaign) == 1
+    name, kind, starts_on, ends_on, planned = campaign[0]
+    assert (name, kind) == ("2026年冬季安全生产大检查", "seasonal")
+    assert starts_on <= today <= ends_on and planned == 40
+
+    # The visit in progress: a few answers, one failed item and the hazard logged from it.
+    walk = await demo_db.query(
+        "SELECT i.id, (SELECT count(*) FROM item_result r WHERE r.inspection = i.id), "
+        "(SELECT count(*) FROM item_result r WHERE r.inspection = i.id AND r.result = 'fail') "
+        "FROM inspection i WHERE i.state = 'in_progress'"
+    )
+    inspection_id, answered, failed = walk[0]
+    assert 3 <= answered < 20 and failed == 1
+    hazards = await demo_db.query(
+        "SELECT h.status, h.level, h.legal_basis, ci.code, h.campaign IS NOT NULL "
+        "FROM hazard h JOIN checklist_item ci ON ci.id = h.item "
+        f"WHERE h.inspection = {inspection_id}"
+    )
+    assert hazards == [
+        ("pending", "general", "《中华人民共和国安全生产法》第四十二条第二款", "GM-11", True)
+    ]
+    audited = await demo_db.query(
+        "SELECT count(*) FROM audit_event WHERE action IN "
+        "('campaign.create', 'batch.create', 'hazard.create', 'inspection.start')"
+    )
+    assert audited[0][0] == 4

@@ -1,0 +1,196 @@
+"""The officer's batch pages: a new batch of a campaign (name, window, agency, its expert
+group, enterprises of the plan not yet in a batch), and "create the batch's inspections"
+in one action (a checklist and a day; idempotent, the service creates only what is
+missing).
+
+The expert group is picked without JavaScript: every agency's inspectors are listed under
+it (a lead radio and member boxes); only the chosen agency's count, the service refuses
+others. app.js hides the other agencies' lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from inspections import services as service
+from inspections.campaigns import plan
+from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
+from inspections.campaigns.pages import campaign_context
+from inspections.schemas import BatchIn, BatchInspectionsIn
+from safety.auth import Actor
+from safety.errors import DomainError, NotFound, ValidationFailed
+from safety.i18n import lang_of, translate
+from safety.orgs import list_agencies
+from safety.pages import errors_by_field, form_model
+from safety.registry import service as registry
+from safety.settings import local_today
+from safety.tables import Role
+from safety.web import ACTOR
+
+FormData = URLEncodedBody[dict[str, Any]]
+BATCH_FIELDS = {
+    "inspector_ids": "inspectors",
+    "lead_id": "inspectors",
+    "enterprise_ids": "enterprises",
+}
+INSPECTIONS_FIELDS = {"inspector_ids": "_"}
+
+
+def _free(campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's enterprises not yet in a batch."""
+    return [e for e in campaign["enterprises"] if not e["batch_id"]]
+
+
+async def _form_page(
+    request: Request,
+    actor: Actor,
+    campaign: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    agencies = (await list_agencies(actor, limit=500))["items"]
+    active = [a for a in agencies if a.get("active", True)]
+    inspectors = await plan.agency_inspectors([a["id"] for a in active])
+    return Template(
+        "inspections/batch_form.html",
+        context={
+            "c": campaign,
+            "form": values,
+            "errors": errors or {},
+            "agencies": active,
+            "inspectors": inspectors,
+            "free": _free(campaign),
+            "units": dict(await registry.unit_choices(actor)),
+        },
+        status_code=status,
+    )
+
+
+@get("/campaigns/{campaign_id:int}/batches/new", include_in_schema=False, dependencies=ACTOR)
+async def batch_new_page(
+    request: Request, actor: NamedDependency[Actor], campaign_id: FromPath[int]
+) -> Template:
+    actor.require(Role.officer)
+    campaign = await service.get_campaign(actor, campaign_id)
+    n = len(campaign.get("batches", [])) + 1
+    lang = lang_of(request)
+    values = {
+        "name": f"第{n}批次" if lang != "en" else f"Batch {n}",
+        "starts_on": max(local_today(), campaign["starts_on"]).isoformat(),
+        "ends_on": campaign["ends_on"].isoformat(),
+        "agency_id": "",
+        "lead": "",
+        "members": [],
+        # Every free enterprise ticked: a first batch usually takes the whole plan.
+        "enterprises": [e["enterprise_id"] for e in _free(campaign)],
+    }
+    return await _form_page(request, actor, campaign, values)
+
+
+@post(
+    "/campaigns/{campaign_id:int}/batches/new",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def batch_new_submit(
+    request: Request, actor: NamedDependency[Actor], campaign_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    actor.require(Role.officer)
+    lang = lang_of(request)
+    campaign = await service.get_campaign(actor, campaign_id)
+    values = {
+        "name": one(data, "name"),
+        "starts_on": one(data, "starts_on"),
+        "ends_on": one(data, "ends_on"),
+        "agency_id": one(data, "agency_id"),
+        "lead": one(data, "lead"),
+        "members": ids(many(data, "member")),
+        "enterprises": ids(many(data, "enterprise_id")),
+    }
+    agency_id = int_or_none(values["agency_id"])
+    lead = int_or_none(values["lead"])
+    # The lead's agency's lists only: boxes ticked under another agency do not count.
+    group = (await plan.agency_inspectors([agency_id])).get(agency_id, []) if agency_id else []
+    allowed = {u["id"] for u in group}
+    members = [m for m in values["members"] if m in allowed and m != lead]
+    try:
+        problems = []
+        if lead is None:
+            problems.append({"key": "inspectors", "message": translate("batch.need_lead", lang)})
+        if not values["enterprises"]:
+            problems.append(
+                {"key": "enterprises", "message": translate("batch.need_enterprise", lang)}
+            )
+        if problems:
+            raise ValidationFailed(translate("campaign.invalid", lang), problems)
+        data_in = form_model(
+            BatchIn,
+            name=values["name"],
+            agency_id=agency_id or values["agency_id"] or None,
+            starts_on=date_or_none(values["starts_on"]) or values["starts_on"] or None,
+            ends_on=date_or_none(values["ends_on"]) or values["ends_on"] or None,
+            enterprise_ids=values["enterprises"],
+            inspector_ids=[lead, *members],
+            lead_id=lead,
+        )
+        batch = await service.add_batch(actor, campaign_id, data_in)
+    except DomainError as exc:
+        if exc.status_code not in (400, 409):
+            raise
+        errors = remap(errors_by_field(exc), BATCH_FIELDS)
+        return await _form_page(request, actor, campaign, values, errors, exc.status_code)
+    return Redirect(
+        f"/campaigns/{campaign_id}?batch_created={batch['id']}#batch-{batch['id']}",
+        status_code=303,
+    )
+
+
+@post(
+    "/campaigns/{campaign_id:int}/batches/{batch_id:int}/inspections",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def batch_inspections_submit(
+    request: Request,
+    actor: NamedDependency[Actor],
+    campaign_id: FromPath[int],
+    batch_id: FromPath[int],
+    data: FormData,
+) -> Template | Redirect:
+    """Create the batch's inspections, then back to the campaign saying how many were
+    made (0 on a repeat). A bad checklist or day, or a batch without experts, comes back
+    on the campaign page under that batch."""
+    actor.require(Role.officer)
+    campaign = await service.get_campaign(actor, campaign_id)
+    if not any(b["id"] == batch_id for b in campaign["batches"]):
+        raise NotFound("批次不存在 (batch not found)")
+    try:
+        data_in = form_model(
+            BatchInspectionsIn,
+            checklist_id=int_or_none(one(data, "checklist_id")) or one(data, "checklist_id"),
+            scheduled_on=date_or_none(one(data, "scheduled_on")) or one(data, "scheduled_on"),
+        )
+        done = await service.create_batch_inspections(actor, batch_id, data_in)
+    except DomainError as exc:
+        if exc.status_code not in (400, 409):
+            raise
+        context = await campaign_context(request, actor, campaign_id, {})
+        context["batch_errors"] = {batch_id: remap(errors_by_field(exc), INSPECTIONS_FIELDS)}
+        sent = {k: one(data, k) for k in ("checklist_id", "scheduled_on")}
+        context["batch_form"] = {batch_id: sent}
+        return Template("inspections/campaign.html", context=context, status_code=exc.status_code)
+    return Redirect(
+        f"/campaigns/{campaign_id}?inspections_created={done['created']}#batch-{batch_id}",
+        status_code=303,
+    )
+
+
+ROUTES = [batch_new_page, batch_new_submit, batch_inspections_submit]

@@ -1,0 +1,211 @@
+"""The hazard form of the walk (prefilled from a failed item) and the photos of a hazard.
+
+With JavaScript the form sends its fields only, with an ``Idempotency-Key`` (so a retry
+after a lost answer never makes a second hazard), and its photos follow one per request,
+each with its own key. Without JavaScript the photos go with the form (multipart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from inspections import rules, walk_messages
+from inspections import services as service
+from inspections.page_helpers import as_int, one_file, wants_json
+from inspections.schemas import HazardIn
+from inspections.services import photos as hazard_photos
+from safety import files
+from safety.auth import Actor
+from safety.errors import DomainError, NotFound
+from safety.i18n import lang_of
+from safety.idempotency import run_idempotent
+from safety.pages import errors_by_field, form_model
+from safety.tables import Role
+from safety.web import ACTOR, PathId
+
+HAZARD_FIELDS = (
+    "description",
+    "location",
+    "level",
+    "category",
+    "subcategory",
+    "factor",
+    "legal_basis",
+    "major_basis",
+    "suggestion",
+    "deadline",
+)
+
+
+async def _hazard_form(
+    request: Request,
+    actor: Actor,
+    inspection: dict,
+    form: dict,
+    errors: dict | None = None,
+    item: dict | None = None,
+    status: int = 200,
+) -> Template:
+    lang = lang_of(request)
+    days = inspection.get("deadline_days") or rules.deadline_days(None, None)
+    day = inspection["scheduled_on"]
+    defaults = {lvl: rules.default_deadline(day, lvl, days).isoformat() for lvl in rules.LEVELS}
+    return Template(
+        "inspections/hazard_form.html",
+        context={
+            "i": inspection,
+            "form": form,
+            "errors": errors or {},
+            "item": item,
+            "defaults": defaults,
+            "choices": walk_messages.hazard_choices(lang),
+        },
+        status_code=status,
+    )
+
+
+def _item_of(inspection: dict, item_id: int | None) -> dict | None:
+    return next((it for it in inspection["items"] if it["id"] == item_id), None)
+
+
+@get("/inspections/{inspection_id:int}/hazards/new", include_in_schema=False, dependencies=ACTOR)
+async def hazard_new_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    inspection_id: PathId,
+    item_id: FromQuery[int | None] = None,
+) -> Template:
+    """The hazard form, prefilled from a failed item (text, basis, level, category,
+    sub-category, and the major-hazard clause when the item is a major criterion)."""
+    actor.require(Role.inspector)
+    inspection = await service.get_inspection(actor, inspection_id)
+    rules.require_editable(inspection["state"], "隐患")
+    item = _item_of(inspection, item_id)
+    form: dict[str, Any] = {"level": "general", "category": "site", "subcategory": "其他"}
+    if item:
+        form.update(
+            description=item["text"],
+            legal_basis=item.get("legal_basis", ""),
+            level=item.get("default_level") or "general",
+            category=item.get("category") or "site",
+            subcategory=item.get("subcategory") or "其他",
+            major_basis=item.get("major_basis") or "",
+        )
+    return await _hazard_form(request, actor, inspection, form, item=item)
+
+
+def _hazard_values(form: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in HAZARD_FIELDS}
+    values["fixed_on_spot"] = str(form.get("fixed_on_spot") or "") in ("1", "on", "true")
+    values["item_id"] = as_int(form.get("item_id"))
+    return values
+
+
+def _hazard_in(values: dict[str, Any]) -> HazardIn:
+    data = {k: v for k, v in values.items() if v not in ("", None)}
+    data["fixed_on_spot"] = values["fixed_on_spot"]
+    return form_model(HazardIn, **data)
+
+
+async def _store_photos(actor: Actor, hazard_id: int, uploads: list, kind: str) -> int:
+    """The photos of a form sent without JavaScript, one by one; returns how many were
+    refused (each refusal is the service's: not an image, too large, truncated)."""
+    failed = 0
+    for upload in uploads:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        try:
+            content = await files.read_upload(upload)
+            await hazard_photos.add_hazard_photo(
+                actor, hazard_id, content, filename=upload.filename, kind=kind
+            )
+        except DomainError as exc:
+            if exc.status_code not in (400, 413, 415):
+                raise
+            failed += 1
+    return failed
+
+
+@post(
+    "/inspections/{inspection_id:int}/hazards",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def hazard_create_submit(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
+) -> Response | Template | Redirect:
+    """With JavaScript: the fields only (photos follow one by one), ``Idempotency-Key``
+    honoured, the hazard as JSON (201). Without: the form with its photos; errors next to
+    the fields."""
+    actor.require(Role.inspector)
+    form = await request.form()
+    values = _hazard_values(form)
+    if wants_json(request):
+        data = _hazard_in(values)
+
+        async def create() -> dict:
+            return await service.log_hazard(actor, inspection_id, data)
+
+        return await run_idempotent(request, actor, data, create)
+    inspection = await service.get_inspection(actor, inspection_id)
+    item = _item_of(inspection, values["item_id"])
+    try:
+        hazard = await service.log_hazard(actor, inspection_id, _hazard_in(values))
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        return await _hazard_form(
+            request, actor, inspection, values, errors_by_field(exc), item=item, status=400
+        )
+    failed = await _store_photos(actor, hazard["id"], form.getall("photos", []), "problem")
+    target = f"/inspections/{inspection_id}"
+    if failed:
+        target += f"?photos_failed={failed}"
+    return Redirect(f"{target}#hazard-{hazard['id']}", status_code=303)
+
+
+@post(
+    "/inspections/{inspection_id:int}/hazards/{hazard_id:int}/photos",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def hazard_photo_submit(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId, hazard_id: PathId
+) -> Response | Redirect:
+    """One photo (``file``) per request from the outbox (JSON, ``Idempotency-Key``: the
+    same photo sent twice is stored once); without JavaScript, every ``file`` of the form."""
+    actor.require(Role.inspector)
+    hazard = await hazard_photos.photo_target(actor, hazard_id)
+    if hazard["inspection"] != inspection_id:
+        raise NotFound("隐患不存在 (no such hazard)")
+    form = await request.form()
+    kind = str(form.get("kind") or "problem")
+    uploads = [u for u in form.getall("file", []) if isinstance(u, UploadFile)]
+    if wants_json(request):
+        upload = one_file(uploads)
+        content = await files.read_upload(upload)
+        digest = await files.digest(content)
+
+        async def save() -> dict:
+            return await hazard_photos.add_hazard_photo(
+                actor, hazard_id, content, filename=upload.filename or "", kind=kind
+            )
+
+        return await run_idempotent(
+            request, actor, {"file_sha256": digest, "kind": kind, "hazard": hazard_id}, save
+        )
+    failed = await _store_photos(actor, hazard_id, uploads, kind)
+    target = f"/inspections/{inspection_id}"
+    if failed:
+        target += f"?photos_failed={failed}"
+    return Redirect(f"{target}#hazard-{hazard_id}", status_code=303)
+
+
+ROUTES = [hazard_new_page, hazard_create_submit, hazard_photo_submit]

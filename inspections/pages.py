@@ -1,0 +1,394 @@
+"""The inspector's pages, phone first: today's visits, the checklist walk (each answer saved
+at once), the hazard form with photos, the signatures (drawn on the screen, or the
+enterprise's refusal), submit. Same services as the JSON API; no rules here.
+
+Every form posts and redirects back without JavaScript. With it (static/inspections/*.js)
+the same endpoints are called by the outbox with ``Accept: application/json`` and an
+``Idempotency-Key``: they answer JSON (errors in Litestar's shape, see
+``safety.errorpages.wants_json``), and a retried hazard or photo is a replay, never a
+second one.
+
+Decisions where the issue is silent:
+- ``GET /inspections/{id}`` is the walk for the inspection's inspectors while it is in
+  progress; for everyone else who may see it (an officer, its enterprise) and once it is
+  submitted it is the same page, read-only.
+- A hazard form without JavaScript sends its photos with it (multipart); a photo refused
+  there (not an image, too large) does not undo the hazard: the walk page says how many
+  photos were not kept, and the hazard's camera button takes them again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from inspections import hazard_pages, rules, walk_messages
+from inspections import services as service
+from inspections.page_helpers import as_int, is_its_inspector, one_file, wants_json
+from inspections.schemas import ResultIn
+from inspections.services import signatures, views
+from safety import files
+from safety.auth import Actor
+from safety.errors import DomainError
+from safety.i18n import lang_of, translate
+from safety.idempotency import run_idempotent
+from safety.pages import errors_by_field, form_model
+from safety.settings import get_settings, local_today
+from safety.tables import Role
+from safety.web import ACTOR, PathId
+
+# ---------------------------------------------------------------- today
+
+
+@get("/inspections/today", include_in_schema=False, dependencies=ACTOR)
+async def today_page(actor: NamedDependency[Actor]) -> Template:
+    """Due (today's and overdue planned visits) first, then those in progress, then the
+    rest (planned later, submitted lately)."""
+    actor.require(Role.inspector)
+    today = local_today()
+    agenda = await service.inspector_agenda(actor, today)
+    visits = agenda["now"] + agenda["later"]
+    groups: dict[str, list[dict]] = {"due": [], "in_progress": [], "later": []}
+    for v in visits:
+        card = dict(v)
+        card["answered"] = v.get("items_answered", 0)
+        card["total"] = v.get("items_total", 0)
+        card["hazards"] = v.get("hazards_count", 0)
+        card["address"] = v.get("enterprise_address") or ""
+        card["is_today"] = v["scheduled_on"] == today
+        card["overdue"] = v["state"] == "planned" and v["scheduled_on"] < today
+        if v["state"] == "planned" and v["scheduled_on"] <= today:
+            groups["due"].append(card)
+        elif v["state"] == "in_progress":
+            groups["in_progress"].append(card)
+        else:
+            groups["later"].append(card)
+    return Template(
+        "inspections/today.html",
+        context={"today": today, "groups": [(k, g) for k, g in groups.items() if g]},
+    )
+
+
+# ---------------------------------------------------------------- the walk
+
+
+def _sections(inspection: dict, missing_items: set[int], editable: bool) -> list[dict]:
+    """The pinned checklist's items grouped by section, in checklist order; a section is
+    open while it has an unanswered (or missing) item, or a failed one with no hazard
+    logged yet; read-only, the sections with a failed item are open."""
+    per_item: dict[int, int] = {}
+    for h in inspection.get("hazards", []):
+        if h.get("item_id"):
+            per_item[h["item_id"]] = per_item.get(h["item_id"], 0) + 1
+    sections: list[dict] = []
+    for item in inspection["items"]:
+        if not sections or sections[-1]["key"] != item.get("section_id", item["section"]):
+            sections.append(
+                {
+                    "key": item.get("section_id", item["section"]),
+                    "title": item["section"],
+                    "items": [],
+                }
+            )
+        sections[-1]["items"].append({**item, "hazard_count": per_item.get(item["id"], 0)})
+    for s in sections:
+        s["total"] = len(s["items"])
+        s["answered"] = sum(1 for it in s["items"] if it["result"])
+        if not editable:
+            s["open"] = any(it["result"] == "fail" for it in s["items"])
+            continue
+        s["open"] = s["answered"] < s["total"] or any(
+            it["id"] in missing_items or (it["result"] == "fail" and not it["hazard_count"])
+            for it in s["items"]
+        )
+    return sections
+
+
+def _missing(inspection: dict, extra: list[dict], lang: str) -> dict:
+    """The service's 409 (``items.<id>``, ``signatures.<signer>``) as lines to show and
+    the ids to mark on the page."""
+    by_id = {it["id"]: it for it in inspection["items"]}
+    item_ids: set[int] = set()
+    signers: list[str] = []
+    lines = []
+    for e in extra:
+        key = str(e.get("key", ""))
+        head, _, tail = key.partition(".")
+        if head == "items" and as_int(tail) in by_id:
+            it = by_id[as_int(tail)]
+            item_ids.add(it["id"])
+            text = it["text"] if len(it["text"]) <= 40 else it["text"][:40] + "…"
+            lines.append(
+                {
+                    "href": f"#item-{it['id']}",
+                    "text": translate("walk.missing_item", lang, code=it["code"], text=text),
+                }
+            )
+        elif head == "signatures" and tail in rules.SIGNERS:
+            signers.append(tail)
+            lines.append(
+                {
+                    "href": f"#signature-{tail}",
+                    "text": translate(f"walk.missing_signature.{tail}", lang),
+                }
+            )
+        elif e.get("message"):
+            lines.append({"href": "", "text": e["message"]})
+    return {"items": item_ids, "signatures": signers, "lines": lines}
+
+
+async def _hazards_with_photos(inspection: dict) -> list[dict]:
+    hazards = inspection.get("hazards", [])
+    photos = await views.photos_of([h["id"] for h in hazards])
+    return [{**h, "photos": photos.get(h["id"], [])} for h in hazards]
+
+
+def _signatures(inspection: dict) -> dict:
+    """API signature shapes plus the page-side (session cookie) image URL."""
+    out: dict[str, Any] = {}
+    for signer in rules.SIGNERS:
+        sig = (inspection.get("signatures") or {}).get(signer)
+        if sig:
+            sig = dict(sig)
+            if sig.get("attachment_id"):
+                sig["page_url"] = f"/files/{sig['attachment_id']}/display"
+        out[signer] = sig
+    return out
+
+
+async def _walk(
+    request: Request,
+    actor: Actor,
+    inspection_id: int,
+    missing_extra: list[dict] | None = None,
+    flash: str = "",
+    status: int = 200,
+) -> Template:
+    lang = lang_of(request)
+    inspection = await service.get_inspection(actor, inspection_id)
+    missing = _missing(inspection, missing_extra, lang) if missing_extra else None
+    mine = is_its_inspector(actor, inspection)
+    editable = mine and inspection["state"] == "in_progress"
+    i = dict(inspection)
+    i["signatures"] = _signatures(inspection)
+    if i.get("submitted_at"):
+        i["submitted_at_text"] = (
+            i["submitted_at"]
+            .astimezone(ZoneInfo(get_settings().timezone))
+            .strftime("%Y-%m-%d %H:%M")
+        )
+    return Template(
+        "inspections/walk.html",
+        context={
+            "i": i,
+            "sections": _sections(inspection, missing["items"] if missing else set(), editable),
+            "subcategory_names": dict(walk_messages.hazard_choices(lang)["subcategories"]),
+            "answered": inspection["items_answered"],
+            "total": inspection["items_total"],
+            "hazards": await _hazards_with_photos(inspection),
+            "editable": editable,
+            "can_start": mine and inspection["state"] == "planned",
+            "missing": missing,
+            "flash": flash,
+        },
+        status_code=status,
+    )
+
+
+@get("/inspections/{inspection_id:int}", include_in_schema=False, dependencies=ACTOR)
+async def walk_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    inspection_id: PathId,
+    queued: FromQuery[str | None] = None,
+    photos_failed: FromQuery[int | None] = None,
+) -> Template | Redirect:
+    lang = lang_of(request)
+    if actor.role == Role.officer:
+        # The officer's view of an inspection is the review page (officer pages).
+        await service.get_inspection(actor, inspection_id)
+        return Redirect(f"/inspections/{inspection_id}/review", status_code=303)
+    flash = ""
+    if queued:
+        flash = translate("walk.queued", lang)
+    elif photos_failed:
+        flash = translate("walk.photos_failed", lang, n=photos_failed)
+    return await _walk(request, actor, inspection_id, flash=flash)
+
+
+@post(
+    "/inspections/{inspection_id:int}/start",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def start_submit(actor: NamedDependency[Actor], inspection_id: PathId) -> Redirect:
+    actor.require(Role.inspector)
+    await service.start_inspection(actor, inspection_id)
+    return Redirect(f"/inspections/{inspection_id}", status_code=303)
+
+
+@post(
+    "/inspections/{inspection_id:int}/results",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def result_submit(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
+) -> Response | Redirect:
+    """One answer (``item_id``, ``result``, ``note``): JSON for the outbox, else back to
+    the item's anchor."""
+    actor.require(Role.inspector)
+    form = await request.form()
+    item_id = as_int(form.get("item_id"))
+    result = form_model(
+        ResultIn,
+        item_id=item_id if item_id is not None else form.get("item_id"),
+        result=form.get("result"),
+        note=str(form.get("note") or ""),
+    )
+    saved = await service.save_results(actor, inspection_id, [result])
+    if wants_json(request):
+        return Response(saved, status_code=200)
+    return Redirect(f"/inspections/{inspection_id}#item-{result.item_id}", status_code=303)
+
+
+@post(
+    "/inspections/{inspection_id:int}/submit",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def submit_submit(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
+) -> Template | Redirect:
+    """Submit; a 409 naming what is missing shows the walk with each missing item and
+    signature marked."""
+    actor.require(Role.inspector)
+    try:
+        await service.submit_inspection(actor, inspection_id)
+    except DomainError as exc:
+        if exc.status_code != 409 or not any(
+            str(e.get("key", "")).startswith(("items.", "signatures.")) for e in exc.extra
+        ):
+            raise
+        return await _walk(request, actor, inspection_id, missing_extra=exc.extra, status=409)
+    return Redirect(f"/inspections/{inspection_id}", status_code=303)
+
+
+# ---------------------------------------------------------------- signatures
+
+
+async def _sign_page(
+    actor: Actor,
+    inspection_id: int,
+    forms: dict[str, dict] | None = None,
+    errors: dict[str, dict] | None = None,
+    status: int = 200,
+) -> Template:
+    inspection = await service.get_inspection(actor, inspection_id)
+    rules.require_editable(inspection["state"], "签字")
+    i = dict(inspection)
+    i["signatures"] = _signatures(inspection)
+    ent = i["signatures"]["enterprise"] or {}
+    ins = i["signatures"]["inspector"] or {}
+    defaults = {
+        "inspector": {"signer_name": ins.get("signer_name") or actor.display_name},
+        "enterprise": {
+            "signer_name": ent.get("signer_name") or "",
+            "refused": bool(ent.get("refused_reason")),
+            "refused_reason": ent.get("refused_reason") or "",
+        },
+    }
+    return Template(
+        "inspections/sign.html",
+        context={"i": i, "forms": {**defaults, **(forms or {})}, "errors": errors or {}},
+        status_code=status,
+    )
+
+
+@get("/inspections/{inspection_id:int}/sign", include_in_schema=False, dependencies=ACTOR)
+async def sign_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
+    """Both signatures: a pad for the inspector and one for the enterprise's
+    representative, who may instead refuse (拒签) with a reason."""
+    actor.require(Role.inspector)
+    return await _sign_page(actor, inspection_id)
+
+
+@post(
+    "/inspections/{inspection_id:int}/signatures",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def signature_submit(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
+) -> Response | Template | Redirect:
+    """``signer``, ``signer_name`` and the drawn ``file`` (PNG), or ``refused`` with
+    ``refused_reason`` for the enterprise. A new signature replaces the old one."""
+    actor.require(Role.inspector)
+    form = await request.form()
+    signer = str(form.get("signer") or "")
+    signer_name = str(form.get("signer_name") or "").strip()
+    refused = str(form.get("refused") or "") in ("1", "on", "true") or (
+        wants_json(request) and bool(str(form.get("refused_reason") or "").strip())
+    )
+    reason = str(form.get("refused_reason") or "").strip() if refused else ""
+    uploads = [u for u in form.getall("file", []) if isinstance(u, UploadFile) and u.filename]
+    if wants_json(request):
+        content = b""
+        if uploads:
+            content = await files.read_upload(one_file(uploads))
+        digest = await files.digest(content) if content else ""
+        payload = {"signer": signer, "signer_name": signer_name, "refused_reason": reason}
+
+        async def save() -> dict:
+            return await signatures.add_signature(
+                actor,
+                inspection_id,
+                signer,
+                signer_name=signer_name,
+                refused_reason=reason,
+                content=content or None,
+                filename=f"{signer}.png",
+            )
+
+        return await run_idempotent(request, actor, {**payload, "file_sha256": digest}, save)
+    try:
+        content = await files.read_upload(uploads[0]) if uploads and not refused else None
+        await signatures.add_signature(
+            actor,
+            inspection_id,
+            signer,
+            signer_name=signer_name,
+            refused_reason=reason,
+            content=content,
+            filename=uploads[0].filename if uploads else "",
+        )
+    except DomainError as exc:
+        if exc.status_code != 400 or signer not in rules.SIGNERS:
+            raise
+        forms = {signer: {"signer_name": signer_name, "refused": refused, "refused_reason": reason}}
+        return await _sign_page(
+            actor, inspection_id, forms, {signer: errors_by_field(exc)}, status=400
+        )
+    return Redirect(f"/inspections/{inspection_id}#signatures", status_code=303)
+
+
+ROUTES = [
+    today_page,
+    walk_page,
+    start_submit,
+    result_submit,
+    submit_submit,
+    sign_page,
+    signature_submit,
+    *hazard_pages.ROUTES,
+]
