@@ -45,6 +45,7 @@ ROUTE_MODULES = [
     "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
+    "rectification.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,6 +24,7 @@ EXPECTED_NAV = {
         "/",
         "/enterprises",
         "/campaigns",
+        "/hazards",
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
@@ -32,12 +33,13 @@ EXPECTED_NAV = {
         "/",
         "/enterprises",
         "/campaigns",
+        "/hazards",
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
     },
-    "inspector": {"/", "/inspections/today", "/enterprises", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises"},
+    "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
+    "enterprise": {"/", "/enterprises", "/hazards"},
 }
 
 

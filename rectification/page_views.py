@@ -1,0 +1,63 @@
+"""What the hazard pages show, computed from the service shapes: the deadline countdown,
+the photos by kind, the pending after-photos, the latest verification and extension request,
+and the groups of the enterprise's "our hazards" list. Pure functions; no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rectification import rules
+
+GROUP_ORDER = ("pending", "rectifying", "submitted", "closed")
+INSPECTOR_KINDS = ("problem", "recheck")
+
+
+def countdown(hazard: dict, today: dt.date) -> dict[str, Any] | None:
+    """``{"kind": "left"|"today"|"overdue", "days": n}`` for an open hazard, else None
+    (submitted, closed and voided hazards are not counting down)."""
+    if hazard["status"] not in ("pending", "rectifying"):
+        return None
+    left = rules.days_left(hazard["effective_deadline"], today)
+    if left > 0:
+        return {"kind": "left", "days": left}
+    if left == 0:
+        return {"kind": "today", "days": 0}
+    return {"kind": "overdue", "days": -left}
+
+
+def grouped(hazards: list[dict], today: dt.date) -> list[dict]:
+    """The enterprise's hazards by status in life-cycle order; within a group the nearest
+    deadline first. Voided ones form their own group at the end when listed at all."""
+    groups: dict[str, list[dict]] = {}
+    for h in hazards:
+        groups.setdefault(h["status"], []).append({**h, "countdown": countdown(h, today)})
+    order = [*GROUP_ORDER, "voided"]
+    return [
+        {
+            "status": s,
+            "hazards": sorted(groups[s], key=lambda h: (h["effective_deadline"], h["id"])),
+        }
+        for s in order
+        if s in groups
+    ]
+
+
+def page_view(hazard: dict, today: dt.date) -> dict[str, Any]:
+    """The extra parts of the hazard page."""
+    photos = hazard.get("photos") or []
+    extensions = hazard.get("extension_requests") or []
+    verifications = hazard.get("verifications") or []
+    submissions = hazard.get("submissions") or []
+    return {
+        "countdown": countdown(hazard, today),
+        "before_photos": [p for p in photos if p["kind"] == "problem"],
+        "recheck_photos": [p for p in photos if p["kind"] == "recheck"],
+        "pending_photos": [p for p in photos if p["kind"] == "rectified"],
+        "last_extension": extensions[-1] if extensions else None,
+        "pending_extension": next((x for x in extensions if x["status"] == "pending"), None),
+        "last_verification": verifications[-1] if verifications else None,
+        "last_submission": submissions[-1] if submissions else None,
+        "is_major": hazard["level"] == "major",
+        "five_musts": rules.FIVE_MUSTS,
+    }

@@ -1,0 +1,319 @@
+"""Hazard pages (整改闭环): the enterprise's "our hazards" and the hazard page with the plan,
+evidence and extension forms; the officer's and inspector's hazard page with verify and void.
+The officer's queues are ``rectification.queue_pages``. Same services as the JSON API
+(``rectification.services``); errors are shown next to the field of the form that was sent.
+
+Decisions where the issue is silent:
+- The evidence form is one multipart form: chosen photos are uploaded with it (kind
+  ``rectified``), and its "upload only" button stores them and shows the page again, so
+  photos can be added in several rounds without JavaScript. Uploaded but unsubmitted
+  after-photos are listed with checkboxes (ticked) and go with the next submission.
+- ``/hazards`` is the enterprise's list grouped by status for an enterprise contact and
+  the hazard search for everyone else; voided hazards are shown only with ``?voided=1``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from inspections import services as inspections
+from inspections.services.photos import add_hazard_photo
+from rectification import page_messages, queue_pages, services
+from rectification.page_views import grouped, page_view
+from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
+from safety.auth import Actor
+from safety.errors import DomainError, ValidationFailed
+from safety.i18n import lang_of
+from safety.pages import errors_by_field, form_model
+from safety.settings import local_today
+from safety.tables import Role
+from safety.web import ACTOR
+
+FormData = URLEncodedBody[dict[str, Any]]
+UploadForm = MultipartBody[dict[str, Any]]
+ENTERPRISE_LIMIT = 500  # an enterprise has far fewer hazards than this
+
+page_messages.register_all()
+
+
+def _list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(form: dict[str, Any], key: str) -> str:
+    value = form.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def _date_or_none(form: dict[str, Any], key: str) -> str | None:
+    return _text(form, key) or None
+
+
+def _back(raw: str | None, hazard_id: int) -> str:
+    """Where to go after an action: a local page only (never an open redirect)."""
+    if raw and raw.startswith("/hazards") and "//" not in raw:
+        return raw
+    return f"/hazards/{hazard_id}"
+
+
+# ---------------------------------------------------------------- list
+
+
+@get("/hazards", include_in_schema=False, dependencies=ACTOR)
+async def hazards_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    voided: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    level: FromQuery[str | None] = None,
+    overdue: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    found_from: FromQuery[str | None] = None,
+    found_to: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Template:
+    if actor.role != Role.enterprise:
+        params = {
+            "status": status or "",
+            "level": level or "",
+            "overdue": overdue or "",
+            "q": q or "",
+            "org_unit_id": org_unit_id or "",
+            "found_from": found_from or "",
+            "found_to": found_to or "",
+        }
+        return await queue_pages.search_page(actor, params, offset)
+    rows, _ = await inspections.list_hazards(actor, inspections.HazardFilter(), ENTERPRISE_LIMIT, 0)
+    show_voided = voided == "1"
+    shown = [h for h in rows if show_voided or h["status"] != "voided"]
+    return Template(
+        "rectification/ours.html",
+        context={
+            "groups": grouped(shown, local_today()),
+            "show_voided": show_voided,
+            "voided_count": sum(1 for h in rows if h["status"] == "voided"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- the hazard page
+
+
+async def hazard_page_response(
+    actor: Actor,
+    hazard_id: int,
+    *,
+    form_name: str = "",
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    done: str = "",
+) -> Template:
+    hazard = await services.hazard_detail(actor, hazard_id)
+    view = page_view(hazard, local_today())
+    plan = hazard.get("plan") or {}
+    if form_name != "plan":
+        plan_form = {k: plan.get(k) or "" for k in PlanIn.model_fields}
+        if not plan_form["deadline"]:
+            plan_form["deadline"] = hazard["effective_deadline"]
+    else:
+        plan_form = form or {}
+    return Template(
+        "rectification/hazard.html",
+        context={
+            "h": hazard,
+            **view,
+            "role": actor.role.value,
+            "form_name": form_name,
+            "errors": errors or {},
+            "plan_form": plan_form,
+            "evidence_form": form if form_name == "evidence" else {},
+            "extension_form": form if form_name == "extension" else {},
+            "action_form": form if form_name in ("verify", "void") else {},
+            "done": done,
+            "today": local_today(),
+        },
+        status_code=status,
+    )
+
+
+@get("/hazards/{hazard_id:int}", include_in_schema=False, dependencies=ACTOR)
+async def hazard_page(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], done: FromQuery[str | None] = None
+) -> Template:
+    return await hazard_page_response(actor, hazard_id, done=done or "")
+
+
+async def _refused(
+    actor: Actor, hazard_id: int, form_name: str, form: dict, exc: DomainError
+) -> Template:
+    if exc.status_code not in (400, 409, 413, 415):
+        raise exc
+    return await hazard_page_response(
+        actor,
+        hazard_id,
+        form_name=form_name,
+        form=form,
+        errors=errors_by_field(exc),
+        status=exc.status_code,
+    )
+
+
+@post("/hazards/{hazard_id:int}/plan", include_in_schema=False, dependencies=ACTOR, status_code=303)
+async def plan_submit(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    actor.require(Role.enterprise)
+    form = {k: _text(data, k) for k in PlanIn.model_fields}
+    try:
+        plan = form_model(PlanIn, **{**form, "deadline": _date_or_none(data, "deadline")})
+        await services.save_plan(actor, hazard_id, plan)
+    except DomainError as exc:
+        return await _refused(actor, hazard_id, "plan", form, exc)
+    return Redirect(f"/hazards/{hazard_id}?done=plan", status_code=303)
+
+
+@post(
+    "/hazards/{hazard_id:int}/evidence",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def evidence_submit(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], data: UploadForm
+) -> Template | Redirect:
+    """Upload the chosen photos, then (unless "upload only") submit the evidence with the
+    ticked after-photos."""
+    actor.require(Role.enterprise)
+    form = {
+        "description": _text(data, "description"),
+        "completed_on": _text(data, "completed_on"),
+    }
+    try:
+        ticked = [int(x) for x in _list(data.get("photo_ids")) if str(x).isdigit()]
+        for upload in _list(data.get("photos")):
+            if isinstance(upload, UploadFile) and upload.filename:
+                content = await upload.read()
+                if content:
+                    row = await add_hazard_photo(
+                        actor, hazard_id, content, upload.filename, "rectified"
+                    )
+                    ticked.append(row["id"])
+        if _text(data, "action") == "upload":
+            return await hazard_page_response(
+                actor, hazard_id, form_name="evidence", form=form, status=200
+            )
+        evidence = form_model(
+            SubmissionIn,
+            description=form["description"],
+            completed_on=form["completed_on"] or None,
+            photo_ids=ticked,
+        )
+        await services.submit_evidence(actor, hazard_id, evidence)
+    except DomainError as exc:
+        return await _refused(actor, hazard_id, "evidence", form, exc)
+    return Redirect(f"/hazards/{hazard_id}?done=evidence", status_code=303)
+
+
+@post(
+    "/hazards/{hazard_id:int}/extension",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    status_code=303,
+)
+async def extension_submit(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    actor.require(Role.enterprise)
+    form = {"new_deadline": _text(data, "new_deadline"), "reason": _text(data, "reason")}
+    try:
+        request = form_model(
+            ExtensionIn, new_deadline=form["new_deadline"] or None, reason=form["reason"]
+        )
+        await services.request_extension(actor, hazard_id, request)
+    except DomainError as exc:
+        return await _refused(actor, hazard_id, "extension", form, exc)
+    return Redirect(f"/hazards/{hazard_id}?done=extension", status_code=303)
+
+
+@post(
+    "/hazards/{hazard_id:int}/verify", include_in_schema=False, dependencies=ACTOR, status_code=303
+)
+async def verify_submit(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    """验收 pass/fail; from the queue (``back=/hazards/verify``) a refusal is shown on the
+    queue next to that hazard."""
+    form = {"result": _text(data, "result"), "comment": _text(data, "comment")}
+    back = _text(data, "back")
+    try:
+        result = form_model(VerificationIn, **form)
+        await services.verify(actor, hazard_id, result)
+    except DomainError as exc:
+        if exc.status_code in (400, 409) and back.startswith("/hazards/verify"):
+            return await queue_pages.verify_queue_response(
+                actor, errors={hazard_id: errors_by_field(exc)}, form=form, status=exc.status_code
+            )
+        return await _refused(actor, hazard_id, "verify", form, exc)
+    if back.startswith("/hazards/verify"):
+        return Redirect(f"/hazards/verify?done={hazard_id}", status_code=303)
+    return Redirect(f"/hazards/{hazard_id}?done=verify", status_code=303)
+
+
+@post("/hazards/{hazard_id:int}/void", include_in_schema=False, dependencies=ACTOR, status_code=303)
+async def void_submit(
+    request: Request, actor: NamedDependency[Actor], hazard_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    actor.require(Role.officer)
+    form = {"reason": _text(data, "reason")}
+    try:
+        if not form["reason"]:
+            message = page_messages.text("rect.void.reason_required", lang_of(request))
+            raise ValidationFailed.field("reason", message)
+        await services.void_hazard(actor, hazard_id, form["reason"])
+    except DomainError as exc:
+        return await _refused(actor, hazard_id, "void", form, exc)
+    return Redirect(f"/hazards/{hazard_id}?done=void", status_code=303)
+
+
+@post(
+    "/hazards/{hazard_id:int}/photos", include_in_schema=False, dependencies=ACTOR, status_code=303
+)
+async def recheck_photo_submit(
+    actor: NamedDependency[Actor], hazard_id: FromPath[int], data: UploadForm
+) -> Template | Redirect:
+    """The inspector's re-inspection photos (kind ``recheck``)."""
+    actor.require(Role.inspector)
+    try:
+        for upload in _list(data.get("photos")):
+            if isinstance(upload, UploadFile) and upload.filename:
+                content = await upload.read()
+                if content:
+                    await add_hazard_photo(actor, hazard_id, content, upload.filename, "recheck")
+    except DomainError as exc:
+        return await _refused(actor, hazard_id, "recheck", {}, exc)
+    return Redirect(f"/hazards/{hazard_id}?done=photos", status_code=303)
+
+
+ROUTES = [
+    hazards_page,
+    hazard_page,
+    plan_submit,
+    evidence_submit,
+    extension_submit,
+    verify_submit,
+    void_submit,
+    recheck_photo_submit,
+    *queue_pages.ROUTES,
+]
