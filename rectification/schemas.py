@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -53,7 +54,7 @@ class VerificationIn(BaseModel):
     """验收/复查: ``pass`` closes the hazard; ``fail`` sends it back (the comment, then
     required, tells the enterprise why)."""
 
-    result: str = Field(description="pass | fail")
+    result: Literal["pass", "fail"]
     comment: Text = Field(default="", max_length=5000)
 
 

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from safety.text import text_problem
+
 # Default hazard level of an item (隐患级别).
 LEVELS = ("general", "major")
 LEVEL_LABELS = {"general": "一般", "major": "重大"}
@@ -92,8 +94,9 @@ def _required_text(
         return ""
     if len(value) > max_len:
         out.error(path, f"{label}不能超过 {max_len} 个字符 (too long)")
-    if any(ord(c) < 32 and c not in "\t\n" for c in value):
-        out.error(path, f"{label}含有控制字符 (control characters)")
+    problem = text_problem(value)
+    if problem:
+        out.error(path, f"{label}{problem}")
     return value
 
 
@@ -109,8 +112,9 @@ def _optional_text(
         return ""
     if len(value) > max_len:
         out.error(path, f"{label}不能超过 {max_len} 个字符 (too long)")
-    if any(ord(c) < 32 and c not in "\t\n" for c in value):
-        out.error(path, f"{label}含有控制字符 (control characters)")
+    problem = text_problem(value)
+    if problem:
+        out.error(path, f"{label}{problem}")
     return value
 
 

@@ -8,10 +8,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from safety.text import text_problem
 
 
-class ChecklistItemIn(BaseModel):
+def _no_control_characters(value: Any) -> Any:
+    """The kernel text rule over any JSON value (strings nested in lists and objects
+    included): a control character is refused here, naming the field."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise ValueError(problem)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _no_control_characters(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_control_characters(item)
+    return value
+
+
+class _Loose(BaseModel):
+    """Any JSON per field (``rules.clean_template`` names each bad one by its path), but
+    never a control character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_rule(cls, value: Any) -> Any:
+        return _no_control_characters(value)
+
+
+class ChecklistItemIn(_Loose):
     code: Any = Field(default=None, description="unique within the template, e.g. XF-01")
     text: Any = Field(default=None, description="检查内容")
     legal_basis: Any = Field(default=None, description="检查依据: law or standard and clause")
@@ -21,12 +49,12 @@ class ChecklistItemIn(BaseModel):
     major_basis: Any = Field(default=None, description="required when default_level is major")
 
 
-class ChecklistSectionIn(BaseModel):
+class ChecklistSectionIn(_Loose):
     title: Any = Field(default=None, description="检查项目（分类）")
     items: Any = Field(default=None, description="list of items, at least one")
 
 
-class ChecklistIn(BaseModel):
+class ChecklistIn(_Loose):
     """A template to publish. An existing ``code`` makes a new version (old versions stay
     readable); the same content as the current version makes none."""
 
