@@ -162,9 +162,11 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def local_today() -> dt.date:
+def local_today(now: dt.datetime | None = None) -> dt.date:
     """Today in the configured time zone (SAFETY_TIMEZONE), not the server's: the day
-    boundary for deadlines, figures and dated file names."""
+    boundary for deadlines, figures and dated file names. ``now`` (an aware instant)
+    defaults to the current time."""
     from zoneinfo import ZoneInfo
 
-    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
+    zone = ZoneInfo(get_settings().timezone)
+    return (now.astimezone(zone) if now else dt.datetime.now(zone)).date()
