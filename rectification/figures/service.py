@@ -49,6 +49,8 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 def make_as_of(as_of: dt.date | None) -> d.AsOf:
     day = as_of or local_today()
+    if not d.FIRST_DAY <= day <= d.LAST_DAY:
+        raise ValidationFailed.field("as_of", d.DAY_RANGE_MESSAGE)
     return d.AsOf.make(day, get_settings().timezone, is_sqlite())
 
 
