@@ -14,10 +14,11 @@ looks the same on screen and on paper. Every chart
 Kernel code: no domain imports. Values are non-negative integers (counts); a chart whose
 values are all zero draws zero-length bars, an empty one says so (``empty_text``).
 
-  progress_bar(done, total, *, title, label="", href=None, colour=...) -> str
+  progress_bar(done, total, *, title, label="", href=None, colour=..., compact=False) -> str
   grouped_bars(categories, series, *, title, empty_text=..., height=220) -> str
   horizontal_bars(rows, *, title, empty_text=..., part_name="", total_name="") -> str
   bar_length(value, maximum, span) -> float
+  percent(numerator, denominator) -> str          "12.5%", "—" for a zero denominator
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-WIDTH = 400  # the coordinate width of every chart (px at scale 1)
+WIDTH = 360  # the coordinate width of every chart (px at scale 1: a phone's width)
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif"
-FONT_SIZE = 12
+FONT_SIZE = 13
 BLUE = "#1f6fb2"
 GREEN = "#2e7d32"
 RED = "#c62828"
@@ -67,6 +69,17 @@ class HBar:
 def esc(text: object) -> str:
     """Text or attribute value made safe for SVG inside HTML (and as XML)."""
     return html.escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
+
+
+def percent(numerator: int, denominator: int) -> str:
+    """An exact rate as a percent with one decimal, rounded half up ("33.3%", "12.5%");
+    "—" when the denominator is zero (a rate with no denominator is no rate, not 0%)."""
+    if not denominator:
+        return "—"
+    value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return f"{value}%"
 
 
 def bar_length(value: float, maximum: float, span: float) -> float:
@@ -143,24 +156,29 @@ def progress_bar(
     label: str = "",
     href: str | None = None,
     colour: str = GREEN,
+    compact: bool = False,
 ) -> str:
-    """A bar ``done`` of ``total`` with "label  done/total  xx.x%" above it. A zero total
-    shows an empty track and "—" (a rate with no denominator is no rate)."""
-    uid = _uid("progress", title, label, done, total)
-    pct = "—" if total <= 0 else f"{100 * done / total:.1f}%"
+    """A bar ``done`` of ``total`` with "label  done/total  xx.x%" above it (``compact``:
+    the bar alone, 14 units high, for a page that writes the numbers as links beside it;
+    the numbers stay in its title and description). A zero total shows an empty track and
+    "—" (a rate with no denominator is no rate)."""
+    uid = _uid("progress", title, label, done, total, compact)
+    pct = percent(done, total) if total > 0 else "—"
     desc = f"{label} {done}/{total} {pct}".strip()
     span = WIDTH - 2
     fill = bar_length(done, total, span)
-    out = [_open(uid, title, desc, 40, "chart-progress")]
-    out.append(f'<text x="0" y="13">{esc(clip(label, WIDTH - 130))}</text>')
-    out.append(
-        f'<text x="{WIDTH}" y="13" text-anchor="end" font-weight="bold">'
-        f"{done}/{total} · {esc(pct)}</text>"
-    )
+    top = 0 if compact else 22
+    out = [_open(uid, title, desc, top + 14, "chart-progress")]
+    if not compact:
+        out.append(f'<text x="0" y="14">{esc(clip(label, WIDTH - 130))}</text>')
+        out.append(
+            f'<text x="{WIDTH}" y="14" text-anchor="end" font-weight="bold">'
+            f"{done}/{total} · {esc(pct)}</text>"
+        )
     bar = (
-        f'<rect x="1" y="20" width="{span}" height="14" rx="7" fill="{GREY}"/>'
+        f'<rect x="1" y="{top}" width="{span}" height="14" rx="7" fill="{GREY}"/>'
         + (
-            f'<rect class="fill" x="1" y="20" width="{fill:g}" height="14" rx="7" '
+            f'<rect class="fill" x="1" y="{top}" width="{fill:g}" height="14" rx="7" '
             f'fill="{esc(colour)}"/>'
             if fill > 0
             else ""
@@ -233,7 +251,7 @@ def grouped_bars(
             if show_values and value:
                 out.append(
                     f'<text x="{bx + bar_w / 2:.2f}" y="{base - h - 3:.2f}" text-anchor="middle" '
-                    f'font-size="10">{value}</text>'
+                    f'font-size="11">{value}</text>'
                 )
         if i % label_step == 0:
             cx = left + (i + 0.5) * group_w

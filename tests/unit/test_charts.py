@@ -80,6 +80,14 @@ def test_progress_bar_with_zero_total_shows_a_dash_not_a_rate() -> None:
     assert "—" in texts and "%" not in texts
 
 
+def test_compact_progress_bar_has_no_text_but_keeps_its_numbers_for_readers() -> None:
+    root = parse(progress_bar(2, 8, title="整改率", label="已销号/发现", compact=True))
+    assert not root.findall("s:text", NS)
+    track, fill = rects(root)
+    assert float(fill.get("width")) == pytest.approx(float(track.get("width")) / 4)
+    assert "2/8 25.0%" in root.find("s:desc", NS).text
+
+
 def test_progress_bar_link_and_label_are_escaped() -> None:
     svg = progress_bar(1, 2, title='<b>"x"</b>', label="<script>", href="/hazards?a=1&b=2")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
@@ -195,7 +203,19 @@ def test_ids_differ_between_charts_and_are_referenced() -> None:
 
 
 def test_text_helpers() -> None:
-    assert text_width("电气") == 24 and text_width("ab") == pytest.approx(14.4)
+    assert text_width("电气", 12) == 24 and text_width("ab", 12) == pytest.approx(14.4)
     assert clip("电气设备", 30) == "电…"
     assert clip("ok", 100) == "ok"
     assert esc("a<b>&'\"") == "a&lt;b&gt;&amp;&#x27;&quot;"
+
+
+def test_percent_rounds_half_up_with_one_decimal_and_dashes_zero_denominators() -> None:
+    from safety.charts import percent
+
+    assert percent(1, 3) == "33.3%"
+    assert percent(1, 16) == "6.3%"  # 6.25 → 6.3 (half up, not the float's 6.2)
+    assert percent(0, 5) == "0.0%"
+    assert percent(5, 5) == "100.0%"
+    assert percent(0, 0) == "—"
+    root = parse(progress_bar(1, 16, title="t"))
+    assert "6.3%" in "".join(root.itertext())
