@@ -6,8 +6,7 @@ list), so that the list's total is the number the officer clicked.
 
   active_campaigns(actor, today) -> list[dict]     campaigns running today, in scope
   dashboard_cards(actor, today) -> list[dict]      each with its figures (as of today)
-  hazard_link(campaign_id, figure, as_of, group_by=None, key=...) -> str
-  enterprise_link(campaign_id, figure, as_of, group_by=None, key=...) -> str
+  figure_link(field, campaign_id, as_of, group_by=None, key=...) -> str | None
   sort_groups(groups, sort, direction) -> list[dict]
 """
 
@@ -18,23 +17,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from inspections.services.scope import campaign_condition
+from rectification.figures import links
 from rectification.figures.service import campaign_stats
 from safety.auth import Actor
 from safety.tables import Campaign
 
 ACTIVE_LIMIT = 20  # a street runs a handful of campaigns at once
 NO_KEY = object()  # "no group": the whole campaign
-
-# The hazard figures a number can stand for (stats' figure names).
-HAZARD_FIGURES = {
-    "hazards_found": "found",
-    "hazards_major": "major",
-    "hazards_closed": "closed",
-    "hazards_major_closed": "major_closed",
-    "hazards_closed_on_time": "on_time",
-    "hazards_overdue": "overdue",
-}
-ENTERPRISE_FIGURES = {"enterprises_planned": "planned", "enterprises_inspected": "inspected"}
 
 # Columns of the breakdown table that can be sorted (server-side, ?sort=&dir=).
 SORTABLE = (
@@ -84,47 +73,36 @@ async def dashboard_cards(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- links
 
 
-def _group_params(group_by: str | None, key: Any) -> dict[str, str] | None:
-    """The hazard list's filter for one group of the breakdown (stats' HazardFilter:
-    ``batch_id`` / ``agency_id`` with 0 for "none", ``industry`` with "none",
-    ``org_unit_id`` = the community's or grid's subtree). None: no list can show the group
-    (a community or grid key missing: an enterprise without one)."""
-    if group_by is None or key is NO_KEY:
-        return {}
-    if group_by in ("batch", "agency"):
-        return {f"{group_by}_id": str(key or 0)}
-    if group_by == "industry":
-        return {"industry": str(key) if key else "none"}
-    if group_by in ("community", "grid"):
-        return {"org_unit_id": str(key)} if key is not None else None
-    return None
-
-
 def hazard_link(
+    field: str,
     campaign_id: int,
-    figure: str,
     as_of: dt.date,
     group_by: str | None = None,
     key: Any = NO_KEY,
 ) -> str | None:
-    """The officer's hazard list showing the hazards behind a figure (stats' ``figure``
-    name: found, major, closed, …) of the campaign, as of the day, for one group."""
-    group = _group_params(group_by, key)
-    if group is None:
+    """The officer's hazard list showing the hazards behind a hazard figure (stats' field
+    name: ``hazards_found``, ``hazards_overdue`` …) of the campaign as of the day, for one
+    group (the query string of ``rectification.figures.links``). None when no list can
+    show the group: a community or grid key missing (an enterprise without one)."""
+    if key is NO_KEY:
+        group_by, key = None, None
+    if group_by in ("community", "grid") and key is None:
         return None
-    query = {"campaign_id": str(campaign_id), "figure": figure, "as_of": as_of.isoformat()}
-    return "/hazards?" + urlencode({**query, **group})
+    params = links.figure_params(
+        field, as_of=as_of, campaign_id=campaign_id, group_by=group_by, key=key
+    )
+    return "/hazards?" + urlencode(params)
 
 
 def enterprise_link(
+    field: str,
     campaign_id: int,
-    figure: str,
     as_of: dt.date,
     group_by: str | None = None,
     key: Any = NO_KEY,
 ) -> str:
     """The campaign's planned (or inspected) enterprises as of the day, for one group."""
-    query = {"figure": figure, "as_of": as_of.isoformat()}
+    query = {"figure": links.ENTERPRISE_FIGURE_OF[field], "as_of": as_of.isoformat()}
     if group_by is not None and key is not NO_KEY:
         query["group_by"] = group_by
         query["key"] = "none" if key is None else str(key)
@@ -132,13 +110,13 @@ def enterprise_link(
 
 
 def figure_link(
-    name: str, campaign_id: int, as_of: dt.date, group_by: str | None = None, key: Any = NO_KEY
+    field: str, campaign_id: int, as_of: dt.date, group_by: str | None = None, key: Any = NO_KEY
 ) -> str | None:
-    """The link behind the number of figure ``name`` (stats' output field name)."""
-    if name in HAZARD_FIGURES:
-        return hazard_link(campaign_id, HAZARD_FIGURES[name], as_of, group_by, key)
-    if name in ENTERPRISE_FIGURES:
-        return enterprise_link(campaign_id, ENTERPRISE_FIGURES[name], as_of, group_by, key)
+    """The link behind the number of figure ``field`` (stats' output field name)."""
+    if field in links.HAZARD_FIGURE_OF:
+        return hazard_link(field, campaign_id, as_of, group_by, key)
+    if field in links.ENTERPRISE_FIGURE_OF:
+        return enterprise_link(field, campaign_id, as_of, group_by, key)
     return None
 
 

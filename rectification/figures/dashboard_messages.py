@@ -90,6 +90,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fig.ent.no": ("未检查", "Not yet"),
     "fig.ent.group": ("分组：{label}", "Group: {label}"),
     "fig.back": ("返回数据统计", "Back to the figures"),
+    "fig.list.notice": (
+        "按统计口径列出：{figure}（截至 {day}，含当日）。",
+        "Listing the records behind a figure: {figure} (as of the end of {day}).",
+    ),
+    "fig.list.clear": ("清除", "Clear"),
+    "fig.list.figure.found": ("发现隐患", "hazards found"),
+    "fig.list.figure.major": ("重大隐患", "major hazards"),
+    "fig.list.figure.general": ("一般隐患", "general hazards"),
+    "fig.list.figure.closed": ("已销号", "closed"),
+    "fig.list.figure.major_closed": ("重大隐患已销号", "major hazards closed"),
+    "fig.list.figure.general_closed": ("一般隐患已销号", "general hazards closed"),
+    "fig.list.figure.on_time": ("按期销号", "closed on time"),
+    "fig.list.figure.overdue": ("逾期未整改", "overdue"),
+    "fig.list.figure.open": ("未销号", "open"),
 }
 
 

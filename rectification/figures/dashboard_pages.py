@@ -168,7 +168,7 @@ def _charts(
                 s.label,
                 s.found,
                 s.closed,
-                board.hazard_link(campaign_id, "found", as_of, "community", s.key),
+                board.figure_link("hazards_found", campaign_id, as_of, "community", s.key),
             )
             for s in communities
         ],

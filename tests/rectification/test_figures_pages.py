@@ -206,3 +206,17 @@ async def test_the_dashboard_speaks_english_and_is_in_the_officer_nav(client):
     assert 'href="/dashboard"' in r.text
     r = await client.get(f"/campaigns/{s['campaign']}/figures", headers=headers)
     assert "Hazards found and closed per week" in r.text and "By community" in r.text
+
+
+async def test_the_hazard_list_takes_the_figure_filters_and_refuses_bad_ones(client):
+    s = await seeded()
+    officer = await as_user(s["w"].officer)
+    base = f"/hazards?campaign_id={s['campaign']}"
+    r = await client.get(base + "&figure=overdue", headers=officer)
+    assert r.status_code == 200 and "按统计口径列出：逾期未整改" in r.text
+    # Filtering again keeps the figure (hidden fields of the GET form).
+    assert '<input type="hidden" name="figure" value="overdue">' in r.text
+    r = await client.get(base + "&figure=everything", headers=officer)
+    assert r.status_code == 400 and "figure" in r.text
+    r = await client.get(base + "&figure=found&as_of=2026-02-30", headers=officer)
+    assert r.status_code == 400
