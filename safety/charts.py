@@ -15,7 +15,7 @@ Kernel code: no domain imports. Values are non-negative integers (counts); a cha
 values are all zero draws zero-length bars, an empty one says so (``empty_text``).
 
   progress_bar(done, total, *, title, label="", href=None, colour=..., compact=False) -> str
-  grouped_bars(categories, series, *, title, empty_text=..., height=220) -> str
+  grouped_bars(categories, series, *, title, empty_text=..., height=220, width=360) -> str
   horizontal_bars(rows, *, title, empty_text=..., part_name="", total_name="") -> str
   bar_length(value, maximum, span) -> float
   percent(numerator, denominator) -> str          "12.5%", "—" for a zero denominator
@@ -112,20 +112,20 @@ def _uid(*parts: object) -> str:
     return "c" + hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
 
 
-def _open(uid: str, title: str, desc: str, height: float, css: str) -> str:
+def _open(uid: str, title: str, desc: str, height: float, css: str, width: int = WIDTH) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="img" '
-        f'viewBox="0 0 {WIDTH} {height:g}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height:g}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{uid}-t {uid}-d" font-family="{esc(FONT)}" '
         f'font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{uid}-t">{esc(title)}</title><desc id="{uid}-d">{esc(desc)}</desc>'
     )
 
 
-def _empty(uid: str, title: str, text: str) -> str:
+def _empty(uid: str, title: str, text: str, width: int = WIDTH) -> str:
     return (
-        _open(uid, title, text, 60, "chart-empty")
-        + f'<text x="{WIDTH / 2:g}" y="34" text-anchor="middle" fill="{MUTED}">{esc(text)}</text>'
+        _open(uid, title, text, 60, "chart-empty", width)
+        + f'<text x="{width / 2:g}" y="34" text-anchor="middle" fill="{MUTED}">{esc(text)}</text>'
         "</svg>"
     )
 
@@ -200,16 +200,21 @@ def grouped_bars(
     title: str,
     empty_text: str = EMPTY_TEXT,
     height: int = 220,
+    width: int = WIDTH,
 ) -> str:
     """Vertical bars, one group per category (e.g. the weeks of a campaign), one bar per
     series in each group (e.g. found vs closed), a legend on top, the value above each bar
-    when there is room, and category labels thinned out so they never overlap."""
-    uid = _uid("grouped", title, list(categories), [(s.name, list(s.values)) for s in series])
+    when there is room, and category labels thinned out so they never overlap. ``width``:
+    the coordinate width (a wider chart for a wide page or a landscape PDF keeps its text
+    at the same size)."""
+    uid = _uid(
+        "grouped", title, list(categories), [(s.name, list(s.values)) for s in series], width
+    )
     if not categories or not series:
-        return _empty(uid, title, empty_text)
+        return _empty(uid, title, empty_text, width)
     n = len(categories)
     top, bottom, left, right = 40, 24, 30, 4
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for s in series for v in s.values), default=0)
     axis_max = _nice_max(peak)
     group_w = plot_w / n
@@ -218,7 +223,7 @@ def grouped_bars(
         f"{c}: " + ", ".join(f"{s.name} {s.values[i]}" for s in series)
         for i, c in enumerate(categories)
     )
-    out = [_open(uid, title, desc, height, "chart-grouped")]
+    out = [_open(uid, title, desc, height, "chart-grouped", width)]
     # Legend.
     x = 0.0
     for s in series:
@@ -227,9 +232,9 @@ def grouped_bars(
         x += 16 + text_width(s.name) + 14
     # Axis: zero line, max line and their labels.
     base = top + plot_h
-    out.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH - right}" y2="{base}" stroke="{MUTED}"/>')
+    out.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="{MUTED}"/>')
     out.append(
-        f'<line x1="{left}" y1="{top}" x2="{WIDTH - right}" y2="{top}" stroke="{GREY}" '
+        f'<line x1="{left}" y1="{top}" x2="{width - right}" y2="{top}" stroke="{GREY}" '
         'stroke-dasharray="3 3"/>'
     )
     out.append(

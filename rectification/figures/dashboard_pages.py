@@ -145,14 +145,20 @@ def _charts(
 ) -> dict[str, Markup]:
     t = lambda key: translate(key, lang)  # noqa: E731
     found, closed = t("fig.found"), t("fig.closed")
-    weekly = charts.grouped_bars(
+    weekly_args = (
         [w.monday.strftime("%m-%d") for w in weeks],
         [
             charts.Series(found, [w.found for w in weeks], charts.BLUE),
             charts.Series(closed, [w.closed for w in weeks], charts.GREEN),
         ],
-        title=t("fig.chart.weekly"),
-        empty_text=t("fig.chart.empty"),
+    )
+    # Two drawings of the weekly chart: narrow for a phone, wide for a PC (CSS shows one),
+    # so the bars fill the width while the text keeps its size.
+    weekly = charts.grouped_bars(
+        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty")
+    )
+    weekly_wide = charts.grouped_bars(
+        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty"), width=760
     )
     names = dashboard_messages.subcategory_names(lang)
     by_sub = charts.horizontal_bars(
@@ -179,6 +185,7 @@ def _charts(
     )
     return {
         "weekly": Markup(weekly),
+        "weekly_wide": Markup(weekly_wide),
         "subcategory": Markup(by_sub),
         "community": Markup(by_community),
     }

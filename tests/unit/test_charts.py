@@ -219,3 +219,13 @@ def test_percent_rounds_half_up_with_one_decimal_and_dashes_zero_denominators() 
     assert percent(0, 0) == "—"
     root = parse(progress_bar(1, 16, title="t"))
     assert "6.3%" in "".join(root.itertext())
+
+
+def test_a_wider_grouped_chart_spreads_its_bars_not_its_text() -> None:
+    narrow = ET.fromstring(grouped_bars(["W1", "W2"], [Series("发现", [2, 4])], title="t"))
+    wide = ET.fromstring(grouped_bars(["W1", "W2"], [Series("发现", [2, 4])], title="t", width=720))
+    assert wide.get("viewBox").startswith("0 0 720 ")
+    bar = lambda root: [r for r in rects(root) if r.find("s:title", NS) is not None][1]  # noqa: E731
+    assert float(bar(wide).get("width")) > 2 * float(bar(narrow).get("width"))
+    assert float(bar(wide).get("height")) == float(bar(narrow).get("height"))
+    assert wide.get("font-size") == narrow.get("font-size")
