@@ -29,7 +29,7 @@ from markupsafe import Markup
 from rectification.figures import dashboard as board
 from rectification.figures import dashboard_messages, series
 from rectification.figures.definitions import GROUPS
-from rectification.figures.service import campaign_enterprises, campaign_stats
+from rectification.figures.service import NONE_LABEL, campaign_enterprises, campaign_stats
 from safety import charts
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
@@ -307,7 +307,10 @@ async def campaign_enterprises_page(
         )
         if group_by:
             stats = await campaign_stats(actor, campaign_id, day, group_by)
-            group_label = next((g["label"] for g in stats["groups"] if g["key"] == group_key), "")
+            group_label = next(
+                (g["label"] for g in stats["groups"] if g["key"] == group_key),
+                NONE_LABEL if group_key is None else str(group_key),
+            )
     except DomainError as exc:
         if exc.status_code != 400:
             raise
