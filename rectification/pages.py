@@ -82,12 +82,6 @@ async def hazards_page(
     found_from: FromQuery[str | None] = None,
     found_to: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
-    campaign_id: FromQuery[str | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[str | None] = None,
-    batch_id: FromQuery[str | None] = None,
-    agency_id: FromQuery[str | None] = None,
-    industry: FromQuery[str | None] = None,
 ) -> Template:
     if actor.role != Role.enterprise:
         params = {
@@ -98,15 +92,6 @@ async def hazards_page(
             "org_unit_id": org_unit_id or "",
             "found_from": found_from or "",
             "found_to": found_to or "",
-            # the records behind a number of the figures pages (rectification.figures)
-            **queue_pages.figure_params(
-                campaign_id=campaign_id,
-                figure=figure,
-                as_of=as_of,
-                batch_id=batch_id,
-                agency_id=agency_id,
-                industry=industry,
-            ),
         }
         return await queue_pages.search_page(actor, params, offset)
     rows, _ = await inspections.list_hazards(actor, inspections.HazardFilter(), ENTERPRISE_LIMIT, 0)

@@ -75,14 +75,6 @@ def _place(row: dict) -> dict[str, str]:
 
 # ---------------------------------------------------------------- search
 
-FIGURE_KEYS = ("campaign_id", "figure", "as_of", "batch_id", "agency_id", "industry")
-
-
-def figure_params(**values: str | None) -> dict[str, str]:
-    """The figure filters of the officer's list (the query string of a number on the
-    figures pages, ``rectification.figures.links``), kept as typed; the service checks them."""
-    return {k: (values.get(k) or "").strip() for k in FIGURE_KEYS}
-
 
 async def search_page(actor: Actor, params: dict[str, str], offset: str | None) -> Template:
     errors: list[dict[str, str]] = []
@@ -94,12 +86,6 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
         org_unit_id=_int_or_none(params["org_unit_id"]),
         found_from=_date_or_none(params["found_from"], "found_from", errors),
         found_to=_date_or_none(params["found_to"], "found_to", errors),
-        campaign_id=_int_or_none(params.get("campaign_id", "")),
-        figure=params.get("figure") or None,
-        as_of=_date_or_none(params.get("as_of", ""), "as_of", errors),
-        batch_id=_int_or_none(params.get("batch_id", "")),
-        agency_id=_int_or_none(params.get("agency_id", "")),
-        industry=params.get("industry") or None,
     )
     start = page_offset(offset)
     rows, total, status = [], 0, 200
@@ -128,7 +114,6 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             "statuses": list(STATUS_LABELS),
             "tab": "search",
             "is_officer": actor.role == Role.officer,
-            "figure_keys": [k for k in FIGURE_KEYS if params.get(k)],
         },
         status_code=status,
     )
