@@ -112,7 +112,7 @@ def enterprise_counts_sql(campaign_id: int, path: str, asof: d.AsOf, group_by: s
         f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END) AS inspected"
         f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
         f" WHERE ce.campaign = {int(campaign_id)} AND {_in_subtree(path, 'e.org_unit')}"
-        f" GROUP BY {key}"
+        + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
     )
 
 
