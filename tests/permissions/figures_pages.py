@@ -33,9 +33,7 @@ async def _figures(w, target):
 
 async def _enterprises(w, target):
     c = await _campaign(w, target)
-    return Req(
-        "GET", f"/campaigns/{c['id']}/figures/enterprises", params={"figure": "inspected"}
-    )
+    return Req("GET", f"/campaigns/{c['id']}/figures/enterprises", params={"figure": "inspected"})
 
 
 SPECS = {
