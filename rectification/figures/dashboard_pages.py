@@ -61,12 +61,15 @@ RATES = (
 
 
 def _as_of(raw: str | None, errors: list[dict[str, str]]) -> dt.date:
+    """The ``?as_of=`` day; a later day than today shows today (nothing is known of the
+    future, and the picker stops at today)."""
+    today = local_today()
     if raw:
         try:
-            return dt.date.fromisoformat(raw.strip())
+            return min(dt.date.fromisoformat(raw.strip()), today)
         except ValueError:
             errors.append({"key": "as_of", "message": "日期格式应为 YYYY-MM-DD (a date)"})
-    return local_today()
+    return today
 
 
 def _number(value: int, href: str | None) -> dict[str, Any]:

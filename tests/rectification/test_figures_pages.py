@@ -166,6 +166,10 @@ async def test_bad_input_is_a_400_naming_the_field(client):
     base = f"/campaigns/{s['campaign']}/figures"
     r = await client.get(base + "?as_of=2026-13-45", headers=officer)
     assert r.status_code == 400 and "日期格式应为" in r.text and 'class="field invalid"' in r.text
+    r = await client.get(base + "?as_of=9999-12-31", headers=officer)  # shows today
+    assert r.status_code == 200 and f'value="{local_today()}"' in r.text
+    r = await client.get(base + "/enterprises?as_of=9999-12-31", headers=officer)
+    assert r.status_code == 200 and f"统计截至 {local_today()}" in r.text
     r = await client.get(base + "?group_by=colour", headers=officer)
     assert r.status_code == 400 and "group_by" in r.text
     r = await client.get(base + "/enterprises?figure=everything", headers=officer)
