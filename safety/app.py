@@ -47,6 +47,7 @@ ROUTE_MODULES = [
     "inspections.pages",
     "rectification.pages",
     "rectification.figures.api",
+    "rectification.figures.dashboard_pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
