@@ -47,6 +47,7 @@ ROUTE_MODULES = [
     "inspections.pages",
     "rectification.pages",
     "rectification.ledger.web",
+    "rectification.figures.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
