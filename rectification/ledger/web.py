@@ -22,8 +22,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Stream
 
+from inspections.hazards_api import GroupId
 from inspections.services.hazards import HazardFilter
 from rectification.ledger import service
+from rectification.queue_pages import search_filter
 from safety import i18n
 from safety.auth import Actor
 from safety.errors import ValidationFailed
@@ -75,6 +77,11 @@ async def export_ledger(
     found_from: FromQuery[dt.date | None] = None,
     found_to: FromQuery[dt.date | None] = None,
     overdue: FromQuery[bool | None] = None,
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[dt.date | None] = None,
+    batch_id: GroupId = None,
+    agency_id: GroupId = None,
+    industry: FromQuery[str | None] = None,
 ) -> Stream:
     """Officers only (the hazards of their subtree); streamed, so any number of rows."""
     flt = HazardFilter(
@@ -89,42 +96,13 @@ async def export_ledger(
         found_from=found_from,
         found_to=found_to,
         overdue=overdue,
+        figure=figure,
+        as_of=as_of,
+        batch_id=batch_id,
+        agency_id=agency_id,
+        industry=industry,
     )
     return ledger_response(await service.open_ledger(actor, flt))
-
-
-def _page_filter(params: dict[str, str | None]) -> HazardFilter:
-    """The hazard list page's form, as it sends it (empty fields mean "any")."""
-    errors: list[dict[str, str]] = []
-
-    def day(key: str) -> dt.date | None:
-        raw = (params[key] or "").strip()
-        if not raw:
-            return None
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            errors.append({"key": key, "message": "日期格式应为 YYYY-MM-DD (a date)"})
-            return None
-
-    raw_unit = (params["org_unit_id"] or "").strip()
-    if raw_unit and not raw_unit.isdigit():
-        errors.append({"key": "org_unit_id", "message": "org_unit_id 须为编号 (an id)"})
-    raw_overdue = params["overdue"] or ""
-    if raw_overdue not in ("", "1", "0"):
-        errors.append({"key": "overdue", "message": "overdue 须为 1 / 0"})
-    flt = HazardFilter(
-        status=params["status"] or None,
-        level=params["level"] or None,
-        overdue={"1": True, "0": False}.get(raw_overdue),
-        q=params["q"] or None,
-        org_unit_id=int(raw_unit) if raw_unit.isdigit() and len(raw_unit) < 10 else None,
-        found_from=day("found_from"),
-        found_to=day("found_to"),
-    )
-    if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-    return flt
 
 
 @get("/hazards/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
@@ -137,7 +115,16 @@ async def export_ledger_page(
     org_unit_id: FromQuery[str | None] = None,
     found_from: FromQuery[str | None] = None,
     found_to: FromQuery[str | None] = None,
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[str | None] = None,
+    campaign_id: FromQuery[str | None] = None,
+    batch_id: FromQuery[str | None] = None,
+    agency_id: FromQuery[str | None] = None,
+    industry: FromQuery[str | None] = None,
+    source: FromQuery[str | None] = None,
 ) -> Stream:
+    """The hazard list page's "导出台账": its form, read as the list reads it."""
+    actor.require(Role.officer)  # before the filters: another role's bad filter is a 403
     params = {
         "status": status,
         "level": level,
@@ -146,9 +133,19 @@ async def export_ledger_page(
         "org_unit_id": org_unit_id,
         "found_from": found_from,
         "found_to": found_to,
+        "figure": figure,
+        "as_of": as_of,
+        "campaign_id": campaign_id,
+        "batch_id": batch_id,
+        "agency_id": agency_id,
+        "industry": industry,
+        "source": source,
     }
-    actor.require(Role.officer)  # before the filters: another role's bad filter is a 403
-    return ledger_response(await service.open_ledger(actor, _page_filter(params)))
+    errors: list[dict[str, str]] = []
+    flt = search_filter({k: v or "" for k, v in params.items()}, errors)
+    if errors:
+        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+    return ledger_response(await service.open_ledger(actor, flt))
 
 
 ROUTES = [export_ledger, export_ledger_page]

@@ -143,6 +143,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
         {"level": "major"},
         {"overdue": "true"},
         {"campaign_id": old.campaign["id"]},
+        {"figure": "closed", "campaign_id": new.campaign["id"]},
     ):
         listed = await client.get("/api/v1/hazards", params={**params, **extra}, headers=officer)
         texts = [h["description"] for h in listed.json()["items"]]
