@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -87,9 +88,11 @@ def sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet"
 
 
-def _text_cell(ref: str, value: str, style: int) -> str:
-    text = escape(escape_formula(file_text(value))[:MAX_CELL_CHARS])
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+@lru_cache(maxsize=8192)
+def _safe_xml(value: str) -> str:
+    """A cell's text made safe (file, formula, XML). Cached: a ledger repeats itself
+    (enterprise names, communities, labels, dates), and this is most of the writing time."""
+    return escape(escape_formula(file_text(value))[:MAX_CELL_CHARS])
 
 
 class _Sink:
@@ -143,13 +146,12 @@ class StreamedSheet:
             "</sheetView></sheetViews>"
             '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "")
         )
-        self._put("<sheetData>")
-        self._row([str(h) for h in header], style=2)
+        self._put("<sheetData>" + self._row([str(h) for h in header], style=2))
 
     def _put(self, text: str) -> None:
         self._sheet.write(text.encode("utf-8"))
 
-    def _row(self, values: Sequence[Any], style: int = 1) -> None:
+    def _row(self, values: Sequence[Any], style: int = 1) -> str:
         if self.rows >= MAX_ROWS:
             raise ValueError(f"more than {MAX_ROWS} rows: Excel cannot open the sheet")
         self.rows += 1
@@ -158,16 +160,18 @@ class StreamedSheet:
         for letter, value in zip(self._letters, values, strict=False):
             if value is None or value == "":
                 continue
-            ref = f"{letter}{r}"
-            if isinstance(value, int) and not isinstance(value, bool):
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            if type(value) is int:
+                cells.append(f'<c r="{letter}{r}"><v>{value}</v></c>')
             else:
-                cells.append(_text_cell(ref, str(value), style))
-        self._put(f'<row r="{r}">{"".join(cells)}</row>')
+                text = _safe_xml(value if type(value) is str else str(value))
+                cells.append(
+                    f'<c r="{letter}{r}" s="{style}" t="inlineStr"><is>'
+                    f'<t xml:space="preserve">{text}</t></is></c>'
+                )
+        return f'<row r="{r}">{"".join(cells)}</row>'
 
     def add_rows(self, rows: Iterable[Sequence[Any]]) -> bytes:
-        for row in rows:
-            self._row(row)
+        self._put("".join([self._row(row) for row in rows]))
         return self._sink.take()
 
     def close(self) -> bytes:
