@@ -102,6 +102,8 @@ async def counts(db) -> dict[str, int]:
 
 
 ENGINES = ["sqlite", "postgresql"] if ENGINE == "postgresql" else ["sqlite"]
+# The module's fixture runs `safety demo` (its history included) once per engine.
+pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module", params=ENGINES)
