@@ -119,8 +119,10 @@ async def _chunks(
             query = query.where(condition)
         if after is not None:
             day, last_id = after
+            # found_on <= day AND (found_on < day OR id < last_id): the first conjunct
+            # lets the found_on index take each chunk as a range.
             query = query.where(
-                (Hazard.found_on < day) | ((Hazard.found_on == day) & (Hazard.id < last_id))
+                Hazard.found_on <= day, (Hazard.found_on < day) | (Hazard.id < last_id)
             )
         rows = (
             await query.order_by(Hazard.found_on, ascending=False)

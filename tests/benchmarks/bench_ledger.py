@@ -10,7 +10,9 @@ postgresql://postgres@127.0.0.1:5432, dropped afterwards), filled by ``safety be
 (one street of 5,000 enterprises, N hazards with their histories), a street officer made
 with ``safety createuser``, then a real server (``safety serve``, one worker) and a real
 HTTP client that streams the body to nowhere. The server's peak RSS is read from
-/proc/<pid>/status after a warm-up request (baseline) and after the export.
+/proc/<pid>/status after a warm-up request (baseline) and after the export, and its CPU
+time for the export from /proc/<pid>/stat (on a busy shared machine the clock time says
+more about the neighbours than about the export).
 
     .venv/bin/python tests/benchmarks/bench_ledger.py                 # both engines, 10k and 100k
     BENCH_ENGINES=sqlite BENCH_SIZES=10000 .venv/bin/python tests/benchmarks/bench_ledger.py
@@ -49,6 +51,12 @@ def _hwm_kib(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     raise RuntimeError("no VmHWM")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of the process: what the export cost, however busy the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _safety(env: dict, *args: str) -> str:
@@ -130,6 +138,7 @@ async def one(engine: str, hazards: int) -> dict:
             # Warm-up: the same route, one row, so the baseline includes its code paths.
             await client.get("/api/v1/hazards/export.xlsx?q=nothing-matches", headers=headers)
             baseline = _hwm_kib(server.pid)
+            cpu_before = _cpu_seconds(server.pid)
             size, first = 0, None
             t0 = time.perf_counter()
             async with client.stream(
@@ -142,6 +151,7 @@ async def one(engine: str, hazards: int) -> dict:
                     size += len(chunk)
             seconds = time.perf_counter() - t0
             peak = _hwm_kib(server.pid)
+            cpu = _cpu_seconds(server.pid) - cpu_before
             listed = (await client.get("/api/v1/hazards?limit=1", headers=headers)).json()["total"]
         return {
             "engine": engine,
@@ -151,6 +161,8 @@ async def one(engine: str, hazards: int) -> dict:
             "first_byte_seconds": round(first or 0, 2),
             "export_seconds": round(seconds, 1),
             "rows_per_second": round(listed / seconds) if seconds else None,
+            "server_cpu_seconds": round(cpu, 1),
+            "load_average": os.getloadavg()[0],
             "xlsx_mib": round(size / 2**20, 1),
             "server_rss_baseline_mib": round(baseline / 1024, 1),
             "server_rss_peak_mib": round(peak / 1024, 1),
