@@ -10,7 +10,6 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from inspections.services.scope import campaign_row
 from rectification.figures import definitions as d
 from safety.auth import Actor
 from safety.db import is_sqlite
@@ -62,15 +61,6 @@ async def _raw(sql: str) -> list[dict[str, Any]]:
     return await OrgUnit.raw(sql).run()
 
 
-async def officer_path(actor: Actor) -> str:
-    """The officer's materialised path (their subtree); '' for none."""
-    actor.require(Role.officer)
-    if actor.org_unit_id is None:
-        return ""
-    row = await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == actor.org_unit_id).first().run()
-    return _safe_path(row["path"] if row else "")
-
-
 def _safe_path(path: str) -> str:
     return path if re.fullmatch(r"/(\d+/)+", path or "") else ""
 
@@ -85,35 +75,81 @@ def _in_subtree(path: str, column: str) -> str:
 # ---------------------------------------------------------------- SQL builders
 
 
-def hazard_counts_sql(where: str, asof: d.AsOf, group_by: str | None) -> str:
-    """One GROUP BY over the hazards matching ``where`` (over ``hazard`` and its joins):
-    each figure's count, per group key (or one row)."""
+def counts_sql(
+    where: str,
+    asof: d.AsOf,
+    group_by: str | None,
+    by_source: bool = False,
+    campaign_id: int | None = None,
+    units: str = "",
+    extra: tuple[str, ...] = (),
+) -> str:
+    """ONE statement: per group key (and source, with ``by_source``) each hazard figure's
+    count over the hazards matching ``where`` (over ``hazard`` and its joins), rows with
+    ``part`` 'h'; for a campaign, UNION ALL the planned/inspected counts per group, rows
+    with ``part`` 'e' (``units``: the org-unit ids in scope, as SQL); then the ``extra``
+    parts (the scope check's row, say). Each hazard's status and deadline as of the day
+    are computed once (a MATERIALIZED CTE: both engines would otherwise inline the
+    correlated look-ups into every figure)."""
     key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    source = "hazard.source" if by_source else "NULL"
     inner = (
         f"SELECT hazard.level AS level, hazard.rectified_on AS rectified_on,"
         f" {d.status_sql(asof)} AS st, {d.deadline_sql(asof)} AS eff,"
-        f" {key} AS gkey, {label} AS glabel"
+        f" {key} AS gkey, {label} AS glabel, {source} AS gsource"
         f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
     )
+    materialized = "" if asof.current else " MATERIALIZED"
     sums = ", ".join(
         f"SUM(CASE WHEN {d.figure_sql(f, asof, 's.st', 's.eff', 's')} THEN 1 ELSE 0 END) AS {f}"
         for f in d.FIGURES
     )
-    return (
-        f"SELECT s.gkey AS gkey, MAX(s.glabel) AS glabel, {sums} FROM ({inner}) s GROUP BY s.gkey"
+    sql = (
+        f"WITH s AS{materialized} ({inner})"
+        f" SELECT 'h' AS part, s.gkey AS gkey, MAX(s.glabel) AS glabel, s.gsource AS gsource,"
+        f" {sums}, 0 AS planned, 0 AS inspected FROM s GROUP BY s.gkey, s.gsource"
     )
+    parts = [sql]
+    if campaign_id is not None:
+        parts.append(plan_sql(asof, group_by, campaign_id, units, "e"))
+    return " UNION ALL ".join([*parts, *extra])
 
 
-def enterprise_counts_sql(campaign_id: int, path: str, asof: d.AsOf, group_by: str | None) -> str:
+ZEROS = ", ".join("0" for _ in d.FIGURES)
+
+
+def plan_sql(asof: d.AsOf, group_by: str | None, campaign_id: int, units: str, part: str) -> str:
+    """A union part: planned and inspected enterprises per group (``part`` names it)."""
     key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
     return (
-        f"SELECT {key} AS gkey, MAX({label}) AS glabel, COUNT(DISTINCT e.id) AS planned,"
-        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END) AS inspected"
+        f"SELECT '{part}', {key}, MAX({label}), NULL, {ZEROS}, COUNT(DISTINCT e.id),"
+        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
         f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
-        f" WHERE ce.campaign = {int(campaign_id)} AND {_in_subtree(path, 'e.org_unit')}"
+        f" WHERE ce.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
         + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
     )
+
+
+def subtree_sql(unit_id: int, officer_unit_id: int) -> str:
+    """SQL: the ids of the org units under ``unit_id`` (itself included), none unless it
+    lies in the subtree of the officer's unit (one look-up inside the statement)."""
+    return (
+        "(SELECT ou.id FROM org_unit ou JOIN org_unit top ON top.id ="
+        f" {int(unit_id)} JOIN org_unit me ON me.id = {int(officer_unit_id)}"
+        " WHERE me.path <> '' AND top.path LIKE me.path || '%' AND ou.path LIKE top.path || '%')"
+    )
+
+
+def _merge(rows: list[dict], column: str) -> list[dict]:
+    """Add up result rows (per group and source) by ``column`` (gkey or gsource)."""
+    out: dict[Any, dict] = {}
+    for r in rows:
+        k = r[column]
+        into = out.setdefault(k, {"gkey": k, "glabel": r["glabel"] if column == "gkey" else k})
+        for f in (*d.FIGURES, "planned", "inspected"):
+            into[f] = into.get(f, 0) + int(r.get(f) or 0)
+    return list(out.values())
 
 
 # ---------------------------------------------------------------- shaping
@@ -187,6 +223,24 @@ def _sum(rows: list[dict], columns: tuple[str, ...]) -> dict[str, int]:
 # ---------------------------------------------------------------- services
 
 
+async def _campaign_and_path(actor: Actor, campaign_id: int) -> tuple[dict, str]:
+    """The campaign if it lies in the officer's subtree (404 otherwise; 403 for other
+    roles) and the officer's path, in one query."""
+    actor.require(Role.officer)
+    row = None
+    if actor.org_unit_id is not None and 1 <= campaign_id <= 2**31 - 1:
+        rows = await _raw(
+            "SELECT c.id AS id, c.name AS name, u.path AS path FROM campaign c"
+            f" JOIN org_unit u ON u.id = {int(actor.org_unit_id)}"
+            f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN"
+            " (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE u.path || '%')"
+        )
+        row = rows[0] if rows else None
+    if row is None or not _safe_path(row["path"]):
+        raise NotFound("检查活动不存在 (campaign not found)")
+    return row, row["path"]
+
+
 async def campaign_stats(
     actor: Actor,
     campaign_id: int,
@@ -197,19 +251,31 @@ async def campaign_stats(
     the enterprises of the officer's subtree; ``group_by`` adds ``groups``. 404 outside
     the officer's scope, 403 for other roles."""
     check_group_by(group_by)
-    campaign = await campaign_row(actor, campaign_id)
-    path = await officer_path(actor)
+    actor.require(Role.officer)
+    if actor.org_unit_id is None or not 1 <= campaign_id <= 2**31 - 1:
+        raise NotFound("检查活动不存在 (campaign not found)")
     asof = make_as_of(as_of)
-    where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, 'e.org_unit')}"
-    hazard_rows = await _raw(hazard_counts_sql(where, asof, group_by))
-    enterprise_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, group_by))
-    # totals: without group_by one row each; with it, the total is computed apart only
-    # where a record can sit in two groups (a planned enterprise in two batches).
+    units = subtree_sql(actor.org_unit_id, actor.org_unit_id)
+    where = f"hazard.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
+    # the scope check rides along: the campaign's row only if it lies in the subtree
+    check = (
+        f"SELECT 'c', c.id, c.name, NULL, {ZEROS}, 0, 0 FROM campaign c"
+        f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN {units}"
+    )
+    extra = [check]
+    if group_by in ("batch", "agency"):  # a planned enterprise may sit in two batches
+        extra.append(plan_sql(asof, None, campaign_id, units, "t"))
+    sql = counts_sql(where, asof, group_by, campaign_id=campaign_id, units=units, extra=extra)
+    rows = await _raw(sql)
+    found = [r for r in rows if r["part"] == "c"]
+    if not found:
+        raise NotFound("检查活动不存在 (campaign not found)")
+    campaign = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
+    hazard_rows = [r for r in rows if r["part"] == "h"]
+    enterprise_rows = [r for r in rows if r["part"] == "e"]
     totals = _sum(hazard_rows, d.FIGURES)
-    planned = _sum(enterprise_rows, ("planned", "inspected"))
-    if group_by in ("batch", "agency"):
-        total_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, None))
-        planned = _sum(total_rows, ("planned", "inspected"))
+    plan_part = "t" if group_by in ("batch", "agency") else "e"
+    planned = _sum([r for r in rows if r["part"] == plan_part], ("planned", "inspected"))
     figures = {
         "enterprises_planned": planned["planned"],
         "enterprises_inspected": planned["inspected"],
@@ -227,30 +293,14 @@ async def campaign_stats(
     return out
 
 
-async def _unit_path(actor: Actor, org_unit_id: int) -> tuple[dict, str]:
-    """The org unit if it lies in the officer's subtree (404 otherwise) and its path."""
-    own = await officer_path(actor)
-    unit = None
-    if own and 1 <= org_unit_id <= 2**31 - 1:
-        unit = (
-            await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.path)
-            .where(OrgUnit.id == org_unit_id, OrgUnit.path.like(own + "%"))
-            .first()
-            .run()
-        )
-    if unit is None or not _safe_path(unit["path"]):
-        raise NotFound("组织单元不存在 (org unit not found)")
-    return unit, unit["path"]
-
-
 def org_unit_where(
-    path: str,
+    units: str,
     found_from: dt.date | None,
     found_to: dt.date | None,
     source: str | None,
     asof: d.AsOf,
 ) -> str:
-    parts = [_in_subtree(path, "e.org_unit")]
+    parts = [f"e.org_unit IN {units}"]
     if found_from is not None:
         parts.append(f"hazard.found_on >= {asof.date(found_from)}")
     if found_to is not None:
@@ -281,10 +331,25 @@ async def org_unit_stats(
         errors.append({"key": "to", "message": "结束日期不能早于开始日期"})
     if errors:
         raise ValidationFailed("统计条件有误 (invalid figures request)", errors)
-    unit, path = await _unit_path(actor, org_unit_id)
+    actor.require(Role.officer)
+    if actor.org_unit_id is None or not 1 <= org_unit_id <= 2**31 - 1:
+        raise NotFound("组织单元不存在 (org unit not found)")
     asof = make_as_of(as_of)
-    where = org_unit_where(path, found_from, found_to, source, asof)
-    by_source_rows = await _raw(hazard_counts_sql(where, asof, "source"))
+    units = subtree_sql(org_unit_id, actor.org_unit_id)
+    where = org_unit_where(units, found_from, found_to, source, asof)
+    check = (
+        f"SELECT 'u', top.id, top.name, NULL, {ZEROS}, 0, 0 FROM org_unit top"
+        f" JOIN org_unit me ON me.id = {int(actor.org_unit_id)} WHERE top.id = {int(org_unit_id)}"
+        " AND me.path <> '' AND top.path LIKE me.path || '%'"
+    )
+    grouping = None if group_by == "source" else group_by
+    all_rows = await _raw(counts_sql(where, asof, grouping, True, extra=(check,)))
+    found = [r for r in all_rows if r["part"] == "u"]
+    if not found:
+        raise NotFound("组织单元不存在 (org unit not found)")
+    unit = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
+    rows = [r for r in all_rows if r["part"] == "h"]
+    by_source = _merge(rows, "gsource")
     out: dict[str, Any] = {
         "org_unit_id": unit["id"],
         "org_unit_name": unit["name"],
@@ -292,14 +357,13 @@ async def org_unit_stats(
         "found_from": found_from,
         "found_to": found_to,
         "source": source,
-        **_with_rates(_hazard_figures(_sum(by_source_rows, d.FIGURES))),
-        "by_source": _groups("source", by_source_rows, None),
+        **_with_rates(_hazard_figures(_sum(rows, d.FIGURES))),
+        "by_source": _groups("source", by_source, None),
     }
     if group_by == "source":
         out["group_by"], out["groups"] = group_by, out["by_source"]
     elif group_by:
-        rows = await _raw(hazard_counts_sql(where, asof, group_by))
-        out["group_by"], out["groups"] = group_by, _groups(group_by, rows, None)
+        out["group_by"], out["groups"] = group_by, _groups(group_by, _merge(rows, "gkey"), None)
     return out
 
 
@@ -323,8 +387,7 @@ async def campaign_enterprises(
         errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.GROUPS)})
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-    campaign = await campaign_row(actor, campaign_id)
-    path = await officer_path(actor)
+    campaign, path = await _campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
     where = [f"ce.campaign = {int(campaign['id'])}", _in_subtree(path, "e.org_unit")]
