@@ -80,9 +80,10 @@ def _place(row: dict) -> dict[str, str]:
 # ---------------------------------------------------------------- search
 
 
-async def search_page(actor: Actor, params: dict[str, str], offset: str | None) -> Template:
-    errors: list[dict[str, str]] = []
-    flt = inspections.HazardFilter(
+def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
+    """The hazard list page's form as a ``HazardFilter`` (the ledger download reads the
+    same form); a malformed date is added to ``errors``."""
+    return inspections.HazardFilter(
         status=params["status"] or None,
         level=params["level"] or None,
         overdue={"1": True, "0": False}.get(params["overdue"]),
@@ -98,6 +99,11 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
         industry=params.get("industry") or None,
         source=params.get("source") or None,
     )
+
+
+async def search_page(actor: Actor, params: dict[str, str], offset: str | None) -> Template:
+    errors: list[dict[str, str]] = []
+    flt = search_filter(params, errors)
     start = page_offset(offset)
     rows, total, status = [], 0, 200
     try:

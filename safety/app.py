@@ -46,6 +46,7 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "rectification.ledger.web",
     "rectification.figures.api",
     "rectification.figures.dashboard_pages",
 ]

@@ -1,7 +1,8 @@
 """The demo data set: 怡园街道 (24 communities, 120 grids), one agency, ~110 enterprises and
 one account per role, read from fixtures/demo/*.json (made by fixtures/demo/make_demo.py),
 and a live campaign whose inspections are due today (safety/demo_campaign.py,
-fixtures/demo/campaign.json).
+fixtures/demo/campaign.json), after the street's past campaigns (safety/demo_history.py,
+fixtures/demo/history.json).
 
 ``load_demo`` loads it only into an empty database (no users and no org units), in one
 write transaction, through the same services an admin uses, so org-unit paths and the
@@ -20,6 +21,7 @@ from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
 from safety.db import write_transaction
 from safety.demo_campaign import load_campaign
+from safety.demo_history import load_history
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.tables import Enterprise, OrgUnit, User
 
@@ -130,5 +132,6 @@ async def load_demo() -> bool:
         units = await _load_org_units()
         enterprise_ids = await _load_enterprises(units)
         await _load_people(units, enterprise_ids)
+        await load_history()
         await load_campaign()
     return True

@@ -112,6 +112,10 @@ async def load_campaign(today: dt.date | None = None) -> dict[str, Any]:
                 scheduled_on=day(s["in_days"]),
             ),
         )
+    # Visits already made (back-dated): the live work of the dashboard and the queues.
+    from safety.demo_history import walk_live
+
+    await walk_live(campaign, batch, b["enterprises"], today)
     rest = await services.create_batch_inspections(
         officer,
         batch["id"],

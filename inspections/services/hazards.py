@@ -347,3 +347,9 @@ async def list_hazards(
         .run()
     )
     return [_out(r, today) for r in rows], await count.run()
+
+
+async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[Any]:
+    """The WHERE of ``list_hazards`` (scope and filters; a bad filter is a 400 naming it),
+    for readers that must list exactly the same hazards (the ledger export)."""
+    return await _conditions(actor, flt, today)
