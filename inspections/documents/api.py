@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from inspections.documents.context import notice_context, report_context
 from safety.auth import Actor
+from safety.reports import messages as _messages  # noqa: F401 - registers page texts
 from safety.reports.render import filename, pdf_response, pdf_responses, render_pdf
 from safety.settings import local_today
 from safety.web import ACTOR, PathId
