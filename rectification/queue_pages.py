@@ -68,6 +68,11 @@ async def _communities(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
     return out
 
 
+def _place(row: dict) -> dict[str, str]:
+    """A listed hazard's community and grid names (read by the list query itself)."""
+    return {"community": row.get("community_name") or "", "grid": row.get("grid_name") or ""}
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -94,15 +99,11 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             raise
         field_errors, status = errors_by_field(exc), 400
     today = local_today()
-    places = await _communities([r["enterprise_id"] for r in rows])
     units = await registry.unit_choices(actor) if actor.role == Role.officer else []
     return Template(
         "rectification/search.html",
         context={
-            "hazards": [
-                {**r, "countdown": countdown(r, today), **places.get(r["enterprise_id"], {})}
-                for r in rows
-            ],
+            "hazards": [{**r, "countdown": countdown(r, today), **_place(r)} for r in rows],
             "total": total,
             "offset": start,
             "page_size": PAGE_SIZE,
@@ -246,14 +247,10 @@ async def overdue_page(actor: NamedDependency[Actor]) -> Template:
     )
     today = local_today()
     rows.sort(key=lambda r: (r["effective_deadline"], r["id"]))
-    places = await _communities([r["enterprise_id"] for r in rows])
     return Template(
         "rectification/overdue.html",
         context={
-            "hazards": [
-                {**r, "countdown": countdown(r, today), **places.get(r["enterprise_id"], {})}
-                for r in rows
-            ],
+            "hazards": [{**r, "countdown": countdown(r, today), **_place(r)} for r in rows],
             "total": total,
             "tab": "overdue",
             "is_officer": True,

@@ -49,6 +49,7 @@ ROUTE_MODULES = [
     "rectification.pages",
     "inspections.documents.api",
     "rectification.documents.api",
+    "rectification.figures.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
