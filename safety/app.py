@@ -50,6 +50,7 @@ ROUTE_MODULES = [
     "inspections.documents.api",
     "rectification.documents.api",
     "rectification.figures.api",
+    "rectification.figures.dashboard_pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

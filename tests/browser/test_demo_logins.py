@@ -28,6 +28,7 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/dashboard",
     },
     "officer_zb": {
         "/",
@@ -37,6 +38,7 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/dashboard",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
