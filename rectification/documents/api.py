@@ -7,6 +7,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.di import NamedDependency
 
+from rectification.documents.campaign import campaign_context
 from rectification.documents.recheck import recheck_context
 from safety.auth import Actor
 from safety.reports import messages as _messages  # noqa: F401 - registers page texts
@@ -14,6 +15,7 @@ from safety.reports.render import filename, pdf_response, pdf_responses, render_
 from safety.web import ACTOR, PathId, error_responses
 
 RECHECK_TEMPLATE = "rectification/documents/recheck.html"
+CAMPAIGN_TEMPLATE = "rectification/documents/campaign.html"
 
 
 async def recheck_pdf(actor: Actor, hazard_id: int) -> Response:
@@ -37,4 +39,30 @@ def _recheck_route(prefix: str, api: bool):
     return recheck
 
 
-ROUTES = [_recheck_route("/api/v1/hazards", True), _recheck_route("/hazards", False)]
+async def campaign_pdf(actor: Actor, campaign_id: int) -> Response:
+    ctx, res = await campaign_context(actor, campaign_id)
+    pdf = await render_pdf("campaign-report", campaign_id, CAMPAIGN_TEMPLATE, ctx, res)
+    name = filename(ctx["campaign"]["name"], "总结报告", ctx["today"])
+    return pdf_response(pdf, name, f"campaign-{campaign_id}-report.pdf")
+
+
+def _campaign_route(prefix: str, api: bool):
+    kw: dict = {"dependencies": ACTOR, "media_type": "application/pdf", "include_in_schema": api}
+    if api:
+        kw.update(tags=["documents"], responses=pdf_responses())
+
+    @get(f"{prefix}/{{campaign_id:int}}/report.pdf", summary="检查活动总结报告 (PDF)", **kw)
+    async def campaign_report(actor: NamedDependency[Actor], campaign_id: PathId) -> Response:
+        """Officer: the campaign's figures as of today, breakdowns by batch, community and
+        industry, the dashboard's charts, and the lists of major and overdue hazards."""
+        return await campaign_pdf(actor, campaign_id)
+
+    return campaign_report
+
+
+ROUTES = [
+    _recheck_route("/api/v1/hazards", True),
+    _recheck_route("/hazards", False),
+    _campaign_route("/api/v1/campaigns", True),
+    _campaign_route("/campaigns", False),
+]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from rectification.figures import service
 from rectification.figures.schemas import (
@@ -54,7 +54,7 @@ async def campaign_stats(
 async def org_unit_stats(
     actor: NamedDependency[Actor],
     org_unit_id: PathId,
-    from_: Annotated[dt.date | None, Parameter(query="from")] = None,
+    from_: Annotated[dt.date | None, QueryParameter(name="from")] = None,
     to: FromQuery[dt.date | None] = None,
     source: FromQuery[str | None] = None,
     group_by: FromQuery[str | None] = None,

@@ -59,8 +59,8 @@ def print_copy(display: Path, cache_dir: Path) -> Path:
 
 
 class SafeFetcher(URLFetcher):
-    """Serves ``resources`` (URL → (path, kind, content type)); kind ``photo`` is served as its print
-    copy (made on first use in ``print_dir``), ``file`` as stored. Anything else raises
+    """Serves ``resources`` (URL → (path, kind, content type)); kind ``photo`` is served as
+    its print copy (made on first use in ``print_dir``), ``file`` as stored. Anything else raises
     ``RefusedURL`` (WeasyPrint then leaves the image out and logs a warning) and is
     listed in ``refused``."""
 

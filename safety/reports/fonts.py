@@ -151,6 +151,15 @@ def _fc_match(pattern: str) -> str | None:
     return out.stdout.strip() or None
 
 
+def reset() -> None:
+    """Forget what was found (after a change of settings or installed fonts)."""
+    find_source.cache_clear()
+    covered.cache_clear()
+    _pick.cache_clear()
+    _cmaps.cache_clear()
+
+
+@lru_cache(maxsize=4)
 def find_source(weight: str = "regular") -> Source | None:
     """The system CJK font of ``weight`` ("regular" or "bold"): ``SAFETY_PDF_FONT`` (or
     ``SAFETY_PDF_FONT_BOLD``) when set, else fontconfig's match for Noto Sans CJK SC, else

@@ -120,7 +120,10 @@ async def main() -> None:
             first_notice, notice_pdf = await endpoint(notice_path, f.headers(small.w.officer))
             first_report, report_pdf = await endpoint(report_path)
             cached_notice = statistics.median(
-                [(await endpoint(notice_path, f.headers(small.w.officer)))[0] for _ in range(ROUNDS)]
+                [
+                    (await endpoint(notice_path, f.headers(small.w.officer)))[0]
+                    for _ in range(ROUNDS)
+                ]
             )
             cached_report = statistics.median(
                 [(await endpoint(report_path))[0] for _ in range(ROUNDS)]
@@ -202,24 +205,41 @@ async def main() -> None:
 
     mb = 1024 * 1024
     print()
-    print(f"one-page notice ({len(notice_pdf) / 1024:.0f} kB; naive {len(naive_notice_pdf) / 1024:.0f} kB)")
+    print(
+        f"one-page notice ({len(notice_pdf) / 1024:.0f} kB;"
+        f" naive {len(naive_notice_pdf) / 1024:.0f} kB)"
+    )
     print(f"  naive, HarfBuzz subsetter (WeasyPrint default here): {out['naive_notice']:.3f} s")
-    print(f"  naive, fontTools subsetter (WeasyPrint without hb-subset): {out['naive_notice_fonttools']:.3f} s")
-    print(f"  ours, worker render (cache bypassed):                 {out['ours_notice_render']:.3f} s"
-          f"  → {out['naive_notice'] / out['ours_notice_render']:.1f}× faster than naive"
-          f" ({out['naive_notice_fonttools'] / out['ours_notice_render']:.0f}× vs fontTools naive)")
+    print(
+        "  naive, fontTools subsetter (WeasyPrint without hb-subset):"
+        f" {out['naive_notice_fonttools']:.3f} s"
+    )
+    print(
+        f"  ours, worker render (cache bypassed):                 {out['ours_notice_render']:.3f} s"
+        f"  → {out['naive_notice'] / out['ours_notice_render']:.1f}× faster than naive"
+        f" ({out['naive_notice_fonttools'] / out['ours_notice_render']:.0f}× vs fontTools naive)"
+    )
     print(f"  ours, endpoint, first call (renders):                 {first_notice:.3f} s")
-    print(f"  ours, endpoint, unchanged (document cache):           {cached_notice:.4f} s"
-          f"  → {out['naive_notice'] / cached_notice:.0f}× faster than naive")
-    print(f"report, {HAZARDS} hazards, {2 * HAZARDS} photos ({len(report_pdf) / mb:.2f} MB; naive {len(naive_report_pdf) / mb:.2f} MB)")
+    print(
+        f"  ours, endpoint, unchanged (document cache):           {cached_notice:.4f} s"
+        f"  → {out['naive_notice'] / cached_notice:.0f}× faster than naive"
+    )
+    print(
+        f"report, {HAZARDS} hazards, {2 * HAZARDS} photos ({len(report_pdf) / mb:.2f} MB;"
+        f" naive {len(naive_report_pdf) / mb:.2f} MB)"
+    )
     print(f"  naive, HarfBuzz subsetter:                           {out['naive_report']:.3f} s")
-    print(f"  ours, worker render (cache bypassed):                 {out['ours_report_render']:.3f} s"
-          f"  → {out['naive_report'] / out['ours_report_render']:.1f}×")
+    print(
+        f"  ours, worker render (cache bypassed):                 {out['ours_report_render']:.3f} s"
+        f"  → {out['naive_report'] / out['ours_report_render']:.1f}×"
+    )
     print(f"  ours, endpoint, first call (renders):                 {first_report:.3f} s")
     print(f"  ours, endpoint, unchanged (document cache):           {cached_report:.4f} s")
-    print(f"/health: idle p95 {p95(idle) * 1000:.1f} ms (n={len(idle)}); while 4 reports render"
-          f" at once ({four:.2f} s): p95 {p95(busy) * 1000:.1f} ms, max {max(busy) * 1000:.1f} ms"
-          f" (n={len(busy)})")
+    print(
+        f"/health: idle p95 {p95(idle) * 1000:.1f} ms (n={len(idle)}); while 4 reports render"
+        f" at once ({four:.2f} s): p95 {p95(busy) * 1000:.1f} ms, max {max(busy) * 1000:.1f} ms"
+        f" (n={len(busy)})"
+    )
     goals = {
         "notice ≥ 18× faster than naive (endpoint)": out["naive_notice"] / cached_notice >= 18,
         "report ≤ 1 s (worker render)": out["ours_report_render"] <= 1.0,

@@ -45,6 +45,16 @@ def keep(name: str, pdf: bytes) -> None:
         (Path(KEEP) / name).write_bytes(pdf)
 
 
+def decode_qr(pdf: bytes) -> str:
+    """The QR code on page 1, decoded from the rendered page image (zbarimg)."""
+    with _tmp(pdf) as tmp, tempfile.TemporaryDirectory() as out:
+        subprocess.run(["pdftoppm", "-png", "-r", "150", tmp.name, f"{out}/p"], check=True)
+        png = sorted(Path(out).glob("p*.png"))[0]
+        return subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True
+        ).stdout.strip()
+
+
 def fonts_of(pdf: bytes) -> str:
     with _tmp(pdf) as tmp:
         return subprocess.run(
@@ -103,12 +113,7 @@ async def test_the_notice_has_deadlines_five_musts_and_a_qr_code_to_its_hazards(
     assert "五落实" in text and "测试街道" in text and "盖章" in text
     assert "第1页/共1页" in text and "\ufffd" not in text
     # the QR code, decoded from the rendered page
-    with _tmp(r.content) as tmp, tempfile.TemporaryDirectory() as out:
-        subprocess.run(["pdftoppm", "-png", "-r", "150", tmp.name, f"{out}/p"], check=True)
-        png = sorted(Path(out).glob("p*.png"))[0]
-        decoded = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True
-        ).stdout.strip()
+    decoded = decode_qr(r.content)
     expected = f"{get_settings().base_url.rstrip('/')}/notices/{d.inspection_id}"
     assert decoded == expected
     # ...which opens, for the enterprise after login, this notice's hazards
@@ -157,3 +162,23 @@ async def test_rare_characters_in_a_name_are_real_glyphs(client):
     drawn = drawn_characters(r.content)
     for c in RARE:
         assert c in drawn, f"{c!r} has no outline in the PDF's fonts"
+
+
+async def test_the_campaign_summary_has_the_figures_charts_and_lists(client):
+    d = await world.build(client, hazards=3, photos_per_hazard=0, verify=True)
+    cid = d.visit.campaign["id"]
+    r = await client.get(f"/api/v1/campaigns/{cid}/report.pdf", headers=f.headers(d.w.officer))
+    assert r.status_code == 200, r.text
+    keep("campaign.pdf", r.content)
+    text = flat(pdftotext(r.content))
+    assert flat(d.visit.campaign["name"]) in text and "总结报告" in text
+    # the figures: 1 planned, 1 inspected, 3 found (1 major), 1 closed → 33.3%
+    assert "计划检查企业" in text and "100.0%" in text and "33.3%" in text
+    assert "重大隐患清单（1项）" in text and flat(d.hazards[1]["description"]) in text
+    assert "按批次" in text and "第一批次" in text
+    assert "\ufffd" not in text
+    # the charts are there, drawn from the same functions as the dashboard
+    assert "检查完成率" in text and "整改率" in text
+    # officers only
+    r = await client.get(f"/api/v1/campaigns/{cid}/report.pdf", headers=f.headers(d.w.inspector))
+    assert r.status_code == 403

@@ -26,7 +26,9 @@ def _recheck(prefix: str):
         contact = w.enterprise_user if target == "own" else w.foreign_enterprise_user
         officer = w.officer if target == "own" else w.foreign_officer
         await rectification.submit_evidence(
-            f.actor(contact), h["id"], SubmissionIn(description="已清理", completed_on=h["found_on"])
+            f.actor(contact),
+            h["id"],
+            SubmissionIn(description="已清理", completed_on=h["found_on"]),
         )
         await rectification.verify(f.actor(officer), h["id"], VerificationIn(result="pass"))
         return Req("GET", f"{prefix}/{h['id']}/recheck.pdf")
@@ -55,3 +57,25 @@ SPECS = {
         _recheck("/hazards"), OWN_READERS, OWN_FOREIGN, anonymous=LOGIN
     ),
 }
+
+
+def _campaign(prefix: str):
+    async def build(w, target):
+        v = await _visit(w, target)
+        return Req("GET", f"{prefix}/{v.campaign['id']}/report.pdf")
+
+    return build
+
+
+OFFICER_ON_OWN = {
+    "admin": 403,
+    "officer": {"own": 200, "foreign": 404},
+    "inspector": 403,
+    "enterprise": 403,
+}
+SPECS[("GET", "/api/v1/campaigns/{campaign_id:int}/report.pdf")] = Spec(
+    _campaign("/api/v1/campaigns"), OFFICER_ON_OWN, OWN_FOREIGN
+)
+SPECS[("GET", "/campaigns/{campaign_id:int}/report.pdf")] = Spec(
+    _campaign("/campaigns"), OFFICER_ON_OWN, OWN_FOREIGN, anonymous=LOGIN
+)
