@@ -101,19 +101,33 @@ def repertoire() -> frozenset[int]:
     return frozenset(chars)
 
 
-def _faces(path: str) -> list[tuple[int, str, frozenset[int]]]:
-    """(index, family, cmap code points) of each face of a font file."""
+def _open(path: str, index: int):  # noqa: ANN202 - a fontTools TTFont
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path, fontNumber=index, lazy=True) if _is_collection(path) else TTFont(path)
+
+
+def _is_collection(path: str) -> bool:
+    return path.lower().endswith((".ttc", ".otc"))
+
+
+@lru_cache(maxsize=8)
+def _faces(path: str) -> tuple[tuple[int, str], ...]:
+    """(index, family) of each face of a font file, best first (SC, TC, HK, JP, KR)."""
     from fontTools.ttLib import TTCollection, TTFont
 
-    if path.lower().endswith((".ttc", ".otc")):
+    if _is_collection(path):
         fonts = list(TTCollection(path, lazy=True).fonts)
     else:
         fonts = [TTFont(path, lazy=True)]
-    out = []
-    for i, font in enumerate(fonts):
-        family = font["name"].getDebugName(1) or ""
-        out.append((i, family, frozenset(font.getBestCmap() or {})))
-    return out
+    faces = [(i, font["name"].getDebugName(1) or "") for i, font in enumerate(fonts)]
+    return tuple(sorted(faces, key=lambda f: (_face_rank(f[1]), f[0])))
+
+
+@lru_cache(maxsize=32)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    """The code points face ``index`` of ``path`` maps (read once)."""
+    return frozenset(_open(path, index).getBestCmap() or {})
 
 
 def _face_rank(family: str) -> int:
@@ -126,17 +140,14 @@ def _face_rank(family: str) -> int:
 @lru_cache(maxsize=8)
 def _pick(path: str) -> Source | None:
     """The best face of ``path`` that covers the probe characters, or None."""
+    probe = {ord(c) for c in PROBE}
     try:
-        faces = _faces(path)
+        for index, family in _faces(path):
+            if probe <= _cmap(path, index):
+                return Source(path, index, family)
     except Exception:  # noqa: BLE001 - not a font we can read
         log.warning("PDF fonts: cannot read %s", path, exc_info=True)
-        return None
-    probe = {ord(c) for c in PROBE}
-    usable = [f for f in faces if probe <= f[2]]
-    if not usable:
-        return None
-    index, family, _ = min(usable, key=lambda f: _face_rank(f[1]))
-    return Source(path, index, family)
+    return None
 
 
 def _fc_match(pattern: str) -> str | None:
@@ -156,7 +167,8 @@ def reset() -> None:
     find_source.cache_clear()
     covered.cache_clear()
     _pick.cache_clear()
-    _cmaps.cache_clear()
+    _cmap.cache_clear()
+    _faces.cache_clear()
 
 
 @lru_cache(maxsize=4)
@@ -292,25 +304,16 @@ def main_font(weight: str) -> Path | None:
 
     def build(target: Path) -> None:
         log.info("PDF fonts: building %s from %s (once)", target.name, source.path)
-        _cut(source, repertoire() & _faces_cmap(source), target)
+        _cut(source, repertoire() & _cmap(source.path, source.index), target)
 
     return _built(font_dir() / name, build)
-
-
-def _faces_cmap(source: Source) -> frozenset[int]:
-    return _cmaps(source.path)[source.index]
-
-
-@lru_cache(maxsize=8)
-def _cmaps(path: str) -> dict[int, frozenset[int]]:
-    return {i: cmap for i, _, cmap in _faces(path)}
 
 
 @lru_cache(maxsize=4)
 def covered(weight: str = "regular") -> frozenset[int]:
     """The code points the main font of ``weight`` has (known without building it)."""
     source = find_source(weight)
-    return frozenset() if source is None else repertoire() & _faces_cmap(source)
+    return frozenset() if source is None else repertoire() & _cmap(source.path, source.index)
 
 
 def extra_fonts(chars: set[int]) -> list[Path]:
@@ -323,15 +326,13 @@ def extra_fonts(chars: set[int]) -> list[Path]:
     missing = {c for c in chars if c > 0x20} - covered("regular")
     if not missing:
         return []
-    cmaps = _cmaps(source.path)
-    families = {i: f for i, f, _ in _faces(source.path)}
     out = []
-    for index in sorted(cmaps, key=lambda i: (_face_rank(families[i]), i)):
-        here = missing & cmaps[index]
+    for index, family in _faces(source.path):
+        here = missing & _cmap(source.path, index)
         if not here:
             continue
         missing -= here
-        face = Source(source.path, index, families[index])
+        face = Source(source.path, index, family)
         chars_key = ",".join(f"{c:x}" for c in sorted(here))
         name = f"{FAMILY}-extra-{_key(face.identity, chars_key)}.ttf"
         out.append(_built(font_dir() / name, lambda t, f=face, h=here: _cut(f, h, t)))

@@ -59,6 +59,7 @@ def warm() -> None:
 
     fonts.main_font("regular")
     fonts.main_font("bold")
+    fonts.covered("regular")  # the main face's character map, read once per worker
     if _font_config is None:
         _font_config = FontConfiguration()
 
