@@ -23,6 +23,7 @@ from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, form_model, page_offset
 from safety.registry import service as registry
+from safety.schemas import MAX_DB_INT
 from safety.settings import local_today
 from safety.tables import Enterprise, Role
 from safety.web import ACTOR
@@ -34,7 +35,10 @@ SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
 
 
 def _int_or_none(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
+    if not raw.strip().isdigit():
+        return None
+    value = int(raw)
+    return value if value <= MAX_DB_INT else -1  # no row has it (and no 500 on PostgreSQL)
 
 
 def _date_or_none(raw: str, key: str, errors: list) -> dt.date | None:
@@ -86,6 +90,13 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
         org_unit_id=_int_or_none(params["org_unit_id"]),
         found_from=_date_or_none(params["found_from"], "found_from", errors),
         found_to=_date_or_none(params["found_to"], "found_to", errors),
+        figure=params.get("figure") or None,
+        as_of=_date_or_none(params.get("as_of", ""), "as_of", errors),
+        campaign_id=_int_or_none(params.get("campaign_id", "")),
+        batch_id=_int_or_none(params.get("batch_id", "")),
+        agency_id=_int_or_none(params.get("agency_id", "")),
+        industry=params.get("industry") or None,
+        source=params.get("source") or None,
     )
     start = page_offset(offset)
     rows, total, status = [], 0, 200

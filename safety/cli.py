@@ -239,6 +239,24 @@ def pdf_fonts() -> None:
     for weight in ("regular", "bold"):
         path = fonts.main_font(weight)
         click.echo(f"{weight}: {path or 'no system font of this weight (regular is used)'}")
+@main.command(
+    "bench-data",
+    help="Fill the database (DATABASE_URL, migrated) with synthetic data at scale for "
+    "benchmarks: org tree, enterprises, campaigns, batches, inspections, hazards in every "
+    "state with their histories and extensions, over the year up to today.",
+)
+@click.option("--enterprises", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
+@click.option("--hazards", type=click.IntRange(0, 100_000_000), default=72000, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 9999), default=1, show_default=True)
+def bench_data(enterprises: int, hazards: int, seed: int) -> None:
+    from rectification.figures import benchdata
+
+    _refuse_pending_migrations()
+    s = get_settings()
+    counts, seconds = benchdata.run(s.resolved_database_url, enterprises, hazards, seed, s.timezone)
+    for table, n in counts.items():
+        click.echo(f"{table}: {n}")
+    click.echo(f"done in {seconds:.1f} s")
 
 
 if __name__ == "__main__":
