@@ -239,6 +239,8 @@ def pdf_fonts() -> None:
     for weight in ("regular", "bold"):
         path = fonts.main_font(weight)
         click.echo(f"{weight}: {path or 'no system font of this weight (regular is used)'}")
+
+
 @main.command(
     "bench-data",
     help="Fill the database (DATABASE_URL, migrated) with synthetic data at scale for "
