@@ -229,6 +229,18 @@ def info() -> None:
     click.echo(f"database: {url}\ndata dir: {s.data_dir}\ntime zone: {s.timezone}")
 
 
+@main.command("pdf-fonts", help="Find the CJK font and build the PDF fonts (once; idempotent).")
+def pdf_fonts() -> None:
+    from safety.reports import fonts
+
+    source = fonts.find_source("regular")
+    if source is None:
+        raise click.ClickException(fonts.INSTALL_HINT)
+    for weight in ("regular", "bold"):
+        path = fonts.main_font(weight)
+        click.echo(f"{weight}: {path or 'no system font of this weight (regular is used)'}")
+
+
 @main.command(
     "bench-data",
     help="Fill the database (DATABASE_URL, migrated) with synthetic data at scale for "

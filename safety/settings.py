@@ -97,6 +97,15 @@ class Settings(BaseSettings):
     pg_pool_min: int = 1
     pg_pool_max: int = 10
 
+    # Printed documents (safety.reports): the system CJK font (unset: found through
+    # fontconfig / the usual paths), where the pre-subset fonts are kept (unset:
+    # <data_dir>/fonts), how many documents render at once (worker processes).
+    pdf_font: str = ""
+    pdf_font_bold: str = ""
+    pdf_font_dir: str = ""
+    pdf_workers: int = Field(default=2, ge=1, le=16)
+    pdf_worker_nice: int = Field(default=5, ge=0, le=19)
+
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
         if self.secure_cookies is None:
