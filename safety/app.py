@@ -46,6 +46,7 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.risk.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/risk",
                 )
             ],
             engine=JinjaTemplateEngine,

@@ -28,6 +28,8 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
+    ("nav.risk_map", "/risk/map", (OFF,)),
+    ("nav.planning_due", "/planning/due", (OFF,)),
 ]
 
 
