@@ -30,6 +30,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
     ("nav.risk_map", "/risk/map", (OFF,)),
     ("nav.planning_due", "/planning/due", (OFF,)),
+    ("nav.risk_points", "/risk-points", (ENT,)),
 ]
 
 

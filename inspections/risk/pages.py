@@ -122,6 +122,16 @@ def _form_errors(exc: DomainError, method: str, lang: str) -> dict[str, str]:
 # ---------------------------------------------------------------- the register
 
 
+@get("/risk-points", include_in_schema=False, dependencies=ACTOR, status_code=303)
+async def my_register(actor: NamedDependency[Actor]) -> Redirect:
+    """The nav's 风险点: an enterprise contact's own register; an officer's colour map."""
+    actor.require(Role.officer, Role.enterprise)
+    if actor.role == Role.officer:
+        return Redirect("/risk/map", status_code=303)
+    await service.enterprise_row(actor, actor.enterprise_id or 0)
+    return Redirect(f"/enterprises/{actor.enterprise_id}/risk-points", status_code=303)
+
+
 @get("/enterprises/{enterprise_id:int}/risk-points", include_in_schema=False, dependencies=ACTOR)
 async def register_page(
     request: Request,
@@ -296,6 +306,7 @@ async def export_page(
 
 
 PAGE_ROUTES = [
+    my_register,
     register_page,
     new_point_page,
     create_point_submit,

@@ -28,6 +28,8 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/risk/map",
+        "/planning/due",
     },
     "officer_zb": {
         "/",
@@ -37,9 +39,11 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/risk/map",
+        "/planning/due",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points"},
 }
 
 

@@ -177,6 +177,11 @@ SPECS = {
     ("GET", "/risk-points/export.xlsx"): Spec(
         fixed("GET", "/risk-points/export.xlsx"), GRADERS_ANY, anonymous=LOGIN
     ),
+    ("GET", "/risk-points"): Spec(
+        fixed("GET", "/risk-points"),
+        {"admin": 403, "officer": 303, "inspector": 403, "enterprise": 303},
+        anonymous=LOGIN,
+    ),
     ("GET", "/risk/map"): Spec(fixed("GET", "/risk/map"), OFFICER_ONLY, anonymous=LOGIN),
     ("GET", "/planning/due"): Spec(fixed("GET", "/planning/due"), OFFICER_ONLY, anonymous=LOGIN),
 }
