@@ -52,6 +52,7 @@ ROUTE_MODULES = [
     "rectification.documents.api",
     "rectification.figures.api",
     "rectification.figures.dashboard_pages",
+    "inspections.risk.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,7 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/risk",
                 )
             ],
             engine=JinjaTemplateEngine,

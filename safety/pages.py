@@ -29,6 +29,9 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
     ("nav.dashboard", "/dashboard", (OFF,)),
+    ("nav.risk_map", "/risk/map", (OFF,)),
+    ("nav.planning_due", "/planning/due", (OFF,)),
+    ("nav.risk_points", "/risk-points", (ENT,)),
 ]
 
 

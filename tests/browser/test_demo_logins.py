@@ -29,6 +29,8 @@ EXPECTED_NAV = {
         "/admin/agencies",
         "/admin/checklists",
         "/dashboard",
+        "/risk/map",
+        "/planning/due",
     },
     "officer_zb": {
         "/",
@@ -39,9 +41,11 @@ EXPECTED_NAV = {
         "/admin/agencies",
         "/admin/checklists",
         "/dashboard",
+        "/risk/map",
+        "/planning/due",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points"},
 }
 
 
