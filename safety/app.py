@@ -46,6 +46,7 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.selfcheck",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

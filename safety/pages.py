@@ -28,6 +28,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
+    ("nav.self_inspections", "/self-inspections", (ENT, OFF)),
 ]
 
 

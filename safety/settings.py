@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     pg_pool_min: int = 1
     pg_pool_max: int = 10
 
+    # 企业自查: rectification days of a self-inspection's hazards (no campaign sets them).
+    self_general_deadline_days: int = Field(default=15, ge=1, le=3650)
+    self_major_deadline_days: int = Field(default=60, ge=1, le=3650)
+
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
         if self.secure_cookies is None:

@@ -16,13 +16,14 @@ from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
 from inspections.services.inspections import group_row
-from inspections.services.scope import hazard_condition, hazard_row
+from inspections.services.scope import hazard_condition, hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection
 from safety import audit
 from safety.auth import Actor
 from safety.db import contains, write_transaction
 from safety.errors import ValidationFailed
-from safety.settings import local_today
+from safety.notifications import notify
+from safety.settings import get_settings, local_today
 from safety.tables import Campaign, Enterprise, OrgUnit
 
 STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
@@ -34,8 +35,15 @@ def _source_of(inspection: dict) -> str:
     return "self_report" if inspection["kind"] == "self" else "inspection"
 
 
-async def _days_for(inspection: dict) -> dict[str, int]:
+async def days_for(inspection: dict) -> dict[str, int]:
+    """Rectification days per level for the inspection's hazards: its campaign's; for a
+    self-inspection (no campaign) the settings' (SAFETY_SELF_*_DEADLINE_DAYS, 15 / 60)."""
     if inspection["campaign"] is None:
+        if inspection["kind"] == rules.SELF:
+            settings = get_settings()
+            return rules.deadline_days(
+                settings.self_general_deadline_days, settings.self_major_deadline_days
+            )
         return rules.deadline_days(None, None)
     campaign = (
         await Campaign.select(Campaign.general_deadline_days, Campaign.major_deadline_days)
@@ -76,7 +84,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
     if errors:
         raise ValidationFailed("隐患信息有误 (invalid hazard)", errors)
     deadline = data.deadline or rules.default_deadline(
-        found_on, data.level, await _days_for(inspection)
+        found_on, data.level, await days_for(inspection)
     )
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
@@ -138,6 +146,8 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 .save()
                 .run()
             )
+        if hazard.source == "self_report" and data.level == "major":
+            await _report_major(hazard.id, inspection["enterprise"], data.description)
         await audit.record(
             actor,
             "hazard.create",
@@ -151,6 +161,24 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             },
         )
     return await _detail(hazard.id)
+
+
+async def _report_major(hazard_id: int, enterprise_id: int, description: str) -> None:
+    """A major hazard an enterprise found itself is reported to the officers over it at
+    once (in the transaction that logs it): only an officer closes it."""
+    ent = (
+        await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
+    )
+    text = " ".join(description.split())
+    await notify(
+        await officers_over(enterprise_id),
+        kind="hazard.self_major",
+        title=f"企业自查上报重大隐患：{ent['name'] if ent else ''}",
+        body=text if len(text) <= 120 else text[:119] + "…",
+        link=f"/hazards/{hazard_id}",
+        object_type="hazard",
+        object_id=hazard_id,
+    )
 
 
 def _columns() -> tuple:
