@@ -28,6 +28,7 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/self-inspections",
     },
     "officer_zb": {
         "/",
@@ -37,9 +38,10 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/self-inspections",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/self-inspections"},
 }
 
 
