@@ -20,6 +20,7 @@ from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
 from safety.db import write_transaction
 from safety.demo_campaign import load_campaign
+from safety.demo_selfcheck import load_self_inspections
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.tables import Enterprise, OrgUnit, User
 
@@ -131,4 +132,5 @@ async def load_demo() -> bool:
         enterprise_ids = await _load_enterprises(units)
         await _load_people(units, enterprise_ids)
         await load_campaign()
+        await load_self_inspections()
     return True
