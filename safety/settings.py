@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     pg_pool_min: int = 1
     pg_pool_max: int = 10
 
+    # Risk grading (inspections.risk): the colour bands of LEC (D) and LS (R) scores, each
+    # boundary inclusive (>=) or not (>), and the suggested inspection frequency in months
+    # per colour (none = 未评估). Local rules differ, hence settings.
+    risk_lec_bands: str = "red>320,orange>=160,yellow>=70"
+    risk_ls_bands: str = "red>=20,orange>=9,yellow>=4"
+    risk_inspect_months: str = "red=1,orange=3,yellow=6,blue=12,none=3"
+
     # 企业自查: rectification days of a self-inspection's hazards (no campaign sets them).
     self_general_deadline_days: int = Field(default=15, ge=1, le=3650)
     self_major_deadline_days: int = Field(default=60, ge=1, le=3650)
@@ -126,6 +133,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"SAFETY_TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _risk_settings(self) -> Settings:
+        # The parsers live with the risk rules (pure); a bad value stops the start-up.
+        from inspections.risk.rules import parse_bands, parse_frequencies
+
+        parse_bands(self.risk_lec_bands)
+        parse_bands(self.risk_ls_bands)
+        parse_frequencies(self.risk_inspect_months)
         return self
 
     @property
