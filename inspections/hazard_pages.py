@@ -20,6 +20,7 @@ from inspections.page_helpers import WALKERS, as_int, one_file, require_walker, 
 from inspections.schemas import HazardIn
 from inspections.services import photos as hazard_photos
 from inspections.services.hazards import days_for
+from inspections.tables import RiskPoint
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
@@ -39,6 +40,7 @@ HAZARD_FIELDS = (
     "major_basis",
     "suggestion",
     "deadline",
+    "risk_point_id",
 )
 
 
@@ -55,6 +57,13 @@ async def _hazard_form(
     days = await days_for(inspection)
     day = inspection["scheduled_on"]
     defaults = {lvl: rules.default_deadline(day, lvl, days).isoformat() for lvl in rules.LEVELS}
+    # 风险点: the enterprise's active risk points, to name the one whose control failed.
+    points = (
+        await RiskPoint.select(RiskPoint.id, RiskPoint.name)
+        .where(RiskPoint.enterprise == inspection["enterprise_id"], RiskPoint.active.eq(True))
+        .order_by(RiskPoint.name)
+        .run()
+    )
     return Template(
         "inspections/hazard_form.html",
         context={
@@ -64,6 +73,7 @@ async def _hazard_form(
             "item": item,
             "defaults": defaults,
             "choices": walk_messages.hazard_choices(lang),
+            "risk_points": [(p["id"], p["name"]) for p in points],
         },
         status_code=status,
     )

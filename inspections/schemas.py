@@ -293,6 +293,8 @@ class HazardIn(BaseModel):
     suggestion: ShortText = ""
     deadline: Day | None = None
     fixed_on_spot: bool = False
+    # The risk point (风险点) of the same enterprise whose control failed, if known.
+    risk_point_id: RowId | None = None
 
 
 class PhotoOut(BaseModel):
@@ -355,6 +357,8 @@ class HazardOut(BaseModel):
     timeline: list[TimelineOut]
     created_at: dt.datetime
     version: Version
+    risk_point_id: int | None = None
+    risk_point_name: str | None = None
 
 
 class HazardListItemOut(BaseModel):
@@ -379,6 +383,8 @@ class HazardListItemOut(BaseModel):
     fixed_on_spot: bool
     rectified_on: dt.date | None
     version: Version
+    risk_point_id: int | None = None
+    risk_point_name: str | None = None
 
 
 @dataclass

@@ -47,6 +47,7 @@ ROUTE_MODULES = [
     "inspections.pages",
     "rectification.pages",
     "inspections.selfcheck",
+    "inspections.risk.hazard_link",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

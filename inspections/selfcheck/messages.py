@@ -46,6 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "重大隐患记录后将立即报告街道安全监管员。",
         "A major hazard is reported to the street's safety officers as soon as it is logged.",
     ),
+    "hazard.risk_point": ("风险点（管控失效）", "Risk point (control failed)"),
     "hazard.open_rectification": ("整改与验收", "Rectification and verification"),
     "rect.self.verify_title": ("验收销号（本企业自查隐患）", "Verify and close (our own finding)"),
     "rect.self.verify_hint": (

@@ -17,7 +17,7 @@ from inspections.schemas import HazardIn
 from inspections.services import views
 from inspections.services.inspections import group_row
 from inspections.services.scope import hazard_condition, hazard_row, officers_over
-from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection
+from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
 from safety import audit
 from safety.auth import Actor
 from safety.db import contains, write_transaction
@@ -81,6 +81,24 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
         )
         if not on_list:
             errors.append({"key": "item_id", "message": f"检查项 {data.item_id} 不在本检查表中"})
+    if data.risk_point_id is not None:
+        ours = (
+            await RiskPoint.exists()
+            .where(
+                RiskPoint.id == data.risk_point_id,
+                RiskPoint.enterprise == inspection["enterprise"],
+                RiskPoint.active.eq(True),
+            )
+            .run()
+        )
+        if not ours:
+            errors.append(
+                {
+                    "key": "risk_point_id",
+                    "message": f"风险点 {data.risk_point_id} 不是本企业在用的风险点"
+                    " (not an active risk point of this enterprise)",
+                }
+            )
     if errors:
         raise ValidationFailed("隐患信息有误 (invalid hazard)", errors)
     deadline = data.deadline or rules.default_deadline(
@@ -115,6 +133,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             effective_deadline=deadline,
             status="pending",
             fixed_on_spot=data.fixed_on_spot,
+            risk_point=data.risk_point_id,
             created_by=actor.user_id,
             created_at=now,
         )
@@ -182,7 +201,11 @@ async def _report_major(hazard_id: int, enterprise_id: int, description: str) ->
 
 
 def _columns() -> tuple:
-    return (*Hazard.all_columns(), Hazard.enterprise.name.as_alias("enterprise_name"))
+    return (
+        *Hazard.all_columns(),
+        Hazard.enterprise.name.as_alias("enterprise_name"),
+        Hazard.risk_point.name.as_alias("risk_point_name"),
+    )
 
 
 def _out(row: dict, today: dt.date) -> dict:
@@ -193,6 +216,7 @@ def _out(row: dict, today: dt.date) -> dict:
         "enterprise_id": row["enterprise"],
         "campaign_id": row["campaign"],
         "item_id": row["item"],
+        "risk_point_id": row["risk_point"],
         "effective_deadline": effective,
         "overdue": rules.is_overdue(row["status"], effective, today),
     }
@@ -255,6 +279,7 @@ class HazardFilter:
     campaign_id: int | None = None
     inspection_id: int | None = None
     org_unit_id: int | None = None
+    risk_point_id: int | None = None
     source: str | None = None
     q: str | None = None
     found_from: dt.date | None = None
@@ -284,6 +309,7 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
         (flt.enterprise_id, Hazard.enterprise),
         (flt.campaign_id, Hazard.campaign),
         (flt.inspection_id, Hazard.inspection),
+        (flt.risk_point_id, Hazard.risk_point),
     ):
         if value is not None:
             conditions.append(column == value)

@@ -27,6 +27,16 @@ async def _create(w, target):
     return Req("POST", "/api/v1/self-inspections", json=body)
 
 
+async def _risk_point_hazards(w, target):
+    from tests.selfcheck.test_risk_link import risk_point
+
+    if target == "own":
+        point = await risk_point(w.officer, w.enterprise["id"])
+    else:
+        point = await risk_point(w.foreign_officer, w.foreign_enterprise["id"])
+    return Req("GET", f"/api/v1/risk-points/{point['id']}/hazards")
+
+
 async def _list_page(w, target):
     return Req("GET", "/self-inspections")
 
@@ -39,6 +49,17 @@ async def _start_page(w, target):
 
 SPECS = {
     ("POST", "/api/v1/self-inspections"): Spec(_create, ENTERPRISE_CREATES_OWN, OWN_FOREIGN),
+    # the risk point's hazards (the two pillars joined): readers of the risk point
+    ("GET", "/api/v1/risk-points/{point_id:int}/hazards"): Spec(
+        _risk_point_hazards,
+        {
+            "admin": 403,
+            "officer": {"own": 200, "foreign": 404},
+            "inspector": 403,
+            "enterprise": {"own": 200, "foreign": 404},
+        },
+        OWN_FOREIGN,
+    ),
     ("GET", "/self-inspections"): Spec(
         _list_page,
         {"admin": 403, "officer": 200, "inspector": 403, "enterprise": 200},
