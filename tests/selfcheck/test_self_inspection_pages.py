@@ -117,6 +117,8 @@ async def test_the_officer_lists_and_reviews_self_inspections_of_their_area(clie
     officer = await as_user(w.officer)
     page = (await client.get("/self-inspections", headers=officer)).text
     assert f'href="/inspections/{iid}/review"' in page and w.enterprise["name"] in page
+    detail = (await client.get(f"/enterprises/{w.enterprise['id']}", headers=officer)).text
+    assert f'href="/self-inspections?enterprise_id={w.enterprise["id"]}"' in detail
     one = await client.get(f"/self-inspections?enterprise_id={w.enterprise['id']}", headers=officer)
     assert f"/inspections/{iid}/review" in one.text
     review = await client.get(f"/inspections/{iid}/review", headers=officer)
