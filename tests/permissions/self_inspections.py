@@ -37,6 +37,11 @@ async def _risk_point_hazards(w, target):
     return Req("GET", f"/api/v1/risk-points/{point['id']}/hazards")
 
 
+async def _risk_point_hazards_page(w, target):
+    req = await _risk_point_hazards(w, target)
+    return Req("GET", req.path.removeprefix("/api/v1"))
+
+
 async def _list_page(w, target):
     return Req("GET", "/self-inspections")
 
@@ -59,6 +64,17 @@ SPECS = {
             "enterprise": {"own": 200, "foreign": 404},
         },
         OWN_FOREIGN,
+    ),
+    ("GET", "/risk-points/{point_id:int}/hazards"): Spec(
+        _risk_point_hazards_page,
+        {
+            "admin": 403,
+            "officer": {"own": 200, "foreign": 404},
+            "inspector": 403,
+            "enterprise": {"own": 200, "foreign": 404},
+        },
+        OWN_FOREIGN,
+        anonymous=LOGIN,
     ),
     ("GET", "/self-inspections"): Spec(
         _list_page,

@@ -49,6 +49,12 @@ async def test_a_hazard_names_its_enterprises_risk_point_and_the_point_lists_it(
         assert r.status_code == status, user["username"]
     page = (await client.get(f"/hazards/{hazard['id']}", headers=await as_user(w.officer))).text
     assert point["name"] in page
+    for user in (w.officer, w.enterprise_user):
+        listed = await client.get(
+            f"/risk-points/{point['id']}/hazards", headers=await as_user(user)
+        )
+        assert listed.status_code == 200
+        assert f'href="/hazards/{hazard["id"]}"' in listed.text and "企业自查" in listed.text
     form = await client.get(
         f"/inspections/{i['id']}/hazards/new", headers=await as_user(w.enterprise_user)
     )
