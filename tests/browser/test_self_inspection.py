@@ -40,7 +40,7 @@ async def _shot(page, shots: Path, name: str) -> None:
 async def test_the_enterprise_runs_a_self_inspection_end_to_end(phone, live_server, shots):
     context, page = phone
     await _login(page, live_server, "enterprise")
-    assert await page.locator("a[href='/self-inspections']").count() == 1  # in the menu
+    assert await page.locator("nav a[href='/self-inspections']").count() == 1  # the menu
     await page.goto(f"{live_server}/self-inspections")
     # the demo's earlier one is listed, submitted
     assert await page.locator("[data-self-inspection] .state-submitted").count() >= 1
