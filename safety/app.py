@@ -46,6 +46,7 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.risk.api",
     "inspections.selfcheck",
     "inspections.risk.hazard_link",
 ]
@@ -89,6 +90,7 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/risk",
                 )
             ],
             engine=JinjaTemplateEngine,

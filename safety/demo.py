@@ -132,5 +132,12 @@ async def load_demo() -> bool:
         enterprise_ids = await _load_enterprises(units)
         await _load_people(units, enterprise_ids)
         await load_campaign()
+        # Risk registers (inspections.risk.demo): key enterprises in full, others a few.
+        from inspections.risk.demo import load_risk_points
+
+        demo_uscc = next(
+            (u["enterprise_uscc"] for u in _PEOPLE["users"] if u.get("enterprise_uscc")), ""
+        )
+        await load_risk_points(demo_uscc=demo_uscc)
         await load_self_inspections()
     return True

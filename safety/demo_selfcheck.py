@@ -4,7 +4,7 @@ pages use, so their rows, notifications and audit trail are what the application
 - the demo enterprise (``enterprise``, 济南恒达金属制品) walked the fire checklist 12 days
   ago: two general hazards it fixed and closed itself (验收销号), and a major one (welders
   without a certificate) reported to the officers at once, its 五落实 plan and evidence in,
-  waiting for an officer's verification;
+  waiting for an officer's verification, logged against its 焊接作业 risk point;
 - two more enterprises (their contacts are demo users too, unlisted) ran the general
   checklist: one closed both its findings, the other closed one and is still fixing the
   other.
@@ -60,6 +60,26 @@ RUNS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+# Findings logged against the enterprise's risk point whose control failed (when the demo's
+# risk register has it): the two pillars joined.
+RISK_POINT_OF = {"XF-17": "焊接作业"}
+
+
+async def _risk_point(enterprise_id: int, code: str) -> int | None:
+    from inspections.tables import RiskPoint
+
+    name = RISK_POINT_OF.get(code)
+    if name is None:
+        return None
+    row = (
+        await RiskPoint.select(RiskPoint.id)
+        .where(RiskPoint.enterprise == enterprise_id, RiskPoint.name == name)
+        .first()
+        .run()
+    )
+    return row["id"] if row else None
 
 
 def _signature_png() -> bytes:
@@ -144,6 +164,7 @@ async def load_self_inspections(today: dt.date | None = None) -> list[int]:
                     legal_basis=item["legal_basis"],
                     major_basis=item.get("major_basis") or "",
                     suggestion="立即整改，整改后拍照留存",
+                    risk_point_id=await _risk_point(inspection["enterprise_id"], code),
                 ),
             )
             hazards.append((hazard, outcome))

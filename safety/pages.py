@@ -28,6 +28,9 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
+    ("nav.risk_map", "/risk/map", (OFF,)),
+    ("nav.planning_due", "/planning/due", (OFF,)),
+    ("nav.risk_points", "/risk-points", (ENT,)),
     ("nav.self_inspections", "/self-inspections", (ENT, OFF)),
 ]
 

@@ -19,6 +19,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from inspections.risk.cleaning import INPUT_FIELDS, MEASURE_FIELDS, STORED_FIELDS, clean_point
 from inspections.risk.rules import COLOURS, MEASURE_KINDS, Bands, parse_bands, worst_colour
 from inspections.services.scope import is_row_id, officer_units
@@ -206,9 +208,7 @@ async def distribution(actor: Actor, enterprise_id: int) -> dict[str, Any]:
     control tier (SQL GROUP BY)."""
     await enterprise_row(actor, enterprise_id)
     rows = (
-        await RiskPoint.select(
-            RiskPoint.colour, RiskPoint.control_tier, RiskPoint.id.count().as_alias("n")
-        )
+        await RiskPoint.select(RiskPoint.colour, RiskPoint.control_tier, Count(alias="n"))
         .where(RiskPoint.enterprise == enterprise_id, RiskPoint.active.eq(True))
         .group_by(RiskPoint.colour, RiskPoint.control_tier)
         .run()
@@ -239,14 +239,14 @@ async def _refuse_duplicate(enterprise_id: int, name: str, except_id: int | None
         )
 
 
-def _db_values(fields: dict[str, Any]) -> dict[str, Any]:
+def db_values(fields: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in fields.items() if k in STORED_FIELDS}
     if "accident_types" in out:
         out["accident_types"] = json.dumps(out["accident_types"], ensure_ascii=False)
     return out
 
 
-def _audit_of(fields: dict[str, Any]) -> dict[str, Any]:
+def audit_of(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         k: (v.isoformat() if isinstance(v, dt.date) else v)
         for k, v in fields.items()
@@ -266,7 +266,7 @@ async def create_point(actor: Actor, enterprise_id: int, data: dict[str, Any]) -
     fields = cleaned.fields
     async with write_transaction():
         await _refuse_duplicate(enterprise_id, fields["name"])
-        point = RiskPoint(enterprise=enterprise_id, created_by=actor.user_id, **_db_values(fields))
+        point = RiskPoint(enterprise=enterprise_id, created_by=actor.user_id, **db_values(fields))
         await point.save().run()
         before, after = await refresh_colour(enterprise_id)
         await audit.record(
@@ -274,7 +274,7 @@ async def create_point(actor: Actor, enterprise_id: int, data: dict[str, Any]) -
             "risk_point.create",
             "risk_point",
             point.id,
-            after={**_audit_of(fields), "enterprise": enterprise_id}
+            after={**audit_of(fields), "enterprise": enterprise_id}
             | ({"enterprise_colour": after} if before != after else {}),
         )
     return await point_row(actor, point.id)
@@ -301,7 +301,7 @@ async def update_point(
     async with write_transaction():
         if "name" in changes:
             await _refuse_duplicate(enterprise_id, changes["name"], except_id=point_id)
-        values: dict[Any, Any] = {getattr(RiskPoint, k): v for k, v in _db_values(changes).items()}
+        values: dict[Any, Any] = {getattr(RiskPoint, k): v for k, v in db_values(changes).items()}
         values[RiskPoint.version] = version + 1
         values[RiskPoint.updated_at] = dt.datetime.now(dt.UTC)
         done = (
@@ -313,7 +313,7 @@ async def update_point(
         if not done:
             raise _stale(None)
         old_colour, new_colour = await refresh_colour(enterprise_id)
-        after = _audit_of(changes)
+        after = audit_of(changes)
         if old_colour != new_colour:
             after["enterprise_colour"] = new_colour
         await audit.record(
@@ -321,7 +321,7 @@ async def update_point(
             "risk_point.update",
             "risk_point",
             point_id,
-            before=_audit_of({k: base.get(k) for k in changes}),
+            before=audit_of({k: base.get(k) for k in changes}),
             after=after,
         )
     return await point_row(actor, point_id)

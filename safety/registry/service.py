@@ -38,7 +38,6 @@ CLEARABLE = (
     "contact_name",
     "contact_phone",
     "standardisation_date",
-    "risk_colour",
 )
 # The values compared and audited (the row minus bookkeeping).
 DATA_FIELDS = (
@@ -56,7 +55,6 @@ DATA_FIELDS = (
     "is_key",
     "standardisation_level",
     "standardisation_date",
-    "risk_colour",
     "active",
 )
 

@@ -28,6 +28,8 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/risk/map",
+        "/planning/due",
         "/self-inspections",
     },
     "officer_zb": {
@@ -38,10 +40,12 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/risk/map",
+        "/planning/due",
         "/self-inspections",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards", "/self-inspections"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
 }
 
 

@@ -158,7 +158,15 @@ async def inspection_ids(w) -> dict[str, int]:
         ),
     )
     [notification] = await notify([w.officer["id"]], kind="fuzz", title="模糊测试")
+    from inspections.risk.service import create_point
+
+    point = await create_point(
+        f.actor(w.officer),
+        w.enterprise["id"],
+        {"name": "模糊测试风险点", "method": "LS", "likelihood": 2, "severity": 2},
+    )
     return {
+        "point_id": point["id"],
         "campaign_id": v.campaign["id"],
         "batch_id": v.batch["id"],
         "inspection_id": v.inspection["id"],

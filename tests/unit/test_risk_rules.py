@@ -54,22 +54,22 @@ def _ls_oracle(r: int) -> str:
 
 
 @pytest.mark.parametrize(
-    ("l", "e", "c"),
+    ("lk", "e", "c"),
     list(product(rules.LEC_LIKELIHOOD, rules.LEC_EXPOSURE, rules.LEC_CONSEQUENCE)),
 )
-def test_lec_grades_every_combination_of_its_scales(l, e, c):
-    g = grade("LEC", l, e, c, lec_bands=LEC, ls_bands=LS)
-    d = Fraction(str(l)) * Fraction(str(e)) * Fraction(str(c))
+def test_lec_grades_every_combination_of_its_scales(lk, e, c):
+    g = grade("LEC", lk, e, c, lec_bands=LEC, ls_bands=LS)
+    d = Fraction(str(lk)) * Fraction(str(e)) * Fraction(str(c))
     assert g.score == pytest.approx(float(d), abs=1e-9)
     assert g.colour == _lec_oracle(d)
     assert g.level == LEVEL[g.colour]
 
 
-@pytest.mark.parametrize(("l", "s"), list(product(range(1, 6), range(1, 6))))
-def test_ls_grades_every_combination_of_its_scales(l, s):
-    g = grade("LS", l, severity=s, lec_bands=LEC, ls_bands=LS)
-    assert g.score == l * s
-    assert g.colour == _ls_oracle(l * s)
+@pytest.mark.parametrize(("lk", "s"), list(product(range(1, 6), range(1, 6))))
+def test_ls_grades_every_combination_of_its_scales(lk, s):
+    g = grade("LS", lk, severity=s, lec_bands=LEC, ls_bands=LS)
+    assert g.score == lk * s
+    assert g.colour == _ls_oracle(lk * s)
     assert g.level == LEVEL[g.colour]
 
 
