@@ -30,6 +30,7 @@ from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
+GENERAL = "general"  # the library's 工贸企业通用 checklist: offered first
 
 
 async def _page(
@@ -45,7 +46,10 @@ async def _page(
     checklists: list[dict] = []
     if actor.role == Role.enterprise:
         current, _ = await list_current(actor, 100, 0)
-        checklists = [{"id": c["id"], "name": c["name"], "version": c["version"]} for c in current]
+        checklists = [
+            {"id": c["id"], "name": c["name"], "code": c["code"]}
+            for c in sorted(current, key=lambda c: (c["code"] != GENERAL, c["name"]))
+        ]
     # The name only from rows the officer may see: an id outside the subtree shows nothing.
     enterprise_name = rows[0]["enterprise_name"] if enterprise_id is not None and rows else ""
     return Template(
