@@ -18,6 +18,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from safety.tables import Attachment, Batch, Campaign, Enterprise, User
@@ -182,6 +183,13 @@ class Hazard(Table, tablename="hazard"):
     created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     version = Integer(default=1)
+    # The risk point whose control failed (the two pillars joined: 风险分级管控 ↔ 隐患排查).
+    risk_point = ForeignKey(
+        LazyTableReference("RiskPoint", module_path=__name__),
+        on_delete=RESTRICT,
+        null=True,
+        index=True,
+    )
 
 
 class HazardTransition(Table, tablename="hazard_transition"):

@@ -149,25 +149,33 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     waiting = [
         r
         for r in await _rows(
-            "SELECT h.id, h.description, e.name AS enterprise_name, o.path, "
+            "SELECT h.id, h.description, h.source, h.level, h.enterprise, "
+            "e.name AS enterprise_name, o.path, "
             "MAX(s.submitted_at) AS submitted_at FROM hazard h "
             "JOIN evidence_submission s ON s.hazard = h.id "
             "JOIN enterprise e ON e.id = h.enterprise "
             "LEFT JOIN org_unit o ON o.id = e.org_unit "
-            "WHERE h.status = 'submitted' GROUP BY h.id, h.description, e.name, o.path"
+            "WHERE h.status = 'submitted' "
+            "GROUP BY h.id, h.description, h.source, h.level, h.enterprise, e.name, o.path"
         )
         if _as_datetime(r["submitted_at"]) < cutoff
     ]
     inspectors: dict[int, list[int]] = defaultdict(list)
     for r in await _rows(
         'SELECT ii."user" AS uid, h.id FROM inspection_inspector ii '
-        "JOIN hazard h ON h.inspection = ii.inspection WHERE h.status = 'submitted'"
+        "JOIN hazard h ON h.inspection = ii.inspection "
+        "WHERE h.status = 'submitted' AND h.source = 'inspection'"
     ):
         inspectors[r["id"]].append(r["uid"])
     for r in waiting:
         report.waiting_verification += 1
         line = f"{r['enterprise_name']}：{_short(r['description'])}"
-        for uid in {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}:
+        if r["source"] == "self_report" and r["level"] == "general":
+            # 企业自查: the enterprise verifies its own general finding (rules.may_verify).
+            verifiers = set(contacts.get(r["enterprise"], []))
+        else:
+            verifiers = {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}
+        for uid in verifiers:
             digests[uid].add(f"待验收超过 {s.remind_verify_days} 天", line)
 
     for r in await _rows(

@@ -53,6 +53,8 @@ ROUTE_MODULES = [
     "rectification.figures.api",
     "rectification.figures.dashboard_pages",
     "inspections.risk.api",
+    "inspections.selfcheck",
+    "inspections.risk.hazard_link",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,6 +22,7 @@ from safety.auth import SYSTEM
 from safety.db import write_transaction
 from safety.demo_campaign import load_campaign
 from safety.demo_history import load_history
+from safety.demo_selfcheck import load_self_inspections
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.tables import Enterprise, OrgUnit, User
 
@@ -141,4 +142,5 @@ async def load_demo() -> bool:
             (u["enterprise_uscc"] for u in _PEOPLE["users"] if u.get("enterprise_uscc")), ""
         )
         await load_risk_points(demo_uscc=demo_uscc)
+        await load_self_inspections()
     return True

@@ -32,6 +32,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.risk_map", "/risk/map", (OFF,)),
     ("nav.planning_due", "/planning/due", (OFF,)),
     ("nav.risk_points", "/risk-points", (ENT,)),
+    ("nav.self_inspections", "/self-inspections", (ENT, OFF)),
 ]
 
 

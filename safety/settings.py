@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     risk_ls_bands: str = "red>=20,orange>=9,yellow>=4"
     risk_inspect_months: str = "red=1,orange=3,yellow=6,blue=12,none=3"
 
+    # 企业自查: rectification days of a self-inspection's hazards (no campaign sets them).
+    self_general_deadline_days: int = Field(default=15, ge=1, le=3650)
+    self_major_deadline_days: int = Field(default=60, ge=1, le=3650)
+
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
         if self.secure_cookies is None:

@@ -15,6 +15,7 @@ hazard; an inspection's signature images to whoever may see the inspection.
 from __future__ import annotations
 
 from inspections.services.scope import hazard_row, inspection_row
+from inspections.tables import Inspection
 from safety import files
 from safety.auth import Actor
 from safety.errors import Conflict, Forbidden, ValidationFailed
@@ -47,13 +48,29 @@ async def photo_target(actor: Actor, hazard_id: int) -> dict:
     return await hazard_row(actor, hazard_id)
 
 
+async def _walking_own(hazard: dict) -> bool:
+    """The hazard was found in its enterprise's own self-inspection, still being walked
+    (the walk's upload queue empties before submit, so its photos arrive by then)."""
+    if hazard["source"] != "self_report" or hazard["inspection"] is None:
+        return False
+    return (
+        await Inspection.exists()
+        .where(Inspection.id == hazard["inspection"], Inspection.state == "in_progress")
+        .run()
+    )
+
+
 async def add_hazard_photo(
     actor: Actor, hazard_id: int, content: bytes, filename: str = "", kind: str = "problem"
 ) -> dict:
     """Store one photo of the hazard; returns ``{"id","kind","url","thumbnail_url",...}``.
     JPEG/PNG/WebP only, by content (415), ≤ 15 MB (413), an empty or truncated image 400."""
     hazard = await photo_target(actor, hazard_id)
-    if actor.role == Role.enterprise:
+    if actor.role == Role.enterprise and await _walking_own(hazard):
+        # 企业自查: the contact logging a hazard on its own self-inspection's walk takes the
+        # before-photos an inspector would take (and, fixed on the spot, the after-photo).
+        allowed: tuple[str, ...] = ("problem", "rectified")
+    elif actor.role == Role.enterprise:
         if kind == "problem":
             kind = "rectified"  # the enterprise's photos are after-photos
         if hazard["status"] not in ("pending", "rectifying"):
@@ -61,11 +78,9 @@ async def add_hazard_photo(
                 f"隐患当前状态为 {hazard['status']}，不能再上传整改照片",
                 [{"key": "status", "message": f"current status: {hazard['status']}"}],
             )
-    allowed = (
-        ("rectified",)
-        if actor.role == Role.enterprise
-        else INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
-    )
+        allowed = ("rectified",)
+    else:
+        allowed = INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
     if kind not in allowed:
         raise ValidationFailed.field("kind", "kind 须为 " + " / ".join(allowed))
     if hazard["status"] == "voided":

@@ -18,7 +18,7 @@ from inspections.tables import Hazard, Inspection, InspectionInspector
 from safety.auth import Actor
 from safety.errors import NotFound
 from safety.schemas import MAX_DB_INT
-from safety.tables import Campaign, Enterprise, OrgUnit, Role
+from safety.tables import Campaign, Enterprise, OrgUnit, Role, User
 
 READERS = (Role.officer, Role.inspector, Role.enterprise)
 
@@ -123,3 +123,23 @@ async def hazard_row(actor: Actor, hazard_id: int) -> dict:
     if row is None:
         raise NotFound("隐患不存在 (hazard not found)")
     return row
+
+
+async def officers_over(enterprise_id: int) -> list[int]:
+    """Active officers whose subtree holds the enterprise's grid (whom news of its hazards
+    concerns: a major self-reported hazard, evidence to verify, an extension request)."""
+    ent = (
+        await Enterprise.select(Enterprise.org_unit.path)
+        .where(Enterprise.id == enterprise_id)
+        .first()
+        .run()
+    )
+    path = ent and ent["org_unit.path"]
+    if not path:
+        return []
+    rows = (
+        await User.select(User.id, User.org_unit.path)
+        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_not_null())
+        .run()
+    )
+    return [r["id"] for r in rows if r["org_unit.path"] and path.startswith(r["org_unit.path"])]

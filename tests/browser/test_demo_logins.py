@@ -31,6 +31,7 @@ EXPECTED_NAV = {
         "/dashboard",
         "/risk/map",
         "/planning/due",
+        "/self-inspections",
     },
     "officer_zb": {
         "/",
@@ -43,9 +44,10 @@ EXPECTED_NAV = {
         "/dashboard",
         "/risk/map",
         "/planning/due",
+        "/self-inspections",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
 }
 
 
