@@ -102,10 +102,35 @@ def _bucket(expr: str, bounds: list[str]) -> str:
     return "(" + " + ".join(f"(CASE WHEN {expr} >= {b} THEN 1 ELSE 0 END)" for b in bounds) + ")"
 
 
-CLOSED_AT = (
-    "(SELECT MAX(t.at) FROM hazard_transition t"
-    " WHERE t.hazard = hazard.id AND t.to_status = 'closed')"
-)
+def _states(
+    asof: d.AsOf, where: str, group_by: str | None = None, closing_time: bool = False
+) -> str:
+    """``WITH … s AS (…)``: each hazard of ``where`` found as of D, once, with its found
+    day, sub-category, (``group_by``) group key and label, ``closed`` (1 when closed as of
+    D) and (``closing_time``) ``c``: when it was closed (销号: its transition to ``closed``,
+    the only one since closed is final). Statuses as of D come from
+    ``definitions.status_sql``; the CTEs are MATERIALIZED so the correlated look-ups run
+    once per hazard, not once per bucket."""
+    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    found = d.figure_sql("found", asof, "x.st", "NULL", "x")
+    closed = d.figure_sql("closed", asof, "x.st", "NULL", "x")
+    inner = (
+        f"SELECT hazard.id AS id, hazard.found_on AS f, hazard.subcategory AS sub,"
+        f" {key} AS gkey, {label} AS glabel, {d.status_sql(asof)} AS st"
+        f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
+    )
+    closed_at = (
+        f"CASE WHEN {closed} THEN (SELECT MAX(t.at) FROM hazard_transition t"
+        " WHERE t.hazard = x.id AND t.to_status = 'closed') END"
+        if closing_time
+        else "NULL"
+    )
+    return (
+        f"WITH x AS MATERIALIZED ({inner}),"
+        " s AS MATERIALIZED (SELECT x.id AS id, x.f AS f, x.sub AS sub, x.gkey AS gkey,"
+        f" x.glabel AS glabel, CASE WHEN {closed} THEN 1 ELSE 0 END AS closed,"
+        f" {closed_at} AS c FROM x WHERE {found})"
+    )
 
 
 def _int(value: object) -> int:
@@ -134,25 +159,18 @@ def _local_day(value: object) -> dt.date | None:
 async def campaign_weekly(
     actor: Actor, campaign_id: int, as_of: dt.date | None = None
 ) -> list[Week]:
-    """Found and closed per ISO week of the campaign, as of D (two queries: the range of
-    the events, then the counts per week)."""
+    """Found and closed per ISO week of the campaign, as of D (two statements: the range
+    of the events, then the counts per week)."""
     campaign, asof, where = await _scope(actor, campaign_id, as_of)
-    found = d.hazard_figure_condition("found", asof)
-    closed = d.hazard_figure_condition("closed", asof)
-    joins = d.hazard_joins(None)
+    states = _states(asof, where, closing_time=True)
     span = await Hazard.raw(
-        f"SELECT MIN(hazard.found_on) AS first, MAX(hazard.found_on) AS last,"
-        f" MAX(CASE WHEN {closed} THEN {CLOSED_AT} END) AS closed"
-        f" FROM hazard{joins} WHERE {where} AND {found}"
+        f"{states} SELECT MIN(s.f) AS first, MAX(s.f) AS last, MAX(s.c) AS closed FROM s"
     ).run()
     row = span[0] if span else {}
     start = _day(campaign["starts_on"])
     end = min(asof.day, _day(campaign["ends_on"]))
-    first, last, last_closed = (
-        _day(row.get("first")),
-        _day(row.get("last")),
-        _local_day(row.get("closed")),
-    )
+    first, last = _day(row.get("first")), _day(row.get("last"))
+    last_closed = _local_day(row.get("closed"))
     start = min(d for d in (start, first) if d is not None)
     end = min(asof.day, max(d for d in (end, last, last_closed) if d is not None))
     if end < start:
@@ -162,14 +180,13 @@ async def campaign_weekly(
     while monday <= end:
         mondays.append(monday)
         monday += dt.timedelta(days=7)
-    found_idx = _bucket("hazard.found_on", [_date(asof, m) for m in mondays[1:]])
-    closed_idx = _bucket(CLOSED_AT, [_instant(asof, m) for m in mondays[1:]])
+    found_idx = _bucket("s.f", [_date(asof, m) for m in mondays[1:]])
+    closed_idx = _bucket("s.c", [_instant(asof, m) for m in mondays[1:]])
     rows = await Hazard.raw(
-        f"SELECT 'found' AS kind, {found_idx} AS week, COUNT(*) AS n FROM hazard{joins}"
-        f" WHERE {where} AND {found} GROUP BY 1, 2"
-        " UNION ALL "
-        f"SELECT 'closed' AS kind, {closed_idx} AS week, COUNT(*) AS n FROM hazard{joins}"
-        f" WHERE {where} AND {closed} GROUP BY 1, 2"
+        f"{states} SELECT 'found' AS kind, {found_idx} AS week, COUNT(*) AS n FROM s"
+        " GROUP BY 1, 2 UNION ALL "
+        f"SELECT 'closed' AS kind, {closed_idx} AS week, COUNT(*) AS n FROM s"
+        " WHERE s.closed = 1 GROUP BY 1, 2"
     ).run()
     counts = {(r["kind"], _int(r["week"])): _int(r["n"]) for r in rows}
     return [
@@ -184,13 +201,9 @@ async def campaign_by_subcategory(
     """Found and closed per sub-category (PRODUCT's twelve, in order; those with no hazard
     are left out)."""
     _, asof, where = await _scope(actor, campaign_id, as_of)
-    found = d.hazard_figure_condition("found", asof)
-    closed = d.hazard_figure_condition("closed", asof)
     rows = await Hazard.raw(
-        "SELECT hazard.subcategory AS k, COUNT(*) AS found,"
-        f" SUM(CASE WHEN {closed} THEN 1 ELSE 0 END) AS closed"
-        f" FROM hazard{d.hazard_joins(None)} WHERE {where} AND {found}"
-        " GROUP BY hazard.subcategory"
+        f"{_states(asof, where)} SELECT s.sub AS k, COUNT(*) AS found,"
+        " SUM(s.closed) AS closed FROM s GROUP BY s.sub"
     ).run()
     order = {name: i for i, name in enumerate(SUBCATEGORIES)}
     slices = [Slice(r["k"], r["k"] or "其他", _int(r["found"]), _int(r["closed"])) for r in rows]
@@ -203,14 +216,9 @@ async def campaign_by_community(
     """Found and closed per community (the enterprise's community, as the stats' breakdown
     keys it), most found first."""
     _, asof, where = await _scope(actor, campaign_id, as_of)
-    found = d.hazard_figure_condition("found", asof)
-    closed = d.hazard_figure_condition("closed", asof)
-    key, label = d.group_key("community")
     rows = await Hazard.raw(
-        f"SELECT {key} AS k, MAX({label}) AS label, COUNT(*) AS found,"
-        f" SUM(CASE WHEN {closed} THEN 1 ELSE 0 END) AS closed"
-        f" FROM hazard{d.hazard_joins('community')} WHERE {where} AND {found}"
-        f" GROUP BY {key}"
+        f"{_states(asof, where, 'community')} SELECT s.gkey AS k, MAX(s.glabel) AS label,"
+        " COUNT(*) AS found, SUM(s.closed) AS closed FROM s GROUP BY s.gkey"
     ).run()
     slices = [Slice(r["k"], r["label"] or "—", _int(r["found"]), _int(r["closed"])) for r in rows]
     return sorted(slices, key=lambda s: (-s.found, s.label))
