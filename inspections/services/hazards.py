@@ -272,6 +272,8 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
     _choice(errors, "level", flt.level, rules.LEVELS)
     _choice(errors, "source", flt.source, SOURCES)
     _choice(errors, "figure", flt.figure, figures.FIGURES)
+    if flt.as_of is not None and not figures.FIRST_DAY <= flt.as_of <= figures.LAST_DAY:
+        errors.append({"key": "as_of", "message": figures.DAY_RANGE_MESSAGE})
     if flt.industry is not None and not re.fullmatch(r"[A-T]|none", flt.industry):
         errors.append({"key": "industry", "message": "industry 须为门类字母 A–T 或 none"})
     if flt.found_from and flt.found_to and flt.found_to < flt.found_from:

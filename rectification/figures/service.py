@@ -49,6 +49,8 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 def make_as_of(as_of: dt.date | None) -> d.AsOf:
     day = as_of or local_today()
+    if not d.FIRST_DAY <= day <= d.LAST_DAY:
+        raise ValidationFailed.field("as_of", d.DAY_RANGE_MESSAGE)
     return d.AsOf.make(day, get_settings().timezone, is_sqlite())
 
 
@@ -59,15 +61,6 @@ def check_group_by(group_by: str | None, allowed: tuple[str, ...] = d.GROUPS) ->
 
 async def _raw(sql: str) -> list[dict[str, Any]]:
     return await OrgUnit.raw(sql).run()
-
-
-async def officer_path(actor: Actor) -> str:
-    """The officer's materialised path (their subtree); '' for none."""
-    actor.require(Role.officer)
-    if actor.org_unit_id is None:
-        return ""
-    row = await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == actor.org_unit_id).first().run()
-    return _safe_path(row["path"] if row else "")
 
 
 def _safe_path(path: str) -> str:
@@ -90,14 +83,16 @@ def counts_sql(
     group_by: str | None,
     by_source: bool = False,
     campaign_id: int | None = None,
-    path: str = "",
+    units: str = "",
+    extra: tuple[str, ...] = (),
 ) -> str:
     """ONE statement: per group key (and source, with ``by_source``) each hazard figure's
     count over the hazards matching ``where`` (over ``hazard`` and its joins), rows with
     ``part`` 'h'; for a campaign, UNION ALL the planned/inspected counts per group, rows
-    with ``part`` 'e'. Each hazard's status and deadline as of the day are computed once
-    (a MATERIALIZED CTE: both engines would otherwise inline the correlated look-ups into
-    every figure)."""
+    with ``part`` 'e' (``units``: the org-unit ids in scope, as SQL); then the ``extra``
+    parts (the scope check's row, say). Each hazard's status and deadline as of the day
+    are computed once (a MATERIALIZED CTE: both engines would otherwise inline the
+    correlated look-ups into every figure)."""
     key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
     source = "hazard.source" if by_source else "NULL"
     inner = (
@@ -116,17 +111,35 @@ def counts_sql(
         f" SELECT 'h' AS part, s.gkey AS gkey, MAX(s.glabel) AS glabel, s.gsource AS gsource,"
         f" {sums}, 0 AS planned, 0 AS inspected FROM s GROUP BY s.gkey, s.gsource"
     )
-    if campaign_id is None:
-        return sql
+    parts = [sql]
+    if campaign_id is not None:
+        parts.append(plan_sql(asof, group_by, campaign_id, units, "e"))
+    return " UNION ALL ".join([*parts, *extra])
+
+
+ZEROS = ", ".join("0" for _ in d.FIGURES)
+
+
+def plan_sql(asof: d.AsOf, group_by: str | None, campaign_id: int, units: str, part: str) -> str:
+    """A union part: planned and inspected enterprises per group (``part`` names it)."""
+    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
-    zeros = ", ".join("0" for _ in d.FIGURES)
     return (
-        f"{sql} UNION ALL SELECT 'e', {key}, MAX({label}), NULL, {zeros},"
-        " COUNT(DISTINCT e.id),"
+        f"SELECT '{part}', {key}, MAX({label}), NULL, {ZEROS}, COUNT(DISTINCT e.id),"
         f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
         f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
-        f" WHERE ce.campaign = {int(campaign_id)} AND {_in_subtree(path, 'e.org_unit')}"
+        f" WHERE ce.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
         + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
+    )
+
+
+def subtree_sql(unit_id: int, officer_unit_id: int) -> str:
+    """SQL: the ids of the org units under ``unit_id`` (itself included), none unless it
+    lies in the subtree of the officer's unit (one look-up inside the statement)."""
+    return (
+        "(SELECT ou.id FROM org_unit ou JOIN org_unit top ON top.id ="
+        f" {int(unit_id)} JOIN org_unit me ON me.id = {int(officer_unit_id)}"
+        " WHERE me.path <> '' AND top.path LIKE me.path || '%' AND ou.path LIKE top.path || '%')"
     )
 
 
@@ -240,20 +253,31 @@ async def campaign_stats(
     the enterprises of the officer's subtree; ``group_by`` adds ``groups``. 404 outside
     the officer's scope, 403 for other roles."""
     check_group_by(group_by)
-    campaign, path = await _campaign_and_path(actor, campaign_id)
+    actor.require(Role.officer)
+    if actor.org_unit_id is None or not 1 <= campaign_id <= 2**31 - 1:
+        raise NotFound("检查活动不存在 (campaign not found)")
     asof = make_as_of(as_of)
-    where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, 'e.org_unit')}"
-    rows = await _raw(counts_sql(where, asof, group_by, campaign_id=campaign["id"], path=path))
+    units = subtree_sql(actor.org_unit_id, actor.org_unit_id)
+    where = f"hazard.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
+    # the scope check rides along: the campaign's row only if it lies in the subtree
+    check = (
+        f"SELECT 'c', c.id, c.name, NULL, {ZEROS}, 0, 0 FROM campaign c"
+        f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN {units}"
+    )
+    extra = [check]
+    if group_by in ("batch", "agency"):  # a planned enterprise may sit in two batches
+        extra.append(plan_sql(asof, None, campaign_id, units, "t"))
+    sql = counts_sql(where, asof, group_by, campaign_id=campaign_id, units=units, extra=extra)
+    rows = await _raw(sql)
+    found = [r for r in rows if r["part"] == "c"]
+    if not found:
+        raise NotFound("检查活动不存在 (campaign not found)")
+    campaign = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
     hazard_rows = [r for r in rows if r["part"] == "h"]
     enterprise_rows = [r for r in rows if r["part"] == "e"]
     totals = _sum(hazard_rows, d.FIGURES)
-    planned = _sum(enterprise_rows, ("planned", "inspected"))
-    if group_by in ("batch", "agency"):
-        # a planned enterprise may sit in two batches: its total is counted apart
-        total_rows = await _raw(
-            counts_sql("1 = 0", asof, None, campaign_id=campaign["id"], path=path)
-        )
-        planned = _sum([r for r in total_rows if r["part"] == "e"], ("planned", "inspected"))
+    plan_part = "t" if group_by in ("batch", "agency") else "e"
+    planned = _sum([r for r in rows if r["part"] == plan_part], ("planned", "inspected"))
     figures = {
         "enterprises_planned": planned["planned"],
         "enterprises_inspected": planned["inspected"],
@@ -271,30 +295,14 @@ async def campaign_stats(
     return out
 
 
-async def _unit_path(actor: Actor, org_unit_id: int) -> tuple[dict, str]:
-    """The org unit if it lies in the officer's subtree (404 otherwise) and its path."""
-    own = await officer_path(actor)
-    unit = None
-    if own and 1 <= org_unit_id <= 2**31 - 1:
-        unit = (
-            await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.path)
-            .where(OrgUnit.id == org_unit_id, OrgUnit.path.like(own + "%"))
-            .first()
-            .run()
-        )
-    if unit is None or not _safe_path(unit["path"]):
-        raise NotFound("组织单元不存在 (org unit not found)")
-    return unit, unit["path"]
-
-
 def org_unit_where(
-    path: str,
+    units: str,
     found_from: dt.date | None,
     found_to: dt.date | None,
     source: str | None,
     asof: d.AsOf,
 ) -> str:
-    parts = [_in_subtree(path, "e.org_unit")]
+    parts = [f"e.org_unit IN {units}"]
     if found_from is not None:
         parts.append(f"hazard.found_on >= {asof.date(found_from)}")
     if found_to is not None:
@@ -325,10 +333,24 @@ async def org_unit_stats(
         errors.append({"key": "to", "message": "结束日期不能早于开始日期"})
     if errors:
         raise ValidationFailed("统计条件有误 (invalid figures request)", errors)
-    unit, path = await _unit_path(actor, org_unit_id)
+    actor.require(Role.officer)
+    if actor.org_unit_id is None or not 1 <= org_unit_id <= 2**31 - 1:
+        raise NotFound("组织单元不存在 (org unit not found)")
     asof = make_as_of(as_of)
-    where = org_unit_where(path, found_from, found_to, source, asof)
-    rows = await _raw(counts_sql(where, asof, None if group_by == "source" else group_by, True))
+    units = subtree_sql(org_unit_id, actor.org_unit_id)
+    where = org_unit_where(units, found_from, found_to, source, asof)
+    check = (
+        f"SELECT 'u', top.id, top.name, NULL, {ZEROS}, 0, 0 FROM org_unit top"
+        f" JOIN org_unit me ON me.id = {int(actor.org_unit_id)} WHERE top.id = {int(org_unit_id)}"
+        " AND me.path <> '' AND top.path LIKE me.path || '%'"
+    )
+    grouping = None if group_by == "source" else group_by
+    all_rows = await _raw(counts_sql(where, asof, grouping, True, extra=(check,)))
+    found = [r for r in all_rows if r["part"] == "u"]
+    if not found:
+        raise NotFound("组织单元不存在 (org unit not found)")
+    unit = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
+    rows = [r for r in all_rows if r["part"] == "h"]
     by_source = _merge(rows, "gsource")
     out: dict[str, Any] = {
         "org_unit_id": unit["id"],

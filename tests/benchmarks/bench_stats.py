@@ -86,6 +86,7 @@ def hand_sql(
     """One query: per group, the hazard counts (and, for a campaign, planned/inspected)."""
     key, joins = HAND_KEYS[group_by]
     today = lit(day, sqlite, "date")
+    with_ = ""
     if current:  # today: the current columns
         hz = (
             f"SELECT {key} AS k, h.level, h.rectified_on, h.status AS st,"
@@ -94,17 +95,23 @@ def hand_sql(
         )
     else:  # the last transition before the end of the day, by a window
         e_ = lit(end, sqlite, "ts")
+        only = f" AND t.hazard IN (SELECT id FROM hazard WHERE campaign = {campaign})"
+        only = only if campaign else ""
+        with_ = (
+            "WITH t AS MATERIALIZED (SELECT hazard, to_status FROM (SELECT t.hazard,"
+            " t.to_status, ROW_NUMBER() OVER (PARTITION BY t.hazard ORDER BY t.at DESC,"
+            f" t.id DESC) AS rn FROM hazard_transition t WHERE t.at < {e_}{only}) w"
+            " WHERE rn = 1),"
+            " x AS MATERIALIZED (SELECT hazard, new_deadline FROM (SELECT x.hazard,"
+            " x.new_deadline, ROW_NUMBER() OVER (PARTITION BY x.hazard ORDER BY x.decided_at"
+            " DESC, x.id DESC) AS rn FROM extension_request x WHERE x.status = 'approved'"
+            f" AND x.decided_at < {e_}) w WHERE rn = 1) "
+        )
         hz = (
             f"SELECT {key} AS k, h.level, h.rectified_on, t.to_status AS st,"
             " COALESCE(x.new_deadline, h.deadline) AS eff"
             f" FROM hazard h JOIN enterprise e ON e.id = h.enterprise {joins}"
-            " JOIN (SELECT t.hazard, t.to_status, ROW_NUMBER() OVER (PARTITION BY t.hazard"
-            f" ORDER BY t.at DESC, t.id DESC) AS rn FROM hazard_transition t WHERE t.at < {e_}) t"
-            " ON t.hazard = h.id AND t.rn = 1"
-            " LEFT JOIN (SELECT x.hazard, x.new_deadline, ROW_NUMBER() OVER (PARTITION BY"
-            " x.hazard ORDER BY x.decided_at DESC, x.id DESC) AS rn FROM extension_request x"
-            f" WHERE x.status = 'approved' AND x.decided_at < {e_}) x"
-            " ON x.hazard = h.id AND x.rn = 1"
+            " JOIN t ON t.hazard = h.id LEFT JOIN x ON x.hazard = h.id"
             f" WHERE {where} AND h.created_at < {e_}"
         )
     counts = (
@@ -117,6 +124,7 @@ def hand_sql(
         " AS overdue, 0 AS planned, 0 AS inspected"
         f" FROM ({hz}) s GROUP BY k"
     )
+    counts = with_ + counts
     if campaign is None:
         return counts
     pkey, pjoins = PLAN_KEYS[group_by]
