@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from inspections.services.scope import campaign_row
 from inspections.tables import Hazard
 from rectification.figures import definitions as d
-from rectification.figures.service import make_as_of, subtree_sql
+from rectification.figures.service import _campaign_and_path, _in_subtree, make_as_of
 from safety.auth import Actor
 from safety.settings import get_settings
 
@@ -73,9 +73,9 @@ class Slice:
 async def _scope(actor: Actor, campaign_id: int, as_of: dt.date | None) -> tuple[dict, d.AsOf, str]:
     """The campaign (404 outside scope), D, and the WHERE text of its hazards in the
     officer's subtree — the stats' own (``rectification.figures.service``)."""
+    _, path = await _campaign_and_path(actor, campaign_id)
     campaign = await campaign_row(actor, campaign_id)
-    units = subtree_sql(actor.org_unit_id, actor.org_unit_id)
-    where = f"hazard.campaign = {int(campaign['id'])} AND e.org_unit IN {units}"
+    where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, '+e.org_unit')}"
     return campaign, make_as_of(as_of), where
 
 
@@ -116,6 +116,7 @@ def _states(
     closed = d.figure_sql("closed", asof, "x.st", "NULL", "x")
     inner = (
         f"SELECT hazard.id AS id, hazard.found_on AS f, hazard.subcategory AS sub,"
+        " hazard.closed_at AS ca,"
         f" {key} AS gkey, {label} AS glabel, {d.status_sql(asof)} AS st"
         f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
     )
@@ -127,7 +128,7 @@ def _states(
     )
     return (
         f"WITH x AS MATERIALIZED ({inner}),"
-        " s AS MATERIALIZED (SELECT x.id AS id, x.f AS f, x.sub AS sub, x.gkey AS gkey,"
+        " s AS MATERIALIZED (SELECT x.id AS id, x.f AS f, x.sub AS sub, x.gkey AS gkey, x.ca AS ca,"
         f" x.glabel AS glabel, CASE WHEN {closed} THEN 1 ELSE 0 END AS closed,"
         f" {closed_at} AS c FROM x WHERE {found})"
     )
@@ -162,10 +163,13 @@ async def campaign_weekly(
     """Found and closed per ISO week of the campaign, as of D (two statements: the range
     of the events, then the counts per week)."""
     campaign, asof, where = await _scope(actor, campaign_id, as_of)
-    states = _states(asof, where, closing_time=True)
+    # The range: closed_at (stamped with the closing transition) is exact enough to end
+    # it; the buckets below use the transition itself.
     span = await Hazard.raw(
-        f"{states} SELECT MIN(s.f) AS first, MAX(s.f) AS last, MAX(s.c) AS closed FROM s"
+        f"{_states(asof, where)} SELECT MIN(s.f) AS first, MAX(s.f) AS last,"
+        " MAX(CASE WHEN s.closed = 1 THEN s.ca END) AS closed FROM s"
     ).run()
+    states = _states(asof, where, closing_time=True)
     row = span[0] if span else {}
     start = _day(campaign["starts_on"])
     end = min(asof.day, _day(campaign["ends_on"]))

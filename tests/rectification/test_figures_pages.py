@@ -170,6 +170,10 @@ async def test_bad_input_is_a_400_naming_the_field(client):
     assert r.status_code == 200 and f'value="{local_today()}"' in r.text
     r = await client.get(base + "/enterprises?as_of=9999-12-31", headers=officer)
     assert r.status_code == 200 and f"统计截至 {local_today()}" in r.text
+    r = await client.get(base + "?as_of=1800-01-01", headers=officer)  # before the records
+    assert r.status_code == 400 and "as_of" in r.text
+    r = await client.get(base + "/enterprises?as_of=1800-01-01", headers=officer)
+    assert r.status_code == 400
     r = await client.get(base + "?group_by=colour", headers=officer)
     assert r.status_code == 400 and "group_by" in r.text
     r = await client.get(base + "/enterprises?figure=everything", headers=officer)
