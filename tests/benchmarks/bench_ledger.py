@@ -122,13 +122,15 @@ async def one(engine: str, hazards: int) -> dict:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=600) as client:
-            for _ in range(300):
+            for _ in range(1200):  # a busy machine may take a while to start it
                 try:
                     if (await client.get("/health")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the server did not start")
             token = (
                 await client.post(
                     "/api/v1/auth/token", json={"username": "bench_officer", "password": PASSWORD}
