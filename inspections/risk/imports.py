@@ -37,6 +37,8 @@ from safety.errors import PayloadTooLarge, ValidationFailed
 from safety.settings import get_settings
 from safety.sheetguard import Caps
 
+INSERT_ROWS = 500
+
 
 @dataclass
 class ImportResult:
@@ -45,6 +47,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     enterprise_colour: str | None = None
+    new: list[dict[str, Any]] = field(default_factory=list)  # points to create
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -88,6 +91,7 @@ async def import_points(
                 )
                 continue
             await _apply_row(actor, enterprise_id, sheet, row, by_name, result, lec, ls, now)
+        await _insert_new(actor, enterprise_id, result)
         _, result.enterprise_colour = await refresh_colour(enterprise_id)
     return result
 
@@ -113,18 +117,7 @@ async def _apply_row(
             )
         return
     if existing is None:
-        point = RiskPoint(
-            enterprise=enterprise_id, created_by=actor.user_id, **db_values(cleaned.fields)
-        )
-        await point.save().run()
-        await audit.record(
-            actor,
-            "risk_point.import_create",
-            "risk_point",
-            point.id,
-            after={**audit_of(cleaned.fields), "enterprise": enterprise_id},
-        )
-        result.created += 1
+        result.new.append(cleaned.fields)  # inserted together at the end
         return
     changes = {k: v for k, v in cleaned.fields.items() if base.get(k) != v}
     if not changes:
@@ -143,3 +136,34 @@ async def _apply_row(
         after=audit_of(changes),
     )
     result.updated += 1
+
+
+async def _insert_new(actor: Actor, enterprise_id: int, result: ImportResult) -> None:
+    """Insert the new points in a few statements (not one per row), then audit each."""
+    for i in range(0, len(result.new), INSERT_ROWS):
+        chunk = result.new[i : i + INSERT_ROWS]
+        await RiskPoint.insert(
+            *[
+                RiskPoint(enterprise=enterprise_id, created_by=actor.user_id, **db_values(fields))
+                for fields in chunk
+            ]
+        ).run()
+        rows = (
+            await RiskPoint.select(RiskPoint.id, RiskPoint.name)
+            .where(
+                RiskPoint.enterprise == enterprise_id,
+                RiskPoint.name.is_in([fields["name"] for fields in chunk]),
+            )
+            .run()
+        )
+        id_of = {r["name"]: r["id"] for r in rows}
+        for fields in chunk:
+            await audit.record(
+                actor,
+                "risk_point.import_create",
+                "risk_point",
+                id_of[fields["name"]],
+                after={**audit_of(fields), "enterprise": enterprise_id},
+            )
+    result.created += len(result.new)
+    result.new = []
