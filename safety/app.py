@@ -46,6 +46,8 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.patrol.api",
+    "inspections.patrol.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +89,7 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/patrol",
                 )
             ],
             engine=JinjaTemplateEngine,
