@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tests import factories as f
 from tests.imagegen import jpeg
-from tests.permissions import NONE, OWN_FOREIGN, Req, Spec
 from tests.patrol.helpers import report
+from tests.permissions import NONE, OWN_FOREIGN, Req, Spec
 
 OWN = {"own": 200, "foreign": 404}
 OWN_CREATED = {"own": 201, "foreign": 404}
@@ -100,9 +100,7 @@ async def _patch_department(w, target):
 
         made = await create_department(f.actor(w.admin), DepartmentIn(name=f"部门{f.n()}"))
         _department_ids.append(made["id"])
-    return Req(
-        "PATCH", f"/api/v1/referral-departments/{_department_ids[0]}", json={"position": 5}
-    )
+    return Req("PATCH", f"/api/v1/referral-departments/{_department_ids[0]}", json={"position": 5})
 
 
 SPECS = {
