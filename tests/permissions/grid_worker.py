@@ -15,6 +15,8 @@ HAZARD = "/api/v1/hazards/{hazard_id:int}"
 HAZARD_PAGE = "/hazards/{hazard_id:int}"
 
 GRID_WORKER: dict[tuple[str, str], int | dict[str, int]] = {
+    # Their home is "my reports".
+    ("GET", "/"): 303,
     # The checklist library is for officers, inspectors and enterprises.
     ("GET", "/api/v1/checklists"): 403,
     ("GET", "/api/v1/checklists/{checklist_id:int}"): 403,
