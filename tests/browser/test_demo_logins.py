@@ -19,6 +19,7 @@ EXPECTED_NAV = {
         "/admin/audit",
         "/admin/deliveries",
         "/admin/checklists",
+        "/admin/referral-departments",
     },
     "officer": {
         "/",
@@ -28,6 +29,7 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/patrol/triage",
     },
     "officer_zb": {
         "/",
@@ -37,9 +39,11 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/patrol/triage",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
+    "grid": {"/patrol", "/patrol/new"},
 }
 
 
