@@ -120,3 +120,21 @@ async def test_a_community_grid_worker_reports_in_any_of_its_grids(client, w):
         body["org_unit_id"] = w.tree[grid]["id"]
         r = await client.post("/api/v1/patrol-reports", json=body, headers=f.headers(worker))
         assert r.status_code == 201
+
+
+async def test_the_admin_page_creates_a_grid_worker_on_a_grid_only(client, w):
+    headers = await _page(w.admin)
+    form = {"password": f.PASSWORD, "role": "grid_worker", "display_name": "网格员"}
+    bad = await client.post(
+        "/admin/users",
+        data={**form, "username": f"gwp{f.n()}", "org_unit_id": str(w.tree["street"]["id"])},
+        headers=headers,
+    )
+    assert bad.status_code == 400 and "网格员须关联到网格或社区" in bad.text
+    good = await client.post(
+        "/admin/users",
+        data={**form, "username": f"gwp{f.n()}", "org_unit_id": str(w.tree["grid2"]["id"])},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
