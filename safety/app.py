@@ -55,6 +55,8 @@ ROUTE_MODULES = [
     "inspections.risk.api",
     "inspections.selfcheck",
     "inspections.risk.hazard_link",
+    "inspections.patrol.api",
+    "inspections.patrol.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +99,7 @@ def create_app() -> Litestar:
                     "inspections/checklists",
                     "rectification",
                     "inspections/risk",
+                    "inspections/patrol",
                 )
             ],
             engine=JinjaTemplateEngine,

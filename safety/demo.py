@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from inspections.patrol.demo import PATROL_LOGINS, seed_patrol
 from safety import audit
 from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
@@ -39,6 +40,7 @@ _PEOPLE = _read("people.json")
 DEMO_LOGINS: list[tuple[str, str, str]] = [
     (u["role"], u["username"], u["password"]) for u in _PEOPLE["users"]
 ]
+DEMO_LOGINS += PATROL_LOGINS  # 网格员 (inspections/patrol/demo.py)
 
 
 async def _is_empty() -> bool:
@@ -143,4 +145,5 @@ async def load_demo() -> bool:
         )
         await load_risk_points(demo_uscc=demo_uscc)
         await load_self_inspections()
+        await seed_patrol()
     return True

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5
     webhook_retries: int = 2
 
+    # Grid patrol (网格巡查): reports left untriaged longer than this go into the
+    # officer's reminder digest.
+    patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
+
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10

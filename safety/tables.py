@@ -37,6 +37,7 @@ class Role(str, Enum):
     officer = "officer"  # 街道安全监管员
     inspector = "inspector"  # 第三方专家
     enterprise = "enterprise"  # 企业联系人
+    grid_worker = "grid_worker"  # 网格员: linked to a grid or a community
 
 
 class Scale(str, Enum):

@@ -120,7 +120,9 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             .run()
         )
         rules.require_editable(current["state"], "隐患")
-        hazard = Hazard(
+        hazard_id = await insert_hazard(
+            actor,
+            now,
             inspection=inspection["id"],
             enterprise=inspection["enterprise"],
             campaign=inspection["campaign"],
@@ -137,32 +139,20 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             suggestion=data.suggestion.strip(),
             found_on=found_on,
             deadline=deadline,
-            effective_deadline=deadline,
-            status="pending",
             fixed_on_spot=data.fixed_on_spot,
             risk_point=data.risk_point_id,
-            created_by=actor.user_id,
-            created_at=now,
-        )
-        await hazard.save().run()
-        await (
-            HazardTransition(
-                hazard=hazard.id, from_status="", to_status="pending", at=now, actor=actor.user_id
-            )
-            .save()
-            .run()
         )
         if data.fixed_on_spot:
             await (
                 Hazard.update(
                     {Hazard.status: "closed", Hazard.rectified_on: found_on, Hazard.closed_at: now}
                 )
-                .where(Hazard.id == hazard.id)
+                .where(Hazard.id == hazard_id)
                 .run()
             )
             await (
                 HazardTransition(
-                    hazard=hazard.id,
+                    hazard=hazard_id,
                     from_status="pending",
                     to_status="closed",
                     at=now,
@@ -178,7 +168,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             actor,
             "hazard.create",
             "hazard",
-            hazard.id,
+            hazard_id,
             after={
                 **data.model_dump(mode="json"),
                 "inspection": inspection["id"],
@@ -186,7 +176,29 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 "status": "closed" if data.fixed_on_spot else "pending",
             },
         )
-    return await _detail(hazard.id)
+    return await _detail(hazard_id)
+
+
+async def insert_hazard(actor: Actor, now: dt.datetime, **fields: Any) -> int:
+    """Write a new ``pending`` hazard and its creation transition (``''`` → pending):
+    the one path every source takes (inspection, self-inspection, patrol report). Call
+    inside the caller's write transaction, after ``rules.check_hazard``."""
+    hazard = Hazard(
+        **fields,
+        effective_deadline=fields["deadline"],
+        status="pending",
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    await hazard.save().run()
+    await (
+        HazardTransition(
+            hazard=hazard.id, from_status="", to_status="pending", at=now, actor=actor.user_id
+        )
+        .save()
+        .run()
+    )
+    return hazard.id
 
 
 async def _report_major(hazard_id: int, enterprise_id: int, description: str) -> None:

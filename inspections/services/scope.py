@@ -5,6 +5,7 @@
 - inspector: the inspections whose expert group they are in (``InspectionInspector``) and
   those inspections' hazards;
 - enterprise contact: their own enterprise's inspections and hazards (read only);
+- grid worker: the hazards that came from their own patrol reports (read only);
 - admin: 403 on all of it (they run accounts and the checklist library, not inspections).
 
 Outside one's scope is 404, like a missing row, so existence does not leak.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspections.patrol.tables import PatrolReport
 from inspections.tables import Hazard, Inspection, InspectionInspector
 from safety.auth import Actor
 from safety.errors import NotFound
@@ -71,6 +73,13 @@ async def inspection_condition(actor: Actor) -> Any:
 
 
 async def hazard_condition(actor: Actor) -> Any:
+    if actor.role == Role.grid_worker:
+        # 网格员: the hazards that came from their own patrol reports (read only).
+        return Hazard.id.is_in(
+            PatrolReport.select(PatrolReport.hazard).where(
+                PatrolReport.reported_by == actor.user_id, PatrolReport.hazard.is_not_null()
+            )
+        )
     actor.require(*READERS)
     if actor.role == Role.officer:
         enterprises = await officer_enterprises(actor)

@@ -19,6 +19,7 @@ EXPECTED_NAV = {
         "/admin/audit",
         "/admin/deliveries",
         "/admin/checklists",
+        "/admin/referral-departments",
     },
     "officer": {
         "/",
@@ -32,6 +33,7 @@ EXPECTED_NAV = {
         "/risk/map",
         "/planning/due",
         "/self-inspections",
+        "/patrol/triage",
     },
     "officer_zb": {
         "/",
@@ -45,9 +47,11 @@ EXPECTED_NAV = {
         "/risk/map",
         "/planning/due",
         "/self-inspections",
+        "/patrol/triage",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
+    "grid": {"/patrol", "/patrol/new"},
 }
 
 
