@@ -46,6 +46,9 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.patrol.log_api",
+    "inspections.patrol.log_pages",
+    "inspections.patrol.figures_api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +90,7 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/patrol",
                 )
             ],
             engine=JinjaTemplateEngine,

@@ -28,6 +28,8 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
+    ("nav.patrol_logs", "/patrol/logs", (OFF, Role.grid_worker)),
+    ("nav.patrol_figures", "/patrol/figures", (OFF,)),
 ]
 
 
