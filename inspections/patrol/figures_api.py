@@ -49,13 +49,11 @@ class PatrolFiguresGroup(PatrolFigures):
 class PatrolFiguresOut(BaseModel):
     org_unit_id: int
     org_unit_name: str
-    from_: dt.date = Field(alias="from", serialization_alias="from")
-    to: dt.date
+    date_from: dt.date = Field(description="The period's first day (query ``from``)")
+    date_to: dt.date = Field(description="The period's last day (query ``to``)")
     group_by: str
     totals: PatrolFigures
     groups: list[PatrolFiguresGroup]
-
-    model_config = {"populate_by_name": True}
 
 
 @get(
@@ -77,7 +75,7 @@ async def get_patrol_figures(
     distinct hazards made and closed, the median time to triage, and the logs kept.
     ``group_by``: ``grid`` or ``worker``."""
     out = await figures.patrol_figures(actor, org_unit_id, date_from, date_to, group_by)
-    return PatrolFiguresOut(**{**out, "from": out["from"]})
+    return PatrolFiguresOut(**out, date_from=out["from"], date_to=out["to"])
 
 
 def _hours(seconds: int | None) -> str:

@@ -316,12 +316,12 @@ async def unvisited(
         "WHERE v.enterprise = e.id AND v.visited_on >= {})"
     )
     rows = await Enterprise.raw(
-        "SELECT e.id AS enterprise_id, e.name AS enterprise_name, e.address, "
+        "SELECT * FROM (SELECT e.id AS enterprise_id, e.name AS enterprise_name, e.address, "
         "e.org_unit AS org_unit_id, u.name AS org_unit_name, "
         "(SELECT MAX(v2.visited_on) FROM patrol_log_visit v2 WHERE v2.enterprise = e.id) "
-        f"AS last_visited_on {where} "
-        "ORDER BY last_visited_on IS NOT NULL, last_visited_on, e.name, e.id "
-        "LIMIT {} OFFSET {}",
+        f"AS last_visited_on {where}) AS x "
+        "ORDER BY x.last_visited_on IS NOT NULL, x.last_visited_on, x.enterprise_name, "
+        "x.enterprise_id LIMIT {} OFFSET {}",
         path + "%",
         since,
         limit,
