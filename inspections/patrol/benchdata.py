@@ -378,7 +378,15 @@ async def generate_patrol(
                 w.add(
                     "hazard_transition",
                     event_cols,
-                    (take("hazard_transition"), hazard, "", "pending", triaged_at, by, "网格上报转隐患"),
+                    (
+                        take("hazard_transition"),
+                        hazard,
+                        "",
+                        "pending",
+                        triaged_at,
+                        by,
+                        "网格上报转隐患",
+                    ),
                 )
                 if h_status != "pending":
                     w.add(
@@ -486,3 +494,51 @@ async def generate_patrol(
     out.logs = made
     await w.flush()
     return out
+
+
+async def make_street(
+    name: str,
+    *,
+    parent_id: int | None = None,
+    communities: int = 24,
+    grids_per_community: int = 5,
+    enterprises_per_grid: int = 1,
+    seed: int = 1,
+) -> dict:
+    """A street shaped like the seed case (24 communities of 5 grids) with enterprises in
+    its grids, for when no other generator made one: {"street": id, "grids": [ids]}."""
+    from safety.auth import SYSTEM
+    from safety.orgs import OrgUnitIn, create_org_unit
+    from safety.rules import make_uscc
+    from safety.tables import Enterprise
+
+    street = await create_org_unit(SYSTEM, OrgUnitIn(name=name, kind="street", parent_id=parent_id))
+    grids = []
+    for c in range(1, communities + 1):
+        community = await create_org_unit(
+            SYSTEM, OrgUnitIn(name=f"{name}第{c}社区", kind="community", parent_id=street["id"])
+        )
+        for g in range(1, grids_per_community + 1):
+            grid = await create_org_unit(
+                SYSTEM,
+                OrgUnitIn(name=f"{name}第{c}社区第{g}网格", kind="grid", parent_id=community["id"]),
+            )
+            grids.append(grid["id"])
+    rows = []
+    for i, grid in enumerate(grids):
+        for k in range(enterprises_per_grid):
+            n = street["id"] * 100_000 + i * 10 + k
+            rows.append(
+                Enterprise(
+                    name=f"{name}企业{i + 1}-{k + 1}",
+                    uscc=make_uscc(f"91370{seed % 10}{n:011d}"),
+                    org_unit=grid,
+                    industry="C",
+                    address=f"{name}{i + 1}号",
+                    contact_name="联系人",
+                    contact_phone="13800000000",
+                )
+            )
+    for start in range(0, len(rows), 500):
+        await Enterprise.insert(*rows[start : start + 500]).run()
+    return {"street": street["id"], "grids": grids}

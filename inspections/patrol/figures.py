@@ -1,7 +1,8 @@
 """Patrol figures (网格巡查统计): per grid and per grid worker — reports, the hazards made
 from them, how many of those are closed, reports referred (转办) and dismissed, reports
 still untriaged, the median time to triage — and the patrol logs kept and enterprises
-visited. SQL aggregation in a constant number of queries (six, whatever the size).
+visited. SQL aggregation in a constant number of queries (six whatever the size; a seventh
+when a worker counted here has since moved elsewhere).
 
 Definitions (decided here; PRODUCT.md's figures rule — hazards ``voided`` are left out):
 - the reports counted are those reported in [from, to] (local dates, configured time
@@ -108,9 +109,25 @@ def _labels_sql(group: str) -> str:
         )
     return (
         "SELECT w.id AS key, w.display_name AS label, u.name AS parent FROM app_user w "
-        "LEFT JOIN org_unit u ON u.id = w.org_unit WHERE w.role = 'grid_worker' "
-        "AND (u.path LIKE {} OR w.id IN (SELECT r.reported_by FROM patrol_report r "
-        "WHERE r.org_unit IN (SELECT id FROM org_unit WHERE path LIKE {})))"
+        "JOIN org_unit u ON u.id = w.org_unit WHERE w.role = 'grid_worker' AND u.path LIKE {}"
+    )
+
+
+async def _missing_workers(keys: set[int]) -> list[dict]:
+    """Workers who reported or logged here but belong elsewhere now (moved): one query,
+    and only when there are any."""
+    from safety.tables import User
+
+    if not keys:
+        return []
+    return await (
+        User.select(
+            User.id.as_alias("key"),
+            User.display_name.as_alias("label"),
+            User.org_unit.name.as_alias("parent"),
+        )
+        .where(User.id.is_in(sorted(keys)))
+        .run()
     )
 
 
@@ -171,8 +188,10 @@ async def patrol_figures(
     totals = await run(_counts_sql(None), *window).run()
     total_median = await run(_median_sql(None), *window).run()
     logs = {r["key"]: r for r in await run(_logs_sql(log_key), like, start, to).run()}
-    label_args = (like,) if group_by == "grid" else (like, like)
-    labels = await run(_labels_sql(group_by), *label_args).run()
+    labels = await run(_labels_sql(group_by), like).run()
+    if group_by == "worker":
+        known = {lab["key"] for lab in labels}
+        labels += await _missing_workers((set(counts) | set(logs)) - known - {None})
     groups = []
     for lab in labels:
         k = lab["key"]
