@@ -89,6 +89,7 @@ async def figures_page(
     date_from: Annotated[str | None, QueryParameter(name="from")] = None,
     date_to: Annotated[str | None, QueryParameter(name="to")] = None,
     group_by: FromQuery[str | None] = None,
+    all: FromQuery[str | None] = None,  # noqa: A002 - the query parameter's name
 ) -> Template:
     """The officer's patrol figures: a table per grid or per grid worker; each number
     links to the reports, hazards or logs it counts."""
@@ -126,10 +127,15 @@ async def figures_page(
             + urlencode({**lwho, "date_from": span["from"], "date_to": span["to"]}),
         }
 
+    # Grids (workers) with nothing in the period are listed only on request.
+    active = [g for g in data["groups"] if any(g[k] for k in (*figures.COUNTS, "logs"))]
+    shown = data["groups"] if all == "1" else active
     return Template(
         "patrol/figures.html",
         context={
             "data": data,
+            "shown": shown,
+            "hidden": len(data["groups"]) - len(shown),
             "group": group,
             "unit": "" if unit is None else str(unit),
             "units": await unit_choices(actor),

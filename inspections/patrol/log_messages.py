@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pfig.unit": ("范围", "Area"),
     "pfig.logs": ("日志", "Logs"),
     "pfig.visits": ("走访", "Visits"),
+    "pfig.show_idle": ("显示本期无数据的 {n} 项", "Show the {n} with nothing in this period"),
     "nav.patrol_logs": ("网格日志", "Patrol logs"),
     "nav.patrol_figures": ("巡查统计", "Patrol figures"),
 }

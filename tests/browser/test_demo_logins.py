@@ -28,6 +28,8 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/patrol/logs",
+        "/patrol/figures",
     },
     "officer_zb": {
         "/",
@@ -37,6 +39,8 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/patrol/logs",
+        "/patrol/figures",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
