@@ -46,6 +46,8 @@ ROUTE_MODULES = [
     "inspections.campaigns",
     "inspections.pages",
     "rectification.pages",
+    "inspections.patrol.api",
+    "inspections.patrol.pages",
     "inspections.patrol.log_api",
     "inspections.patrol.log_pages",
     "inspections.patrol.figures_api",

@@ -4,9 +4,10 @@ An inspector of the hazard's inspection adds ``problem`` photos (before, the def
 ``recheck`` photos (复查), and — for a hazard fixed on the spot (立行立改) — the
 ``rectified`` after-photo. Photos may follow the hazard at any time before it is voided
 (a phone's upload queue may deliver them after the inspection was submitted: a photo is
-never refused for arriving late). The enterprise's contact adds ``rectified`` after-photos
-to its own hazard while it is open (pending or rectifying); an evidence submission then
-claims them (rectification.services.submit_evidence).
+never refused for arriving late). The grid worker whose patrol report became the hazard
+adds ``scene`` photos (现场) while it is open. The enterprise's contact adds ``rectified``
+after-photos to its own hazard while it is open (pending or rectifying); an evidence
+submission then claims them (rectification.services.submit_evidence).
 
 File serving (``safety.files``): a hazard's photos are served to whoever may see the
 hazard; an inspection's signature images to whoever may see the inspection.
@@ -40,9 +41,10 @@ files.register_owner(INSPECTION, can_see_inspection)
 async def photo_target(actor: Actor, hazard_id: int) -> dict:
     """The hazard an actor may add photos to (403 for a role that may not, 404 outside
     scope): checked before the upload is read."""
-    if actor.role not in (Role.inspector, Role.enterprise):
+    if actor.role not in (Role.inspector, Role.enterprise, Role.grid_worker):
         raise Forbidden(
-            "只有检查人员和企业联系人可以上传隐患照片 (inspectors and the enterprise only)"
+            "只有检查人员、企业联系人和上报的网格员可以上传隐患照片 "
+            "(inspectors, the enterprise and the reporting grid worker only)"
         )
     return await hazard_row(actor, hazard_id)
 
@@ -61,9 +63,20 @@ async def add_hazard_photo(
                 f"隐患当前状态为 {hazard['status']}，不能再上传整改照片",
                 [{"key": "status", "message": f"current status: {hazard['status']}"}],
             )
+    if actor.role == Role.grid_worker:
+        # 网格员 follow-up: scene photos (现场) of the hazard their report became, while open.
+        if kind == "problem":
+            kind = "scene"
+        if hazard["status"] in ("closed", "voided"):
+            raise Conflict(
+                f"隐患当前状态为 {hazard['status']}，不能再上传照片",
+                [{"key": "status", "message": f"current status: {hazard['status']}"}],
+            )
     allowed = (
         ("rectified",)
         if actor.role == Role.enterprise
+        else ("scene",)
+        if actor.role == Role.grid_worker
         else INSPECTOR_KINDS + (("rectified",) if hazard["fixed_on_spot"] else ())
     )
     if kind not in allowed:
