@@ -14,6 +14,7 @@ from litestar.response import Template
 from pydantic import BaseModel, Field
 
 from inspections.patrol import (
+    figure_records,
     figures,
     log_messages,  # noqa: F401 - registers the messages
 )
@@ -108,24 +109,21 @@ async def figures_page(
         errors, status = errors_by_field(exc), 400
         data = await figures.patrol_figures(actor, unit, None, None, group)
     span = {"from": data["from"].isoformat(), "to": data["to"].isoformat()}
-    field = "org_unit_id" if group == "grid" else "reported_by"
     log_field = "org_unit_id" if group == "grid" else "worker_id"
+    scope = {"org_unit_id": data["org_unit_id"], **span, "group_by": group}
 
     def links(key: int | None) -> dict[str, str]:
-        who = {field: key} if key is not None else {"org_unit_id": data["org_unit_id"]}
-        lwho = {log_field: key} if key is not None else {"org_unit_id": data["org_unit_id"]}
-        reports = "/patrol/reports?" + urlencode({**who, **span})
-        return {
-            "reports": reports,
-            "untriaged": reports + "&status=new",
-            "referred": reports + "&status=referred",
-            "dismissed": reports + "&status=dismissed",
-            "hazards": reports + "&status=hazard",
-            "closed": reports + "&status=hazard&hazard_status=closed",
-            "median": reports + "&triaged=1",
-            "logs": "/patrol/logs?"
-            + urlencode({**lwho, "date_from": span["from"], "date_to": span["to"]}),
+        """The records page behind each number of a row (key None: the totals)."""
+        which = {**scope, **({"key": key} if key is not None else {})}
+        out = {
+            name: "/patrol/figures/records?" + urlencode({**which, "figure": name})
+            for name in figure_records.FIGURES
         }
+        lwho = {log_field: key} if key is not None else {"org_unit_id": data["org_unit_id"]}
+        out["logs"] = "/patrol/logs?" + urlencode(
+            {**lwho, "date_from": span["from"], "date_to": span["to"]}
+        )
+        return out
 
     # Grids (workers) with nothing in the period are listed only on request.
     active = [g for g in data["groups"] if any(g[k] for k in (*figures.COUNTS, "logs"))]
@@ -148,4 +146,55 @@ async def figures_page(
     )
 
 
-ROUTES = [get_patrol_figures, figures_page]
+@get("/patrol/figures/records", include_in_schema=False, dependencies=ACTOR)
+async def figure_records_page(
+    actor: NamedDependency[Actor],
+    figure: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    date_from: Annotated[str | None, QueryParameter(name="from")] = None,
+    date_to: Annotated[str | None, QueryParameter(name="to")] = None,
+    group_by: FromQuery[str | None] = None,
+    key: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Template:
+    """The reports (or hazards) one number of the figures page counts."""
+    from inspections.patrol.log_pages import PAGE_SIZE, _date, _int
+    from safety.pages import page_offset
+
+    start = page_offset(offset)
+    data = await figure_records.figure_records(
+        actor,
+        figure or "reports",
+        _int(org_unit_id),
+        _date(date_from),
+        _date(date_to),
+        group_by or "grid",
+        _int(key),
+        PAGE_SIZE,
+        start,
+    )
+    query = {
+        "figure": data["figure"],
+        "org_unit_id": data["org_unit_id"],
+        "from": data["from"].isoformat(),
+        "to": data["to"].isoformat(),
+        "group_by": data["group_by"],
+        **({"key": data["key"]} if data["key"] is not None else {}),
+    }
+    return Template(
+        "patrol/figure_records.html",
+        context={
+            "data": data,
+            "offset": start,
+            "page_size": PAGE_SIZE,
+            "query": urlencode(query),
+            "back": "/patrol/figures?"
+            + urlencode(
+                {k: v for k, v in query.items() if k in ("org_unit_id", "from", "to", "group_by")}
+            ),
+            "hours": _hours,
+        },
+    )
+
+
+ROUTES = [get_patrol_figures, figures_page, figure_records_page]

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 import statistics
 
+from inspections.patrol.figure_records import FIGURES, figure_records
 from inspections.patrol.figures import patrol_figures
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
 from inspections.patrol.tables import PatrolReport
@@ -145,6 +146,28 @@ async def test_the_figures_match_a_plain_computation_per_grid_and_per_worker():
     old = local_today() - dt.timedelta(days=400)
     empty = await patrol_figures(f.actor(w.officer), street, old, old + dt.timedelta(days=5))
     assert empty["totals"]["reports"] == 0 and empty["totals"]["median_triage_seconds"] is None
+
+
+async def test_every_number_opens_exactly_the_records_it_counts():
+    w, _ = await _generated(seed=11)
+    street = w.tree["street"]["id"]
+    officer = f.actor(w.officer)
+    for group in ("grid", "worker"):
+        out = await patrol_figures(officer, street, group_by=group)
+        for row in [out["totals"], *out["groups"]]:
+            key = row.get("key")
+            for figure in FIGURES:
+                if figure == "median":
+                    continue
+                got = await figure_records(officer, figure, street, group_by=group, key=key)
+                assert got["total"] == row[figure], (group, key, figure)
+                assert len(got["items"]) == min(row[figure], 50)
+        triaged = await figure_records(officer, "median", street, group_by=group)
+        seconds = [r["triage_seconds"] for r in triaged["items"]]
+        assert (
+            seconds == sorted(seconds)
+            and triaged["total"] == out["totals"]["reports"] - (out["totals"]["untriaged"])
+        )
 
 
 async def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two():

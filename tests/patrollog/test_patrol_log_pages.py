@@ -113,7 +113,12 @@ async def test_the_figures_page_links_every_number_to_its_records(client):
     r = await client.get("/patrol/figures", headers=await as_user(w.officer))
     assert r.status_code == 200
     grid = w.tree["grid1"]["id"]
-    assert f"/patrol/reports?org_unit_id={grid}" in r.text
+    assert f"key={grid}&amp;figure=reports" in r.text
+    link = "/patrol/figures/records?" + (
+        f"org_unit_id={w.tree['street']['id']}&group_by=grid&key={grid}&figure=untriaged"
+    )
+    r2 = await client.get(link, headers=await as_user(w.officer))
+    assert r2.status_code == 200 and "消防通道堆放杂物" in r2.text and "(1)" in r2.text
     assert "/patrol/logs?org_unit_id=" in r.text
     r = await client.get(
         "/patrol/figures",

@@ -91,6 +91,13 @@ async def _figures_page(w, target):
     return Req("GET", "/patrol/figures", params={"org_unit_id": street})
 
 
+async def _records_page(w, target):
+    street = (w.tree if target == "own" else w.foreign_tree)["street"]["id"]
+    return Req(
+        "GET", "/patrol/figures/records", params={"org_unit_id": street, "figure": "reports"}
+    )
+
+
 SPECS = {
     ("GET", "/api/v1/patrol-logs"): Spec(_list, READERS),
     ("POST", "/api/v1/patrol-logs"): Spec(
@@ -113,4 +120,5 @@ SPECS = {
     ("GET", "/patrol/logs"): Spec(_logs_page, READERS, (NONE,), LOGIN),
     ("GET", "/patrol/logs/unvisited"): Spec(_unvisited_page, SCOPED_READERS, OWN_FOREIGN, LOGIN),
     ("GET", "/patrol/figures"): Spec(_figures_page, OFFICER_ONLY, OWN_FOREIGN, LOGIN),
+    ("GET", "/patrol/figures/records"): Spec(_records_page, OFFICER_ONLY, OWN_FOREIGN, LOGIN),
 }
