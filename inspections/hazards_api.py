@@ -4,18 +4,22 @@ Thin: parse, call ``inspections.services``, shape the answer."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from inspections import services
 from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
 from safety.auth import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
+from safety.schemas import MAX_DB_INT
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["hazards"]
+# a breakdown's group id; 0 names the group without one (no batch, no agency)
+GroupId = Annotated[int | None, QueryParameter(ge=0, le=MAX_DB_INT)]
 
 
 @post(
@@ -65,12 +69,21 @@ async def list_hazards(
     found_from: FromQuery[dt.date | None] = None,
     found_to: FromQuery[dt.date | None] = None,
     overdue: FromQuery[bool | None] = None,
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[dt.date | None] = None,
+    batch_id: GroupId = None,
+    agency_id: GroupId = None,
+    industry: FromQuery[str | None] = None,
     limit: FromQuery[int | None] = None,
     offset: FromQuery[int | None] = None,
 ) -> Page[HazardListItemOut]:
     """By scope: an officer's subtree, an inspector's inspections, an enterprise's own.
     ``org_unit_id`` takes the whole subtree; ``overdue=true`` the open ones past their
-    deadline (today in the configured time zone)."""
+    deadline (today in the configured time zone). The records behind a figure
+    (rectification.figures): ``figure`` (found, major, general, closed, major_closed,
+    general_closed, on_time, overdue, open) as of ``as_of`` (default today), with the
+    breakdowns' groups ``batch_id``, ``agency_id``, ``industry`` (0 / none: the group
+    without one) and ``org_unit_id``: ``total`` then equals the figure."""
     lim, off = paging(limit, offset)
     flt = services.HazardFilter(
         status=status,
@@ -84,6 +97,11 @@ async def list_hazards(
         found_from=found_from,
         found_to=found_to,
         overdue=overdue,
+        figure=figure,
+        as_of=as_of,
+        batch_id=batch_id,
+        agency_id=agency_id,
+        industry=industry,
     )
     rows, total = await services.list_hazards(actor, flt, lim, off)
     return Page[HazardListItemOut](items=[HazardListItemOut(**r) for r in rows], total=total)

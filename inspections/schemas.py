@@ -379,6 +379,8 @@ class HazardListItemOut(BaseModel):
     fixed_on_spot: bool
     rectified_on: dt.date | None
     version: Version
+    grid_name: str | None = None  # the enterprise's grid (网格)
+    community_name: str | None = None  # and its community (社区)
 
 
 @dataclass

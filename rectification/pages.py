@@ -82,9 +82,27 @@ async def hazards_page(
     found_from: FromQuery[str | None] = None,
     found_to: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[str | None] = None,
+    campaign_id: FromQuery[str | None] = None,
+    batch_id: FromQuery[str | None] = None,
+    agency_id: FromQuery[str | None] = None,
+    industry: FromQuery[str | None] = None,
+    source: FromQuery[str | None] = None,
 ) -> Template:
     if actor.role != Role.enterprise:
+        # the records behind a figure (rectification.figures.links): same names as the API
+        figures = {
+            "figure": figure or "",
+            "as_of": as_of or "",
+            "campaign_id": campaign_id or "",
+            "batch_id": batch_id or "",
+            "agency_id": agency_id or "",
+            "industry": industry or "",
+            "source": source or "",
+        }
         params = {
+            **figures,
             "status": status or "",
             "level": level or "",
             "overdue": overdue or "",

@@ -23,6 +23,7 @@ from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, form_model, page_offset
 from safety.registry import service as registry
+from safety.schemas import MAX_DB_INT
 from safety.settings import local_today
 from safety.tables import Enterprise, Role
 from safety.web import ACTOR
@@ -34,7 +35,10 @@ SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
 
 
 def _int_or_none(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
+    if not raw.strip().isdigit():
+        return None
+    value = int(raw)
+    return value if value <= MAX_DB_INT else -1  # no row has it (and no 500 on PostgreSQL)
 
 
 def _date_or_none(raw: str, key: str, errors: list) -> dt.date | None:
@@ -68,6 +72,11 @@ async def _communities(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
     return out
 
 
+def _place(row: dict) -> dict[str, str]:
+    """A listed hazard's community and grid names (read by the list query itself)."""
+    return {"community": row.get("community_name") or "", "grid": row.get("grid_name") or ""}
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -81,6 +90,13 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
         org_unit_id=_int_or_none(params["org_unit_id"]),
         found_from=_date_or_none(params["found_from"], "found_from", errors),
         found_to=_date_or_none(params["found_to"], "found_to", errors),
+        figure=params.get("figure") or None,
+        as_of=_date_or_none(params.get("as_of", ""), "as_of", errors),
+        campaign_id=_int_or_none(params.get("campaign_id", "")),
+        batch_id=_int_or_none(params.get("batch_id", "")),
+        agency_id=_int_or_none(params.get("agency_id", "")),
+        industry=params.get("industry") or None,
+        source=params.get("source") or None,
     )
     start = page_offset(offset)
     rows, total, status = [], 0, 200
@@ -94,15 +110,11 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             raise
         field_errors, status = errors_by_field(exc), 400
     today = local_today()
-    places = await _communities([r["enterprise_id"] for r in rows])
     units = await registry.unit_choices(actor) if actor.role == Role.officer else []
     return Template(
         "rectification/search.html",
         context={
-            "hazards": [
-                {**r, "countdown": countdown(r, today), **places.get(r["enterprise_id"], {})}
-                for r in rows
-            ],
+            "hazards": [{**r, "countdown": countdown(r, today), **_place(r)} for r in rows],
             "total": total,
             "offset": start,
             "page_size": PAGE_SIZE,
@@ -246,14 +258,10 @@ async def overdue_page(actor: NamedDependency[Actor]) -> Template:
     )
     today = local_today()
     rows.sort(key=lambda r: (r["effective_deadline"], r["id"]))
-    places = await _communities([r["enterprise_id"] for r in rows])
     return Template(
         "rectification/overdue.html",
         context={
-            "hazards": [
-                {**r, "countdown": countdown(r, today), **places.get(r["enterprise_id"], {})}
-                for r in rows
-            ],
+            "hazards": [{**r, "countdown": countdown(r, today), **_place(r)} for r in rows],
             "total": total,
             "tab": "overdue",
             "is_officer": True,

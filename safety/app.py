@@ -51,6 +51,7 @@ ROUTE_MODULES = [
     "inspections.patrol.log_api",
     "inspections.patrol.log_pages",
     "inspections.patrol.figures_api",
+    "rectification.figures.api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

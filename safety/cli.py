@@ -229,5 +229,25 @@ def info() -> None:
     click.echo(f"database: {url}\ndata dir: {s.data_dir}\ntime zone: {s.timezone}")
 
 
+@main.command(
+    "bench-data",
+    help="Fill the database (DATABASE_URL, migrated) with synthetic data at scale for "
+    "benchmarks: org tree, enterprises, campaigns, batches, inspections, hazards in every "
+    "state with their histories and extensions, over the year up to today.",
+)
+@click.option("--enterprises", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
+@click.option("--hazards", type=click.IntRange(0, 100_000_000), default=72000, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 9999), default=1, show_default=True)
+def bench_data(enterprises: int, hazards: int, seed: int) -> None:
+    from rectification.figures import benchdata
+
+    _refuse_pending_migrations()
+    s = get_settings()
+    counts, seconds = benchdata.run(s.resolved_database_url, enterprises, hazards, seed, s.timezone)
+    for table, n in counts.items():
+        click.echo(f"{table}: {n}")
+    click.echo(f"done in {seconds:.1f} s")
+
+
 if __name__ == "__main__":
     main()

@@ -9,8 +9,11 @@ inspection day and ``closed_at`` = now. Overdue is derived (rules.is_overdue) fr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from piccolo.columns.combination import WhereRaw
 
 from inspections import rules
 from inspections.schemas import HazardIn
@@ -18,12 +21,16 @@ from inspections.services import views
 from inspections.services.inspections import group_row
 from inspections.services.scope import hazard_condition, hazard_row
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection
+
+# The figure predicates live in one place (PRODUCT "the figures"); a pure SQL-text module
+# with no imports of its own, so the list's total is the figure it was opened from.
+from rectification.figures import definitions as figures
 from safety import audit
 from safety.auth import Actor
-from safety.db import contains, write_transaction
+from safety.db import contains, is_sqlite, write_transaction
 from safety.errors import ValidationFailed
-from safety.settings import local_today
-from safety.tables import Campaign, Enterprise, OrgUnit
+from safety.settings import get_settings, local_today
+from safety.tables import Campaign, Enterprise
 
 STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
 SOURCES = ("inspection", "self_report", "patrol")
@@ -166,13 +173,25 @@ async def insert_hazard(actor: Actor, now: dt.datetime, **fields: Any) -> int:
 
 
 def _columns() -> tuple:
-    return (*Hazard.all_columns(), Hazard.enterprise.name.as_alias("enterprise_name"))
+    unit = Hazard.enterprise.org_unit
+    return (
+        *Hazard.all_columns(),
+        Hazard.enterprise.name.as_alias("enterprise_name"),
+        # the enterprise's grid and community by name, in the same query (list pages)
+        unit.name.as_alias("unit_name"),
+        unit.kind.as_alias("unit_kind"),
+        unit.parent.name.as_alias("parent_unit_name"),
+    )
 
 
 def _out(row: dict, today: dt.date) -> dict:
     effective = row["effective_deadline"] or row["deadline"]
+    kind = row.pop("unit_kind", None)
+    unit, parent = row.pop("unit_name", None), row.pop("parent_unit_name", None)
     return {
         **row,
+        "grid_name": unit if kind == "grid" else None,
+        "community_name": unit if kind == "community" else parent if kind == "grid" else None,
         "inspection_id": row["inspection"],
         "enterprise_id": row["enterprise"],
         "campaign_id": row["campaign"],
@@ -244,6 +263,13 @@ class HazardFilter:
     found_from: dt.date | None = None
     found_to: dt.date | None = None
     overdue: bool | None = None
+    # the records behind a figure (rectification.figures): ``figure`` as of ``as_of``
+    # (default today), and the breakdowns' groups (0 / "none": the group without one)
+    figure: str | None = None
+    as_of: dt.date | None = None
+    batch_id: int | None = None
+    agency_id: int | None = None
+    industry: str | None = None
 
 
 def _choice(errors: list, key: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -257,6 +283,9 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
     _choice(errors, "status", flt.status, STATUSES)
     _choice(errors, "level", flt.level, rules.LEVELS)
     _choice(errors, "source", flt.source, SOURCES)
+    _choice(errors, "figure", flt.figure, figures.FIGURES)
+    if flt.industry is not None and not re.fullmatch(r"[A-T]|none", flt.industry):
+        errors.append({"key": "industry", "message": "industry 须为门类字母 A–T 或 none"})
     if flt.found_from and flt.found_to and flt.found_to < flt.found_from:
         errors.append({"key": "found_to", "message": "结束日期不能早于开始日期"})
     if errors:
@@ -276,16 +305,25 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
     if flt.found_to is not None:
         conditions.append(Hazard.found_on <= flt.found_to)
     if flt.org_unit_id is not None:
-        unit = await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == flt.org_unit_id).first().run()
-        if unit is None:
-            conditions.append(Hazard.id == -1)
-        else:
-            units = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
-            conditions.append(
-                Hazard.enterprise.is_in(
-                    Enterprise.select(Enterprise.id).where(Enterprise.org_unit.is_in(units))
-                )
+        # the unit's subtree, looked up inside the query (no extra round trip)
+        conditions.append(
+            WhereRaw(
+                "hazard.enterprise IN (SELECT e.id FROM enterprise e JOIN org_unit u"
+                " ON u.id = e.org_unit JOIN org_unit top ON top.id = {}"
+                " WHERE u.path LIKE top.path || '%')",
+                flt.org_unit_id,
             )
+        )
+    if flt.figure is not None:
+        asof = figures.AsOf.make(flt.as_of or today, get_settings().timezone, is_sqlite(), now=None)
+        conditions.append(WhereRaw(figures.hazard_figure_condition(flt.figure, asof)))
+    for group_by, key in (("batch", flt.batch_id), ("agency", flt.agency_id)):
+        if key is not None:
+            condition = figures.hazard_group_condition(group_by, key or None)
+            conditions.append(WhereRaw(condition))
+    if flt.industry is not None:
+        key = None if flt.industry == "none" else flt.industry
+        conditions.append(WhereRaw(figures.hazard_group_condition("industry", key)))
     if flt.q and flt.q.strip():
         named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
         conditions.append(

@@ -1,0 +1,351 @@
+"""The figures as services: a campaign's, an org unit's, and the enterprises behind a
+campaign's planned/inspected counts. A constant number of queries whatever the size: one
+GROUP BY over the hazards, one over the planned enterprises (campaigns), plus the scope
+look-ups. The predicates come from ``rectification.figures.definitions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from typing import Any
+
+from inspections.services.scope import campaign_row
+from rectification.figures import definitions as d
+from safety.auth import Actor
+from safety.db import is_sqlite
+from safety.errors import NotFound, ValidationFailed
+from safety.registry.rules import INDUSTRY_SECTIONS
+from safety.settings import get_settings, local_today
+from safety.tables import OrgUnit, Role
+
+SOURCE_LABELS = {"inspection": "检查发现", "self_report": "企业自查", "patrol": "网格巡查"}
+NONE_LABEL = "(无)"
+
+# numerator and denominator of each rate, by figure name
+RATES = {
+    "inspection_completion_rate": ("enterprises_inspected", "enterprises_planned"),
+    "rectification_rate": ("hazards_closed", "hazards_found"),
+    "major_rectification_rate": ("hazards_major_closed", "hazards_major"),
+    "general_rectification_rate": ("hazards_general_closed", "hazards_general"),
+    "on_time_rate": ("hazards_closed_on_time", "hazards_closed"),
+}
+_HAZARD_COUNTS = {
+    "hazards_found": "found",
+    "hazards_major": "major",
+    "hazards_general": "general",
+    "hazards_closed": "closed",
+    "hazards_major_closed": "major_closed",
+    "hazards_general_closed": "general_closed",
+    "hazards_closed_on_time": "on_time",
+    "hazards_overdue": "overdue",
+    "hazards_open": "open",
+}
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """An exact fraction as a float; None (shown "—") for a zero denominator."""
+    return None if not denominator else float(Fraction(numerator, denominator))
+
+
+def make_as_of(as_of: dt.date | None) -> d.AsOf:
+    day = as_of or local_today()
+    return d.AsOf.make(day, get_settings().timezone, is_sqlite())
+
+
+def check_group_by(group_by: str | None, allowed: tuple[str, ...] = d.GROUPS) -> None:
+    if group_by is not None and group_by not in allowed:
+        raise ValidationFailed.field("group_by", "group_by 须为 " + " / ".join(allowed))
+
+
+async def _raw(sql: str) -> list[dict[str, Any]]:
+    return await OrgUnit.raw(sql).run()
+
+
+async def officer_path(actor: Actor) -> str:
+    """The officer's materialised path (their subtree); '' for none."""
+    actor.require(Role.officer)
+    if actor.org_unit_id is None:
+        return ""
+    row = await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == actor.org_unit_id).first().run()
+    return _safe_path(row["path"] if row else "")
+
+
+def _safe_path(path: str) -> str:
+    return path if re.fullmatch(r"/(\d+/)+", path or "") else ""
+
+
+def _in_subtree(path: str, column: str) -> str:
+    """``column`` (an org unit id) lies in the subtree at ``path``."""
+    if not path:
+        return "1 = 0"
+    return f"{column} IN (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE '{path}%')"
+
+
+# ---------------------------------------------------------------- SQL builders
+
+
+def hazard_counts_sql(where: str, asof: d.AsOf, group_by: str | None) -> str:
+    """One GROUP BY over the hazards matching ``where`` (over ``hazard`` and its joins):
+    each figure's count, per group key (or one row)."""
+    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    inner = (
+        f"SELECT hazard.level AS level, hazard.rectified_on AS rectified_on,"
+        f" {d.status_sql(asof)} AS st, {d.deadline_sql(asof)} AS eff,"
+        f" {key} AS gkey, {label} AS glabel"
+        f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
+    )
+    sums = ", ".join(
+        f"SUM(CASE WHEN {d.figure_sql(f, asof, 's.st', 's.eff', 's')} THEN 1 ELSE 0 END) AS {f}"
+        for f in d.FIGURES
+    )
+    return (
+        f"SELECT s.gkey AS gkey, MAX(s.glabel) AS glabel, {sums} FROM ({inner}) s GROUP BY s.gkey"
+    )
+
+
+def enterprise_counts_sql(campaign_id: int, path: str, asof: d.AsOf, group_by: str | None) -> str:
+    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    return (
+        f"SELECT {key} AS gkey, MAX({label}) AS glabel, COUNT(DISTINCT e.id) AS planned,"
+        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END) AS inspected"
+        f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
+        f" WHERE ce.campaign = {int(campaign_id)} AND {_in_subtree(path, 'e.org_unit')}"
+        + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
+    )
+
+
+# ---------------------------------------------------------------- shaping
+
+
+def _hazard_figures(row: dict | None) -> dict[str, Any]:
+    row = row or {}
+    return {name: int(row.get(col) or 0) for name, col in _HAZARD_COUNTS.items()}
+
+
+def _with_rates(figures: dict[str, Any]) -> dict[str, Any]:
+    out = dict(figures)
+    fractions = {}
+    for name, (num, den) in RATES.items():
+        if num in figures and den in figures:
+            out[name] = rate(figures[num], figures[den])
+            fractions[name] = {"numerator": figures[num], "denominator": figures[den]}
+    out["fractions"] = fractions
+    return out
+
+
+def _label(group_by: str, key: Any, label: Any) -> str:
+    if key is None:
+        return NONE_LABEL
+    if group_by == "industry":
+        return f"{key} {INDUSTRY_SECTIONS.get(str(key), '')}".strip()
+    if group_by == "source":
+        return SOURCE_LABELS.get(str(key), str(key))
+    return str(label) if label is not None else str(key)
+
+
+def _key(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return int(value)
+
+
+def _sort_key(group: dict) -> tuple:
+    key = group["key"]
+    text = str(key) if isinstance(key, str) else ""
+    return (key is None, text, key if isinstance(key, int) else 0)
+
+
+def _groups(
+    group_by: str, hazard_rows: list[dict], enterprise_rows: list[dict] | None
+) -> list[dict]:
+    by_key: dict[Any, dict] = {}
+    for r in hazard_rows:
+        k = _key(r["gkey"])
+        by_key.setdefault(k, {"key": k, "label": _label(group_by, k, r["glabel"])})
+        by_key[k].update(_hazard_figures(r))
+    for r in enterprise_rows or []:
+        k = _key(r["gkey"])
+        by_key.setdefault(k, {"key": k, "label": _label(group_by, k, r["glabel"])})
+        by_key[k]["enterprises_planned"] = int(r["planned"] or 0)
+        by_key[k]["enterprises_inspected"] = int(r["inspected"] or 0)
+    groups = []
+    for g in by_key.values():
+        figures = {**_hazard_figures(None), **g}
+        if enterprise_rows is not None:
+            figures.setdefault("enterprises_planned", 0)
+            figures.setdefault("enterprises_inspected", 0)
+        groups.append(_with_rates(figures))
+    return sorted(groups, key=_sort_key)
+
+
+def _sum(rows: list[dict], columns: tuple[str, ...]) -> dict[str, int]:
+    return {c: sum(int(r[c] or 0) for r in rows) for c in columns}
+
+
+# ---------------------------------------------------------------- services
+
+
+async def campaign_stats(
+    actor: Actor,
+    campaign_id: int,
+    as_of: dt.date | None = None,
+    group_by: str | None = None,
+) -> dict[str, Any]:
+    """The campaign's figures as of ``as_of`` (default today in the configured zone), over
+    the enterprises of the officer's subtree; ``group_by`` adds ``groups``. 404 outside
+    the officer's scope, 403 for other roles."""
+    check_group_by(group_by)
+    campaign = await campaign_row(actor, campaign_id)
+    path = await officer_path(actor)
+    asof = make_as_of(as_of)
+    where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, 'e.org_unit')}"
+    hazard_rows = await _raw(hazard_counts_sql(where, asof, group_by))
+    enterprise_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, group_by))
+    # totals: without group_by one row each; with it, the total is computed apart only
+    # where a record can sit in two groups (a planned enterprise in two batches).
+    totals = _sum(hazard_rows, d.FIGURES)
+    planned = _sum(enterprise_rows, ("planned", "inspected"))
+    if group_by in ("batch", "agency"):
+        total_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, None))
+        planned = _sum(total_rows, ("planned", "inspected"))
+    figures = {
+        "enterprises_planned": planned["planned"],
+        "enterprises_inspected": planned["inspected"],
+        **_hazard_figures(totals),
+    }
+    out: dict[str, Any] = {
+        "campaign_id": campaign["id"],
+        "campaign_name": campaign["name"],
+        "as_of": asof.day,
+        **_with_rates(figures),
+    }
+    if group_by:
+        out["group_by"] = group_by
+        out["groups"] = _groups(group_by, hazard_rows, enterprise_rows)
+    return out
+
+
+async def _unit_path(actor: Actor, org_unit_id: int) -> tuple[dict, str]:
+    """The org unit if it lies in the officer's subtree (404 otherwise) and its path."""
+    own = await officer_path(actor)
+    unit = None
+    if own and 1 <= org_unit_id <= 2**31 - 1:
+        unit = (
+            await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.path)
+            .where(OrgUnit.id == org_unit_id, OrgUnit.path.like(own + "%"))
+            .first()
+            .run()
+        )
+    if unit is None or not _safe_path(unit["path"]):
+        raise NotFound("组织单元不存在 (org unit not found)")
+    return unit, unit["path"]
+
+
+def org_unit_where(
+    path: str,
+    found_from: dt.date | None,
+    found_to: dt.date | None,
+    source: str | None,
+    asof: d.AsOf,
+) -> str:
+    parts = [_in_subtree(path, "e.org_unit")]
+    if found_from is not None:
+        parts.append(f"hazard.found_on >= {asof.date(found_from)}")
+    if found_to is not None:
+        parts.append(f"hazard.found_on <= {asof.date(found_to)}")
+    if source is not None:
+        parts.append(f"hazard.source = '{source}'")
+    return " AND ".join(parts)
+
+
+async def org_unit_stats(
+    actor: Actor,
+    org_unit_id: int,
+    found_from: dt.date | None = None,
+    found_to: dt.date | None = None,
+    source: str | None = None,
+    group_by: str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """The hazard figures of an org unit's subtree over all campaigns and sources (found
+    between ``found_from`` and ``found_to``), as of ``as_of``; ``by_source`` always,
+    ``groups`` with ``group_by`` (also ``source``). 404 outside the officer's subtree."""
+    errors = []
+    if group_by is not None and group_by not in d.ORG_GROUPS:
+        errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.ORG_GROUPS)})
+    if source is not None and source not in SOURCE_LABELS:
+        errors.append({"key": "source", "message": "source 须为 " + " / ".join(SOURCE_LABELS)})
+    if found_from and found_to and found_to < found_from:
+        errors.append({"key": "to", "message": "结束日期不能早于开始日期"})
+    if errors:
+        raise ValidationFailed("统计条件有误 (invalid figures request)", errors)
+    unit, path = await _unit_path(actor, org_unit_id)
+    asof = make_as_of(as_of)
+    where = org_unit_where(path, found_from, found_to, source, asof)
+    by_source_rows = await _raw(hazard_counts_sql(where, asof, "source"))
+    out: dict[str, Any] = {
+        "org_unit_id": unit["id"],
+        "org_unit_name": unit["name"],
+        "as_of": asof.day,
+        "found_from": found_from,
+        "found_to": found_to,
+        "source": source,
+        **_with_rates(_hazard_figures(_sum(by_source_rows, d.FIGURES))),
+        "by_source": _groups("source", by_source_rows, None),
+    }
+    if group_by == "source":
+        out["group_by"], out["groups"] = group_by, out["by_source"]
+    elif group_by:
+        rows = await _raw(hazard_counts_sql(where, asof, group_by))
+        out["group_by"], out["groups"] = group_by, _groups(group_by, rows, None)
+    return out
+
+
+async def campaign_enterprises(
+    actor: Actor,
+    campaign_id: int,
+    figure: str = "planned",
+    as_of: dt.date | None = None,
+    group_by: str | None = None,
+    key: int | str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict], int]:
+    """The planned enterprises behind ``enterprises_planned``/``enterprises_inspected``
+    (``figure``), optionally of one group (``group_by`` + ``key``), with grid and
+    community names and whether each was inspected as of the day; by name."""
+    errors = []
+    if figure not in d.ENTERPRISE_FIGURES:
+        errors.append({"key": "figure", "message": "figure 须为 planned / inspected"})
+    if group_by is not None and group_by not in d.GROUPS:
+        errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.GROUPS)})
+    if errors:
+        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+    campaign = await campaign_row(actor, campaign_id)
+    path = await officer_path(actor)
+    asof = make_as_of(as_of)
+    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    where = [f"ce.campaign = {int(campaign['id'])}", _in_subtree(path, "e.org_unit")]
+    if figure == "inspected":
+        where.append(inspected)
+    if group_by:
+        where.append(d.enterprise_group_condition(group_by, key, campaign["id"]))
+    base = f" FROM campaign_enterprise ce{d.enterprise_joins(None, 'gc')} WHERE " + " AND ".join(
+        where
+    )
+    # one row per enterprise even if planned twice: the lowest plan row represents it
+    base += (
+        " AND ce.id = (SELECT MIN(ce2.id) FROM campaign_enterprise ce2"
+        " WHERE ce2.campaign = ce.campaign AND ce2.enterprise = ce.enterprise)"
+    )
+    rows = await _raw(
+        "SELECT e.id AS id, e.name AS name, e.uscc AS uscc, e.industry AS industry,"
+        " g.id AS grid_id, g.name AS grid_name, c.id AS community_id, c.name AS community_name,"
+        f" CASE WHEN {inspected} THEN 1 ELSE 0 END AS inspected"
+        f"{base} ORDER BY e.name, e.id LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    total = await _raw(f"SELECT COUNT(*) AS n{base}")
+    items = [{**r, "inspected": bool(r["inspected"])} for r in rows]
+    return items, int(total[0]["n"])
