@@ -214,7 +214,6 @@ async def generate_patrol(
     for u in existing:
         workers[u["org_unit"]].append(u["id"])
 
-    out = Generated()
     w = Writer(is_sqlite())
     ids = await _next_ids()
 
@@ -222,7 +221,48 @@ async def generate_patrol(
         ids[table] += 1
         return ids[table] - 1
 
-    password = hash_password_sync(f"Bench@{seed}-grid")
+    out = build_patrol(
+        rng=rng,
+        today=today,
+        zone=zone,
+        unit_id=unit_id,
+        grids=grids,
+        enterprises=enterprises,
+        workers=workers,
+        officers=officers,
+        reports=reports,
+        logs=logs,
+        days=days,
+        password=hash_password_sync(f"Bench@{seed}-grid"),
+        add=w.add,
+        take=take,
+    )
+    await w.flush()
+    return out
+
+
+def build_patrol(
+    *,
+    rng: random.Random,
+    today: dt.date,
+    zone: ZoneInfo,
+    unit_id: int,
+    grids: list[int],
+    enterprises: dict[int, list[int]],
+    workers: dict[int, list[int]],
+    officers: list[int | None],
+    reports: int,
+    logs: int,
+    days: int,
+    password: str,
+    add: Any,
+    take: Any,
+) -> Generated:
+    """The rows of a street's patrol year, handed to ``add(table, columns, row)`` with ids
+    from ``take(table)``: grid workers missing from ``workers`` (two per grid), reports with
+    photo metadata, their triages and hazards, and logs with visits."""
+    out = Generated()
+    w = _Adder(add)
     user_cols = [
         "id",
         "username",
@@ -492,8 +532,12 @@ async def generate_patrol(
                 out.visits += 1
             made += 1
     out.logs = made
-    await w.flush()
     return out
+
+
+class _Adder:
+    def __init__(self, add: Any) -> None:
+        self.add = add
 
 
 async def make_street(

@@ -66,3 +66,40 @@ async def test_it_generates_a_patrol_year_in_every_state():
     again = await generate_patrol(other["street"]["id"], reports=50, logs=10, days=30)
     assert again.reports == 50
     assert await OrgUnit.exists().where(OrgUnit.id == other["grid1"]["id"]).run()
+
+
+async def test_safety_bench_data_makes_the_patrol_year_of_each_street():
+    from rectification.figures import benchdata, patrol_bench
+    from safety.settings import get_settings
+
+    from tests.inspections.factories import checklist
+
+    await checklist()  # the generator's inspections pin a checklist
+    saved = dict(patrol_bench.SIZES)
+    patrol_bench.SIZES.update(reports=300, logs=90)
+    try:
+        seed = 1000 + f.n() % 8000
+        counts = await benchdata.generate(
+            get_settings().resolved_database_url, enterprises=240, hazards=100, seed=seed
+        )
+    finally:
+        patrol_bench.SIZES.update(saved)
+    assert counts["patrol_report"] == 300 and counts["patrol_log"] == 90
+    assert counts["attachment"] == 300 and counts["app_user"] == 240  # 2 × 120 grids
+    street = (
+        await OrgUnit.select(OrgUnit.id, OrgUnit.path)
+        .where(OrgUnit.name == f"基准街道{seed}-1")
+        .first()
+        .run()
+    )
+    grids = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(street["path"] + "%"))
+    statuses = (
+        await PatrolReport.select(PatrolReport.status)
+        .where(PatrolReport.org_unit.is_in(grids))
+        .output(as_list=True)
+        .run()
+    )
+    assert len(statuses) == 300 and {"new", "hazard", "dismissed", "referred"} <= set(statuses)
+    # Ids continue after what was there: a later row of ours is written without a clash.
+    w = await f.world()
+    await f.user("grid_worker", org_unit_id=w.tree["grid1"]["id"])
