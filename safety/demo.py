@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from inspections.patrol.demo import PATROL_LOGINS, seed_patrol
 from safety import audit
 from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
@@ -36,6 +37,7 @@ _PEOPLE = _read("people.json")
 DEMO_LOGINS: list[tuple[str, str, str]] = [
     (u["role"], u["username"], u["password"]) for u in _PEOPLE["users"]
 ]
+DEMO_LOGINS += PATROL_LOGINS  # 网格员 (inspections/patrol/demo.py)
 
 
 async def _is_empty() -> bool:
@@ -131,4 +133,5 @@ async def load_demo() -> bool:
         enterprise_ids = await _load_enterprises(units)
         await _load_people(units, enterprise_ids)
         await load_campaign()
+        await seed_patrol()
     return True
