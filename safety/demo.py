@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from inspections.patrol.demo import PATROL_LOGINS, seed_patrol
+from inspections.patrol.log_demo import seed_patrol_month
 from safety import audit
 from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
@@ -133,5 +134,6 @@ async def load_demo() -> bool:
         enterprise_ids = await _load_enterprises(units)
         await _load_people(units, enterprise_ids)
         await load_campaign()
-        await seed_patrol()
+        # 网格日志 and a month of triaged reports for those grid workers.
+        await seed_patrol_month(await seed_patrol())
     return True

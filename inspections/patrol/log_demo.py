@@ -42,7 +42,7 @@ async def seed_patrol_month(workers: dict[str, dict], today: dt.date | None = No
     rng = random.Random(13)
     today = today or local_today()
     officer = actor_from_user(
-        await User.select().where(User.username == "officer_zb").first().run()
+        await User.select().where(User.username == "officer").first().run()
     )
     for user in workers.values():
         actor = actor_from_user(user)
@@ -98,7 +98,7 @@ async def seed_patrol_month(workers: dict[str, dict], today: dt.date | None = No
             done = await service.triage(officer, report["id"], body)
             values[PatrolReport.triaged_at] = reported + dt.timedelta(hours=2 + 5 * (i % 7))
             if action == "hazard" and not closed and done.get("hazard_id"):
-                closed = await _close(done["hazard_id"], officer, today - dt.timedelta(days=i))
+                closed = await _close(done["hazard_id"], officer, today)
         await PatrolReport.update(values).where(PatrolReport.id == report["id"]).run()
 
 
