@@ -71,7 +71,6 @@ async def test_it_generates_a_patrol_year_in_every_state():
 async def test_safety_bench_data_makes_the_patrol_year_of_each_street():
     from rectification.figures import benchdata, patrol_bench
     from safety.settings import get_settings
-
     from tests.inspections.factories import checklist
 
     await checklist()  # the generator's inspections pin a checklist
