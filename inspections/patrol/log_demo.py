@@ -41,9 +41,7 @@ async def seed_patrol_month(workers: dict[str, dict], today: dt.date | None = No
     dozen earlier reports in every outcome."""
     rng = random.Random(13)
     today = today or local_today()
-    officer = actor_from_user(
-        await User.select().where(User.username == "officer").first().run()
-    )
+    officer = actor_from_user(await User.select().where(User.username == "officer").first().run())
     for user in workers.values():
         actor = actor_from_user(user)
         grids = await logs.grids_of(actor)

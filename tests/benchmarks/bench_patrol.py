@@ -5,8 +5,9 @@ retries of the same key — and the triage queue and "my reports" at that scale.
 Not collected by pytest (no test_ prefix). Makes a fresh database in a temporary folder
 (SQLite) or uses the PostgreSQL database named by ``BENCH_PG_URL`` (its public schema is
 DROPPED and recreated: never point it at data you want to keep), fills it with
-``inspections.patrol.benchdata`` (one street: 120 grids, 240 grid workers, 72,000 reports
-with photo metadata, 48,000 logs; ``BENCH_SCALE=district``: ten such streets), then starts
+``safety bench-data``'s generator (one street: 5,000 enterprises, 72,000 hazards with their
+campaigns and inspections, 240 grid workers, 72,000 patrol reports with photo metadata,
+48,000 patrol logs; ``BENCH_SCALE=district``: ten such streets), then starts
 uvicorn (``BENCH_WORKERS`` processes: default 1 on SQLite, 2 on PostgreSQL) and measures:
 
 1. submission: ``BENCH_CLIENTS`` (20) clients at once, each posting ``BENCH_REPORTS`` (25)
@@ -65,25 +66,25 @@ async def main():
     await apply_migrations()
     from safety.db import close_pool, open_pool
     await open_pool()
-    from inspections.patrol.benchdata import Generated, generate_patrol, make_street
-    from safety.auth import SYSTEM
-    from safety.orgs import OrgUnitIn, create_org_unit
-    from safety.tables import Enterprise, User
+    from inspections.checklists.service import load_library
+    await load_library()
+    from rectification.figures import benchdata, patrol_bench  # noqa: F401 - the area
+    from safety.settings import get_settings
+    from safety.tables import Enterprise, OrgUnit, User
     from tests import factories as f
     streets = int(sys.argv[1])
     started = time.perf_counter()
-    district = None
-    if streets > 1:
-        district = (await create_org_unit(SYSTEM, OrgUnitIn(name="泉华区", kind="district")))["id"]
-    made = []
-    for s in range(streets):
-        made.append(await make_street(f"街道{s + 1}", parent_id=district, seed=s + 1))
-    skeleton = time.perf_counter() - started
-    total = Generated()
-    started = time.perf_counter()
-    for s, street in enumerate(made):
-        total.add(await generate_patrol(street["street"], seed=s + 1))
+    counts = await benchdata.generate(
+        get_settings().resolved_database_url, enterprises=5000 * streets,
+        hazards=72000 * streets, seed=1, zone=get_settings().timezone,
+    )
     generated = time.perf_counter() - started
+    street = await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(
+        OrgUnit.kind == "street").order_by(OrgUnit.id).first().run()
+    grids = await OrgUnit.select(OrgUnit.id).where(
+        OrgUnit.kind == "grid", OrgUnit.path.like(street["path"] + "%")
+    ).output(as_list=True).run()
+    made = [{"street": street["id"], "grids": grids}]
     officer = await f.user("officer", org_unit_id=made[0]["street"])
     workers = await User.select(User.id, User.token_epoch, User.org_unit).where(
         User.role == "grid_worker", User.org_unit.is_in(made[0]["grids"])
@@ -95,8 +96,8 @@ async def main():
         phones.append({"auth": f.headers(w), "grid": w["org_unit"],
                        "enterprise": ent["id"] if ent else None})
     print(json.dumps({
-        "officer": f.headers(officer), "phones": phones, "skeleton_s": skeleton,
-        "generate_s": generated, "generated": total.__dict__,
+        "officer": f.headers(officer), "phones": phones,
+        "generate_s": generated, "generated": counts,
     }))
     await close_pool()
 
@@ -195,10 +196,11 @@ def main() -> None:
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     g = setup["generated"]
     print(
-        f"data: {g['reports']:,} reports ({g['by_status']}), {g['photos']:,} photos, "
-        f"{g['hazards']:,} hazards, {g['logs']:,} logs, {g['visits']:,} visits, "
-        f"{g['grid_workers']:,} grid workers — generated in {setup['generate_s']:.1f} s "
-        f"(org tree and enterprises {setup['skeleton_s']:.1f} s)"
+        f"data (safety bench-data): {g['patrol_report']:,} patrol reports, "
+        f"{g['attachment']:,} photos, {g['patrol_log']:,} logs, "
+        f"{g['patrol_log_visit']:,} visits, {g['app_user']:,} grid workers, "
+        f"{g['enterprise']:,} enterprises, {g['hazard']:,} hazards — "
+        f"generated in {setup['generate_s']:.1f} s"
     )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
