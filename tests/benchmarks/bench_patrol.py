@@ -40,12 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench_uploads import (  # noqa: E402
-    environment,
-    free_port,
-    percentile,
-    wait_until_up,
-)
+from tests.benchmarks.bench_uploads import environment, free_port, percentile  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 REPORTS = int(os.environ.get("BENCH_REPORTS", "25"))
@@ -163,6 +158,20 @@ async def phone(client, base: str, p: dict, rng: random.Random, out: dict) -> No
             out["retries"] += 1
             if again.status_code != 201 or again.json()["id"] != rid:
                 out["errors"].append(["retry", again.status_code, again.text[:120]])
+
+
+async def wait_until_up(client, base: str, server: subprocess.Popen) -> None:
+    """Up to two minutes: two workers start slowly on a busy two-core machine."""
+    for _ in range(1200):
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
+        try:
+            if (await client.get(f"{base}/health")).status_code == 200:
+                return
+        except Exception:  # noqa: BLE001 - not listening yet
+            pass
+        await asyncio.sleep(0.1)
+    raise SystemExit("the server did not come up")
 
 
 async def reads(client, base: str, path: str, headers: dict, n: int = 30) -> list[float]:
