@@ -52,6 +52,7 @@ ROUTE_MODULES = [
     "inspections.patrol.log_pages",
     "inspections.patrol.figures_api",
     "rectification.figures.api",
+    "rectification.figures.dashboard_pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -35,6 +35,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.referral_departments", "/admin/referral-departments", (ADM,)),
     ("nav.patrol_logs", "/patrol/logs", (OFF, GW)),
     ("nav.patrol_figures", "/patrol/figures", (OFF,)),
+    ("nav.dashboard", "/dashboard", (OFF,)),
 ]
 
 

@@ -10,7 +10,6 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from inspections.services.scope import campaign_row
 from rectification.figures import definitions as d
 from safety.auth import Actor
 from safety.db import is_sqlite
@@ -85,35 +84,61 @@ def _in_subtree(path: str, column: str) -> str:
 # ---------------------------------------------------------------- SQL builders
 
 
-def hazard_counts_sql(where: str, asof: d.AsOf, group_by: str | None) -> str:
-    """One GROUP BY over the hazards matching ``where`` (over ``hazard`` and its joins):
-    each figure's count, per group key (or one row)."""
+def counts_sql(
+    where: str,
+    asof: d.AsOf,
+    group_by: str | None,
+    by_source: bool = False,
+    campaign_id: int | None = None,
+    path: str = "",
+) -> str:
+    """ONE statement: per group key (and source, with ``by_source``) each hazard figure's
+    count over the hazards matching ``where`` (over ``hazard`` and its joins), rows with
+    ``part`` 'h'; for a campaign, UNION ALL the planned/inspected counts per group, rows
+    with ``part`` 'e'. Each hazard's status and deadline as of the day are computed once
+    (a MATERIALIZED CTE: both engines would otherwise inline the correlated look-ups into
+    every figure)."""
     key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    source = "hazard.source" if by_source else "NULL"
     inner = (
         f"SELECT hazard.level AS level, hazard.rectified_on AS rectified_on,"
         f" {d.status_sql(asof)} AS st, {d.deadline_sql(asof)} AS eff,"
-        f" {key} AS gkey, {label} AS glabel"
+        f" {key} AS gkey, {label} AS glabel, {source} AS gsource"
         f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
     )
+    materialized = "" if asof.current else " MATERIALIZED"
     sums = ", ".join(
         f"SUM(CASE WHEN {d.figure_sql(f, asof, 's.st', 's.eff', 's')} THEN 1 ELSE 0 END) AS {f}"
         for f in d.FIGURES
     )
-    return (
-        f"SELECT s.gkey AS gkey, MAX(s.glabel) AS glabel, {sums} FROM ({inner}) s GROUP BY s.gkey"
+    sql = (
+        f"WITH s AS{materialized} ({inner})"
+        f" SELECT 'h' AS part, s.gkey AS gkey, MAX(s.glabel) AS glabel, s.gsource AS gsource,"
+        f" {sums}, 0 AS planned, 0 AS inspected FROM s GROUP BY s.gkey, s.gsource"
     )
-
-
-def enterprise_counts_sql(campaign_id: int, path: str, asof: d.AsOf, group_by: str | None) -> str:
-    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+    if campaign_id is None:
+        return sql
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    zeros = ", ".join("0" for _ in d.FIGURES)
     return (
-        f"SELECT {key} AS gkey, MAX({label}) AS glabel, COUNT(DISTINCT e.id) AS planned,"
-        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END) AS inspected"
+        f"{sql} UNION ALL SELECT 'e', {key}, MAX({label}), NULL, {zeros},"
+        " COUNT(DISTINCT e.id),"
+        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
         f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
         f" WHERE ce.campaign = {int(campaign_id)} AND {_in_subtree(path, 'e.org_unit')}"
         + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
     )
+
+
+def _merge(rows: list[dict], column: str) -> list[dict]:
+    """Add up result rows (per group and source) by ``column`` (gkey or gsource)."""
+    out: dict[Any, dict] = {}
+    for r in rows:
+        k = r[column]
+        into = out.setdefault(k, {"gkey": k, "glabel": r["glabel"] if column == "gkey" else k})
+        for f in (*d.FIGURES, "planned", "inspected"):
+            into[f] = into.get(f, 0) + int(r.get(f) or 0)
+    return list(out.values())
 
 
 # ---------------------------------------------------------------- shaping
@@ -187,6 +212,24 @@ def _sum(rows: list[dict], columns: tuple[str, ...]) -> dict[str, int]:
 # ---------------------------------------------------------------- services
 
 
+async def _campaign_and_path(actor: Actor, campaign_id: int) -> tuple[dict, str]:
+    """The campaign if it lies in the officer's subtree (404 otherwise; 403 for other
+    roles) and the officer's path, in one query."""
+    actor.require(Role.officer)
+    row = None
+    if actor.org_unit_id is not None and 1 <= campaign_id <= 2**31 - 1:
+        rows = await _raw(
+            "SELECT c.id AS id, c.name AS name, u.path AS path FROM campaign c"
+            f" JOIN org_unit u ON u.id = {int(actor.org_unit_id)}"
+            f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN"
+            " (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE u.path || '%')"
+        )
+        row = rows[0] if rows else None
+    if row is None or not _safe_path(row["path"]):
+        raise NotFound("检查活动不存在 (campaign not found)")
+    return row, row["path"]
+
+
 async def campaign_stats(
     actor: Actor,
     campaign_id: int,
@@ -197,19 +240,20 @@ async def campaign_stats(
     the enterprises of the officer's subtree; ``group_by`` adds ``groups``. 404 outside
     the officer's scope, 403 for other roles."""
     check_group_by(group_by)
-    campaign = await campaign_row(actor, campaign_id)
-    path = await officer_path(actor)
+    campaign, path = await _campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
     where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, 'e.org_unit')}"
-    hazard_rows = await _raw(hazard_counts_sql(where, asof, group_by))
-    enterprise_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, group_by))
-    # totals: without group_by one row each; with it, the total is computed apart only
-    # where a record can sit in two groups (a planned enterprise in two batches).
+    rows = await _raw(counts_sql(where, asof, group_by, campaign_id=campaign["id"], path=path))
+    hazard_rows = [r for r in rows if r["part"] == "h"]
+    enterprise_rows = [r for r in rows if r["part"] == "e"]
     totals = _sum(hazard_rows, d.FIGURES)
     planned = _sum(enterprise_rows, ("planned", "inspected"))
     if group_by in ("batch", "agency"):
-        total_rows = await _raw(enterprise_counts_sql(campaign["id"], path, asof, None))
-        planned = _sum(total_rows, ("planned", "inspected"))
+        # a planned enterprise may sit in two batches: its total is counted apart
+        total_rows = await _raw(
+            counts_sql("1 = 0", asof, None, campaign_id=campaign["id"], path=path)
+        )
+        planned = _sum([r for r in total_rows if r["part"] == "e"], ("planned", "inspected"))
     figures = {
         "enterprises_planned": planned["planned"],
         "enterprises_inspected": planned["inspected"],
@@ -284,7 +328,8 @@ async def org_unit_stats(
     unit, path = await _unit_path(actor, org_unit_id)
     asof = make_as_of(as_of)
     where = org_unit_where(path, found_from, found_to, source, asof)
-    by_source_rows = await _raw(hazard_counts_sql(where, asof, "source"))
+    rows = await _raw(counts_sql(where, asof, None if group_by == "source" else group_by, True))
+    by_source = _merge(rows, "gsource")
     out: dict[str, Any] = {
         "org_unit_id": unit["id"],
         "org_unit_name": unit["name"],
@@ -292,14 +337,13 @@ async def org_unit_stats(
         "found_from": found_from,
         "found_to": found_to,
         "source": source,
-        **_with_rates(_hazard_figures(_sum(by_source_rows, d.FIGURES))),
-        "by_source": _groups("source", by_source_rows, None),
+        **_with_rates(_hazard_figures(_sum(rows, d.FIGURES))),
+        "by_source": _groups("source", by_source, None),
     }
     if group_by == "source":
         out["group_by"], out["groups"] = group_by, out["by_source"]
     elif group_by:
-        rows = await _raw(hazard_counts_sql(where, asof, group_by))
-        out["group_by"], out["groups"] = group_by, _groups(group_by, rows, None)
+        out["group_by"], out["groups"] = group_by, _groups(group_by, _merge(rows, "gkey"), None)
     return out
 
 
@@ -323,8 +367,7 @@ async def campaign_enterprises(
         errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.GROUPS)})
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-    campaign = await campaign_row(actor, campaign_id)
-    path = await officer_path(actor)
+    campaign, path = await _campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
     where = [f"ce.campaign = {int(campaign['id'])}", _in_subtree(path, "e.org_unit")]

@@ -30,6 +30,7 @@ EXPECTED_NAV = {
         "/admin/checklists",
         "/patrol/logs",
         "/patrol/figures",
+        "/dashboard",
     },
     "officer_zb": {
         "/",
@@ -41,6 +42,7 @@ EXPECTED_NAV = {
         "/admin/checklists",
         "/patrol/logs",
         "/patrol/figures",
+        "/dashboard",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
