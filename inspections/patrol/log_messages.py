@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plog.days_ago": ("{n} 天前", "{n} days ago"),
     "plog.logs_of": ("走访记录", "Visits"),
     "pfig.title": ("网格巡查统计", "Patrol figures"),
+    "pfig.card": (
+        "按网格、按网格员：上报、转为隐患、销号、转办、不予立案、研判用时",
+        "By grid and grid worker: reports, hazards, closed, referred, dismissed, triage time",
+    ),
     "pfig.by_grid": ("按网格", "By grid"),
     "pfig.by_worker": ("按网格员", "By grid worker"),
     "pfig.reports": ("上报", "Reports"),

@@ -128,3 +128,9 @@ async def test_the_figures_page_links_every_number_to_its_records(client):
     assert r.status_code == 400 and w.grid_worker["display_name"] in r.text
     r = await client.get("/patrol/figures", headers=await as_user(w.grid_worker))
     assert r.status_code == 403
+
+
+async def test_the_officers_dashboard_links_the_patrol_figures(client):
+    w = await f.world()
+    r = await client.get("/dashboard", headers=await as_user(w.officer))
+    assert r.status_code == 200 and 'href="/patrol/figures"' in r.text
