@@ -148,10 +148,19 @@ async def _scope(actor: Actor, org_unit_id: int | None) -> dict:
     return row
 
 
+# Dates at the calendar's edges (to=9999-12-31, the next day being computed) are clamped,
+# never overflowed.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 30)
+
+
+def _clamp(day: dt.date) -> dt.date:
+    return min(max(day, FIRST_DAY + dt.timedelta(days=DEFAULT_DAYS)), LAST_DAY)
+
+
 def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period (default: the last 30 days up to today, local); from after to is a 400."""
-    to = date_to or local_today()
-    start = date_from or to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    to = _clamp(date_to or local_today())
+    start = _clamp(date_from or to - dt.timedelta(days=DEFAULT_DAYS - 1))
     if start > to:
         raise ValidationFailed.field("from", "from 晚于 to (from is after to)")
     return start, to
