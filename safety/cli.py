@@ -215,7 +215,8 @@ def remind(day) -> None:
     click.echo(
         f"{r.day}: due {r.hazards_due}, overdue {r.hazards_overdue}, "
         f"waiting verification {r.waiting_verification}, pending extensions "
-        f"{r.pending_extensions}; digests new {r.digests_created}, already sent "
+        f"{r.pending_extensions}, patrol reports untriaged {r.patrol_untriaged}; "
+        f"digests new {r.digests_created}, already sent "
         f"{r.digests_existing}; deliveries sent {d.get('sent', 0)}, failed {d.get('failed', 0)}"
     )
 

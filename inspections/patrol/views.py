@@ -17,6 +17,8 @@ from safety.db import contains
 from safety.errors import ValidationFailed
 from safety.tables import OrgUnit
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
 
 def columns() -> tuple:
     return (
@@ -79,6 +81,13 @@ async def _conditions(actor: Actor, flt: ReportFilter) -> list[Any]:
     conditions = [await report_condition(actor)]
     if flt.status is not None and flt.status not in rules.STATUSES:
         raise ValidationFailed.field("status", "status 须为 " + " / ".join(rules.STATUSES))
+    errors = [
+        {"key": key, "message": "日期须在 2000-01-01 与 2999-12-31 之间"}
+        for key, day in (("reported_from", flt.reported_from), ("reported_to", flt.reported_to))
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY
+    ]
+    if errors:
+        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     if flt.status is not None:
         conditions.append(PatrolReport.status == flt.status)
     if flt.enterprise_id is not None:

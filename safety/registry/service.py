@@ -101,8 +101,9 @@ async def officer_prefix(actor: Actor) -> str | None:
 
 async def scope_condition(actor: Actor):
     """The WHERE condition limiting enterprises to what ``actor`` may see (403 for admins)."""
-    actor.require(Role.officer, Role.inspector, Role.enterprise)
-    if actor.role == Role.officer:
+    actor.require(Role.officer, Role.inspector, Role.enterprise, Role.grid_worker)
+    # An officer's subtree; a grid worker's grid or community (网格员: "the enterprises there").
+    if actor.role in (Role.officer, Role.grid_worker):
         prefix = await officer_prefix(actor)
         if prefix is None:
             return Enterprise.id == -1

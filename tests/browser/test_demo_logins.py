@@ -19,6 +19,7 @@ EXPECTED_NAV = {
         "/admin/audit",
         "/admin/deliveries",
         "/admin/checklists",
+        "/admin/referral-departments",
     },
     "officer": {
         "/",
@@ -31,6 +32,7 @@ EXPECTED_NAV = {
         "/patrol/logs",
         "/patrol/figures",
         "/dashboard",
+        "/patrol/triage",
     },
     "officer_zb": {
         "/",
@@ -43,9 +45,11 @@ EXPECTED_NAV = {
         "/patrol/logs",
         "/patrol/figures",
         "/dashboard",
+        "/patrol/triage",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
+    "grid": {"/patrol", "/patrol/new"},
 }
 
 

@@ -88,10 +88,11 @@ def all_specs() -> dict[Key, Spec]:
     for key, expected in GRID_WORKER.items():
         assert key in merged, f"GRID_WORKER names {key}, which has no rule"
         assert "grid_worker" not in merged[key].expect, f"{key}: grid_worker named twice"
-        merged[key].expect["grid_worker"] = expected
+        # A copy: area modules share one expect dict among several rules.
+        merged[key].expect = {**merged[key].expect, "grid_worker": expected}
     for spec in merged.values():
         if "grid_worker" not in spec.expect:
-            spec.expect["grid_worker"] = _grid_worker_default(spec)
+            spec.expect = {**spec.expect, "grid_worker": _grid_worker_default(spec)}
     return merged
 
 

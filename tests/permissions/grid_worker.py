@@ -15,6 +15,21 @@ HAZARD = "/api/v1/hazards/{hazard_id:int}"
 HAZARD_PAGE = "/hazards/{hazard_id:int}"
 
 GRID_WORKER: dict[tuple[str, str], int | dict[str, int]] = {
+    # Their home is "my reports".
+    ("GET", "/"): 303,
+    # The enterprises of their grid (or community), read only: the World's enterprise
+    # sits in grid1, the grid worker's grid.
+    ("GET", "/api/v1/enterprises"): 200,
+    ("GET", "/enterprises"): 200,
+    ("GET", "/api/v1/enterprises/{enterprise_id:int}"): {"own": 200, "foreign": 404},
+    ("GET", "/enterprises/{enterprise_id:int}"): {"own": 200, "foreign": 404},
+    ("GET", "/api/v1/enterprises/{enterprise_id:int}/photos"): {"own": 200, "foreign": 404},
+    # …and those enterprises' photos.
+    **{
+        ("GET", prefix + "/files/{file_id:int}" + variant): {"own": 200, "foreign": 404}
+        for prefix in ("", "/api/v1")
+        for variant in ("", "/display", "/thumbnail")
+    },
     # The checklist library is for officers, inspectors and enterprises.
     ("GET", "/api/v1/checklists"): 403,
     ("GET", "/api/v1/checklists/{checklist_id:int}"): 403,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests import factories as f
 from tests.imagegen import jpeg
 from tests.patrol.helpers import report
-from tests.permissions import NONE, OWN_FOREIGN, Req, Spec
+from tests.permissions import LOGIN, NONE, OWN_FOREIGN, Req, Spec
 
 OWN = {"own": 200, "foreign": 404}
 OWN_CREATED = {"own": 201, "foreign": 404}
@@ -115,3 +115,90 @@ SPECS = {
         _patch_department, ADMIN_ONLY
     ),
 }
+
+
+# ---------------------------------------------------------------- pages (303 after a POST)
+
+DONE = {"own": 303, "foreign": 404}
+WORKER_PAGE = {"admin": 403, "officer": 403, "inspector": 403, "enterprise": 403}
+OFFICER_PAGE = {**WORKER_PAGE, "officer": 200, "grid_worker": 403}
+ADMIN_PAGE = {**WORKER_PAGE, "admin": 200}
+ADMIN_FORM = {**WORKER_PAGE, "admin": 303}
+PAGE = "/patrol/reports/{report_id:int}"
+
+
+async def _page_triage(w, target):
+    r = await _report(w, target)
+    form = {"action": "dismiss", "reason": "已现场处理"}
+    return Req("POST", f"/patrol/reports/{r['id']}/triage", form=form)
+
+
+async def _page_photo(w, target):
+    r = await _report(w, target)
+    files = {"file": ("p.jpg", jpeg((64, 48)), "image/jpeg")}
+    return Req("POST", f"/patrol/reports/{r['id']}/photos", files=files)
+
+
+async def _page_report(w, target):
+    r = await _report(w, target)
+    return Req("GET", f"/patrol/reports/{r['id']}")
+
+
+async def _page_new_department(w, target):
+    return Req("POST", "/admin/referral-departments", form={"name": f"部门{f.n()}"})
+
+
+async def _page_patch_department(w, target):
+    req = await _patch_department(w, target)
+    return Req("POST", req.path.replace("/api/v1/", "/admin/"), form={"position": "3"})
+
+
+SPECS.update(
+    {
+        ("GET", "/patrol"): Spec(
+            lambda w, t: _fixed("GET", "/patrol"),
+            {**WORKER_PAGE, "grid_worker": 200},
+            anonymous=LOGIN,
+        ),
+        ("GET", "/patrol/new"): Spec(
+            lambda w, t: _fixed("GET", "/patrol/new"),
+            {**WORKER_PAGE, "grid_worker": 200},
+            anonymous=LOGIN,
+        ),
+        ("POST", "/patrol/reports"): Spec(
+            lambda w, t: _fixed(
+                "POST", "/patrol/reports", form={"description": "堵塞", "address": "北门"}
+            ),
+            {**WORKER_PAGE, "grid_worker": 303},
+            anonymous=LOGIN,
+        ),
+        ("POST", PAGE + "/photos"): Spec(
+            _page_photo, {**WORKER_PAGE, "grid_worker": DONE}, OWN_FOREIGN, LOGIN
+        ),
+        ("GET", "/patrol/triage"): Spec(
+            lambda w, t: _fixed("GET", "/patrol/triage"), OFFICER_PAGE, anonymous=LOGIN
+        ),
+        ("GET", PAGE): Spec(
+            _page_report,
+            {**WORKER_PAGE, "officer": OWN, "grid_worker": OWN},
+            OWN_FOREIGN,
+            LOGIN,
+        ),
+        ("POST", PAGE + "/triage"): Spec(
+            _page_triage, {**WORKER_PAGE, "officer": DONE, "grid_worker": 403}, OWN_FOREIGN, LOGIN
+        ),
+        ("GET", "/admin/referral-departments"): Spec(
+            lambda w, t: _fixed("GET", "/admin/referral-departments"), ADMIN_PAGE, anonymous=LOGIN
+        ),
+        ("POST", "/admin/referral-departments"): Spec(
+            _page_new_department, ADMIN_FORM, anonymous=LOGIN
+        ),
+        ("POST", "/admin/referral-departments/{department_id:int}"): Spec(
+            _page_patch_department, ADMIN_FORM, anonymous=LOGIN
+        ),
+    }
+)
+
+
+async def _fixed(method: str, path: str, **kw) -> Req:
+    return Req(method, path, **kw)
