@@ -49,7 +49,7 @@ EXPECTED_NAV = {
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards"},
-    "grid": {"/patrol", "/patrol/new"},
+    "grid": {"/patrol", "/patrol/new", "/patrol/logs"},
 }
 
 
