@@ -57,6 +57,9 @@ ROUTE_MODULES = [
     "inspections.risk.hazard_link",
     "inspections.patrol.api",
     "inspections.patrol.pages",
+    "inspections.patrol.log_api",
+    "inspections.patrol.log_pages",
+    "inspections.patrol.figures_api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -251,9 +251,26 @@ def pdf_fonts() -> None:
 @click.option("--enterprises", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
 @click.option("--hazards", type=click.IntRange(0, 100_000_000), default=72000, show_default=True)
 @click.option("--seed", type=click.IntRange(0, 9999), default=1, show_default=True)
-def bench_data(enterprises: int, hazards: int, seed: int) -> None:
-    from rectification.figures import benchdata
+@click.option(
+    "--patrol-reports",
+    type=click.IntRange(0, 10_000_000),
+    default=72000,
+    show_default=True,
+    help="grid patrol reports per street (with photo metadata, triaged in every state)",
+)
+@click.option(
+    "--patrol-logs",
+    type=click.IntRange(0, 10_000_000),
+    default=48000,
+    show_default=True,
+    help="patrol logs (网格日志) per street",
+)
+def bench_data(
+    enterprises: int, hazards: int, seed: int, patrol_reports: int, patrol_logs: int
+) -> None:
+    from rectification.figures import benchdata, patrol_bench
 
+    patrol_bench.SIZES.update(reports=patrol_reports, logs=patrol_logs)
     _refuse_pending_migrations()
     s = get_settings()
     counts, seconds = benchdata.run(s.resolved_database_url, enterprises, hazards, seed, s.timezone)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from inspections.patrol.demo import PATROL_LOGINS, seed_patrol
+from inspections.patrol.log_demo import seed_patrol_month
 from safety import audit
 from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
@@ -145,5 +146,6 @@ async def load_demo() -> bool:
         )
         await load_risk_points(demo_uscc=demo_uscc)
         await load_self_inspections()
-        await seed_patrol()
+        # 网格日志 and a month of triaged reports for those grid workers.
+        await seed_patrol_month(await seed_patrol())
     return True

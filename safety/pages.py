@@ -38,6 +38,8 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.patrol_new", "/patrol/new", (GW,)),
     ("nav.patrol_triage", "/patrol/triage", (OFF,)),
     ("nav.referral_departments", "/admin/referral-departments", (ADM,)),
+    ("nav.patrol_logs", "/patrol/logs", (OFF, GW)),
+    ("nav.patrol_figures", "/patrol/figures", (OFF,)),
 ]
 
 

@@ -162,8 +162,8 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 .save()
                 .run()
             )
-        if hazard.source == "self_report" and data.level == "major":
-            await _report_major(hazard.id, inspection["enterprise"], data.description)
+        if _source_of(inspection) == "self_report" and data.level == "major":
+            await _report_major(hazard_id, inspection["enterprise"], data.description)
         await audit.record(
             actor,
             "hazard.create",

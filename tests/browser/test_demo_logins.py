@@ -33,6 +33,8 @@ EXPECTED_NAV = {
         "/risk/map",
         "/planning/due",
         "/self-inspections",
+        "/patrol/logs",
+        "/patrol/figures",
         "/patrol/triage",
     },
     "officer_zb": {
@@ -47,11 +49,13 @@ EXPECTED_NAV = {
         "/risk/map",
         "/planning/due",
         "/self-inspections",
+        "/patrol/logs",
+        "/patrol/figures",
         "/patrol/triage",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
-    "grid": {"/patrol", "/patrol/new"},
+    "grid": {"/patrol", "/patrol/new", "/patrol/logs"},
 }
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 ROLES = ("admin", "officer", "inspector", "enterprise", "grid_worker")
@@ -80,7 +80,9 @@ def all_specs() -> dict[Key, Spec]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         for key, spec in getattr(module, "SPECS", {}).items():
             assert key not in merged, f"{key} has two rules (second in {info.name})"
-            merged[key] = spec
+            # Its own copy of ``expect``: rules may share one dict, and the grid worker's
+            # entry is added per route below.
+            merged[key] = replace(spec, expect=dict(spec.expect))
     from tests.permissions.grid_worker import GRID_WORKER
 
     for key, expected in GRID_WORKER.items():
