@@ -45,4 +45,7 @@ GRID_WORKER: dict[tuple[str, str], int | dict[str, int]] = {
     ("POST", HAZARD + "/extension-requests"): NOT_THEIRS,
     ("POST", HAZARD + "/photos"): NOT_THEIRS,
     ("POST", HAZARD_PAGE + "/verify"): NOT_THEIRS,
+    # 复查意见书: whoever reads the hazard (the World's are not from their reports).
+    ("GET", HAZARD + "/recheck.pdf"): NOT_THEIRS,
+    ("GET", HAZARD_PAGE + "/recheck.pdf"): NOT_THEIRS,
 }
