@@ -16,16 +16,17 @@ from litestar.response import Redirect, Template
 
 from inspections import rules, walk_messages
 from inspections import services as service
-from inspections.page_helpers import as_int, one_file, wants_json
+from inspections.page_helpers import WALKERS, as_int, one_file, require_walker, wants_json
 from inspections.schemas import HazardIn
 from inspections.services import photos as hazard_photos
+from inspections.services.hazards import days_for
+from inspections.tables import RiskPoint
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import errors_by_field, form_model
-from safety.tables import Role
 from safety.web import ACTOR, PathId
 
 HAZARD_FIELDS = (
@@ -39,6 +40,7 @@ HAZARD_FIELDS = (
     "major_basis",
     "suggestion",
     "deadline",
+    "risk_point_id",
 )
 
 
@@ -52,9 +54,16 @@ async def _hazard_form(
     status: int = 200,
 ) -> Template:
     lang = lang_of(request)
-    days = inspection.get("deadline_days") or rules.deadline_days(None, None)
+    days = await days_for(inspection)
     day = inspection["scheduled_on"]
     defaults = {lvl: rules.default_deadline(day, lvl, days).isoformat() for lvl in rules.LEVELS}
+    # 风险点: the enterprise's active risk points, to name the one whose control failed.
+    points = (
+        await RiskPoint.select(RiskPoint.id, RiskPoint.name)
+        .where(RiskPoint.enterprise == inspection["enterprise_id"], RiskPoint.active.eq(True))
+        .order_by(RiskPoint.name)
+        .run()
+    )
     return Template(
         "inspections/hazard_form.html",
         context={
@@ -64,6 +73,7 @@ async def _hazard_form(
             "item": item,
             "defaults": defaults,
             "choices": walk_messages.hazard_choices(lang),
+            "risk_points": [(p["id"], p["name"]) for p in points],
         },
         status_code=status,
     )
@@ -82,8 +92,9 @@ async def hazard_new_page(
 ) -> Template:
     """The hazard form, prefilled from a failed item (text, basis, level, category,
     sub-category, and the major-hazard clause when the item is a major criterion)."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     inspection = await service.get_inspection(actor, inspection_id)
+    require_walker(actor, inspection)
     rules.require_editable(inspection["state"], "隐患")
     item = _item_of(inspection, item_id)
     form: dict[str, Any] = {"level": "general", "category": "site", "subcategory": "其他"}
@@ -143,7 +154,7 @@ async def hazard_create_submit(
     """With JavaScript: the fields only (photos follow one by one), ``Idempotency-Key``
     honoured, the hazard as JSON (201). Without: the form with its photos; errors next to
     the fields."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     form = await request.form()
     values = _hazard_values(form)
     if wants_json(request):
@@ -181,10 +192,11 @@ async def hazard_photo_submit(
 ) -> Response | Redirect:
     """One photo (``file``) per request from the outbox (JSON, ``Idempotency-Key``: the
     same photo sent twice is stored once); without JavaScript, every ``file`` of the form."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     hazard = await hazard_photos.photo_target(actor, hazard_id)
     if hazard["inspection"] != inspection_id:
         raise NotFound("隐患不存在 (no such hazard)")
+    require_walker(actor, await service.get_inspection(actor, inspection_id))
     form = await request.form()
     kind = str(form.get("kind") or "problem")
     uploads = [u for u in form.getall("file", []) if isinstance(u, UploadFile)]

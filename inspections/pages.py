@@ -30,7 +30,14 @@ from litestar.response import Redirect, Template
 
 from inspections import hazard_pages, rules, walk_messages
 from inspections import services as service
-from inspections.page_helpers import as_int, is_its_inspector, one_file, wants_json
+from inspections.page_helpers import (
+    WALKERS,
+    as_int,
+    is_walker,
+    one_file,
+    require_walker,
+    wants_json,
+)
 from inspections.schemas import ResultIn
 from inspections.services import signatures, views
 from safety import files
@@ -173,7 +180,7 @@ async def _walk(
     lang = lang_of(request)
     inspection = await service.get_inspection(actor, inspection_id)
     missing = _missing(inspection, missing_extra, lang) if missing_extra else None
-    mine = is_its_inspector(actor, inspection)
+    mine = is_walker(actor, inspection)
     editable = mine and inspection["state"] == "in_progress"
     i = dict(inspection)
     i["signatures"] = _signatures(inspection)
@@ -229,7 +236,7 @@ async def walk_page(
     status_code=303,
 )
 async def start_submit(actor: NamedDependency[Actor], inspection_id: PathId) -> Redirect:
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     await service.start_inspection(actor, inspection_id)
     return Redirect(f"/inspections/{inspection_id}", status_code=303)
 
@@ -245,7 +252,7 @@ async def result_submit(
 ) -> Response | Redirect:
     """One answer (``item_id``, ``result``, ``note``): JSON for the outbox, else back to
     the item's anchor."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     form = await request.form()
     item_id = as_int(form.get("item_id"))
     result = form_model(
@@ -271,7 +278,7 @@ async def submit_submit(
 ) -> Template | Redirect:
     """Submit; a 409 naming what is missing shows the walk with each missing item and
     signature marked."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     try:
         await service.submit_inspection(actor, inspection_id)
     except DomainError as exc:
@@ -294,6 +301,7 @@ async def _sign_page(
     status: int = 200,
 ) -> Template:
     inspection = await service.get_inspection(actor, inspection_id)
+    require_walker(actor, inspection)
     rules.require_editable(inspection["state"], "签字")
     i = dict(inspection)
     i["signatures"] = _signatures(inspection)
@@ -318,7 +326,7 @@ async def _sign_page(
 async def sign_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
     """Both signatures: a pad for the inspector and one for the enterprise's
     representative, who may instead refuse (拒签) with a reason."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     return await _sign_page(actor, inspection_id)
 
 
@@ -333,7 +341,7 @@ async def signature_submit(
 ) -> Response | Template | Redirect:
     """``signer``, ``signer_name`` and the drawn ``file`` (PNG), or ``refused`` with
     ``refused_reason`` for the enterprise. A new signature replaces the old one."""
-    actor.require(Role.inspector)
+    actor.require(*WALKERS)
     form = await request.form()
     signer = str(form.get("signer") or "")
     signer_name = str(form.get("signer_name") or "").strip()

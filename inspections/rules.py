@@ -110,9 +110,11 @@ def missing_for_submit(
     inspector_signed: bool,
     enterprise_signed: bool,
     enterprise_refused: bool,
+    self_inspection: bool = False,
 ) -> list[dict[str, str]]:
     """What stands between an inspection and its submission, in checklist order; empty
-    when it may be submitted."""
+    when it may be submitted. A self-inspection needs its checker's signature only (see
+    ``self_signature_problems``)."""
     done = set(answered)
     missing = [
         {"key": f"items.{item.id}", "message": f"检查项 {item.code} 未填写结果: {item.text[:60]}"}
@@ -121,7 +123,7 @@ def missing_for_submit(
     ]
     if not inspector_signed:
         missing.append({"key": "signatures.inspector", "message": "缺少检查人员签字"})
-    if not (enterprise_signed or enterprise_refused):
+    if not (enterprise_signed or enterprise_refused or self_inspection):
         missing.append(
             {"key": "signatures.enterprise", "message": "缺少企业签字（或企业拒签及其理由）"}
         )
@@ -281,3 +283,30 @@ def check_signature(
     if has_file and not signer_name.strip():
         errors.append({"key": "signer_name", "message": "请填写签字人姓名"})
     return errors
+
+
+# ---------------------------------------------------------------- self-inspection (企业自查)
+
+SELF = "self"
+
+
+def may_walk(role: str, *, kind: str, in_group: bool, own_enterprise: bool) -> bool:
+    """Who starts an inspection, answers its items, logs its hazards, signs and submits
+    it: for a campaign inspection an inspector of its expert group; for a self-inspection
+    (kind ``self``) a contact of the enterprise it inspects — any of its contacts, so a
+    colleague can finish a walk begun by another — and nobody else (not even an officer:
+    they read it, and close its major hazards)."""
+    if kind == SELF:
+        return role == "enterprise" and own_enterprise
+    return role == "inspector" and in_group
+
+
+def self_signature_problems(signer: str, refused_reason: str) -> list[dict[str, str]]:
+    """Signatures of a self-inspection (decision, README "企业自查"): the ``inspector``
+    signature is the person who did the check (the enterprise's safety contact) and is
+    required; the ``enterprise`` signature is the countersignature of the enterprise's
+    principal (主要负责人, e.g. the legal representative), optional. Nobody refuses to sign
+    their own enterprise's self-inspection: 拒签 is refused."""
+    if signer == "enterprise" and refused_reason.strip():
+        return [{"key": "refused_reason", "message": "企业自查不适用拒签 (no refusal to sign)"}]
+    return []

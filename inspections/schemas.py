@@ -293,6 +293,8 @@ class HazardIn(BaseModel):
     suggestion: ShortText = ""
     deadline: Day | None = None
     fixed_on_spot: bool = False
+    # The risk point (风险点) of the same enterprise whose control failed, if known.
+    risk_point_id: RowId | None = None
 
 
 class PhotoOut(BaseModel):
@@ -355,6 +357,8 @@ class HazardOut(BaseModel):
     timeline: list[TimelineOut]
     created_at: dt.datetime
     version: Version
+    risk_point_id: int | None = None
+    risk_point_name: str | None = None
 
 
 class HazardListItemOut(BaseModel):
@@ -381,6 +385,8 @@ class HazardListItemOut(BaseModel):
     version: Version
     grid_name: str | None = None  # the enterprise's grid (网格)
     community_name: str | None = None  # and its community (社区)
+    risk_point_id: int | None = None
+    risk_point_name: str | None = None
 
 
 @dataclass

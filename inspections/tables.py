@@ -1,13 +1,15 @@
 """Checklist templates (versioned), inspections, item results, hazards and their
-status history."""
+status history; risk points (安全风险分级管控, inspections.risk)."""
 
 from __future__ import annotations
 
 from enum import Enum
 
 from piccolo.columns import (
+    JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     Text,
@@ -16,6 +18,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from safety.tables import Attachment, Batch, Campaign, Enterprise, User
@@ -180,6 +183,13 @@ class Hazard(Table, tablename="hazard"):
     created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     version = Integer(default=1)
+    # The risk point whose control failed (the two pillars joined: 风险分级管控 ↔ 隐患排查).
+    risk_point = ForeignKey(
+        LazyTableReference("RiskPoint", module_path=__name__),
+        on_delete=RESTRICT,
+        null=True,
+        index=True,
+    )
 
 
 class HazardTransition(Table, tablename="hazard_transition"):
@@ -191,3 +201,38 @@ class HazardTransition(Table, tablename="hazard_transition"):
     at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = ForeignKey(User, on_delete=RESTRICT, null=True)
     note = Text(default="")
+
+
+class RiskPoint(Table, tablename="risk_point"):
+    """风险点 of an enterprise (a place or an activity), graded by LEC (D = L×E×C) or LS
+    (R = L×S). ``score``, ``level`` and ``colour`` are computed by inspections.risk.rules
+    from the bands in force when it was last written. An inactive point (停用) no longer
+    counts toward the enterprise's colour. The name is unique per enterprise (a database
+    index): it is the identity the 风险分级管控清单 import matches on."""
+
+    enterprise = ForeignKey(Enterprise, on_delete=RESTRICT, null=False, index=True)
+    name = Varchar(length=200, required=True)  # 风险点名称: place / activity
+    hazard_factors = Text(default="")  # 危险有害因素
+    accident_types = JSON(default="[]")  # GB 6441 types, e.g. ["触电", "火灾"]
+    method = Varchar(length=3, required=True)  # LEC / LS
+    likelihood = Float(required=True)  # L
+    exposure = Float(null=True, default=None)  # E (LEC only)
+    consequence = Float(null=True, default=None)  # C (LEC only)
+    severity = Float(null=True, default=None)  # S (LS only)
+    score = Float(required=True)  # D or R
+    level = Varchar(length=16, required=True)  # major / significant / general / low
+    colour = Varchar(length=8, required=True, index=True)  # red / orange / yellow / blue
+    # Control measures by kind (管控措施).
+    measure_engineering = Text(default="")  # 工程技术
+    measure_management = Text(default="")  # 管理
+    measure_training = Text(default="")  # 培训教育
+    measure_ppe = Text(default="")  # 个体防护
+    measure_emergency = Text(default="")  # 应急处置
+    control_tier = Varchar(length=16, default="company")  # company/workshop/team/post
+    responsible_person = Varchar(length=50, default="")
+    review_on = Date(null=True, default=None)  # next review 复评日期
+    active = Boolean(default=True)
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    version = Integer(default=1)

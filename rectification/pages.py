@@ -24,7 +24,7 @@ from litestar.response import Redirect, Template
 
 from inspections import services as inspections
 from inspections.services.photos import add_hazard_photo
-from rectification import page_messages, queue_pages, services
+from rectification import page_messages, queue_pages, rules, services
 from rectification.page_views import grouped, page_view
 from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
 from safety.auth import Actor
@@ -161,6 +161,14 @@ async def hazard_page_response(
             "action_form": form if form_name in ("verify", "void") else {},
             "done": done,
             "today": local_today(),
+            # 企业自查: the enterprise verifies its own general finding (rules.may_verify).
+            "self_verify": actor.role == Role.enterprise
+            and rules.may_verify(
+                actor.role.value,
+                level=hazard["level"],
+                source=hazard["source"],
+                is_own_enterprise=hazard["enterprise_id"] == actor.enterprise_id,
+            ),
         },
         status_code=status,
     )

@@ -6,6 +6,8 @@ Once a day (cron or a systemd timer, see the README) this finds
 - submissions waiting for verification longer than ``remind_verify_days`` (default 2)
   → the officers over it and the inspectors of the hazard's inspection;
 - pending extension requests → the officers over it;
+- grid workers' patrol reports untriaged longer than ``patrol_untriaged_days`` (default 2)
+  → the officers over the grid;
 and leaves each person ONE digest a day (an in-app notification whose ``dedupe_key`` is
 ``digest:<day>:<user>``), then delivers the new digests — and any of today's whose e-mail or
 webhook failed before — by e-mail and webhook where configured. Running it twice a day
@@ -57,6 +59,7 @@ class RemindReport:
     hazards_overdue: int = 0
     waiting_verification: int = 0
     pending_extensions: int = 0
+    patrol_untriaged: int = 0
     digests_created: int = 0
     digests_existing: int = 0
     deliveries: dict[str, int] = field(default_factory=dict)
@@ -149,25 +152,33 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     waiting = [
         r
         for r in await _rows(
-            "SELECT h.id, h.description, e.name AS enterprise_name, o.path, "
+            "SELECT h.id, h.description, h.source, h.level, h.enterprise, "
+            "e.name AS enterprise_name, o.path, "
             "MAX(s.submitted_at) AS submitted_at FROM hazard h "
             "JOIN evidence_submission s ON s.hazard = h.id "
             "JOIN enterprise e ON e.id = h.enterprise "
             "LEFT JOIN org_unit o ON o.id = e.org_unit "
-            "WHERE h.status = 'submitted' GROUP BY h.id, h.description, e.name, o.path"
+            "WHERE h.status = 'submitted' "
+            "GROUP BY h.id, h.description, h.source, h.level, h.enterprise, e.name, o.path"
         )
         if _as_datetime(r["submitted_at"]) < cutoff
     ]
     inspectors: dict[int, list[int]] = defaultdict(list)
     for r in await _rows(
         'SELECT ii."user" AS uid, h.id FROM inspection_inspector ii '
-        "JOIN hazard h ON h.inspection = ii.inspection WHERE h.status = 'submitted'"
+        "JOIN hazard h ON h.inspection = ii.inspection "
+        "WHERE h.status = 'submitted' AND h.source = 'inspection'"
     ):
         inspectors[r["id"]].append(r["uid"])
     for r in waiting:
         report.waiting_verification += 1
         line = f"{r['enterprise_name']}：{_short(r['description'])}"
-        for uid in {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}:
+        if r["source"] == "self_report" and r["level"] == "general":
+            # 企业自查: the enterprise verifies its own general finding (rules.may_verify).
+            verifiers = set(contacts.get(r["enterprise"], []))
+        else:
+            verifiers = {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}
+        for uid in verifiers:
             digests[uid].add(f"待验收超过 {s.remind_verify_days} 天", line)
 
     for r in await _rows(
@@ -183,6 +194,22 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
         )
         for uid in _officers_over(r["path"], officers):
             digests[uid].add("待审批延期", line)
+
+    # 网格巡查: grid workers' reports still untriaged after ``patrol_untriaged_days``.
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=s.patrol_untriaged_days)
+    for r in await _rows(
+        "SELECT p.id, p.description, p.reported_at, o.name AS grid, o.path "
+        "FROM patrol_report p JOIN org_unit o ON o.id = p.org_unit WHERE p.status = 'new'"
+    ):
+        reported = _as_datetime(r["reported_at"])
+        if reported >= cutoff:
+            continue
+        report.patrol_untriaged += 1
+        line = (
+            f"{r['grid']}：{_short(r['description'])}（上报于 {local_today(reported)}，#{r['id']}）"
+        )
+        for uid in _officers_over(r["path"], officers):
+            digests[uid].add(f"巡查上报待研判超过 {s.patrol_untriaged_days} 天", line)
     return digests, report
 
 

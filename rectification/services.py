@@ -27,7 +27,7 @@ import datetime as dt
 from typing import Any
 
 from inspections import services as inspections
-from inspections.services.scope import hazard_condition, hazard_row, in_group
+from inspections.services.scope import hazard_condition, hazard_row, in_group, officers_over
 from inspections.tables import Hazard, HazardTransition
 from rectification import rules
 from rectification.rules import Action
@@ -106,22 +106,7 @@ async def _enterprise_contacts(enterprise_id: int) -> list[int]:
 
 
 async def _officers_over(enterprise_id: int) -> list[int]:
-    """Active officers whose subtree holds the enterprise's grid."""
-    ent = (
-        await Enterprise.select(Enterprise.org_unit.path)
-        .where(Enterprise.id == enterprise_id)
-        .first()
-        .run()
-    )
-    path = ent and ent["org_unit.path"]
-    if not path:
-        return []
-    rows = (
-        await User.select(User.id, User.org_unit.path)
-        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_not_null())
-        .run()
-    )
-    return [r["id"] for r in rows if r["org_unit.path"] and path.startswith(r["org_unit.path"])]
+    return await officers_over(enterprise_id)
 
 
 def _short(text: str, n: int = 40) -> str:

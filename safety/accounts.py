@@ -31,6 +31,10 @@ PUBLIC_COLUMNS = (
     User.created_at,
     User.last_login_at,
 )
+ROLE_MESSAGE = "role 须为 " + "/".join(r.value for r in Role)
+# Roles linked to an org unit; a grid worker (网格员) to a grid or a community only.
+UNIT_ROLES = (Role.officer, Role.grid_worker)
+GRID_WORKER_UNIT_KINDS = ("grid", "community")
 
 
 class NewUser(BaseModel):
@@ -64,6 +68,7 @@ async def _check_links(role: Role, data: NewUser) -> None:
         Role.enterprise: ("enterprise_id", Enterprise),
         Role.officer: ("org_unit_id", OrgUnit),
         Role.inspector: ("agency_id", Agency),
+        Role.grid_worker: ("org_unit_id", OrgUnit),
     }
     if role in needed:
         field, table = needed[role]
@@ -72,6 +77,15 @@ async def _check_links(role: Role, data: NewUser) -> None:
             errors.append({"key": field, "message": f"{role.value} 用户必须指定 {field}"})
         elif not await table.exists().where(table.id == value).run():
             errors.append({"key": field, "message": f"{field} {value} 不存在 (does not exist)"})
+        elif (
+            role == Role.grid_worker
+            and not await OrgUnit.exists()
+            .where((OrgUnit.id == value) & OrgUnit.kind.is_in(list(GRID_WORKER_UNIT_KINDS)))
+            .run()
+        ):
+            errors.append(
+                {"key": field, "message": "网格员须关联到网格或社区 (a grid or a community)"}
+            )
     if errors:
         raise ValidationFailed("用户信息有误 (invalid user)", errors)
 
@@ -86,7 +100,7 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
     try:
         role = Role(data.role)
     except ValueError:
-        errors.append({"key": "role", "message": "role 须为 admin/officer/inspector/enterprise"})
+        errors.append({"key": "role", "message": ROLE_MESSAGE})
         role = None
     if errors:
         raise ValidationFailed("用户信息有误 (invalid user)", errors)
@@ -107,7 +121,7 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
             role=role,
             display_name=data.display_name or username,
             enterprise=data.enterprise_id if role == Role.enterprise else None,
-            org_unit=data.org_unit_id if role == Role.officer else None,
+            org_unit=data.org_unit_id if role in UNIT_ROLES else None,
             agency=data.agency_id if role == Role.inspector else None,
             qualification=data.qualification,
             specialty=data.specialty,
@@ -139,9 +153,7 @@ async def list_users(
         try:
             conditions.append(User.role == Role(role))
         except ValueError as exc:
-            raise ValidationFailed.field(
-                "role", "role 须为 admin/officer/inspector/enterprise"
-            ) from exc
+            raise ValidationFailed.field("role", ROLE_MESSAGE) from exc
     if q and q.strip():
         conditions.append(contains(q, User.username, User.display_name))
     if active is not None:
@@ -199,9 +211,7 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
         try:
             role = Role(patch.role)
         except ValueError:
-            errors.append(
-                {"key": "role", "message": "role 须为 admin/officer/inspector/enterprise"}
-            )
+            errors.append({"key": "role", "message": ROLE_MESSAGE})
     if "active" in fields and patch.active is None:
         errors.append({"key": "active", "message": "active 须为 true 或 false"})
     if user_id == actor.user_id and (
@@ -228,7 +238,7 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
     await _check_links(role, links)
     changes[User.role] = role
     changes[User.enterprise] = links.enterprise_id if role == Role.enterprise else None
-    changes[User.org_unit] = links.org_unit_id if role == Role.officer else None
+    changes[User.org_unit] = links.org_unit_id if role in UNIT_ROLES else None
     changes[User.agency] = links.agency_id if role == Role.inspector else None
 
     revoke = False

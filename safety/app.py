@@ -20,6 +20,7 @@ from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.reports import pool as reports_pool
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
 from safety.web import authenticate_first, check_query_parameters, document_json_limit
@@ -47,7 +48,18 @@ ROUTE_MODULES = [
     "inspections.pages",
     "rectification.pages",
     "rectification.ledger.web",
+    "inspections.documents.api",
+    "rectification.documents.api",
     "rectification.figures.api",
+    "rectification.figures.dashboard_pages",
+    "inspections.risk.api",
+    "inspections.selfcheck",
+    "inspections.risk.hazard_link",
+    "inspections.patrol.api",
+    "inspections.patrol.pages",
+    "inspections.patrol.log_api",
+    "inspections.patrol.log_pages",
+    "inspections.patrol.figures_api",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +101,8 @@ def create_app() -> Litestar:
                     "inspections",
                     "inspections/checklists",
                     "rectification",
+                    "inspections/risk",
+                    "inspections/patrol",
                 )
             ],
             engine=JinjaTemplateEngine,
@@ -105,8 +119,8 @@ def create_app() -> Litestar:
         request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
         before_send=[add_security_headers],
         # parsepool: the worker processes that parse uploads.
-        on_startup=[open_pool, parsepool.start],
-        on_shutdown=[close_pool, parsepool.stop],
+        on_startup=[open_pool, parsepool.start, reports_pool.start],
+        on_shutdown=[close_pool, parsepool.stop, reports_pool.stop],
         openapi_config=OpenAPIConfig(
             title="安全生产双重预防检查与整改跟踪系统 API",
             version="1.0.0",

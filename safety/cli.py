@@ -215,7 +215,8 @@ def remind(day) -> None:
     click.echo(
         f"{r.day}: due {r.hazards_due}, overdue {r.hazards_overdue}, "
         f"waiting verification {r.waiting_verification}, pending extensions "
-        f"{r.pending_extensions}; digests new {r.digests_created}, already sent "
+        f"{r.pending_extensions}, patrol reports untriaged {r.patrol_untriaged}; "
+        f"digests new {r.digests_created}, already sent "
         f"{r.digests_existing}; deliveries sent {d.get('sent', 0)}, failed {d.get('failed', 0)}"
     )
 
@@ -229,6 +230,18 @@ def info() -> None:
     click.echo(f"database: {url}\ndata dir: {s.data_dir}\ntime zone: {s.timezone}")
 
 
+@main.command("pdf-fonts", help="Find the CJK font and build the PDF fonts (once; idempotent).")
+def pdf_fonts() -> None:
+    from safety.reports import fonts
+
+    source = fonts.find_source("regular")
+    if source is None:
+        raise click.ClickException(fonts.INSTALL_HINT)
+    for weight in ("regular", "bold"):
+        path = fonts.main_font(weight)
+        click.echo(f"{weight}: {path or 'no system font of this weight (regular is used)'}")
+
+
 @main.command(
     "bench-data",
     help="Fill the database (DATABASE_URL, migrated) with synthetic data at scale for "
@@ -238,9 +251,26 @@ def info() -> None:
 @click.option("--enterprises", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
 @click.option("--hazards", type=click.IntRange(0, 100_000_000), default=72000, show_default=True)
 @click.option("--seed", type=click.IntRange(0, 9999), default=1, show_default=True)
-def bench_data(enterprises: int, hazards: int, seed: int) -> None:
-    from rectification.figures import benchdata
+@click.option(
+    "--patrol-reports",
+    type=click.IntRange(0, 10_000_000),
+    default=72000,
+    show_default=True,
+    help="grid patrol reports per street (with photo metadata, triaged in every state)",
+)
+@click.option(
+    "--patrol-logs",
+    type=click.IntRange(0, 10_000_000),
+    default=48000,
+    show_default=True,
+    help="patrol logs (网格日志) per street",
+)
+def bench_data(
+    enterprises: int, hazards: int, seed: int, patrol_reports: int, patrol_logs: int
+) -> None:
+    from rectification.figures import benchdata, patrol_bench
 
+    patrol_bench.SIZES.update(reports=patrol_reports, logs=patrol_logs)
     _refuse_pending_migrations()
     s = get_settings()
     counts, seconds = benchdata.run(s.resolved_database_url, enterprises, hazards, seed, s.timezone)

@@ -16,12 +16,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from inspections.patrol.demo import PATROL_LOGINS, seed_patrol
+from inspections.patrol.log_demo import seed_patrol_month
 from safety import audit
 from safety.accounts import NewUser, create_user
 from safety.auth import SYSTEM
 from safety.db import write_transaction
 from safety.demo_campaign import load_campaign
 from safety.demo_history import load_history
+from safety.demo_selfcheck import load_self_inspections
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.tables import Enterprise, OrgUnit, User
 
@@ -38,6 +41,7 @@ _PEOPLE = _read("people.json")
 DEMO_LOGINS: list[tuple[str, str, str]] = [
     (u["role"], u["username"], u["password"]) for u in _PEOPLE["users"]
 ]
+DEMO_LOGINS += PATROL_LOGINS  # 网格员 (inspections/patrol/demo.py)
 
 
 async def _is_empty() -> bool:
@@ -134,4 +138,14 @@ async def load_demo() -> bool:
         await _load_people(units, enterprise_ids)
         await load_history()
         await load_campaign()
+        # Risk registers (inspections.risk.demo): key enterprises in full, others a few.
+        from inspections.risk.demo import load_risk_points
+
+        demo_uscc = next(
+            (u["enterprise_uscc"] for u in _PEOPLE["users"] if u.get("enterprise_uscc")), ""
+        )
+        await load_risk_points(demo_uscc=demo_uscc)
+        await load_self_inspections()
+        # 网格日志 and a month of triaged reports for those grid workers.
+        await seed_patrol_month(await seed_patrol())
     return True

@@ -13,6 +13,7 @@ from safety.schemas import MAX_DB_INT
 from safety.tables import Role
 
 ADM, OFF, INS, ENT = Role.admin, Role.officer, Role.inspector, Role.enterprise
+GW = Role.grid_worker  # 网格员
 
 # (message key, path, roles that may use it), in display order.
 NAV: list[tuple[str, str, tuple[Role, ...]]] = [
@@ -28,6 +29,17 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("nav.agencies", "/admin/agencies", (ADM, OFF)),
     ("nav.audit", "/admin/audit", (ADM,)),
     ("nav.deliveries", "/admin/deliveries", (ADM,)),
+    ("nav.dashboard", "/dashboard", (OFF,)),
+    ("nav.risk_map", "/risk/map", (OFF,)),
+    ("nav.planning_due", "/planning/due", (OFF,)),
+    ("nav.risk_points", "/risk-points", (ENT,)),
+    ("nav.self_inspections", "/self-inspections", (ENT, OFF)),
+    ("nav.patrol_mine", "/patrol", (GW,)),
+    ("nav.patrol_new", "/patrol/new", (GW,)),
+    ("nav.patrol_triage", "/patrol/triage", (OFF,)),
+    ("nav.referral_departments", "/admin/referral-departments", (ADM,)),
+    ("nav.patrol_logs", "/patrol/logs", (OFF, GW)),
+    ("nav.patrol_figures", "/patrol/figures", (OFF,)),
 ]
 
 

@@ -93,9 +93,32 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5
     webhook_retries: int = 2
 
+    # Grid patrol (网格巡查): reports left untriaged longer than this go into the
+    # officer's reminder digest.
+    patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
+
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
+
+    # Printed documents (safety.reports): the system CJK font (unset: found through
+    # fontconfig / the usual paths), where the pre-subset fonts are kept (unset:
+    # <data_dir>/fonts), how many documents render at once (worker processes).
+    pdf_font: str = ""
+    pdf_font_bold: str = ""
+    pdf_font_dir: str = ""
+    pdf_workers: int = Field(default=2, ge=1, le=16)
+    pdf_worker_nice: int = Field(default=5, ge=0, le=19)
+    # Risk grading (inspections.risk): the colour bands of LEC (D) and LS (R) scores, each
+    # boundary inclusive (>=) or not (>), and the suggested inspection frequency in months
+    # per colour (none = 未评估). Local rules differ, hence settings.
+    risk_lec_bands: str = "red>320,orange>=160,yellow>=70"
+    risk_ls_bands: str = "red>=20,orange>=9,yellow>=4"
+    risk_inspect_months: str = "red=1,orange=3,yellow=6,blue=12,none=3"
+
+    # 企业自查: rectification days of a self-inspection's hazards (no campaign sets them).
+    self_general_deadline_days: int = Field(default=15, ge=1, le=3650)
+    self_major_deadline_days: int = Field(default=60, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
@@ -122,6 +145,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"SAFETY_TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _risk_settings(self) -> Settings:
+        # The parsers live with the risk rules (pure); a bad value stops the start-up.
+        from inspections.risk.rules import parse_bands, parse_frequencies
+
+        parse_bands(self.risk_lec_bands)
+        parse_bands(self.risk_ls_bands)
+        parse_frequencies(self.risk_inspect_months)
         return self
 
     @property

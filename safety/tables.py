@@ -1,5 +1,5 @@
 """Kernel tables: org units, enterprises, agencies, users, sessions, campaigns, batches,
-risk points, attachments, audit events, idempotency records.
+attachments, audit events, idempotency records.
 
 Records of the past are never cascaded away: every foreign key restricts deletion.
 """
@@ -12,7 +12,6 @@ from piccolo.columns import (
     JSON,
     Boolean,
     Date,
-    Float,
     ForeignKey,
     Integer,
     Text,
@@ -38,6 +37,7 @@ class Role(str, Enum):
     officer = "officer"  # 街道安全监管员
     inspector = "inspector"  # 第三方专家
     enterprise = "enterprise"  # 企业联系人
+    grid_worker = "grid_worker"  # 网格员: linked to a grid or a community
 
 
 class Scale(str, Enum):
@@ -130,6 +130,9 @@ class Enterprise(Table, tablename="enterprise"):
         length=8, choices=StandardisationLevel, default=StandardisationLevel.none
     )
     standardisation_date = Date(null=True, default=None)
+    # Derived, never typed: the worst colour of the enterprise's active risk points (None:
+    # 未评估), kept by inspections.risk.service in the same transaction as every risk point
+    # write, so the registry's colour filter stays one indexed comparison.
     risk_colour = Varchar(length=8, choices=RiskColour, null=True, default=None, index=True)
     active = Boolean(default=True)
     version = Integer(default=1)
@@ -256,26 +259,6 @@ class BatchInspector(Table, tablename="batch_inspector"):
     batch = ForeignKey(Batch, on_delete=RESTRICT, null=False, index=True)
     user = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
     is_lead = Boolean(default=False)
-
-
-class RiskPoint(Table, tablename="risk_point"):
-    """风险点 of an enterprise, graded by LEC (D = L×E×C) or LS (R = L×S)."""
-
-    enterprise = ForeignKey(Enterprise, on_delete=RESTRICT, null=False, index=True)
-    name = Varchar(length=200, required=True)  # place / activity
-    hazard_factors = Text(default="")
-    method = Varchar(length=3, choices=RiskMethod, required=True)
-    likelihood = Float(required=True)  # L
-    exposure = Float(null=True, default=None)  # E (LEC only)
-    consequence = Float(null=True, default=None)  # C (LEC only)
-    severity = Float(null=True, default=None)  # S (LS only)
-    score = Float(required=True)  # D or R
-    colour = Varchar(length=8, choices=RiskColour, required=True)
-    control_measures = Text(default="")
-    control_tier = Varchar(length=16, choices=ControlTier, default=ControlTier.company)
-    active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
-    version = Integer(default=1)
 
 
 class Attachment(Table, tablename="attachment"):

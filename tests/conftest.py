@@ -49,6 +49,11 @@ os.environ.setdefault("PICCOLO_CONF", "safety.piccolo_conf")
 # The suite shares a busy machine: sheet parsing workers at normal priority, so import tests
 # take the time they took in a thread (production keeps the default niceness of 10).
 os.environ.setdefault("SAFETY_SHEET_WORKER_NICE", "0")
+# The pre-subset PDF fonts take ~25 s to build once: keep them across runs (var/ is
+# ignored by git; .ci/setup builds them there).
+os.environ.setdefault(
+    "SAFETY_PDF_FONT_DIR", str(Path(__file__).resolve().parent.parent / "var" / "fonts")
+)
 # Cheap argon2 parameters, for tests only: the suite hashes hundreds of passwords, each
 # ~0.25 s with the production cost on this machine (test_revocation_and_sessions checks the
 # production cost separately).

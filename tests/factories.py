@@ -98,6 +98,9 @@ class World:
     inspector: dict
     enterprise_user: dict
     foreign_enterprise_user: dict
+    # 网格员 of the own street's grid1 and of the foreign street's grid1.
+    grid_worker: dict | None = None
+    foreign_grid_worker: dict | None = None
 
 
 async def world() -> World:
@@ -118,4 +121,6 @@ async def world() -> World:
         inspector=await user("inspector", agency_id=ag["id"]),
         enterprise_user=await user("enterprise", enterprise_id=ent["id"]),
         foreign_enterprise_user=await user("enterprise", enterprise_id=fent["id"]),
+        grid_worker=await user("grid_worker", org_unit_id=tree["grid1"]["id"]),
+        foreign_grid_worker=await user("grid_worker", org_unit_id=foreign["grid1"]["id"]),
     )

@@ -14,13 +14,15 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inspections import services as service
 from inspections.campaigns import plan
 from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
 from inspections.campaigns.pages import campaign_context
+from inspections.risk.messages import labels as risk_labels
+from inspections.risk.planning import PRESETS, pick_enterprises
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
@@ -72,6 +74,7 @@ async def _form_page(
             "inspectors": inspectors,
             "free": _free(campaign),
             "units": dict(await registry.unit_choices(actor)),
+            "risk_presets": risk_labels(lang_of(request))["presets"],
         },
         status_code=status,
     )
@@ -79,8 +82,13 @@ async def _form_page(
 
 @get("/campaigns/{campaign_id:int}/batches/new", include_in_schema=False, dependencies=ACTOR)
 async def batch_new_page(
-    request: Request, actor: NamedDependency[Actor], campaign_id: FromPath[int]
+    request: Request,
+    actor: NamedDependency[Actor],
+    campaign_id: FromPath[int],
+    preset: FromQuery[str | None] = None,
 ) -> Template:
+    """``?preset=`` (due / red_orange_stale / open_hazards) ticks only the free enterprises
+    that risk-based pick names (inspections.risk.planning)."""
     actor.require(Role.officer)
     campaign = await service.get_campaign(actor, campaign_id)
     n = len(campaign["batches"]) + 1
@@ -96,7 +104,11 @@ async def batch_new_page(
         "members": [],
         # Every free enterprise ticked: a first batch usually takes the whole plan.
         "enterprises": [e["enterprise_id"] for e in _free(campaign)],
+        "preset": preset if preset in PRESETS else "",
     }
+    if values["preset"]:
+        picked = set(await pick_enterprises(actor, values["preset"]))
+        values["enterprises"] = [i for i in values["enterprises"] if i in picked]
     return await _form_page(request, actor, campaign, values)
 
 

@@ -22,6 +22,8 @@ from inspections import services as service
 from inspections.campaigns import plan
 from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
 from inspections.campaigns.messages import labels
+from inspections.risk.messages import labels as risk_labels
+from inspections.risk.planning import PRESETS
 from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
@@ -35,7 +37,7 @@ from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
-FILTER_KEYS = ("unit", "industry", "risk_colour", "key", "q")
+FILTER_KEYS = ("unit", "industry", "risk_colour", "key", "q", "preset")
 # Service field → form field.
 CAMPAIGN_FIELDS = {
     "deadline_days": "general_days",
@@ -127,6 +129,7 @@ async def _new_page(
             "max_shown": plan.MAX_SHOWN,
             "selected": set(selected),
             "kept": [i for i in selected if i not in shown],
+            "risk_presets": risk_labels(lang)["presets"],
             **labels(lang),
             **choices(lang),
         },
@@ -135,9 +138,19 @@ async def _new_page(
 
 
 @get("/campaigns/new", include_in_schema=False, dependencies=ACTOR)
-async def campaign_new_page(request: Request, actor: NamedDependency[Actor]) -> Template:
+async def campaign_new_page(
+    request: Request, actor: NamedDependency[Actor], preset: FromQuery[str | None] = None
+) -> Template:
+    """``?preset=due`` (from the due list) opens the form with that risk-based pick
+    applied and its enterprises ticked."""
     actor.require(Role.officer)
-    return await _new_page(request, actor, {**_defaults(actor), "selected": []})
+    values: dict[str, Any] = {**_defaults(actor), "selected": []}
+    if preset in PRESETS:
+        values["preset"] = preset
+        org_unit_id = int_or_none(values.get("org_unit_id") or "")
+        rows, _ = await plan.matching_enterprises(actor, values, org_unit_id)
+        values["selected"] = [r["id"] for r in rows]
+    return await _new_page(request, actor, values)
 
 
 @post("/campaigns/new", include_in_schema=False, dependencies=ACTOR, status_code=303)

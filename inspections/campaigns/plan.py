@@ -4,7 +4,8 @@ services' (``inspections.service``), which check everything again.
 
 Two ways to pick (PRODUCT.md: an officer plans campaigns):
 - by filter: community/grid, industry, key flag, risk colour, a name/code search, always
-  within the campaign's street or community (``matching_enterprises``);
+  within the campaign's street or community (``matching_enterprises``), optionally by a
+  risk-based preset (due list, red/orange not inspected for 3 months, open hazards);
 - by pasting 统一社会信用代码, one per line (``resolve_codes``). A line may carry more
   than the code (a row copied from Excel: code, tab, name): its first field is taken. Every
   line that names no enterprise the plan may hold is reported with its line number and
@@ -144,6 +145,16 @@ async def matching_enterprises(
             return [], 0
     elif prefix is not None:
         flt.org_unit_id = org_unit_id
+    preset = str(params.get("preset") or "")
+    if preset:
+        # A risk-based pick (inspections.risk.planning): the due list, red and orange not
+        # inspected for 3 months, or enterprises with open hazards; the filter still applies.
+        from inspections.risk.planning import pick_enterprises
+
+        picked = set(await pick_enterprises(actor, preset))
+        rows, _ = await registry.list_enterprises(actor, flt, 10**6, 0)
+        rows = [r for r in rows if r["id"] in picked]
+        return rows[:limit], len(rows)
     return await registry.list_enterprises(actor, flt, limit, 0)
 
 

@@ -19,8 +19,8 @@ from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
 from inspections.services.inspections import group_row
-from inspections.services.scope import hazard_condition, hazard_row
-from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection
+from inspections.services.scope import hazard_condition, hazard_row, officers_over
+from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
 
 # The figure predicates live in one place (PRODUCT "the figures"); a pure SQL-text module
 # with no imports of its own, so the list's total is the figure it was opened from.
@@ -29,6 +29,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import contains, is_sqlite, write_transaction
 from safety.errors import ValidationFailed
+from safety.notifications import notify
 from safety.settings import get_settings, local_today
 from safety.tables import Campaign, Enterprise
 
@@ -41,8 +42,15 @@ def _source_of(inspection: dict) -> str:
     return "self_report" if inspection["kind"] == "self" else "inspection"
 
 
-async def _days_for(inspection: dict) -> dict[str, int]:
+async def days_for(inspection: dict) -> dict[str, int]:
+    """Rectification days per level for the inspection's hazards: its campaign's; for a
+    self-inspection (no campaign) the settings' (SAFETY_SELF_*_DEADLINE_DAYS, 15 / 60)."""
     if inspection["campaign"] is None:
+        if inspection["kind"] == rules.SELF:
+            settings = get_settings()
+            return rules.deadline_days(
+                settings.self_general_deadline_days, settings.self_major_deadline_days
+            )
         return rules.deadline_days(None, None)
     campaign = (
         await Campaign.select(Campaign.general_deadline_days, Campaign.major_deadline_days)
@@ -80,10 +88,28 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
         )
         if not on_list:
             errors.append({"key": "item_id", "message": f"检查项 {data.item_id} 不在本检查表中"})
+    if data.risk_point_id is not None:
+        ours = (
+            await RiskPoint.exists()
+            .where(
+                RiskPoint.id == data.risk_point_id,
+                RiskPoint.enterprise == inspection["enterprise"],
+                RiskPoint.active.eq(True),
+            )
+            .run()
+        )
+        if not ours:
+            errors.append(
+                {
+                    "key": "risk_point_id",
+                    "message": f"风险点 {data.risk_point_id} 不是本企业在用的风险点"
+                    " (not an active risk point of this enterprise)",
+                }
+            )
     if errors:
         raise ValidationFailed("隐患信息有误 (invalid hazard)", errors)
     deadline = data.deadline or rules.default_deadline(
-        found_on, data.level, await _days_for(inspection)
+        found_on, data.level, await days_for(inspection)
     )
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
@@ -94,7 +120,9 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             .run()
         )
         rules.require_editable(current["state"], "隐患")
-        hazard = Hazard(
+        hazard_id = await insert_hazard(
+            actor,
+            now,
             inspection=inspection["id"],
             enterprise=inspection["enterprise"],
             campaign=inspection["campaign"],
@@ -111,31 +139,20 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             suggestion=data.suggestion.strip(),
             found_on=found_on,
             deadline=deadline,
-            effective_deadline=deadline,
-            status="pending",
             fixed_on_spot=data.fixed_on_spot,
-            created_by=actor.user_id,
-            created_at=now,
-        )
-        await hazard.save().run()
-        await (
-            HazardTransition(
-                hazard=hazard.id, from_status="", to_status="pending", at=now, actor=actor.user_id
-            )
-            .save()
-            .run()
+            risk_point=data.risk_point_id,
         )
         if data.fixed_on_spot:
             await (
                 Hazard.update(
                     {Hazard.status: "closed", Hazard.rectified_on: found_on, Hazard.closed_at: now}
                 )
-                .where(Hazard.id == hazard.id)
+                .where(Hazard.id == hazard_id)
                 .run()
             )
             await (
                 HazardTransition(
-                    hazard=hazard.id,
+                    hazard=hazard_id,
                     from_status="pending",
                     to_status="closed",
                     at=now,
@@ -145,11 +162,13 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 .save()
                 .run()
             )
+        if _source_of(inspection) == "self_report" and data.level == "major":
+            await _report_major(hazard_id, inspection["enterprise"], data.description)
         await audit.record(
             actor,
             "hazard.create",
             "hazard",
-            hazard.id,
+            hazard_id,
             after={
                 **data.model_dump(mode="json"),
                 "inspection": inspection["id"],
@@ -157,7 +176,47 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 "status": "closed" if data.fixed_on_spot else "pending",
             },
         )
-    return await _detail(hazard.id)
+    return await _detail(hazard_id)
+
+
+async def insert_hazard(actor: Actor, now: dt.datetime, **fields: Any) -> int:
+    """Write a new ``pending`` hazard and its creation transition (``''`` → pending):
+    the one path every source takes (inspection, self-inspection, patrol report). Call
+    inside the caller's write transaction, after ``rules.check_hazard``."""
+    hazard = Hazard(
+        **fields,
+        effective_deadline=fields["deadline"],
+        status="pending",
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    await hazard.save().run()
+    await (
+        HazardTransition(
+            hazard=hazard.id, from_status="", to_status="pending", at=now, actor=actor.user_id
+        )
+        .save()
+        .run()
+    )
+    return hazard.id
+
+
+async def _report_major(hazard_id: int, enterprise_id: int, description: str) -> None:
+    """A major hazard an enterprise found itself is reported to the officers over it at
+    once (in the transaction that logs it): only an officer closes it."""
+    ent = (
+        await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
+    )
+    text = " ".join(description.split())
+    await notify(
+        await officers_over(enterprise_id),
+        kind="hazard.self_major",
+        title=f"企业自查上报重大隐患：{ent['name'] if ent else ''}",
+        body=text if len(text) <= 120 else text[:119] + "…",
+        link=f"/hazards/{hazard_id}",
+        object_type="hazard",
+        object_id=hazard_id,
+    )
 
 
 def _columns() -> tuple:
@@ -169,6 +228,7 @@ def _columns() -> tuple:
         unit.name.as_alias("unit_name"),
         unit.kind.as_alias("unit_kind"),
         unit.parent.name.as_alias("parent_unit_name"),
+        Hazard.risk_point.name.as_alias("risk_point_name"),
     )
 
 
@@ -184,6 +244,7 @@ def _out(row: dict, today: dt.date) -> dict:
         "enterprise_id": row["enterprise"],
         "campaign_id": row["campaign"],
         "item_id": row["item"],
+        "risk_point_id": row["risk_point"],
         "effective_deadline": effective,
         "overdue": rules.is_overdue(row["status"], effective, today),
     }
@@ -246,6 +307,7 @@ class HazardFilter:
     campaign_id: int | None = None
     inspection_id: int | None = None
     org_unit_id: int | None = None
+    risk_point_id: int | None = None
     source: str | None = None
     q: str | None = None
     found_from: dt.date | None = None
@@ -272,6 +334,8 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
     _choice(errors, "level", flt.level, rules.LEVELS)
     _choice(errors, "source", flt.source, SOURCES)
     _choice(errors, "figure", flt.figure, figures.FIGURES)
+    if flt.as_of is not None and not figures.FIRST_DAY <= flt.as_of <= figures.LAST_DAY:
+        errors.append({"key": "as_of", "message": figures.DAY_RANGE_MESSAGE})
     if flt.industry is not None and not re.fullmatch(r"[A-T]|none", flt.industry):
         errors.append({"key": "industry", "message": "industry 须为门类字母 A–T 或 none"})
     if flt.found_from and flt.found_to and flt.found_to < flt.found_from:
@@ -285,6 +349,7 @@ async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[A
         (flt.enterprise_id, Hazard.enterprise),
         (flt.campaign_id, Hazard.campaign),
         (flt.inspection_id, Hazard.inspection),
+        (flt.risk_point_id, Hazard.risk_point),
     ):
         if value is not None:
             conditions.append(column == value)

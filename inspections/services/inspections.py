@@ -25,7 +25,7 @@ from inspections.tables import ChecklistItem, Inspection, InspectionInspector, I
 from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
-from safety.errors import Conflict, NotFound, ValidationFailed
+from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safety.settings import local_today
 from safety.tables import Batch, BatchEnterprise, Campaign, CampaignEnterprise, Role
 
@@ -170,11 +170,19 @@ async def get_inspection(actor: Actor, inspection_id: int) -> dict:
 
 
 async def group_row(actor: Actor, inspection_id: int) -> dict:
-    """The inspection for a write of its expert group: 403 for other roles, 404 when the
-    inspector is not in its group."""
-    actor.require(Role.inspector)
+    """The inspection for a write of whoever walks it (``rules.may_walk``): its expert
+    group, or for a self-inspection its enterprise's contact. 403 for other roles (and for
+    an enterprise on an inspection that is not its self-inspection), 404 outside scope
+    (an inspector not in its group)."""
+    actor.require(Role.inspector, Role.enterprise)
     row = await inspection_row(actor, inspection_id)
-    if not await in_group(actor, row["id"]):
+    member = actor.role == Role.inspector and await in_group(actor, row["id"])
+    own = actor.role == Role.enterprise and row["enterprise"] == actor.enterprise_id
+    if not rules.may_walk(actor.role.value, kind=row["kind"], in_group=member, own_enterprise=own):
+        if actor.role == Role.enterprise:
+            raise Forbidden(
+                "企业只能填写本企业的自查 (an enterprise walks its own self-inspections only)"
+            )
         raise NotFound("检查不存在 (inspection not found)")
     return row
 
@@ -258,6 +266,7 @@ async def submit_inspection(actor: Actor, inspection_id: int) -> dict:
             inspector_signed=bool(current["inspector_signature"]),
             enterprise_signed=bool(current["enterprise_signature"]),
             enterprise_refused=bool(current["enterprise_refused_reason"]),
+            self_inspection=current["kind"] == rules.SELF,
         )
         if missing:
             raise Conflict(f"检查尚未完成，还缺 {len(missing)} 项 (inspection incomplete)", missing)

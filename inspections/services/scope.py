@@ -5,6 +5,7 @@
 - inspector: the inspections whose expert group they are in (``InspectionInspector``) and
   those inspections' hazards;
 - enterprise contact: their own enterprise's inspections and hazards (read only);
+- grid worker: the hazards that came from their own patrol reports (read only);
 - admin: 403 on all of it (they run accounts and the checklist library, not inspections).
 
 Outside one's scope is 404, like a missing row, so existence does not leak.
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspections.patrol.tables import PatrolReport
 from inspections.tables import Hazard, Inspection, InspectionInspector
 from safety.auth import Actor
 from safety.errors import NotFound
 from safety.schemas import MAX_DB_INT
-from safety.tables import Campaign, Enterprise, OrgUnit, Role
+from safety.tables import Campaign, Enterprise, OrgUnit, Role, User
 
 READERS = (Role.officer, Role.inspector, Role.enterprise)
 
@@ -71,6 +73,13 @@ async def inspection_condition(actor: Actor) -> Any:
 
 
 async def hazard_condition(actor: Actor) -> Any:
+    if actor.role == Role.grid_worker:
+        # 网格员: the hazards that came from their own patrol reports (read only).
+        return Hazard.id.is_in(
+            PatrolReport.select(PatrolReport.hazard).where(
+                PatrolReport.reported_by == actor.user_id, PatrolReport.hazard.is_not_null()
+            )
+        )
     actor.require(*READERS)
     if actor.role == Role.officer:
         enterprises = await officer_enterprises(actor)
@@ -123,3 +132,23 @@ async def hazard_row(actor: Actor, hazard_id: int) -> dict:
     if row is None:
         raise NotFound("隐患不存在 (hazard not found)")
     return row
+
+
+async def officers_over(enterprise_id: int) -> list[int]:
+    """Active officers whose subtree holds the enterprise's grid (whom news of its hazards
+    concerns: a major self-reported hazard, evidence to verify, an extension request)."""
+    ent = (
+        await Enterprise.select(Enterprise.org_unit.path)
+        .where(Enterprise.id == enterprise_id)
+        .first()
+        .run()
+    )
+    path = ent and ent["org_unit.path"]
+    if not path:
+        return []
+    rows = (
+        await User.select(User.id, User.org_unit.path)
+        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_not_null())
+        .run()
+    )
+    return [r["id"] for r in rows if r["org_unit.path"] and path.startswith(r["org_unit.path"])]

@@ -36,6 +36,8 @@ async def add_signature(
     row = await group_row(actor, inspection_id)
     rules.require_editable(row["state"], "签字")
     errors = rules.check_signature(signer, signer_name, content is not None, refused_reason)
+    if row["kind"] == rules.SELF:
+        errors += rules.self_signature_problems(signer, refused_reason)
     if errors:
         raise ValidationFailed("签字信息有误 (invalid signature)", errors)
     attachment_id = None

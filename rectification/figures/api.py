@@ -75,6 +75,8 @@ def _group_key(group_by: str | None, key: str | None) -> int | str | None:
     if key == "none":
         return None
     if group_by == "industry":
+        if len(key) != 1 or not "A" <= key <= "T":
+            raise ValidationFailed.field("key", "key 须为门类字母 A–T 或 none")
         return key
     if not key.isdigit() or not 1 <= int(key) <= 2**31 - 1:
         raise ValidationFailed.field("key", "key 须为编号或 none (an id, or none)")

@@ -54,6 +54,9 @@ GROUPS = ("batch", "community", "grid", "industry", "agency")
 ORG_GROUPS = (*GROUPS, "source")
 OPEN = ("pending", "rectifying")  # the statuses that can be overdue
 NOT_DONE = ("pending", "rectifying", "submitted")
+# the days an "as of" may name (beyond them the end-of-day instant would overflow)
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+DAY_RANGE_MESSAGE = "as_of 须在 1900-01-01 与 9998-12-31 之间"
 
 
 def end_of_day(day: dt.date, zone: str) -> dt.datetime:

@@ -146,6 +146,8 @@ async def home(actor: NamedDependency[Actor]) -> Template | Redirect:
     """The menu; an inspector (on a phone, on site) goes straight to today's visits."""
     if actor.role == Role.inspector:
         return Redirect("/inspections/today", status_code=303)
+    if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
+        return Redirect("/patrol", status_code=303)
     return Template("home.html", context={"me": actor})
 
 

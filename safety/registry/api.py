@@ -11,7 +11,7 @@ from litestar import Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from safety.auth import Actor
 from safety.registry import service, sync
@@ -40,7 +40,11 @@ class EnterpriseIn(BaseModel):
     is_key: bool | None = None
     standardisation_level: Text | None = None
     standardisation_date: dt.date | None = None
-    risk_colour: Text | None = None
+    risk_colour: Text | None = Field(
+        default=None,
+        description="Read only: derived from the enterprise's risk points (the worst active "
+        "one's colour). A value sent is checked (red/orange/yellow/blue) but not kept.",
+    )
     active: bool | None = None
 
 

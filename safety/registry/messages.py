@@ -94,7 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "registry.detail.level_date": ("（{date}）", " ({date})"),
     "registry.detail.updated": ("更新时间", "Updated"),
     "registry.detail.version": ("版本 {n}", "version {n}"),
-    "registry.risk.none": ("未评定", "Not assessed"),
+    "registry.risk.none": ("未评估", "Not assessed"),
     "registry.edit": ("编辑", "Edit"),
     # form
     "registry.edit_title": ("编辑企业", "Edit enterprise"),

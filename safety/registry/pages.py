@@ -42,7 +42,6 @@ TEXT_FIELDS = (
     "contact_phone",
     "standardisation_level",
     "standardisation_date",
-    "risk_colour",
 )
 
 

@@ -252,8 +252,13 @@ def clean_enterprise(
     choices = (
         ("scale", _SCALES, "企业规模应为 规上/小型/小微 (above_scale/small/micro)"),
         ("standardisation_level", _LEVELS, "标准化等级应为 无/三级/二级/一级"),
-        ("risk_colour", _COLOURS, "风险等级应为 红/橙/黄/蓝 (red/orange/yellow/blue)"),
     )
+    # The risk colour is derived from the enterprise's risk points (inspections.risk), never
+    # typed: a value sent to the API is still checked (a non-colour is bad input) but not
+    # kept; a sheet's 风险等级 column (the export writes it) is read past.
+    if given("risk_colour") and not from_sheet:
+        if _COLOURS.get(cell_text(values["risk_colour"]).lower()) is None:
+            err("risk_colour", "风险等级应为 红/橙/黄/蓝 (red/orange/yellow/blue)")
     for key, mapping, message in choices:
         if given(key):
             v = mapping.get(cell_text(values[key]).lower())

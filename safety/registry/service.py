@@ -38,7 +38,6 @@ CLEARABLE = (
     "contact_name",
     "contact_phone",
     "standardisation_date",
-    "risk_colour",
 )
 # The values compared and audited (the row minus bookkeeping).
 DATA_FIELDS = (
@@ -56,7 +55,6 @@ DATA_FIELDS = (
     "is_key",
     "standardisation_level",
     "standardisation_date",
-    "risk_colour",
     "active",
 )
 
@@ -101,8 +99,9 @@ async def officer_prefix(actor: Actor) -> str | None:
 
 async def scope_condition(actor: Actor):
     """The WHERE condition limiting enterprises to what ``actor`` may see (403 for admins)."""
-    actor.require(Role.officer, Role.inspector, Role.enterprise)
-    if actor.role == Role.officer:
+    actor.require(Role.officer, Role.inspector, Role.enterprise, Role.grid_worker)
+    # An officer's subtree; a grid worker's grid or community (网格员: "the enterprises there").
+    if actor.role in (Role.officer, Role.grid_worker):
         prefix = await officer_prefix(actor)
         if prefix is None:
             return Enterprise.id == -1

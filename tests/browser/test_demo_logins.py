@@ -19,6 +19,7 @@ EXPECTED_NAV = {
         "/admin/audit",
         "/admin/deliveries",
         "/admin/checklists",
+        "/admin/referral-departments",
     },
     "officer": {
         "/",
@@ -28,6 +29,13 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/dashboard",
+        "/risk/map",
+        "/planning/due",
+        "/self-inspections",
+        "/patrol/logs",
+        "/patrol/figures",
+        "/patrol/triage",
     },
     "officer_zb": {
         "/",
@@ -37,9 +45,17 @@ EXPECTED_NAV = {
         "/admin/org-units",
         "/admin/agencies",
         "/admin/checklists",
+        "/dashboard",
+        "/risk/map",
+        "/planning/due",
+        "/self-inspections",
+        "/patrol/logs",
+        "/patrol/figures",
+        "/patrol/triage",
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
-    "enterprise": {"/", "/enterprises", "/hazards"},
+    "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
+    "grid": {"/patrol", "/patrol/new", "/patrol/logs"},
 }
 
 

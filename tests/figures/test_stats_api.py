@@ -180,7 +180,15 @@ async def test_bad_parameters_are_400s_naming_them(client):
         ),
         (f"/api/v1/campaigns/{camp['id']}/enterprises", {"figure": "x"}, "figure"),
         (f"/api/v1/campaigns/{camp['id']}/enterprises", {"group_by": "batch"}, "key"),
+        (
+            f"/api/v1/campaigns/{camp['id']}/enterprises",
+            {"group_by": "industry", "key": "制造'"},
+            "key",
+        ),
         ("/api/v1/hazards", {"figure": "late"}, "figure"),
+        ("/api/v1/hazards", {"figure": "open", "as_of": "9999-12-31"}, "as_of"),
+        (f"/api/v1/campaigns/{camp['id']}/stats", {"as_of": "0001-01-01"}, "as_of"),
+        (f"/api/v1/org-units/{w.tree['street']['id']}/stats", {"as_of": "9999-12-31"}, "as_of"),
         ("/api/v1/hazards", {"industry": "Z9"}, "industry"),
     ]
     for path, params, key in cases:

@@ -22,11 +22,13 @@ READERS = {  # the officer is sent on to the review page (officer pages)
 
 
 def its_inspector(own: int | str) -> dict:
+    """The enterprise walks its own self-inspections only (企业自查): a campaign inspection
+    of its own enterprise is 403, another enterprise's 404 (out of its scope)."""
     return {
         "admin": 403,
         "officer": 403,
         "inspector": {"own": own, "foreign": 404},
-        "enterprise": 403,
+        "enterprise": {"own": 403, "foreign": 404},
     }
 
 

@@ -30,8 +30,21 @@ OFFICER_CREATES_ON_OWN = {
     "inspector": 403,
     "enterprise": 403,
 }
-GROUP_ON_OWN = {"admin": 403, "officer": 403, "inspector": OWN, "enterprise": 403}
-GROUP_CREATES_ON_OWN = {"admin": 403, "officer": 403, "inspector": OWN_CREATED, "enterprise": 403}
+# The enterprise walks its own self-inspections only (企业自查, tests/selfcheck): on a
+# campaign inspection of its own enterprise 403, on another enterprise's 404 (out of scope).
+NOT_ITS_SELF_INSPECTION = {"own": 403, "foreign": 404}
+GROUP_ON_OWN = {
+    "admin": 403,
+    "officer": 403,
+    "inspector": OWN,
+    "enterprise": NOT_ITS_SELF_INSPECTION,
+}
+GROUP_CREATES_ON_OWN = {
+    "admin": 403,
+    "officer": 403,
+    "inspector": OWN_CREATED,
+    "enterprise": NOT_ITS_SELF_INSPECTION,
+}
 
 
 _foreign_inspectors: dict[int, dict] = {}

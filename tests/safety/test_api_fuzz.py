@@ -95,6 +95,10 @@ def persona_for(method: str, path: str) -> str | None:
         return "admin"
     if path == "/api/v1/org-units" and method == "POST":
         return "admin"
+    if path.startswith("/api/v1/referral-departments") and method != "GET":
+        return "admin"
+    if path.startswith("/api/v1/patrol-reports") and method == "POST":
+        return "officer" if path.endswith("/triage") else "grid_worker"
     return "officer"
 
 
@@ -129,7 +133,17 @@ async def fuzz_world():
         kind="scene",
         actor=f.actor(w.officer),
     )
-    return w, target, photo.id, await inspection_ids(w)
+    return w, target, photo.id, {**await inspection_ids(w), **await patrol_ids(w)}
+
+
+async def patrol_ids(w) -> dict[str, int]:
+    """A patrol report of the World's grid worker and a referral department."""
+    from inspections.patrol.departments import create_department
+    from inspections.patrol.schemas import DepartmentIn
+    from tests.patrol.helpers import report
+
+    department = await create_department(f.actor(w.admin), DepartmentIn(name=f"模糊{f.n()}"))
+    return {"report_id": (await report(w.grid_worker))["id"], "department_id": department["id"]}
 
 
 async def inspection_ids(w) -> dict[str, int]:
@@ -158,7 +172,15 @@ async def inspection_ids(w) -> dict[str, int]:
         ),
     )
     [notification] = await notify([w.officer["id"]], kind="fuzz", title="模糊测试")
+    from inspections.risk.service import create_point
+
+    point = await create_point(
+        f.actor(w.officer),
+        w.enterprise["id"],
+        {"name": "模糊测试风险点", "method": "LS", "likelihood": 2, "severity": 2},
+    )
     return {
+        "point_id": point["id"],
         "campaign_id": v.campaign["id"],
         "batch_id": v.batch["id"],
         "inspection_id": v.inspection["id"],
@@ -274,7 +296,7 @@ def test_bad_input_never_gives_a_server_error(
 
 # ---------------------------------------------------------------- the hostile pass
 
-PERSONAS = ("anonymous", "admin", "officer", "inspector", "enterprise")
+PERSONAS = ("anonymous", "admin", "officer", "inspector", "enterprise", "grid_worker")
 HOSTILE_BODIES = {
     "invalid-utf8": b'{"username":"\xff\xfe","password":"x","name":"\xc3(","version":1}',
     "lone-surrogate-escape": b'{"username":"\\udcff","name":"\\ud800","version":1}',

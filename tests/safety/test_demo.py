@@ -351,3 +351,32 @@ async def test_the_history_carries_its_back_dated_times(demo_db):
     )
     distinct, total = descriptions[0]
     assert total >= 380 and distinct >= 30  # the findings library, with its legal bases
+
+
+async def test_some_demo_enterprises_ran_self_inspections(demo_db):
+    """企业自查 in the demo: three enterprises, submitted; their general hazards closed by
+    themselves, one major waiting for the officer's verification."""
+    runs = await demo_db.query(
+        "SELECT count(DISTINCT enterprise), count(*) FROM inspection "
+        "WHERE kind = 'self' AND state = 'submitted'"
+    )
+    assert runs[0] == (3, 3)
+    hazards = await demo_db.query(
+        "SELECT h.level, h.status, count(*) FROM hazard h WHERE h.source = 'self_report' "
+        "GROUP BY h.level, h.status ORDER BY h.level, h.status"
+    )
+    assert hazards == [
+        ("general", "closed", 5),
+        ("general", "rectifying", 1),
+        ("major", "submitted", 1),
+    ]
+    closers = await demo_db.query(
+        "SELECT DISTINCT u.role FROM verification v JOIN hazard h ON h.id = v.hazard "
+        "JOIN app_user u ON u.id = v.verified_by WHERE h.source = 'self_report'"
+    )
+    assert closers == [("enterprise",)]
+    told = await demo_db.query(
+        'SELECT count(*) FROM notification n JOIN app_user u ON u.id = n."user" '
+        "WHERE n.kind = 'hazard.self_major' AND u.username = 'officer'"
+    )
+    assert told[0][0] == 1

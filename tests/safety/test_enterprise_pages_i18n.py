@@ -60,7 +60,11 @@ async def test_registry_pages_in_english_show_no_chinese_outside_data(client):
             "Manufacturing",
         ),
         "/enterprises/new": ("New enterprise", "Industry section (GB/T 4754)", "Operating"),
-        f"/enterprises/{full['id']}/edit": ("Edit: ", "Standardisation date", "Not assessed"),
+        f"/enterprises/{full['id']}/edit": (
+            "Edit: ",
+            "Standardisation date",
+            "Derived from the risk points",
+        ),
         "/enterprises/import": ("Import the enterprise ledger", "Upload and preview"),
     }
     for url, english in pages.items():

@@ -46,6 +46,7 @@ UNIQUE_INDEXES = {
     "checklist_item_code_uq",
     "inspection_inspector_uq",
     "item_result_uq",
+    "risk_point_enterprise_name_uq",
 }
 AUDIT_TRIGGERS = {
     "sqlite": {"audit_event_no_update", "audit_event_no_delete"},

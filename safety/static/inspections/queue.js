@@ -10,7 +10,7 @@
   var STORE = "jobs";
   var DONE = "done"; // hazard job id -> created hazard id (photos queued behind it need it)
   var MAX_DELAY = 60000;
-  var PRIORITY = { result: 0, hazard: 1, signature: 1, photo: 2 };
+  var PRIORITY = { result: 0, hazard: 1, signature: 1, report: 1, photo: 2 };
   var dbPromise = null;
   var running = false;
   var timer = null;

@@ -1,0 +1,81 @@
+"""Routes of the inspection documents: ``/api/v1/inspections/{id}/report.pdf`` and
+``/notice.pdf`` (bearer token), their page twins ``/inspections/{id}/report.pdf`` and
+``/notice.pdf`` (session cookie: the buttons on the pages), and ``/notices/{id}``, the
+page the notice's QR code opens (the hazards of that notice, after login).
+Who may: the officer (subtree), the inspection's inspectors, its enterprise."""
+
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from inspections.documents.context import notice_context, report_context
+from safety.auth import Actor
+from safety.reports import messages as _messages  # noqa: F401 - registers page texts
+from safety.reports.render import filename, pdf_response, pdf_responses, render_pdf
+from safety.settings import local_today
+from safety.web import ACTOR, PathId
+
+REPORT_TEMPLATE = "inspections/documents/report.html"
+NOTICE_TEMPLATE = "inspections/documents/notice.html"
+
+
+async def report_pdf(actor: Actor, inspection_id: int) -> Response:
+    ctx, res = await report_context(actor, inspection_id)
+    ctx["printed_on"] = local_today()
+    pdf = await render_pdf("inspection-report", inspection_id, REPORT_TEMPLATE, ctx, res)
+    name = filename(ctx["enterprise"]["name"], "检查报告", ctx["day"])
+    return pdf_response(pdf, name, f"inspection-{inspection_id}-report.pdf")
+
+
+async def notice_pdf(actor: Actor, inspection_id: int) -> Response:
+    ctx, res = await notice_context(actor, inspection_id)
+    pdf = await render_pdf("inspection-notice", inspection_id, NOTICE_TEMPLATE, ctx, res)
+    name = filename(ctx["enterprise"]["name"], "隐患整改通知书", ctx["day"])
+    return pdf_response(pdf, name, f"inspection-{inspection_id}-notice.pdf")
+
+
+def _routes(prefix: str, api: bool) -> list:
+    kw: dict = {"dependencies": ACTOR, "media_type": "application/pdf", "include_in_schema": api}
+    if api:
+        kw.update(tags=["documents"], responses=pdf_responses())
+
+    @get(f"{prefix}/{{inspection_id:int}}/report.pdf", summary="检查报告 (PDF)", **kw)
+    async def report(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
+        """The inspection report: header, results summary, failed items, each hazard with
+        its photos, basis and suggestion, both signatures (or the recorded refusal)."""
+        return await report_pdf(actor, inspection_id)
+
+    @get(f"{prefix}/{{inspection_id:int}}/notice.pdf", summary="隐患整改通知书 (PDF)", **kw)
+    async def notice(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
+        """The rectification notice: hazards with deadlines, 五落实 for major ones, the
+        street office and a seal area, and a QR code to this notice's hazards."""
+        return await notice_pdf(actor, inspection_id)
+
+    return [report, notice]
+
+
+@get("/notices/{inspection_id:int}", include_in_schema=False, dependencies=ACTOR)
+async def notice_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
+    """What the notice's QR code opens: that notice's hazards, each linking to its page."""
+    from inspections.documents.context import notice_context
+
+    ctx, _ = await notice_context(actor, inspection_id)
+    return Template(
+        "inspections/documents/notice_page.html",
+        context={
+            "notice": {
+                "id": inspection_id,
+                "enterprise": ctx["enterprise"]["name"],
+                "day": ctx["day"],
+                "office": ctx["office"],
+                "number": ctx["number"],
+            },
+            "hazards": ctx["hazards"],
+        },
+    )
+
+
+ROUTES = [*_routes("/api/v1/inspections", api=True), *_routes("/inspections", api=False)]
+ROUTES.append(notice_page)

@@ -1,0 +1,108 @@
+"""Patrol report In/Out models (hand-written pydantic v2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from inspections.patrol.tables import PatrolReport, ReferralDepartment
+from inspections.schemas import CategoryName, Day, FactorName, LevelName, LongText, ShortText
+from inspections.tables import Hazard
+from safety.schemas import RowId, fits
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+ActionName = Literal["hazard", "dismiss", "refer", "duplicate"]
+
+
+class PatrolReportIn(BaseModel):
+    """随手拍. ``org_unit_id`` is one of the grid worker's grids (default: their grid);
+    ``enterprise_id`` (optional: a report may be about a street corner) an enterprise of
+    that grid; ``lat``/``lng`` only when the phone shared its position."""
+
+    org_unit_id: RowId | None = None
+    enterprise_id: RowId | None = None
+    address: fits(PatrolReport.address) = ""
+    description: LongText
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+
+
+class TriageIn(BaseModel):
+    """研判: ``hazard`` (the hazard fields; ``enterprise_id`` when the report names none;
+    ``description``/``location`` default to the report's), ``dismiss`` (``reason``),
+    ``refer`` (``to`` a department, ``reason`` the note) or ``duplicate``
+    (``duplicate_of``: an already triaged report; this one shares its fate)."""
+
+    action: ActionName
+    reason: ShortText = ""
+    to: fits(PatrolReport.triage_to) = ""
+    duplicate_of: RowId | None = None
+    enterprise_id: RowId | None = None
+    description: LongText | None = None
+    location: fits(Hazard.location) | None = None
+    level: LevelName | None = None
+    category: CategoryName | None = None
+    subcategory: fits(Hazard.subcategory) = "其他"
+    factor: FactorName | None = None
+    legal_basis: ShortText = ""
+    major_basis: ShortText = ""
+    suggestion: ShortText = ""
+    deadline: Day | None = None
+
+
+class PatrolPhotoOut(BaseModel):
+    id: int
+    kind: str
+    url: str
+    thumbnail_url: str | None
+
+
+class TriageOut(BaseModel):
+    action: str
+    reason: str
+    to: str
+    by: str | None
+    at: dt.datetime | None
+    duplicate_of: int | None = None
+
+
+class PatrolReportOut(BaseModel):
+    id: int
+    status: str
+    org_unit_id: int
+    org_unit_name: str = ""
+    enterprise_id: int | None
+    enterprise_name: str | None = None
+    address: str
+    description: str
+    lat: float | None = None
+    lng: float | None = None
+    photos: list[PatrolPhotoOut]
+    reported_by: int
+    reported_by_name: str = ""
+    reported_at: dt.datetime
+    hazard_id: int | None
+    hazard_status: str | None
+    triage: TriageOut | None
+
+
+class DepartmentIn(BaseModel):
+    name: fits(ReferralDepartment.name)
+    active: bool = True
+    position: Annotated[int, Field(ge=0, le=10000)] = 0
+
+
+class DepartmentPatch(BaseModel):
+    name: fits(ReferralDepartment.name) | None = None
+    active: bool | None = None
+    position: Annotated[int, Field(ge=0, le=10000)] | None = None
+
+
+class DepartmentOut(BaseModel):
+    id: int
+    name: str
+    active: bool
+    position: int

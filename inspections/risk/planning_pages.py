@@ -1,0 +1,105 @@
+"""The officer's risk pages: the colour map (community × industry, every cell opening its
+enterprises in the registry list) and the due list (enterprises due or overdue for
+inspection by their colour's frequency), which also starts a campaign plan."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from inspections.campaigns.forms import int_or_none
+from inspections.risk import planning
+from inspections.risk.messages import labels
+from inspections.risk.rules import COLOURS, UNRATED
+from safety.auth import Actor
+from safety.errors import ValidationFailed
+from safety.i18n import lang_of, translate
+from safety.pages import errors_by_field
+from safety.registry import service as registry
+from safety.registry.messages import industry_name
+from safety.tables import Role
+from safety.web import ACTOR
+
+
+@get("/risk/map", include_in_schema=False, dependencies=ACTOR)
+async def colour_map_page(request: Request, actor: NamedDependency[Actor]) -> Template:
+    actor.require(Role.officer)
+    lang = lang_of(request)
+    grid = await planning.colour_map(actor)
+    return Template(
+        "risk/map.html",
+        context={
+            "map": grid,
+            "industry_labels": {
+                i: (industry_name(i, lang) if i else translate("map.industry_none", lang))
+                for i in grid["industries"]
+            },
+            "legend": [*COLOURS, UNRATED],
+            **labels(lang),
+        },
+    )
+
+
+@get("/planning/due", include_in_schema=False, dependencies=ACTOR)
+async def due_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    colour: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    not_inspected_days: FromQuery[str | None] = None,
+    within_days: FromQuery[str | None] = None,
+) -> Template:
+    actor.require(Role.officer)
+    lang = lang_of(request)
+    params: dict[str, Any] = {
+        "colour": colour or "",
+        "org_unit_id": org_unit_id or "",
+        "not_inspected_days": not_inspected_days or "",
+        "within_days": within_days or "",
+    }
+    errors: dict[str, str] = {}
+    rows: list[dict] = []
+    try:
+        bad = [
+            {"key": k, "message": translate("due.filter.days", lang)}
+            for k in ("not_inspected_days", "within_days", "org_unit_id")
+            if params[k] and int_or_none(params[k]) is None
+        ]
+        if bad:
+            raise ValidationFailed("invalid filter", bad)
+        within = int_or_none(params["within_days"])
+        rows = await planning.due_rows(
+            actor,
+            colours=planning.parse_colours(params["colour"]),
+            org_unit_id=int_or_none(params["org_unit_id"]),
+            not_inspected_days=int_or_none(params["not_inspected_days"]),
+            within_days=planning.DEFAULT_WITHIN_DAYS if within is None else within,
+        )
+    except ValidationFailed as exc:
+        errors = errors_by_field(exc)
+    months = planning.frequencies()
+    names = labels(lang)["colour_names"]
+    freq = "，".join(
+        f"{names[c]} {translate('due.months', lang, n=months[c])}" for c in (*COLOURS, UNRATED)
+    )
+    return Template(
+        "risk/due.html",
+        context={
+            "rows": rows,
+            "params": params,
+            "errors": errors,
+            "freq": freq,
+            "units": await registry.unit_choices(actor),
+            "query": urlencode({k: v for k, v in params.items() if v}),
+            **labels(lang),
+        },
+        status_code=400 if errors else 200,
+    )
+
+
+PLANNING_ROUTES = [colour_map_page, due_page]

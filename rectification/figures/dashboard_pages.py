@@ -1,0 +1,343 @@
+"""The officer's figures pages (数据看板):
+
+- ``/dashboard``: each campaign running today as a card — progress bars for inspected of
+  planned (检查完成率) and closed of found (整改率), overdue and major counts;
+- ``/campaigns/{id}/figures``: the ten figures as of a day (``?as_of=``, a GET form), the
+  breakdown by batch/community/grid/industry/agency (``?group_by=``; columns sorted on the
+  server with ``?sort=&dir=``, so it works without JavaScript) and three charts (found vs
+  closed per week, by sub-category, by community);
+- ``/campaigns/{id}/figures/enterprises``: the planned (or inspected) enterprises behind
+  those two figures, for one group, as of the day.
+
+Every number is a link to the records behind it, and that list's total is the number
+(tests/rectification/test_figures_links.py follows them all). Charts are server-side SVG
+(``safety.charts``); numbers and services come from ``rectification.figures``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from markupsafe import Markup
+
+from rectification.figures import dashboard as board
+from rectification.figures import dashboard_messages, series
+from rectification.figures.definitions import GROUPS
+from rectification.figures.service import NONE_LABEL, campaign_enterprises, campaign_stats
+from safety import charts
+from safety.auth import Actor
+from safety.errors import DomainError, ValidationFailed
+from safety.i18n import lang_of, translate
+from safety.pages import errors_by_field, page_offset
+from safety.settings import local_today
+from safety.tables import Role
+from safety.web import ACTOR
+
+dashboard_messages.register_all()
+
+PAGE_SIZE = 50
+# The ten figures of PRODUCT.md, in the order the page shows them; each rate with the
+# counts it divides (stats' names), so both can be links.
+COUNTS = (
+    "enterprises_planned",
+    "enterprises_inspected",
+    "hazards_found",
+    "hazards_major",
+    "hazards_closed",
+    "hazards_overdue",
+)
+RATES = (
+    ("inspection_completion_rate", "enterprises_inspected", "enterprises_planned"),
+    ("rectification_rate", "hazards_closed", "hazards_found"),
+    ("major_rectification_rate", "hazards_major_closed", "hazards_major"),
+    ("on_time_rate", "hazards_closed_on_time", "hazards_closed"),
+)
+
+
+def _as_of(raw: str | None, errors: list[dict[str, str]]) -> dt.date:
+    """The ``?as_of=`` day; a later day than today shows today (nothing is known of the
+    future, and the picker stops at today)."""
+    today = local_today()
+    if raw:
+        try:
+            return min(dt.date.fromisoformat(raw.strip()), today)
+        except ValueError:
+            errors.append({"key": "as_of", "message": "日期格式应为 YYYY-MM-DD (a date)"})
+    return today
+
+
+def _number(value: int, href: str | None) -> dict[str, Any]:
+    return {"value": value, "href": href}
+
+
+def _figures_of(
+    stats: dict[str, Any], campaign_id: int, as_of: dt.date, group_by=None, key=board.NO_KEY
+) -> dict[str, Any]:
+    """Each count with its link, each rate as percent with its linked numerator and
+    denominator (a group row or the whole campaign)."""
+    out: dict[str, Any] = {}
+    for name in {*COUNTS, *(n for _, num, den in RATES for n in (num, den))}:
+        if name in stats:
+            out[name] = _number(
+                stats[name], board.figure_link(name, campaign_id, as_of, group_by, key)
+            )
+    for name, num, den in RATES:
+        if num in stats and den in stats:
+            out[name] = {
+                "percent": charts.percent(stats[num], stats[den]),
+                "num": out[num],
+                "den": out[den],
+            }
+    return out
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@get("/dashboard", include_in_schema=False, dependencies=ACTOR)
+async def dashboard_page(request: Request, actor: NamedDependency[Actor]) -> Template:
+    actor.require(Role.officer)
+    lang = lang_of(request)
+    today = local_today()
+    cards = []
+    for c in await board.dashboard_cards(actor, today):
+        s, cid = c["stats"], c["id"]
+        cards.append(
+            {
+                **c,
+                "n": _figures_of(s, cid, today),
+                "inspected_bar": Markup(
+                    charts.progress_bar(
+                        s["enterprises_inspected"],
+                        s["enterprises_planned"],
+                        title=translate("fig.inspection_completion_rate", lang),
+                        label=translate("fig.bar.inspected", lang),
+                        compact=True,
+                    )
+                ),
+                "closed_bar": Markup(
+                    charts.progress_bar(
+                        s["hazards_closed"],
+                        s["hazards_found"],
+                        title=translate("fig.rectification_rate", lang),
+                        label=translate("fig.bar.closed", lang),
+                        compact=True,
+                    )
+                ),
+            }
+        )
+    return Template("figures/dashboard.html", context={"cards": cards, "today": today.isoformat()})
+
+
+# ---------------------------------------------------------------- a campaign's figures
+
+
+def _charts(
+    lang: str,
+    campaign_id: int,
+    as_of: dt.date,
+    weeks: list[series.Week],
+    subcategories: list[series.Slice],
+    communities: list[series.Slice],
+) -> dict[str, Markup]:
+    t = lambda key: translate(key, lang)  # noqa: E731
+    found, closed = t("fig.found"), t("fig.closed")
+    weekly_args = (
+        [w.monday.strftime("%m-%d") for w in weeks],
+        [
+            charts.Series(found, [w.found for w in weeks], charts.BLUE),
+            charts.Series(closed, [w.closed for w in weeks], charts.GREEN),
+        ],
+    )
+    # Two drawings of the weekly chart: narrow for a phone, wide for a PC (CSS shows one),
+    # so the bars fill the width while the text keeps its size.
+    weekly = charts.grouped_bars(
+        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty")
+    )
+    weekly_wide = charts.grouped_bars(
+        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty"), width=760
+    )
+    names = dashboard_messages.subcategory_names(lang)
+    by_sub = charts.horizontal_bars(
+        [charts.HBar(names.get(s.label, s.label), s.found, s.closed) for s in subcategories],
+        title=t("fig.chart.subcategory"),
+        empty_text=t("fig.chart.empty"),
+        total_name=found,
+        part_name=closed,
+    )
+    by_community = charts.horizontal_bars(
+        [
+            charts.HBar(
+                s.label,
+                s.found,
+                s.closed,
+                board.figure_link("hazards_found", campaign_id, as_of, "community", s.key),
+            )
+            for s in communities
+        ],
+        title=t("fig.chart.community"),
+        empty_text=t("fig.chart.empty"),
+        total_name=found,
+        part_name=closed,
+    )
+    return {
+        "weekly": Markup(weekly),
+        "weekly_wide": Markup(weekly_wide),
+        "subcategory": Markup(by_sub),
+        "community": Markup(by_community),
+    }
+
+
+@get("/campaigns/{campaign_id:int}/figures", include_in_schema=False, dependencies=ACTOR)
+async def campaign_figures_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    campaign_id: FromPath[int],
+    as_of: FromQuery[str | None] = None,
+    group_by: FromQuery[str | None] = None,
+    sort: FromQuery[str | None] = None,
+    dir: FromQuery[str | None] = None,  # noqa: A002 (the query string's name)
+) -> Template:
+    actor.require(Role.officer)
+    lang = lang_of(request)
+    errors: list[dict[str, str]] = []
+    day = _as_of(as_of, errors)
+    grouping = group_by or "community"
+    if grouping not in GROUPS:
+        errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(GROUPS)})
+        grouping = "community"
+    status, field_errors = 200, {}
+    if errors:
+        status = 400
+        field_errors = errors_by_field(ValidationFailed("筛选条件有误 (invalid filter)", errors))
+    try:
+        stats = await campaign_stats(actor, campaign_id, day, grouping)
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        status, field_errors = 400, {**field_errors, **errors_by_field(exc)}
+        day = local_today()
+        stats = await campaign_stats(actor, campaign_id, day, grouping)
+    sort_by = sort if sort in board.SORTABLE else "label"
+    direction = "desc" if dir == "desc" else "asc"
+    groups = [
+        {
+            **g,
+            "n": _figures_of(g, campaign_id, day, grouping, g["key"]),
+        }
+        for g in board.sort_groups(stats.get("groups", []), sort_by, direction)
+    ]
+    weeks = await series.campaign_weekly(actor, campaign_id, day)
+    subs = await series.campaign_by_subcategory(actor, campaign_id, day)
+    communities = await series.campaign_by_community(actor, campaign_id, day)
+    base = {"as_of": day.isoformat(), "group_by": grouping}
+
+    def sort_href(column: str) -> str:
+        flip = "desc" if column == sort_by and direction == "asc" else "asc"
+        return "?" + urlencode({**base, "sort": column, "dir": flip})
+
+    return Template(
+        "figures/campaign.html",
+        context={
+            "s": stats,
+            "campaign_id": campaign_id,
+            "n": _figures_of(stats, campaign_id, day),
+            "groups": groups,
+            "group_by": grouping,
+            "group_choices": GROUPS,
+            "sort": sort_by,
+            "dir": direction,
+            "sort_href": sort_href,
+            "as_of": day.isoformat(),
+            "today": local_today().isoformat(),
+            "errors": field_errors,
+            "charts": _charts(lang, campaign_id, day, weeks, subs, communities),
+            "counts": COUNTS,
+            "rates": [r[0] for r in RATES],
+        },
+        status_code=status,
+    )
+
+
+def _group_key(group_by: str | None, raw: str | None) -> Any:
+    """The ``key`` of a breakdown row as the query string carries it ("none": no group)."""
+    if group_by is None:
+        return None
+    if raw in (None, "", "none"):
+        return None
+    if group_by == "industry":
+        if len(raw) == 1 and "A" <= raw <= "T":
+            return raw
+    elif raw.isdigit() and len(raw) <= 10:
+        return int(raw)
+    raise ValidationFailed.field("key", "key 不是该分组的有效值 (not a key of this grouping)")
+
+
+@get(
+    "/campaigns/{campaign_id:int}/figures/enterprises",
+    include_in_schema=False,
+    dependencies=ACTOR,
+)
+async def campaign_enterprises_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    campaign_id: FromPath[int],
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[str | None] = None,
+    group_by: FromQuery[str | None] = None,
+    key: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Template:
+    actor.require(Role.officer)
+    errors: list[dict[str, str]] = []
+    day = _as_of(as_of, errors)
+    which = figure or "planned"
+    start = page_offset(offset)
+    rows, total, status, field_errors = [], 0, 200, {}
+    group_label = ""
+    try:
+        if errors:
+            raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        group_key = _group_key(group_by or None, key)
+        rows, total = await campaign_enterprises(
+            actor, campaign_id, which, day, group_by or None, group_key, PAGE_SIZE, start
+        )
+        if group_by:
+            stats = await campaign_stats(actor, campaign_id, day, group_by)
+            group_label = next(
+                (g["label"] for g in stats["groups"] if g["key"] == group_key),
+                NONE_LABEL if group_key is None else str(group_key),
+            )
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        status, field_errors = 400, errors_by_field(exc)
+    query = {"figure": which, "as_of": day.isoformat()}
+    if group_by:
+        query.update({"group_by": group_by, "key": key or "none"})
+    return Template(
+        "figures/enterprises.html",
+        context={
+            "campaign_id": campaign_id,
+            "rows": rows,
+            "total": total,
+            "offset": start,
+            "page_size": PAGE_SIZE,
+            "figure": which,
+            "as_of": day.isoformat(),
+            "group_by": group_by or "",
+            "group_label": group_label,
+            "query": urlencode(query),
+            "errors": field_errors,
+        },
+        status_code=status,
+    )
+
+
+ROUTES = [dashboard_page, campaign_figures_page, campaign_enterprises_page]

@@ -1,0 +1,127 @@
+"""The PDF worker processes: rendering is CPU-bound Python (layout) and C (Pango,
+HarfBuzz), so it runs in a small pool of processes (``SAFETY_PDF_WORKERS`` per server
+process, default 2, at a lower CPU priority) instead of the event loop or its threads:
+the server keeps answering (``/health``, pages) while reports render. At most that many
+documents render at once; further requests wait their turn.
+
+``start``/``stop`` are app hooks; ``run`` starts the pool on first use too (scripts,
+benchmarks)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+log = logging.getLogger("safety")
+
+
+def _init_worker(niceness: int) -> None:
+    if niceness > 0:
+        os.nice(niceness)
+    try:
+        from safety.reports import worker
+
+        worker.warm()
+    except Exception:  # noqa: BLE001 - reported again by the render that needs it
+        log.warning("PDF worker: warming up failed", exc_info=True)
+
+
+class _Pool:
+    def __init__(self) -> None:
+        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self.lock = threading.Lock()
+        self.slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    def get(self) -> concurrent.futures.ProcessPoolExecutor:
+        from safety.settings import get_settings
+
+        with self.lock:
+            if self.executor is None:
+                s = get_settings()
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["safety.reports.worker", "weasyprint"])
+                self.executor = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=s.pdf_workers,
+                    mp_context=ctx,
+                    initializer=_init_worker,
+                    initargs=(s.pdf_worker_nice,),
+                )
+            return self.executor
+
+    def drop(self, executor: concurrent.futures.ProcessPoolExecutor) -> None:
+        with self.lock:
+            if self.executor is executor:
+                self.executor = None
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def stop(self) -> None:
+        with self.lock:
+            executor, self.executor = self.executor, None
+            self.slots.clear()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def slot(self) -> asyncio.Semaphore:
+        from safety.settings import get_settings
+
+        loop = asyncio.get_running_loop()
+        if loop not in self.slots:
+            self.slots = {k: v for k, v in self.slots.items() if not k.is_closed()}
+            self.slots[loop] = asyncio.Semaphore(get_settings().pdf_workers)
+        return self.slots[loop]
+
+
+_POOL = _Pool()
+
+
+def _warm(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    try:
+        executor.submit(os.getpid).result()
+    except Exception:  # noqa: BLE001 - a broken pool is replaced on first use
+        log.warning("PDF pool: warming up failed", exc_info=True)
+
+
+async def start() -> None:
+    """App start-up: say whether a CJK font is there (a warning when not), and start a
+    worker in the background, which builds the document fonts if they are missing."""
+    from safety.reports import fonts
+
+    source = await asyncio.get_running_loop().run_in_executor(None, fonts.find_source)
+    if source is None:
+        log.warning("PDF documents are unavailable: %s", fonts.INSTALL_HINT)
+        return
+    log.info("PDF documents: CJK font %s (%s)", source.family, source.path)
+    threading.Thread(target=_warm, args=(_POOL.get(),), name="pdf-warm", daemon=True).start()
+
+
+async def stop() -> None:
+    await asyncio.get_running_loop().run_in_executor(None, _POOL.stop)
+
+
+async def run(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in a worker process, at most ``SAFETY_PDF_WORKERS`` at once."""
+    loop = asyncio.get_running_loop()
+    async with _POOL.slot():
+        for attempt in (1, 2):
+            executor = _POOL.get()
+            try:
+                # submit in a thread: it may start a worker, which waits on the fork server
+                future = await loop.run_in_executor(None, executor.submit, fn, *args)
+            except (BrokenProcessPool, RuntimeError):  # RuntimeError: the pool was stopped
+                _POOL.drop(executor)
+                if attempt == 2:
+                    raise
+                continue
+            try:
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                _POOL.drop(executor)  # a worker died: a fresh pool, and one more try
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,156 @@
+"""The patrol pages: the grid worker's form and "my reports", the officer's triage queue
+and report page, the admin's departments; the queue and "my reports" in ≤ 3 queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspections.patrol import pages
+from safety.db import engine
+from tests import factories as f
+from tests.imagegen import jpeg
+from tests.pages import as_user
+from tests.patrol.helpers import HAZARD, report, report_with_photo, triage
+
+
+@pytest.fixture(scope="module")
+async def w():
+    return await f.world()
+
+
+class QueryCounter:
+    """Counts the statements the engine runs while active."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.patched: list = []
+
+    def __enter__(self):
+        cls = type(engine())
+        for name in ("run_querystring", "run_ddl"):
+            original = getattr(cls, name)
+
+            async def counted(this, *args, _original=original, **kwargs):
+                self.n += 1
+                return await _original(this, *args, **kwargs)
+
+            self.patched.append((cls, name, original))
+            setattr(cls, name, counted)
+        return self
+
+    def __exit__(self, *exc):
+        for cls, name, original in self.patched:
+            setattr(cls, name, original)
+
+
+async def test_the_grid_worker_lands_on_their_reports(client, w):
+    r = await client.get("/", headers=await as_user(w.grid_worker), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/patrol"
+    form = await client.get("/patrol/new", headers=await as_user(w.grid_worker))
+    assert form.status_code == 200
+    assert w.enterprise["name"] in form.text
+    assert w.foreign_enterprise["name"] not in form.text
+
+
+async def test_a_form_post_without_javascript_makes_a_report_with_photos(client, w):
+    headers = await as_user(w.grid_worker)
+    r = await client.post(
+        "/patrol/reports",
+        data={"description": "配电箱门敞开", "address": "菜市场北侧"},
+        files=[("photos", ("a.jpg", jpeg(), "image/jpeg"))],
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    mine = await client.get("/patrol", headers=headers)
+    assert "配电箱门敞开" in mine.text and "/files/" in mine.text
+    bad = await client.post("/patrol/reports", data={"description": ""}, headers=headers)
+    assert bad.status_code == 400 and 'class="err"' in bad.text
+
+
+async def test_the_outbox_post_is_idempotent(client, w):
+    headers = {
+        **await as_user(w.grid_worker),
+        "Accept": "application/json",
+        "Idempotency-Key": f"page-{f.n()}",
+    }
+    body = {"description": "灭火器过期", "address": "2号楼"}
+    first = await client.post("/patrol/reports", data=body, headers=headers)
+    second = await client.post("/patrol/reports", data=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    photo_headers = {**headers, "Idempotency-Key": f"photo-{f.n()}"}
+    url = f"/patrol/reports/{first.json()['id']}/photos"
+    for _ in range(2):
+        p = await client.post(
+            url, files={"file": ("p.jpg", jpeg(), "image/jpeg")}, headers=photo_headers
+        )
+        assert p.status_code == 201
+    got = await client.get(
+        f"/api/v1/patrol-reports/{first.json()['id']}", headers=f.headers(w.grid_worker)
+    )
+    assert len(got.json()["photos"]) == 1
+
+
+async def test_the_officer_triages_from_the_queue_and_the_report_page(client, w):
+    headers = await as_user(w.officer)
+    waiting = await report_with_photo(w.grid_worker, enterprise_id=w.enterprise["id"])
+    queue = await client.get("/patrol/triage", headers=headers)
+    assert queue.status_code == 200 and f'id="r{waiting["id"]}"' in queue.text
+    r = await client.post(
+        f"/patrol/reports/{waiting['id']}/triage",
+        data={"action": "refer", "to": "消防救援", "reason": "消防设施问题", "back": "queue"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    other = await report(w.grid_worker)
+    page = await client.get(f"/patrol/reports/{other['id']}", headers=headers)
+    assert 'name="level"' in page.text
+    bad = await client.post(
+        f"/patrol/reports/{other['id']}/triage",
+        data={"action": "hazard", "level": "general", "category": "site"},
+        headers=headers,
+    )
+    assert bad.status_code == 400 and "转为隐患须指定企业" in bad.text
+    done = await client.post(
+        f"/patrol/reports/{other['id']}/triage",
+        data={**HAZARD, "enterprise_id": str(w.enterprise["id"])},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    mine = await client.get("/patrol", headers=await as_user(w.grid_worker))
+    assert "已转办" in mine.text and "已转为隐患" in mine.text
+
+
+async def test_the_queue_and_my_reports_take_at_most_three_queries(w):
+    for _ in range(5):
+        await report_with_photo(w.grid_worker, enterprise_id=w.enterprise["id"])
+    done = await report(w.grid_worker, enterprise_id=w.enterprise["id"])
+    await triage(w.officer, done["id"], **HAZARD)
+    with QueryCounter() as counter:
+        data = await pages.queue_data(f.actor(w.officer), "new", 0)
+    assert len(data["reports"]) >= 5 and data["departments"]
+    assert counter.n <= 3, counter.n
+    with QueryCounter() as counter:
+        data = await pages.mine_data(f.actor(w.grid_worker), 0)
+    assert any(r["hazard_status"] == "pending" for r in data["reports"])
+    assert all(r["photos"] for r in data["reports"] if r["status"] == "new")
+    assert counter.n <= 3, counter.n
+
+
+async def test_the_admin_keeps_the_departments(client, w):
+    headers = await as_user(w.admin)
+    name = f"供电公司{f.n()}"
+    r = await client.post(
+        "/admin/referral-departments",
+        data={"name": name, "position": "9"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = await client.get("/admin/referral-departments", headers=headers)
+    assert name in page.text and "市场监管" in page.text
+    dup = await client.post("/admin/referral-departments", data={"name": name}, headers=headers)
+    assert dup.status_code == 409

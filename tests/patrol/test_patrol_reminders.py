@@ -1,0 +1,53 @@
+"""Reports left untriaged longer than ``patrol_untriaged_days`` reach the officers over
+their grid in the daily digest; fresh and triaged ones do not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inspections.patrol.tables import PatrolReport
+from rectification.reminders import dedupe_key, run_reminders
+from safety.settings import local_today
+from safety.tables import Notification
+from tests import factories as f
+from tests.patrol.helpers import report, triage
+
+
+async def _age(report_id: int, days: float) -> None:
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    await (
+        PatrolReport.update({PatrolReport.reported_at: when})
+        .where(PatrolReport.id == report_id)
+        .run()
+    )
+
+
+async def test_untriaged_reports_are_in_the_officers_digest():
+    w = await f.world()
+    old = await report(w.grid_worker, description=f"安全出口被锁{f.n()}")
+    fresh = await report(w.grid_worker, description=f"楼道堆物{f.n()}")
+    done = await report(w.grid_worker, description=f"灭火器过期{f.n()}")
+    await _age(old["id"], 3)
+    await _age(fresh["id"], 1)
+    await _age(done["id"], 5)
+    await triage(w.officer, done["id"], action="dismiss", reason="已处理")
+    day = local_today()
+    result = await run_reminders(day)
+    assert result.patrol_untriaged >= 1
+    digest = (
+        await Notification.select()
+        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
+        .first()
+        .run()
+    )
+    assert digest is not None
+    assert "巡查上报待研判超过 2 天" in digest["body"]
+    assert old["description"] in digest["body"]
+    assert fresh["description"] not in digest["body"]
+    assert done["description"] not in digest["body"]
+    foreign = (
+        await Notification.exists()
+        .where(Notification.dedupe_key == dedupe_key(day, w.foreign_officer["id"]))
+        .run()
+    )
+    assert not foreign  # the foreign street has nothing of this
