@@ -185,7 +185,7 @@ async def test_demo_logins_work_and_are_linked(demo_db):
             assert agency is not None and qualification.startswith("注册安全工程师")
         if role == "enterprise":
             assert enterprise is not None
-    assert roles == {"admin", "officer", "inspector", "enterprise"}
+    assert roles == {"admin", "officer", "inspector", "enterprise", "grid_worker"}
     street_officer = await demo_db.query(
         "SELECT o.name FROM app_user u JOIN org_unit o ON o.id = u.org_unit "
         "WHERE u.username = 'officer'"
