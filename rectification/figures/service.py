@@ -261,7 +261,7 @@ async def campaign_stats(
     where = f"hazard.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
     # the scope check rides along: the campaign's row only if it lies in the subtree
     check = (
-        f"SELECT 'c', c.id, c.name, NULL, {ZEROS}, 0, 0 FROM campaign c"
+        f"SELECT 'c', NULL, c.name, NULL, {ZEROS}, c.id, 0 FROM campaign c"
         f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN {units}"
     )
     extra = [check]
@@ -272,7 +272,8 @@ async def campaign_stats(
     found = [r for r in rows if r["part"] == "c"]
     if not found:
         raise NotFound("检查活动不存在 (campaign not found)")
-    campaign = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
+    # (the id rides in an integer column: the key's type varies with the breakdown)
+    campaign = {"id": int(found[0]["planned"]), "name": found[0]["glabel"]}
     hazard_rows = [r for r in rows if r["part"] == "h"]
     enterprise_rows = [r for r in rows if r["part"] == "e"]
     totals = _sum(hazard_rows, d.FIGURES)
@@ -340,7 +341,7 @@ async def org_unit_stats(
     units = subtree_sql(org_unit_id, actor.org_unit_id)
     where = org_unit_where(units, found_from, found_to, source, asof)
     check = (
-        f"SELECT 'u', top.id, top.name, NULL, {ZEROS}, 0, 0 FROM org_unit top"
+        f"SELECT 'u', NULL, top.name, NULL, {ZEROS}, top.id, 0 FROM org_unit top"
         f" JOIN org_unit me ON me.id = {int(actor.org_unit_id)} WHERE top.id = {int(org_unit_id)}"
         " AND me.path <> '' AND top.path LIKE me.path || '%'"
     )
@@ -349,7 +350,7 @@ async def org_unit_stats(
     found = [r for r in all_rows if r["part"] == "u"]
     if not found:
         raise NotFound("组织单元不存在 (org unit not found)")
-    unit = {"id": int(found[0]["gkey"]), "name": found[0]["glabel"]}
+    unit = {"id": int(found[0]["planned"]), "name": found[0]["glabel"]}
     rows = [r for r in all_rows if r["part"] == "h"]
     by_source = _merge(rows, "gsource")
     out: dict[str, Any] = {
