@@ -143,6 +143,15 @@ def subtree_sql(unit_id: int, officer_unit_id: int) -> str:
     )
 
 
+async def subtree_units(unit_id: int, officer_unit_id: int) -> str:
+    """The ids of ``subtree_sql`` read first and written into the statement as constants:
+    given a look-up inside the statement, PostgreSQL cannot estimate how few hazards a
+    campaign has in the subtree and scans them all (8–13x slower at a million hazards)."""
+    rows = await _raw(subtree_sql(unit_id, officer_unit_id)[1:-1])
+    ids = sorted(int(r["id"]) for r in rows)
+    return "(" + (", ".join(map(str, ids)) or "NULL") + ")"
+
+
 def _merge(rows: list[dict], column: str) -> list[dict]:
     """Add up result rows (per group and source) by ``column`` (gkey or gsource)."""
     out: dict[Any, dict] = {}
@@ -257,7 +266,7 @@ async def campaign_stats(
     if actor.org_unit_id is None or not 1 <= campaign_id <= 2**31 - 1:
         raise NotFound("检查活动不存在 (campaign not found)")
     asof = make_as_of(as_of)
-    units = subtree_sql(actor.org_unit_id, actor.org_unit_id)
+    units = await subtree_units(actor.org_unit_id, actor.org_unit_id)
     where = f"hazard.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
     # the scope check rides along: the campaign's row only if it lies in the subtree
     check = (
