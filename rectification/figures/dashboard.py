@@ -6,6 +6,8 @@ list), so that the list's total is the number the officer clicked.
 
   active_campaigns(actor, today) -> list[dict]     campaigns running today, in scope
   dashboard_cards(actor, today) -> list[dict]      each with its figures (as of today)
+  ended_campaigns(actor, today) -> list[dict]      the latest campaigns that have ended,
+                                                   each with its figures (as of today)
   figure_link(field, campaign_id, as_of, group_by=None, key=...) -> str | None
   sort_groups(groups, sort, direction) -> list[dict]
 """
@@ -23,6 +25,7 @@ from safety.auth import Actor
 from safety.tables import Campaign
 
 ACTIVE_LIMIT = 20  # a street runs a handful of campaigns at once
+ENDED_LIMIT = 5  # the dashboard recalls the last few finished campaigns (the rest: /campaigns)
 NO_KEY = object()  # "no group": the whole campaign
 
 # Columns of the breakdown table that can be sorted (server-side, ?sort=&dir=).
@@ -40,9 +43,17 @@ SORTABLE = (
 )
 
 
-async def active_campaigns(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
-    """The campaigns of the officer's scope whose period holds ``today``, latest first."""
+async def active_campaigns(
+    actor: Actor, today: dt.date, *, ended: bool = False
+) -> list[dict[str, Any]]:
+    """The campaigns of the officer's scope whose period holds ``today``, latest first;
+    with ``ended``, the latest ones whose period is over instead."""
     condition = await campaign_condition(actor)
+    when = (
+        (Campaign.ends_on < today,)
+        if ended
+        else (Campaign.starts_on <= today, Campaign.ends_on >= today)
+    )
     return (
         await Campaign.select(
             Campaign.id,
@@ -52,10 +63,10 @@ async def active_campaigns(actor: Actor, today: dt.date) -> list[dict[str, Any]]
             Campaign.ends_on,
             Campaign.org_unit.name.as_alias("org_unit_name"),
         )
-        .where(condition, Campaign.starts_on <= today, Campaign.ends_on >= today)
-        .order_by(Campaign.starts_on, ascending=False)
+        .where(condition, *when)
+        .order_by(Campaign.ends_on if ended else Campaign.starts_on, ascending=False)
         .order_by(Campaign.id, ascending=False)
-        .limit(ACTIVE_LIMIT)
+        .limit(ENDED_LIMIT if ended else ACTIVE_LIMIT)
         .run()
     )
 
@@ -68,6 +79,15 @@ async def dashboard_cards(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
         stats = await campaign_stats(actor, c["id"], today)
         cards.append({**c, "stats": stats})
     return cards
+
+
+async def ended_campaigns(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
+    """The last few campaigns that have ended, with their figures as of ``today`` (what
+    officers report upward: e.g. 96 enterprises inspected, 整改率 100 %)."""
+    out = []
+    for c in await active_campaigns(actor, today, ended=True):
+        out.append({**c, "stats": await campaign_stats(actor, c["id"], today)})
+    return out
 
 
 # ---------------------------------------------------------------- links

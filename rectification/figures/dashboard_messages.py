@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fig.dashboard.none": ("今天没有进行中的检查活动。", "No campaign is running today."),
     "fig.dashboard.all": ("全部检查活动", "All campaigns"),
+    "fig.dashboard.ended": ("已结束的检查活动", "Campaigns that have ended"),
+    "fig.dashboard.campaign": ("检查活动", "Campaign"),
     "fig.open_figures": ("数据统计", "Figures"),
     "fig.open_campaign": ("活动详情", "Campaign page"),
     "fig.title": ("{name} · 数据统计", "{name} · figures"),

@@ -132,7 +132,14 @@ async def dashboard_page(request: Request, actor: NamedDependency[Actor]) -> Tem
                 ),
             }
         )
-    return Template("figures/dashboard.html", context={"cards": cards, "today": today.isoformat()})
+    ended = [
+        {**c, "n": _figures_of(c["stats"], c["id"], today)}
+        for c in await board.ended_campaigns(actor, today)
+    ]
+    return Template(
+        "figures/dashboard.html",
+        context={"cards": cards, "ended": ended, "today": today.isoformat()},
+    )
 
 
 # ---------------------------------------------------------------- a campaign's figures

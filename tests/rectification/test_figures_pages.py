@@ -194,7 +194,18 @@ async def test_the_dashboard_shows_the_campaigns_running_today_with_linked_numbe
     )
     r = await client.get("/dashboard", headers=await as_user(w.officer))
     assert r.status_code == 200
-    assert "秋季安全生产专项整治" in r.text and ended["name"] not in r.text
+    assert "秋季安全生产专项整治" in r.text
+    # A campaign that has ended is no card, but a row of the ended table with its figures.
+    assert f'id="campaign-{ended["id"]}"' not in r.text
+    row = r.text.split(f'id="ended-{ended["id"]}"')[1].split("</tr>")[0]
+    assert ended["name"] in row
+    past = await campaign_stats(f.actor(w.officer), ended["id"], today)
+    linked = {html.unescape(h): int(n) for h, n in NUMBER.findall(row)}
+    assert linked[next(h for h in linked if "figure=found&" in h)] == past["hazards_found"]
+    assert (
+        linked[next(h for h in linked if "figure=inspected" in h)]
+        == (past["enterprises_inspected"])
+    )
     card = r.text.split(f'id="campaign-{s["campaign"]}"')[1].split("</section>")[0]
     stats = await campaign_stats(f.actor(w.officer), s["campaign"], today)
     numbers = {html.unescape(h): int(n) for h, n in NUMBER.findall(card)}
