@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import IFD, Base
 
 from safety.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
@@ -61,6 +61,10 @@ def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> P
     many pixels) or 415 (not a JPEG/PNG/WebP)."""
     if not data:
         raise ValidationFailed.field("file", "文件为空 (the file is empty)")
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (its images
+    # may be cut); an upload must be whole, so this process decodes strictly. Nothing sets
+    # it back: WeasyPrint does so only once, when first imported (safety.reports).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         img = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
