@@ -10,7 +10,7 @@
   ``signatures.inspector``, ``signatures.enterprise``.
 - A hazard's default deadline is the inspection day (``scheduled_on``, which may lie in
   the past when paper records are entered later) plus the campaign's days for its level.
-- Hazard vocabularies (PRODUCT.md): level, category, the 12 sub-categories, factor;
+- Hazard vocabularies (the product rules): level, category, the 12 sub-categories, factor;
   ``major_basis`` is required for a major hazard; 立行立改 (``fixed_on_spot``) only for a
   general one.
 - Overdue is derived: ``pending``/``rectifying`` and today after the effective deadline.
@@ -63,7 +63,7 @@ FACTORS = ("human", "thing", "management")  # 人的不安全行为 / 物的不�
 SIGNERS = ("inspector", "enterprise")
 OPEN_STATUSES = ("pending", "rectifying")  # the statuses that can be overdue
 
-# Rectification days per level when no campaign says otherwise (PRODUCT.md defaults).
+# Rectification days per level when no campaign says otherwise (the product rules defaults).
 DEFAULT_DEADLINE_DAYS = {"general": 15, "major": 60}
 MAX_DEADLINE_DAYS = 3650
 

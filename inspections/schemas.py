@@ -1,5 +1,5 @@
 """API models of campaigns, batches, inspections and hazards (hand-written; field names
-as API.md fixes them, more fields added where useful)."""
+as the API contract fixes them, more fields added where useful)."""
 
 from __future__ import annotations
 
@@ -322,7 +322,7 @@ class ExtensionRequestOut(BaseModel):
 
 
 class HazardOut(BaseModel):
-    """The hazard shape of API.md. ``plan``, ``submissions``, ``verifications`` and
+    """The hazard shape of the API contract. ``plan``, ``submissions``, ``verifications`` and
     ``extension_requests`` are filled by rectification (null/empty until then)."""
 
     id: int

@@ -12,7 +12,7 @@ Services ask these functions *whether* and *to what*; they own the transaction, 
 check and the audit event. Every refusal names the current state (409) or the bad field
 (400), so the web layer only translates.
 
-Decisions where PRODUCT.md is silent (written down here, tested in
+Decisions where the product rules is silent (written down here, tested in
 tests/unit/test_rectification_rules.py):
 - A plan may be revised while ``rectifying`` (the state stays); never once ``submitted``,
   ``closed`` or ``voided``.

@@ -1,7 +1,7 @@
 """Who is calling: passwords (argon2id), bearer tokens, the ``Actor`` every service takes,
 and the scope helpers every read and write goes through.
 
-Scope rules (PRODUCT.md): an officer sees their org unit's subtree; an inspector sees the
+Scope rules (the product rules): an officer sees their org unit's subtree; an inspector sees the
 inspections assigned to them and those enterprises; an enterprise contact sees one
 enterprise; an admin manages users, org units and agencies. Outside one's scope is 404
 (``NotFound``) so existence does not leak; an action the role never has is 403.

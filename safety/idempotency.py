@@ -1,5 +1,5 @@
-"""``Idempotency-Key`` (API.md): a write a phone may retry, sent again with the same key by
-the same user within 24 h, returns the first result and creates nothing new.
+"""``Idempotency-Key`` (the API contract): a write a phone may retry, sent again with the
+same key by the same user within 24 h, returns the first result and creates nothing new.
 
 Kept in the database (``IdempotencyRecord``), so every worker and a restart agree. The
 steps, each its own short transaction:

@@ -2,7 +2,7 @@
 forms offer. Read-only queries within the officer's scope; the writes are the campaign
 services' (``inspections.service``), which check everything again.
 
-Two ways to pick (PRODUCT.md: an officer plans campaigns):
+Two ways to pick (the product rules: an officer plans campaigns):
 - by filter: community/grid, industry, key flag, risk colour, a name/code search, always
   within the campaign's street or community (``matching_enterprises``), optionally by a
   risk-based preset (due list, red/orange not inspected for 3 months, open hazards);

@@ -1,7 +1,7 @@
 """Checklist library use cases: read the current templates and any version, publish a new
 version, load the library from fixtures/checklists/.
 
-Versioning (PRODUCT.md: an inspection keeps the version it started with):
+Versioning (the product rules: an inspection keeps the version it started with):
 - a published version is never edited; a change is a new row with the same ``code`` and
   ``version + 1``, and the older rows stay readable by id;
 - "current" is the highest published version of a code;

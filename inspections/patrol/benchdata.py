@@ -1,5 +1,5 @@
 """Synthetic grid-patrol data at scale, for ``safety bench-data`` and the benchmarks: the
-seed street's year (PRODUCT.md: 240 grid workers for 120 grids, 72,000 patrol reports and
+seed street's year (the product rules: 240 grid workers for 120 grids, 72,000 patrol reports and
 48,000 patrol logs) for any street already in the database, or every street of a district
 (ten times that).
 

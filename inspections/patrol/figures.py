@@ -4,7 +4,7 @@ still untriaged, the median time to triage — and the patrol logs kept and ente
 visited. SQL aggregation in a constant number of queries (six whatever the size; a seventh
 when a worker counted here has since moved elsewhere).
 
-Definitions (decided here; PRODUCT.md's figures rule — hazards ``voided`` are left out):
+Definitions (decided here; the product rules' figures rule — hazards ``voided`` are left out):
 - the reports counted are those reported in [from, to] (local dates, configured time
   zone) in a grid of the org unit's subtree; per worker, by ``reported_by``;
 - ``reports``: those reports; ``untriaged``: of them, status ``new``;

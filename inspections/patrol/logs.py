@@ -1,6 +1,6 @@
 """Use cases of the patrol log (网格日志).
 
-Scope (PRODUCT.md): a grid worker keeps and sees their own logs, in the grids of their
+Scope (the product rules): a grid worker keeps and sees their own logs, in the grids of their
 own unit (a grid, or every grid of their community); an officer sees the logs of their
 subtree; nobody else has patrol logs (403). A grid outside one's units is 404.
 

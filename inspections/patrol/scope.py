@@ -1,4 +1,4 @@
-"""Who may see which patrol report (PRODUCT.md):
+"""Who may see which patrol report (the product rules):
 
 - grid worker (网格员): the reports they made themselves; they submit in their own grids
   (their grid, or the grids of their community);

@@ -1,6 +1,6 @@
 """Risk grading rules (安全风险分级管控), pure: no I/O, no framework, no settings read here.
 
-- LEC (作业条件危险性分析法): D = L × E × C on the fixed scales of PRODUCT.md.
+- LEC (作业条件危险性分析法): D = L × E × C on the fixed scales of the product rules.
 - LS (风险矩阵法): R = L × S, L and S in 1..5.
 - Bands: which score is which colour. They are *arguments* (the callers pass the
   settings' bands), since local rules differ; each band says whether its boundary is
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-# The scales (PRODUCT.md). Decimal keys so 0.1 × 3 is exactly 0.3.
+# The scales (the product rules). Decimal keys so 0.1 × 3 is exactly 0.3.
 LEC_LIKELIHOOD = (10, 6, 3, 1, 0.5, 0.2, 0.1)  # L 事故发生的可能性
 LEC_EXPOSURE = (10, 6, 3, 2, 1, 0.5)  # E 暴露于危险环境的频繁程度
 LEC_CONSEQUENCE = (100, 40, 15, 7, 3, 1)  # C 发生事故产生的后果

@@ -1,5 +1,5 @@
 """Self-inspections (企业自查): an enterprise inspecting itself with a checklist of the
-library, outside any campaign (PRODUCT.md). The walk, the hazards, the signatures and the
+library, outside any campaign (the product rules). The walk, the hazards, the signatures and the
 submit are the inspection services' own (``rules.may_walk`` lets the enterprise's contact
 walk its own self-inspection); this module starts one and lists them.
 

@@ -13,7 +13,7 @@ Campaigns and batches (officer) — ``campaigns``, ``batches``:
 Inspections — ``inspections``:
   create_inspection(actor, InspectionIn) -> inspection detail              (officer)
   list_inspections(actor, InspectionFilter, limit, offset) -> (items, total)
-  get_inspection(actor, inspection_id) -> the inspection shape of API.md
+  get_inspection(actor, inspection_id) -> the inspection shape of the API contract
   start_inspection(actor, inspection_id) -> detail                        (its inspectors)
   save_results(actor, inspection_id, [ResultIn]) -> {"items", "items_total", "items_answered"}
   submit_inspection(actor, inspection_id) -> detail; 409 names what is missing
@@ -26,7 +26,7 @@ Signatures — ``signatures`` (its inspectors, while in_progress):
 
 Hazards — ``hazards``:
   log_hazard(actor, inspection_id, HazardIn) -> hazard                    (its inspectors)
-  get_hazard(actor, hazard_id) -> the hazard shape of API.md
+  get_hazard(actor, hazard_id) -> the hazard shape of the API contract
   list_hazards(actor, HazardFilter, limit, offset) -> (items, total)
 
 Hazard photos — ``photos`` (an inspector of the hazard's inspection):

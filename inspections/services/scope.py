@@ -1,4 +1,4 @@
-"""Who may see which campaign, inspection and hazard (PRODUCT.md):
+"""Who may see which campaign, inspection and hazard (the product rules):
 
 - officer: campaigns whose org unit lies in their subtree; inspections and hazards of
   enterprises in their subtree;

@@ -1,4 +1,4 @@
-"""The campaign summary (检查活动总结报告): the figures of PRODUCT.md as of today (the
+"""The campaign summary (检查活动总结报告): the figures of the product rules as of today (the
 stats services: SQL, reconstructed from history), the breakdowns by batch, community and
 industry, the dashboard's own SVG charts (same functions, same series), and the lists of
 major and overdue hazards."""

@@ -42,7 +42,7 @@ from safety.web import ACTOR
 dashboard_messages.register_all()
 
 PAGE_SIZE = 50
-# The ten figures of PRODUCT.md, in the order the page shows them; each rate with the
+# The ten figures of the product rules, in the order the page shows them; each rate with the
 # counts it divides (stats' names), so both can be links.
 COUNTS = (
     "enterprises_planned",

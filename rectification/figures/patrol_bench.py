@@ -1,5 +1,5 @@
 """``safety bench-data``'s grid-patrol area: per street, the seed case's patrol year
-(PRODUCT.md: two grid workers per grid, 72,000 patrol reports with photo metadata and
+(the product rules: two grid workers per grid, 72,000 patrol reports with photo metadata and
 48,000 patrol logs; ``--enterprises 50000`` makes ten streets, a district). The rows come
 from ``inspections.patrol.benchdata.build_patrol``; the hazards its reports became are
 made here too (source ``patrol``, with their histories), on top of ``--hazards``.

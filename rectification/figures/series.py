@@ -30,7 +30,7 @@ from rectification.figures.service import _campaign_and_path, _in_subtree, make_
 from safety.auth import Actor
 from safety.settings import get_settings
 
-# The sub-categories of PRODUCT.md, in its order (the chart lists them in this order; a
+# The sub-categories of the product rules, in its order (the chart lists them in this order; a
 # value outside it — an older free text — comes last, under its own name).
 SUBCATEGORIES = (
     "电气",

@@ -1,6 +1,6 @@
 """The enterprise registry (企业台账): scope, list/filter, create, edit, export.
 
-Who (PRODUCT.md, API.md):
+Who (the product rules, the API contract):
 - officer: everything, within their org unit's subtree (elsewhere: 404);
 - inspector: read only, the enterprises of batches whose expert group they are in and of
   inspections assigned to them;

@@ -31,7 +31,7 @@ LEVEL = {"red": "major", "orange": "significant", "yellow": "general", "blue": "
 
 
 def _lec_oracle(d: Fraction) -> str:
-    # PRODUCT.md: D>320 red, 160≤D≤320 orange, 70≤D<160 yellow, D<70 blue
+    # the product rules: D>320 red, 160≤D≤320 orange, 70≤D<160 yellow, D<70 blue
     if d > 320:
         return "red"
     if 160 <= d <= 320:
@@ -42,7 +42,7 @@ def _lec_oracle(d: Fraction) -> str:
 
 
 def _ls_oracle(r: int) -> str:
-    # PRODUCT.md: 20–25 red, 9–16 orange, 4–8 yellow, 1–3 blue
+    # the product rules: 20–25 red, 9–16 orange, 4–8 yellow, 1–3 blue
     if 20 <= r <= 25:
         return "red"
     if 9 <= r <= 16:
