@@ -28,7 +28,8 @@ def fixed(method: str, path: str, **kw):
 
 
 async def _pending_for_everyone(w) -> None:
-    for u in (w.admin, w.officer, w.inspector, w.enterprise_user):
+    # every persona, the grid worker too (whose expectation is the others' common one)
+    for u in (w.admin, w.officer, w.inspector, w.enterprise_user, w.grid_worker):
         await twofactor.begin_enrolment(f.actor(u))
 
 
