@@ -82,7 +82,21 @@ async def test_the_inspection_report_reads_back(client):
     # only our own embedded fonts: the pre-subset TrueType ones
     assert "SafetyCJK" in fonts_of(r.content) or "NotoSans" in fonts_of(r.content)
     # the download name: 企业名称-检查报告-日期.pdf, RFC 5987
-    day = d.visit.inspection["scheduled_on"]
+    # the day of the visit in the configured zone (submitted just after midnight: that day)
+    from inspections.tables import Inspection
+    from safety.settings import local_today
+
+    row = await (
+        Inspection.select(Inspection.submitted_at)
+        .where(Inspection.id == d.visit.inspection["id"])
+        .first()
+        .run()
+    )
+    day = (
+        local_today(row["submitted_at"])
+        if row["submitted_at"]
+        else d.visit.inspection["scheduled_on"]
+    )
     expected = f"{d.enterprise['name']}-检查报告-{day}.pdf"
     assert f"filename*=UTF-8''{quote(expected)}" in r.headers["content-disposition"]
     assert r.headers["content-disposition"].startswith("attachment;")

@@ -22,7 +22,6 @@ from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user
 
-TODAY = local_today()
 API = "/api/v1/hazards/export.xlsx"
 
 
@@ -62,7 +61,7 @@ async def _export(client, headers, **params):
 async def test_the_ledger_is_the_list_as_a_sheet(client):
     w = await f.world()
     tag = f"台账{f.n()}"
-    old = await _started(w, scheduled_on=TODAY - dt.timedelta(days=40))
+    old = await _started(w, scheduled_on=local_today() - dt.timedelta(days=40))
     new = await _started(w)
     inspector = f.actor(w.inspector)
     late = await services.log_hazard(inspector, old.inspection["id"], _body(tag, location="仓库"))
@@ -83,12 +82,12 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
             responsible_person="李四",
             measures="更换防爆电气",
             funds="2万元",
-            deadline=TODAY + dt.timedelta(days=20),
+            deadline=local_today() + dt.timedelta(days=20),
             contingency_plan="停产整改",
         ),
     )
     await rect.submit_evidence(
-        contact, done["id"], SubmissionIn(description="已整改", completed_on=TODAY)
+        contact, done["id"], SubmissionIn(description="已整改", completed_on=local_today())
     )
     await rect.verify(f.actor(w.officer), done["id"], VerificationIn(result="pass", comment="好"))
 
@@ -100,7 +99,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     assert r.headers["content-type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    name = f"隐患台账-{TODAY.isoformat()}.xlsx"
+    name = f"隐患台账-{local_today().isoformat()}.xlsx"
     assert r.headers["content-disposition"] == f"attachment; filename*=UTF-8''{quote(name)}"
     ws = sheet(r.content)
     assert [c.value for c in ws[1]] == ledger.HEADER
@@ -119,7 +118,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     assert m["所属社区"] == w.tree["community"]["name"]
     assert m["网格"] == w.tree["grid1"]["name"]
     assert m["行业"] == "C 制造业"
-    assert m["检查时间"] == TODAY.isoformat()
+    assert m["检查时间"] == local_today().isoformat()
     assert m["检查人"] == w.inspector["display_name"]
     assert m["隐患级别"] == "重大隐患" and m["隐患类别"] == "基础管理类/电气"
     assert m["判定依据"] == "《安全生产法》第四十一条；重大隐患判定：第四条（一）"
@@ -128,8 +127,10 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     assert m["验收人"] is None and m["整改完成时间"] is None
 
     d = by_text[done["description"]]
-    assert (d["整改状态"], d["整改完成时间"]) == ("已销号", TODAY.isoformat())
-    assert d["验收人"] == w.officer["display_name"] and d["验收时间"].startswith(TODAY.isoformat())
+    assert (d["整改状态"], d["整改完成时间"]) == ("已销号", local_today().isoformat())
+    assert d["验收人"] == w.officer["display_name"] and d["验收时间"].startswith(
+        local_today().isoformat()
+    )
     assert d["整改措施"] == "立即整改"  # no plan: the inspector's suggestion
 
     s = by_text[spot["description"]]
@@ -155,7 +156,9 @@ async def test_chunks_follow_the_list_order_across_equal_days(client):
     """Keyset paging by (found_on, id): chunks of 2 over rows sharing a day lose none."""
     w = await f.world()
     tag = f"分块{f.n()}"
-    visits = [await _started(w, scheduled_on=TODAY - dt.timedelta(days=d)) for d in (3, 3, 1)]
+    visits = [
+        await _started(w, scheduled_on=local_today() - dt.timedelta(days=d)) for d in (3, 3, 1)
+    ]
     for v in visits:
         for _ in range(3):
             await services.log_hazard(f.actor(w.inspector), v.inspection["id"], _body(tag))
