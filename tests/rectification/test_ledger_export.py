@@ -118,7 +118,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     assert m["所属社区"] == w.tree["community"]["name"]
     assert m["网格"] == w.tree["grid1"]["name"]
     assert m["行业"] == "C 制造业"
-    assert m["检查时间"] == local_today().isoformat()
+    assert m["检查时间"] == str(new.inspection["scheduled_on"])  # found on the visit day
     assert m["检查人"] == w.inspector["display_name"]
     assert m["隐患级别"] == "重大隐患" and m["隐患类别"] == "基础管理类/电气"
     assert m["判定依据"] == "《安全生产法》第四十一条；重大隐患判定：第四条（一）"
