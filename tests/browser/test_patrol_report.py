@@ -76,9 +76,10 @@ async def test_a_report_sent_offline_arrives_exactly_once(browser, live_server):
         assert await page.locator("#f-description").input_value() == ""  # ready for the next
         assert _reports(live_server, text) == []  # nothing reached the server
 
-        await context.set_offline(False)
-        # Playwright's route.fetch() bypasses the offline switch: routed only once online.
+        # Routed before the signal returns: going online fires the page's "online" event,
+        # which sends the queued report at once (before a route set afterwards would see it).
         await page.route("**/patrol/reports", lose_first_answer)
+        await context.set_offline(False)
         await page.reload()  # a reload loses nothing: the report waits in IndexedDB
         await _outbox_empty(page)
         assert lost["n"] == 1  # the first answer was lost, the retry replayed it

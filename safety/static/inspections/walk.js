@@ -276,22 +276,28 @@
       });
     }
 
-    if (input) {
-      input.addEventListener("change", function () {
-        // Kept in IndexedDB at once: the photo survives a reload before the form is sent.
-        var files = Array.prototype.slice.call(input.files || []);
-        Promise.all(files.map(function (file) {
-          return Outbox.enqueue({
-            kind: "photo", status: "staged", draft: draft, scope: scope, url: photoUrl,
-            label: file.name, fields: { kind: "problem" },
-            files: [{ name: "file", blob: file, filename: file.name }]
-          });
-        })).then(function () {
-          input.value = "";
-          renderStaged();
+    // Kept in IndexedDB at once: the photo survives a reload before the form is sent.
+    function stagePicked() {
+      var files = Array.prototype.slice.call(input.files || []);
+      if (!files.length) return Promise.resolve();
+      return Promise.all(files.map(function (file) {
+        return Outbox.enqueue({
+          kind: "photo", status: "staged", draft: draft, scope: scope, url: photoUrl,
+          label: file.name, fields: { kind: "problem" },
+          files: [{ name: "file", blob: file, filename: file.name }]
         });
+      })).then(function () {
+        input.value = "";
+        renderStaged();
       });
+    }
+
+    if (input) {
+      input.addEventListener("change", stagePicked);
+      // On a slow phone a photo can be picked before this script runs: stage it too, or
+      // the JS submit (which sends only staged photos) would drop it.
       renderStaged();
+      stagePicked();
     }
 
     function releasePhotos(hazardId, hazardJobId) {

@@ -39,7 +39,10 @@
       previews.appendChild(li);
     });
   }
-  if (photos && previews) photos.addEventListener("change", showPreviews);
+  if (photos && previews) {
+    photos.addEventListener("change", showPreviews);
+    showPreviews(); // a photo picked before this script ran (a slow phone)
+  }
 
   // Position: on request only.
   var geo = form.querySelector("[data-geo]");
