@@ -15,31 +15,34 @@ from safety.tables import Role
 ADM, OFF, INS, ENT = Role.admin, Role.officer, Role.inspector, Role.enterprise
 GW = Role.grid_worker  # 网格员
 
-# (message key, path, roles that may use it), in display order.
-NAV: list[tuple[str, str, tuple[Role, ...]]] = [
-    ("nav.home", "/", (ADM, OFF, INS, ENT)),
-    ("nav.today", "/inspections/today", (INS,)),
-    ("nav.enterprises", "/enterprises", (OFF, INS, ENT)),
-    ("nav.campaigns", "/campaigns", (OFF,)),
-    ("nav.inspections", "/inspections", (OFF, INS)),
-    ("nav.hazards", "/hazards", (OFF, INS, ENT)),
-    ("nav.checklists", "/admin/checklists", (ADM, OFF, INS)),
-    ("nav.users", "/admin/users", (ADM,)),
-    ("nav.org_units", "/admin/org-units", (ADM, OFF)),
-    ("nav.agencies", "/admin/agencies", (ADM, OFF)),
-    ("nav.audit", "/admin/audit", (ADM,)),
-    ("nav.deliveries", "/admin/deliveries", (ADM,)),
-    ("nav.dashboard", "/dashboard", (OFF,)),
-    ("nav.risk_map", "/risk/map", (OFF,)),
-    ("nav.planning_due", "/planning/due", (OFF,)),
-    ("nav.risk_points", "/risk-points", (ENT,)),
-    ("nav.self_inspections", "/self-inspections", (ENT, OFF)),
-    ("nav.patrol_mine", "/patrol", (GW,)),
-    ("nav.patrol_new", "/patrol/new", (GW,)),
-    ("nav.patrol_triage", "/patrol/triage", (OFF,)),
-    ("nav.referral_departments", "/admin/referral-departments", (ADM,)),
-    ("nav.patrol_logs", "/patrol/logs", (OFF, GW)),
-    ("nav.patrol_figures", "/patrol/figures", (OFF,)),
+# (message key, path, roles that may use it, group), in display order: the daily work
+# first, then the inspections, the figures, and the reference data set up once. The
+# home page shows the same entries as tiles under a heading per group (an officer has
+# fourteen: one flat list was a wall of buttons on a phone).
+NAV: list[tuple[str, str, tuple[Role, ...], str]] = [
+    ("nav.home", "/", (ADM, OFF, INS, ENT), "work"),
+    ("nav.today", "/inspections/today", (INS,), "work"),
+    ("nav.dashboard", "/dashboard", (OFF,), "work"),
+    ("nav.hazards", "/hazards", (OFF, INS, ENT), "work"),
+    ("nav.patrol_triage", "/patrol/triage", (OFF,), "work"),
+    ("nav.planning_due", "/planning/due", (OFF,), "work"),
+    ("nav.patrol_mine", "/patrol", (GW,), "work"),
+    ("nav.patrol_new", "/patrol/new", (GW,), "work"),
+    ("nav.risk_points", "/risk-points", (ENT,), "work"),
+    ("nav.campaigns", "/campaigns", (OFF,), "checks"),
+    ("nav.inspections", "/inspections", (OFF, INS), "checks"),
+    ("nav.self_inspections", "/self-inspections", (ENT, OFF), "checks"),
+    ("nav.patrol_logs", "/patrol/logs", (OFF, GW), "checks"),
+    ("nav.risk_map", "/risk/map", (OFF,), "figures"),
+    ("nav.patrol_figures", "/patrol/figures", (OFF,), "figures"),
+    ("nav.enterprises", "/enterprises", (OFF, INS, ENT), "setup"),
+    ("nav.checklists", "/admin/checklists", (ADM, OFF, INS), "setup"),
+    ("nav.users", "/admin/users", (ADM,), "setup"),
+    ("nav.org_units", "/admin/org-units", (ADM, OFF), "setup"),
+    ("nav.agencies", "/admin/agencies", (ADM, OFF), "setup"),
+    ("nav.referral_departments", "/admin/referral-departments", (ADM,), "setup"),
+    ("nav.audit", "/admin/audit", (ADM,), "setup"),
+    ("nav.deliveries", "/admin/deliveries", (ADM,), "setup"),
 ]
 
 
@@ -67,10 +70,10 @@ def nav_items_for(role: Role | None, paths: set[str], current: str = "") -> list
     if role is None:
         return []
     items = []
-    for key, path, roles in NAV:
+    for key, path, roles, group in NAV:
         if role in roles and path in paths:
             active = current == path or (path != "/" and current.startswith(path + "/"))
-            items.append({"key": key, "path": path, "active": active})
+            items.append({"key": key, "path": path, "active": active, "group": group})
     return items
 
 
