@@ -9,7 +9,7 @@ from safety.auth import Actor, hash_password
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems
-from safety.schemas import Password, RowId, Text, fits
+from safety.schemas import Password, RowId, Text, email_of, fits
 from safety.sessions import end_user_sessions, utcnow
 from safety.settings import get_settings
 from safety.tables import Agency, Enterprise, OrgUnit, Role, User
@@ -28,6 +28,7 @@ PUBLIC_COLUMNS = (
     User.qualification,
     User.specialty,
     User.phone,
+    User.email,
     User.created_at,
     User.last_login_at,
 )
@@ -48,6 +49,7 @@ class NewUser(BaseModel):
     qualification: fits(User.qualification) | None = None
     specialty: fits(User.specialty) | None = None
     phone: fits(User.phone) | None = None
+    email: email_of(User.email) = None
 
 
 def check_password(password: str, username: str) -> None:
@@ -126,6 +128,7 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
             qualification=data.qualification,
             specialty=data.specialty,
             phone=data.phone,
+            email=data.email,
         )
         await user.save().run()
         row = await User.select(*PUBLIC_COLUMNS).where(User.id == user.id).first().run()
@@ -187,6 +190,7 @@ class UserPatch(BaseModel):
     qualification: fits(User.qualification) | None = None
     specialty: fits(User.specialty) | None = None
     phone: fits(User.phone) | None = None
+    email: email_of(User.email) = None
 
 
 async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
@@ -220,7 +224,7 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
         raise Conflict(
             "不能停用自己或修改自己的角色 (you cannot disable yourself or change your own role)"
         )
-    for key in ("qualification", "specialty", "phone"):
+    for key in ("qualification", "specialty", "phone", "email"):
         if key in fields:
             changes[getattr(User, key)] = getattr(patch, key)
     if errors:

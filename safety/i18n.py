@@ -81,6 +81,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.new": ("新建用户", "New user"),
     "users.username": ("用户名", "Username"),
     "users.display_name": ("姓名", "Name"),
+    "users.phone": ("手机号", "Mobile"),
+    "users.email": ("邮箱", "E-mail"),
+    "users.email_hint": (
+        "提醒和待办摘要发到此邮箱（可不填）",
+        "Reminders and digests are e-mailed here (optional)",
+    ),
     "users.role": ("角色", "Role"),
     "users.link": ("所属", "Belongs to"),
     "users.enterprise_id": ("所属企业", "Enterprise"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -28,6 +29,25 @@ def fits(column: Any) -> Any:
     (a 500) and SQLite would store it (silent divergence), so it is a 400 naming the field.
     The limit is read from the table, the one place it is defined."""
     return Annotated[Text, Field(max_length=column.length)]
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def _email(value: str | None) -> str | None:
+    """Blank means none; otherwise one address (``name@host.tld``), kept as typed but
+    trimmed. Where notifications are e-mailed, a typo would lose them silently."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _EMAIL.fullmatch(value):
+        raise ValueError("邮箱格式不正确 (not an e-mail address)")
+    return value
+
+
+def email_of(column: Any) -> Any:
+    """An optional e-mail address that fits the Varchar ``column``."""
+    return Annotated[fits(column) | None, AfterValidator(_email)]
 
 
 # Passwords are hashed, never stored or shown (so not ``Text``); a bound keeps argon2 from
@@ -89,6 +109,7 @@ class UserOut(BaseModel):
     qualification: str | None
     specialty: str | None
     phone: str | None
+    email: str | None = None
     created_at: dt.datetime | None
     last_login_at: dt.datetime | None
 

@@ -102,6 +102,8 @@ async def users_create(actor: NamedDependency[Actor], data: FormData) -> Templat
             password=str(data.get("password") or ""),
             role=_text(data, "role"),
             display_name=_text(data, "display_name"),
+            phone=_text(data, "phone") or None,
+            email=_text(data, "email") or None,
             enterprise_id=_opt_int(data, "enterprise_id", errors),
             org_unit_id=_opt_int(data, "org_unit_id", errors),
             agency_id=_opt_int(data, "agency_id", errors),
@@ -153,6 +155,9 @@ async def user_edit_submit(
     fields: dict[str, Any] = {}
     if "display_name" in data:
         fields["display_name"] = _text(data, "display_name")
+    for key in ("phone", "email"):
+        if key in data:
+            fields[key] = _text(data, key) or None
     if _text(data, "role"):
         fields["role"] = _text(data, "role")
     if "active" in data:

@@ -85,3 +85,66 @@ async def test_the_nav_shows_only_what_the_role_may_use(client):
     assert 'href="/admin/audit"' not in officer_page.text
     assert 'href="/admin/users"' not in officer_page.text
     assert 'href="/admin/org-units"' in officer_page.text
+
+
+async def test_the_admin_sets_and_clears_a_users_email_for_the_digests(client):
+    w = await f.world()
+    h = f.headers(w.admin)
+    url = f"/api/v1/users/{w.officer['id']}"
+    r = await client.patch(url, json={"email": "  li.jianguo@yiyuan.gov.cn "}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["email"] == "li.jianguo@yiyuan.gov.cn"
+    bad = await client.patch(url, json={"email": "li.jianguo@"}, headers=h)
+    assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "email"
+    assert (await client.get(url, headers=h)).json()["email"] == "li.jianguo@yiyuan.gov.cn"
+    cleared = await client.patch(url, json={"email": ""}, headers=h)
+    assert cleared.status_code == 200 and cleared.json()["email"] is None
+    # the officer cannot set it (admin only), and nothing changed
+    r = await client.patch(url, json={"email": "x@y.cn"}, headers=f.headers(w.officer))
+    assert r.status_code == 403
+    assert (await client.get(url, headers=h)).json()["email"] is None
+
+
+async def test_the_user_pages_take_a_phone_and_an_email(client):
+    admin = await f.user("admin")
+    h = await as_user(admin)
+    username = f"gw{f.n()}"
+    w = await f.world()
+    r = await client.post(
+        "/admin/users",
+        data={
+            "username": username,
+            "password": f.PASSWORD,
+            "role": "grid_worker",
+            "org_unit_id": str(w.tree["grid1"]["id"]),
+            "phone": "13912345678",
+            "email": "not-an-address",
+        },
+        headers=h,
+    )
+    assert r.status_code == 400 and "邮箱格式不正确" in r.text
+    assert 'value="13912345678"' in r.text  # what the admin typed is kept
+    api = f.headers(admin)
+    found = await client.get("/api/v1/users", params={"q": username}, headers=api)
+    assert found.json()["items"] == []  # nothing was created
+    data = {
+        "username": username,
+        "password": f.PASSWORD,
+        "role": "grid_worker",
+        "org_unit_id": str(w.tree["grid1"]["id"]),
+        "phone": "13912345678",
+        "email": "wang@example.cn",
+    }
+    r = await client.post("/admin/users", data=data, headers=h, follow_redirects=False)
+    assert r.status_code == 303
+    user = (await client.get("/api/v1/users", params={"q": username}, headers=api)).json()
+    user = user["items"][0]
+    assert user["phone"] == "13912345678" and user["email"] == "wang@example.cn"
+    page = await client.get(f"/admin/users/{user['id']}", headers=h)
+    assert 'value="wang@example.cn"' in page.text
+    r = await client.post(
+        f"/admin/users/{user['id']}", data={"email": ""}, headers=h, follow_redirects=False
+    )
+    assert r.status_code == 303
+    again = await client.get(f"/api/v1/users/{user['id']}", headers=api)
+    assert again.json()["email"] is None and again.json()["phone"] == "13912345678"
