@@ -24,13 +24,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspections.services.scope import active_officers, enterprise_contacts, officers_over_path
 from rectification import rules
 from safety.db import engine, write_transaction
 from safety.notifications import deliver
 from safety.settings import get_settings, local_today
 from safety.tables import Notification
+from safety.text import short
 
 SHOWN = 8  # items listed per section of a digest; the rest are counted
+DESCRIBED = 30  # characters of a hazard's or report's description in a digest line
 
 
 @dataclass
@@ -75,11 +78,6 @@ def _querystring(sql: str, *args: Any):
     return QueryString(sql, *args)
 
 
-def _short(text: str, n: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _as_datetime(value: Any) -> dt.datetime:
     """A timestamp as the engine returns it (SQLite: text) → an aware datetime."""
     if not isinstance(value, dt.datetime):
@@ -91,30 +89,6 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-async def _recipients() -> tuple[dict[int, list[int]], list[tuple[int, str]]]:
-    """(enterprise id → its active contacts, [(officer id, org path)])."""
-    contacts: dict[int, list[int]] = defaultdict(list)
-    for r in await _rows(
-        "SELECT id, enterprise FROM app_user WHERE role = 'enterprise' AND active "
-        "AND enterprise IS NOT NULL"
-    ):
-        contacts[r["enterprise"]].append(r["id"])
-    officers = [
-        (r["id"], r["path"])
-        for r in await _rows(
-            "SELECT u.id, o.path FROM app_user u JOIN org_unit o ON o.id = u.org_unit "
-            "WHERE u.role = 'officer' AND u.active"
-        )
-    ]
-    return contacts, officers
-
-
-def _officers_over(path: str | None, officers: list[tuple[int, str]]) -> list[int]:
-    if not path:
-        return []
-    return [uid for uid, prefix in officers if prefix and path.startswith(prefix)]
-
-
 # The deadline in force (kept by rectification.services when an extension is approved).
 _EFFECTIVE = "COALESCE(h.effective_deadline, h.deadline)"
 
@@ -122,7 +96,7 @@ _EFFECTIVE = "COALESCE(h.effective_deadline, h.deadline)"
 async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     s = get_settings()
     report = RemindReport(day=today)
-    contacts, officers = await _recipients()
+    contacts, officers = await enterprise_contacts(), await active_officers()
     digests: dict[int, Digest] = defaultdict(Digest)
 
     open_rows = await _rows(
@@ -134,13 +108,13 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     for r in open_rows:
         effective = _as_date(r["effective"])
         left = rules.days_left(effective, today)
-        what = f"{r['enterprise_name']}：{_short(r['description'])}（期限 {effective})"
+        what = f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}（期限 {effective})"
         if rules.is_overdue(r["status"], effective, today):
             report.hazards_overdue += 1
             line = f"{what}，已逾期 {-left} 天"
             for uid in contacts.get(r["enterprise"], []):
                 digests[uid].add("已逾期", line)
-            for uid in _officers_over(r["path"], officers):
+            for uid in officers_over_path(r["path"], officers):
                 digests[uid].add("已逾期", line)
         elif 0 <= left <= s.remind_due_days:
             report.hazards_due += 1
@@ -172,12 +146,12 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
         inspectors[r["id"]].append(r["uid"])
     for r in waiting:
         report.waiting_verification += 1
-        line = f"{r['enterprise_name']}：{_short(r['description'])}"
+        line = f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}"
         if r["source"] == "self_report" and r["level"] == "general":
             # 企业自查: the enterprise verifies its own general finding (rules.may_verify).
             verifiers = set(contacts.get(r["enterprise"], []))
         else:
-            verifiers = {*_officers_over(r["path"], officers), *inspectors.get(r["id"], [])}
+            verifiers = {*officers_over_path(r["path"], officers), *inspectors.get(r["id"], [])}
         for uid in verifiers:
             digests[uid].add(f"待验收超过 {s.remind_verify_days} 天", line)
 
@@ -189,10 +163,10 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     ):
         report.pending_extensions += 1
         line = (
-            f"{r['enterprise_name']}：{_short(r['description'])}，"
+            f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}，"
             f"申请延期至 {_as_date(r['new_deadline'])}"
         )
-        for uid in _officers_over(r["path"], officers):
+        for uid in officers_over_path(r["path"], officers):
             digests[uid].add("待审批延期", line)
 
     # 网格巡查: grid workers' reports still untriaged after ``patrol_untriaged_days``.
@@ -206,9 +180,10 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
             continue
         report.patrol_untriaged += 1
         line = (
-            f"{r['grid']}：{_short(r['description'])}（上报于 {local_today(reported)}，#{r['id']}）"
+            f"{r['grid']}：{short(r['description'], DESCRIBED)}"
+            f"（上报于 {local_today(reported)}，#{r['id']}）"
         )
-        for uid in _officers_over(r["path"], officers):
+        for uid in officers_over_path(r["path"], officers):
             digests[uid].add(f"巡查上报待研判超过 {s.patrol_untriaged_days} 天", line)
     return digests, report
 

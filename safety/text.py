@@ -26,6 +26,9 @@ Chinese characters for names there); unassigned code points (a newer Unicode tha
 ``file_text`` is the other half: whatever is already stored is made safe for a file by
 replacing each refused character with U+FFFD, so no stored row can break an export again.
 Every spreadsheet writer uses it (``safety.sheetguard.write_sheet``).
+
+``short`` shows stored text in a line of its own (a notification, a digest, a timeline note):
+whitespace runs become one space, and more than ``n`` characters end in "…".
 """
 
 from __future__ import annotations
@@ -77,3 +80,9 @@ def check_text(text: str) -> str:
 def file_text(text: str) -> str:
     """``text`` safe for a file: each refused character replaced by U+FFFD."""
     return _REFUSED.sub(REPLACEMENT, text)
+
+
+def short(text: str, n: int) -> str:
+    """``text`` on one line, at most ``n`` characters (the last one "…" if cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -19,13 +19,14 @@ from inspections.patrol.scope import REPORT, report_condition, report_row, unit_
 from inspections.patrol.tables import PatrolReport, ReferralDepartment
 from inspections.patrol.views import detail
 from inspections.services.hazards import insert_hazard
+from inspections.services.scope import contacts_of
 from safety import audit, files
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Forbidden, ValidationFailed
 from safety.notifications import notify
 from safety.settings import local_today
-from safety.tables import Attachment, Enterprise, OrgUnit, OrgUnitKind, Role, User
+from safety.tables import Attachment, Enterprise, OrgUnit, OrgUnitKind, Role
 
 HAZARD = "hazard"
 ACTION_LABELS = {
@@ -247,19 +248,6 @@ async def _department(name: str, errors: list[dict[str, str]]) -> str:
     return found["name"] if found else ""
 
 
-async def _contacts(enterprise_id: int) -> list[int]:
-    rows = (
-        await User.select(User.id)
-        .where(
-            (User.role == Role.enterprise)
-            & (User.enterprise == enterprise_id)
-            & User.active.eq(True)
-        )
-        .run()
-    )
-    return [r["id"] for r in rows]
-
-
 async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
     """研判 a ``new`` report once (officer of its grid): 409 when already triaged; 400
     naming each bad field. ``hazard`` makes a hazard (source ``patrol``) at the report's
@@ -337,7 +325,7 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
                 after={**_jsonable(values), "patrol_report": report["id"], "status": "pending"},
             )
             await notify(
-                await _contacts(values["enterprise"]),
+                await contacts_of(values["enterprise"]),
                 kind="hazard.created",
                 title="网格巡查发现隐患，请整改",
                 body=values["description"][:120],

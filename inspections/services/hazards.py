@@ -32,6 +32,7 @@ from safety.errors import ValidationFailed
 from safety.notifications import notify
 from safety.settings import get_settings, local_today
 from safety.tables import Campaign, Enterprise
+from safety.text import short
 
 STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
 SOURCES = ("inspection", "self_report", "patrol")
@@ -207,12 +208,11 @@ async def _report_major(hazard_id: int, enterprise_id: int, description: str) ->
     ent = (
         await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
     )
-    text = " ".join(description.split())
     await notify(
         await officers_over(enterprise_id),
         kind="hazard.self_major",
         title=f"企业自查上报重大隐患：{ent['name'] if ent else ''}",
-        body=text if len(text) <= 120 else text[:119] + "…",
+        body=short(description, 120),
         link=f"/hazards/{hazard_id}",
         object_type="hazard",
         object_id=hazard_id,

@@ -9,10 +9,15 @@
 - admin: 403 on all of it (they run accounts and the checklist library, not inspections).
 
 Outside one's scope is 404, like a missing row, so existence does not leak.
+
+Also whom news of an enterprise's hazards concerns: the officers over it (``officers_over``)
+and its contacts (``enterprise_contacts``, ``contacts_of``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from inspections.patrol.tables import PatrolReport
@@ -134,6 +139,23 @@ async def hazard_row(actor: Actor, hazard_id: int) -> dict:
     return row
 
 
+async def active_officers() -> list[tuple[int, str]]:
+    """(user id, org unit path) of every active officer with an org unit (one query)."""
+    rows = (
+        await User.select(User.id, User.org_unit.path)
+        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_not_null())
+        .run()
+    )
+    return [(r["id"], r["org_unit.path"]) for r in rows]
+
+
+def officers_over_path(path: str | None, officers: list[tuple[int, str]]) -> list[int]:
+    """Those of ``officers`` (``active_officers``) whose subtree holds the unit at ``path``."""
+    if not path:
+        return []
+    return [uid for uid, prefix in officers if prefix and path.startswith(prefix)]
+
+
 async def officers_over(enterprise_id: int) -> list[int]:
     """Active officers whose subtree holds the enterprise's grid (whom news of its hazards
     concerns: a major self-reported hazard, evidence to verify, an extension request)."""
@@ -146,9 +168,26 @@ async def officers_over(enterprise_id: int) -> list[int]:
     path = ent and ent["org_unit.path"]
     if not path:
         return []
-    rows = (
-        await User.select(User.id, User.org_unit.path)
-        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_not_null())
-        .run()
-    )
-    return [r["id"] for r in rows if r["org_unit.path"] and path.startswith(r["org_unit.path"])]
+    return officers_over_path(path, await active_officers())
+
+
+async def enterprise_contacts(enterprise_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """Enterprise id → its active contacts' user ids, for ``enterprise_ids`` or, with None,
+    for every enterprise (one query; an enterprise without contacts is left out)."""
+    where = (User.role == Role.enterprise) & User.active.eq(True)
+    if enterprise_ids is None:
+        where &= User.enterprise.is_not_null()
+    else:
+        ids = list(dict.fromkeys(enterprise_ids))
+        if not ids:
+            return {}
+        where &= User.enterprise.is_in(ids)
+    contacts: dict[int, list[int]] = defaultdict(list)
+    for r in await User.select(User.id, User.enterprise).where(where).run():
+        contacts[r["enterprise"]].append(r["id"])
+    return dict(contacts)
+
+
+async def contacts_of(enterprise_id: int) -> list[int]:
+    """The enterprise's active contacts (``enterprise_contacts`` of one)."""
+    return (await enterprise_contacts([enterprise_id])).get(enterprise_id, [])
