@@ -168,7 +168,15 @@ async def officers_over(enterprise_id: int) -> list[int]:
     path = ent and ent["org_unit.path"]
     if not path:
         return []
-    return officers_over_path(path, await active_officers())
+    # A unit's path ("/1/3/7/") names every unit above it: the officers over the
+    # enterprise are those linked to one of them (one indexed query, not every officer).
+    units = [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+    rows = (
+        await User.select(User.id)
+        .where((User.role == Role.officer) & User.active.eq(True) & User.org_unit.is_in(units))
+        .run()
+    )
+    return [r["id"] for r in rows]
 
 
 async def enterprise_contacts(enterprise_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
