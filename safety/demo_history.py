@@ -15,267 +15,33 @@ asks for an extension, and the officer verifies (once in a while failing a first
 submission) — each at its own back-dated moment (``safety.demo_clock``), in time order, so
 the history (``hazard_transition.at``, ``submitted_at``, ``closed_at``, ``rectified_on``,
 the audit trail) is what the figures "as of a date" read. No figure is inserted.
+
+This module makes the campaigns, their batches and the visits; a hazard's life after the
+visit is ``safety.demo_hazards``; the timeline, people and fixtures ``safety.demo_world``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import io
-import itertools
-import json
-import random
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from safety.auth import SYSTEM, Actor, actor_from_user
+from safety.auth import Actor
 from safety.demo_clock import backdated, travel_to
-from safety.tables import Agency, Enterprise, OrgUnit, User
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
-CONTACT_PASSWORD = "Yiyuan@2024"
-
-
-def _read(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def _signature_png() -> bytes:
-    """A drawn signature (a scribble), as the phone's canvas sends it."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (240, 80), "white")
-    draw = ImageDraw.Draw(img)
-    draw.line([(12, 50), (40, 20), (62, 58), (90, 24), (120, 52), (150, 30), (220, 40)], "black", 3)
-    buf = io.BytesIO()
-    img.save(buf, "PNG")
-    return buf.getvalue()
-
-
-# ---------------------------------------------------------------- the event queue
-
-
-@dataclass(order=True)
-class _Event:
-    at: dt.datetime
-    seq: int
-    run: Callable[[], Awaitable[None]] = field(compare=False)
-
-
-class _Timeline:
-    """Steps to run at their moments, earliest first (a step may schedule later ones)."""
-
-    def __init__(self, zone: str) -> None:
-        from zoneinfo import ZoneInfo
-
-        self.zone = ZoneInfo(zone)
-        self._heap: list[_Event] = []
-        self._seq = itertools.count()
-
-    def at(self, day: dt.date, hour: int, minute: int, run: Callable[[], Awaitable[None]]) -> None:
-        moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
-        heapq.heappush(self._heap, _Event(moment, next(self._seq), run))
-
-    async def play(self, until: dt.datetime | None = None) -> None:
-        """Run the steps in time order; those after ``until`` (the real now, for the live
-        campaign) are dropped: the demo has no future."""
-        while self._heap:
-            event = heapq.heappop(self._heap)
-            if until is not None and event.at > until:
-                continue
-            local = event.at
-            travel_to(local.date(), local.hour, local.minute)
-            await event.run()
-
-
-# ---------------------------------------------------------------- people
-
-
-async def _actor(username: str) -> Actor:
-    return actor_from_user(await User.select().where(User.username == username).first().run())
-
-
-async def _contacts(enterprises: list[dict]) -> dict[int, Actor]:
-    """One safety contact account per enterprise (the registry's contact person), made by
-    ``create_user``. They share the demo password, so it is hashed once."""
-    from safety import accounts
-    from safety.accounts import NewUser, create_user
-
-    existing = {
-        r["enterprise"]: actor_from_user(r)
-        for r in await User.select()
-        .where(User.role == "enterprise", User.enterprise.is_in([e["id"] for e in enterprises]))
-        .run()
-    }
-    real_hash = accounts.hash_password
-    digest = await real_hash(CONTACT_PASSWORD)
-
-    async def same_hash(password: str) -> str:
-        return digest if password == CONTACT_PASSWORD else await real_hash(password)
-
-    accounts.hash_password = same_hash
-    try:
-        for e in enterprises:
-            if e["id"] in existing:
-                continue
-            made = await create_user(
-                SYSTEM,
-                NewUser(
-                    username=f"qy{e['id']:04d}",
-                    password=CONTACT_PASSWORD,
-                    role="enterprise",
-                    display_name=e["contact_name"] or e["name"][:20],
-                    enterprise_id=e["id"],
-                    phone=e["contact_phone"] or None,
-                ),
-            )
-            existing[e["id"]] = actor_from_user(
-                await User.select().where(User.id == made["id"]).first().run()
-            )
-    finally:
-        accounts.hash_password = real_hash
-    return existing
-
-
-# ---------------------------------------------------------------- one hazard's life
-
-
-@dataclass
-class _World:
-    timeline: _Timeline
-    officer: Actor
-    contacts: dict[int, Actor]
-    signature: bytes
-    rng: random.Random
-    made: dict[str, int] = field(default_factory=dict)
-
-
-def _plan(level: str, finding: dict, deadline: dt.date) -> Any:
-    from rectification.schemas import PlanIn
-
-    return PlanIn(
-        responsible_person="生产负责人" if level == "general" else "企业主要负责人",
-        measures=finding["suggestion"],
-        funds="自筹，约0.5万元" if level == "general" else "企业自筹专项资金3万元",
-        deadline=deadline,
-        contingency_plan="整改期间加强现场巡查，设置警戒区域，必要时停用相关设备或区域",
-    )
-
-
-def _rectify(world: _World, hazard: dict, finding: dict, flow: str) -> None:
-    """Schedule the hazard's rectification steps after the visit, by ``flow``:
-    ``direct`` evidence then pass; ``plan`` plan, evidence, pass; ``fail_once`` as plan with
-    a failed first verification; ``extension`` an approved extension before closing;
-    ``major`` 五落实 plan, evidence weeks later, pass. Live flows stop midway:
-    ``plan_open`` (rectifying), ``submitted`` (awaiting verification),
-    ``extension_pending``, ``pending`` (nothing yet)."""
-    from rectification import services as rect
-    from rectification.schemas import (
-        DecisionIn,
-        ExtensionIn,
-        SubmissionIn,
-        VerificationIn,
-    )
-
-    t, rng = world.timeline, world.rng
-    hid, found = hazard["id"], hazard["found_on"]
-    deadline = hazard["effective_deadline"]
-    contact = world.contacts[hazard["enterprise_id"]]
-    officer = world.officer
-    if flow == "pending":
-        return
-
-    def day(n: int) -> dt.date:
-        return found + dt.timedelta(days=n)
-
-    def step(when: dt.date, hour: int, coro: Callable[[], Awaitable[Any]]) -> None:
-        async def run() -> None:
-            await coro()
-
-        t.at(when, hour, rng.randrange(0, 60), run)
-
-    span = max(2, (deadline - found).days)
-    plan_day = day(rng.randint(1, 2))
-    done_day = day(rng.randint(min(3, span - 1), max(3, span - 2)))
-    check_day = done_day + dt.timedelta(days=rng.randint(1, 3))
-    done_text = f"已按要求完成整改：{finding['suggestion']}"
-
-    def submit(on: dt.date, text: str = done_text) -> Callable[[], Awaitable[Any]]:
-        return lambda: rect.submit_evidence(
-            contact, hid, SubmissionIn(description=text, completed_on=on)
-        )
-
-    def verify(result: str, comment: str) -> Callable[[], Awaitable[Any]]:
-        return lambda: rect.verify(officer, hid, VerificationIn(result=result, comment=comment))
-
-    def plan(deadline_of_plan: dt.date) -> Callable[[], Awaitable[Any]]:
-        return lambda: rect.save_plan(
-            contact, hid, _plan(hazard["level"], finding, deadline_of_plan)
-        )
-
-    if flow in ("plan", "fail_once", "extension", "major", "plan_open"):
-        step(plan_day, 10, plan(min(deadline, done_day if flow != "plan_open" else deadline)))
-    if flow == "plan_open":
-        return
-    if flow == "extension_pending":
-        ask = ExtensionIn(
-            new_deadline=deadline + dt.timedelta(days=15),
-            reason="整改所需配件厂家缺货，预计两周后到货",
-        )
-        step(day(2), 15, lambda: rect.request_extension(contact, hid, ask))
-        return
-    if flow == "extension":
-        ask_day = day(max(1, span - 4))
-        new_deadline = deadline + dt.timedelta(days=15)
-        ask = ExtensionIn(new_deadline=new_deadline, reason="整改需更换设备，采购周期较长")
-
-        async def ask_and_decide() -> None:
-            request = await rect.request_extension(contact, hid, ask)
-            travel_to(ask_day + dt.timedelta(days=1), 9, 30)
-            await rect.decide_extension(
-                officer, request["id"], DecisionIn(approved=True, comment="同意延期，按期完成")
-            )
-
-        step(ask_day, 16, ask_and_decide)
-        done_day = deadline + dt.timedelta(days=rng.randint(3, 12))
-        check_day = done_day + dt.timedelta(days=rng.randint(1, 3))
-    if flow == "major":
-        done_day = day(rng.randint(20, 45))
-        check_day = done_day + dt.timedelta(days=rng.randint(2, 5))
-    step(done_day, 17, submit(done_day))
-    if flow == "submitted":
-        return
-    if flow == "fail_once":
-        step(check_day, 10, verify("fail", "整改不彻底，现场仍存在同类问题，请重新整改"))
-        again = check_day + dt.timedelta(days=rng.randint(2, 4))
-        step(again, 16, submit(again, f"已重新整改到位：{finding['suggestion']}"))
-        check_day = again + dt.timedelta(days=rng.randint(1, 2))
-    step(check_day, 11, verify("pass", "经现场复查，整改到位，同意销号"))
-
-
-def _closed_flow(level: str, rng: random.Random) -> str:
-    if level == "major":
-        return "major"
-    r = rng.random()
-    if r < 0.25:
-        return "spot"
-    if r < 0.70:
-        return "direct"
-    if r < 0.88:
-        return "plan"
-    if r < 0.96:
-        return "fail_once"
-    return "extension"
-
+from safety.demo_hazards import closed_flow, rectify
+from safety.demo_world import (
+    World,
+    actor_named,
+    import_services,
+    lean_replies,
+    make_world,
+    read_fixture,
+)
+from safety.tables import Agency, Enterprise, OrgUnit
 
 # ---------------------------------------------------------------- one visit
 
 
 async def _visit(
-    world: _World,
+    world: World,
     inspection: dict,
     lead: Actor,
     checklist: dict,
@@ -323,7 +89,7 @@ async def _visit(
         )
         world.made["hazards"] = world.made.get("hazards", 0) + 1
         if flow != "spot":
-            _rectify(world, {**hazard, "enterprise_id": inspection["enterprise_id"]}, finding, flow)
+            rectify(world, {**hazard, "enterprise_id": inspection["enterprise_id"]}, finding, flow)
     contact = world.contacts[inspection["enterprise_id"]]
     await services.add_signature(
         lead, inspection["id"], "inspector", lead.display_name, content=world.signature
@@ -338,7 +104,7 @@ async def _visit(
 # ---------------------------------------------------------------- campaigns
 
 
-async def _campaign(world: _World, spec: dict, enterprises: list[dict], findings: dict) -> None:
+async def _campaign(world: World, spec: dict, enterprises: list[dict], findings: dict) -> None:
     from inspections import services
     from inspections.checklists.service import current_of
     from inspections.schemas import BatchIn, CampaignIn, InspectionIn
@@ -365,8 +131,8 @@ async def _campaign(world: _World, spec: dict, enterprises: list[dict], findings
     )
     for b in spec["batches"]:
         members = [enterprises[i] for i in range(*b["enterprises"])]
-        lead = await _actor(b["lead"])
-        group = [lead.user_id, *[(await _actor(m)).user_id for m in b["members"]]]
+        lead = await actor_named(b["lead"])
+        group = [lead.user_id, *[(await actor_named(m)).user_id for m in b["members"]]]
         batch = await services.add_batch(
             world.officer,
             campaign["id"],
@@ -409,7 +175,7 @@ async def _campaign(world: _World, spec: dict, enterprises: list[dict], findings
                 by_item.setdefault(finding["item"], []).append(finding)
             items = rng.sample(sorted(by_item), min(len(by_item), rng.choice(b["hazards"])))
             chosen = [rng.choice(by_item[code]) for code in items]  # one hazard per item
-            found = [(f, _closed_flow(_level(checklist, f), rng), None) for f in chosen]
+            found = [(f, closed_flow(_level(checklist, f), rng), None) for f in chosen]
 
             async def walk(inspection=inspection, lead=lead, checklist=checklist, found=found):
                 await _visit(world, inspection, lead, checklist, found)
@@ -425,90 +191,18 @@ def _level(checklist: dict, finding: dict) -> str:
     raise KeyError(finding["item"])
 
 
-async def _world(enterprises: list[dict], seed: int) -> _World:
-    from safety.settings import get_settings
-
-    return _World(
-        timeline=_Timeline(get_settings().timezone),
-        officer=await _actor("officer"),
-        contacts=await _contacts(enterprises),
-        signature=_signature_png(),
-        rng=random.Random(seed),
-    )
-
-
-@contextmanager
-def _lean_replies() -> Iterator[None]:
-    """While the history is made, the services' replies (the full hazard or inspection
-    shape a page or the API shows, a dozen reads each) are cut to the ids and dates the
-    loader uses next: the work itself — checks, transitions, audit, notifications — is
-    the services' own, unchanged. This alone halves the demo's time."""
-    from inspections.services import hazards as hazard_service
-    from inspections.services import inspections as inspection_service
-    from inspections.tables import Hazard, Inspection
-    from rectification import services as rect
-
-    async def hazard_reply(hazard_id: int) -> dict:
-        row = (
-            await Hazard.select(
-                Hazard.id,
-                Hazard.found_on,
-                Hazard.level,
-                Hazard.enterprise,
-                Hazard.deadline,
-                Hazard.effective_deadline,
-            )
-            .where(Hazard.id == hazard_id)
-            .first()
-            .run()
-        )
-        return {**row, "enterprise_id": row["enterprise"]}
-
-    async def inspection_reply(inspection_id: int) -> dict:
-        row = (
-            await Inspection.select(Inspection.id, Inspection.enterprise, Inspection.state)
-            .where(Inspection.id == inspection_id)
-            .first()
-            .run()
-        )
-        return {**row, "enterprise_id": row["enterprise"]}
-
-    async def rectification_reply(actor: Actor, hazard_id: int) -> dict:
-        return {"id": hazard_id}
-
-    saved = (hazard_service._detail, inspection_service._detail, rect.hazard_detail)
-    hazard_service._detail = hazard_reply
-    inspection_service._detail = inspection_reply
-    rect.hazard_detail = rectification_reply
-    try:
-        yield
-    finally:
-        hazard_service._detail, inspection_service._detail, rect.hazard_detail = saved
-
-
-def _import_services() -> None:
-    """Import what the history calls before the clock is patched: a pydantic model defined
-    while ``datetime.datetime`` is the demo's stand-in could not be built."""
-    import inspections.checklists.service  # noqa: F401
-    import inspections.schemas  # noqa: F401
-    import inspections.services  # noqa: F401
-    import rectification.schemas  # noqa: F401
-    import rectification.services  # noqa: F401
-    import safety.accounts  # noqa: F401
-
-
 async def _enterprises() -> list[dict]:
     return await Enterprise.select().order_by(Enterprise.id).run()
 
 
 async def load_history() -> dict[str, int]:
     """The past campaigns (history.json), played in time order on the demo clock."""
-    spec, findings = _read("history.json"), _read("findings.json")
+    spec, findings = read_fixture("history.json"), read_fixture("findings.json")
     enterprises = await _enterprises()
     first = min(dt.date.fromisoformat(c["planned_on"]) for c in spec["campaigns"])
-    _import_services()
-    with backdated(first), _lean_replies():
-        world = await _world(
+    import_services()
+    with backdated(first), lean_replies():
+        world = await make_world(
             [
                 enterprises[i]
                 for c in spec["campaigns"]
@@ -531,18 +225,18 @@ async def walk_live(campaign: dict, batch: dict, codes: list[str], today: dt.dat
     from inspections.checklists.service import current_of
     from inspections.schemas import InspectionIn
 
-    spec, findings = _read("history.json")["live"], _read("findings.json")["general"]
+    spec, findings = read_fixture("history.json")["live"], read_fixture("findings.json")["general"]
     rows = {
         r["uscc"]: r for r in await Enterprise.select().where(Enterprise.uscc.is_in(codes)).run()
     }
     visits = [(rows[codes[v["enterprise_index"]]], v) for v in spec["visits"]]
     first = today + dt.timedelta(days=min(v["in_days"] for _, v in visits) - 2)
     now = dt.datetime.now(dt.UTC)
-    _import_services()
-    lead = await _actor("inspector")
-    member = await _actor("inspector2")
-    with backdated(first), _lean_replies():
-        world = await _world([e for e, _ in visits], 2026)
+    import_services()
+    lead = await actor_named("inspector")
+    member = await actor_named("inspector2")
+    with backdated(first), lean_replies():
+        world = await make_world([e for e, _ in visits], 2026)
         checklist = await current_of("general")
         for ent, v in visits:
             on = today + dt.timedelta(days=v["in_days"])
