@@ -11,8 +11,7 @@ from markupsafe import Markup
 
 from inspections import services as inspections
 from inspections.documents.context import LEVELS, STATUSES, org_names, street_office
-from rectification.figures import series
-from rectification.figures.dashboard_pages import _charts
+from rectification.figures.campaign_charts import campaign_charts
 from rectification.figures.service import campaign_stats
 from safety import charts
 from safety.auth import Actor
@@ -54,10 +53,7 @@ async def campaign_context(actor: Actor, campaign_id: int) -> tuple[dict[str, An
     groups = {}
     for key, _ in GROUPS:
         groups[key] = (await campaign_stats(actor, campaign_id, today, key))["groups"]
-    weeks = await series.campaign_weekly(actor, campaign_id, today)
-    subs = await series.campaign_by_subcategory(actor, campaign_id, today)
-    communities = await series.campaign_by_community(actor, campaign_id, today)
-    chart_svgs = _charts("zh", campaign_id, today, weeks, subs, communities)
+    chart_svgs = await campaign_charts(actor, campaign_id, today, "zh")
     progress = {
         "inspected": charts.progress_bar(
             stats["enterprises_inspected"],

@@ -24,6 +24,11 @@ Modules:
         and ``groups`` (group_by also takes ``source``).
     campaign_enterprises(actor, campaign_id, figure="planned"|"inspected", as_of=None,
                          group_by=None, key=None, limit=50, offset=0) -> (items, total)
+  queries      the SQL the services and the chart series run: make_as_of(day), the scope
+               look-ups (campaign_and_path, subtree_units, in_subtree) and counts_sql.
+  series       the chart data in SQL (per week, per sub-category, per community);
+  campaign_charts  campaign_charts(actor, campaign_id, as_of, lang): those series drawn
+               as SVG, for the figures page and the campaign summary PDF.
   links        figure_link(field, base="/api/v1/hazards", as_of=, campaign_id=,
                org_unit_id=, group_by=, key=, source=, found_from=, found_to=) -> str and
                figure_params(...) -> dict: the query string behind a number.

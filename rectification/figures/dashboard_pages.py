@@ -11,7 +11,8 @@
 
 Every number is a link to the records behind it, and that list's total is the number
 (tests/rectification/test_figures_links.py follows them all). Charts are server-side SVG
-(``safety.charts``); numbers and services come from ``rectification.figures``.
+(``safety.charts``, drawn by ``rectification.figures.campaign_charts``); numbers and services
+come from ``rectification.figures``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from rectification.figures import dashboard as board
-from rectification.figures import dashboard_messages, series
+from rectification.figures import dashboard_messages
+from rectification.figures.campaign_charts import campaign_charts
 from rectification.figures.definitions import GROUPS
 from rectification.figures.service import NONE_LABEL, campaign_enterprises, campaign_stats
 from safety import charts
@@ -145,62 +147,6 @@ async def dashboard_page(request: Request, actor: NamedDependency[Actor]) -> Tem
 # ---------------------------------------------------------------- a campaign's figures
 
 
-def _charts(
-    lang: str,
-    campaign_id: int,
-    as_of: dt.date,
-    weeks: list[series.Week],
-    subcategories: list[series.Slice],
-    communities: list[series.Slice],
-) -> dict[str, Markup]:
-    t = lambda key: translate(key, lang)  # noqa: E731
-    found, closed = t("fig.found"), t("fig.closed")
-    weekly_args = (
-        [w.monday.strftime("%m-%d") for w in weeks],
-        [
-            charts.Series(found, [w.found for w in weeks], charts.BLUE),
-            charts.Series(closed, [w.closed for w in weeks], charts.GREEN),
-        ],
-    )
-    # Two drawings of the weekly chart: narrow for a phone, wide for a PC (CSS shows one),
-    # so the bars fill the width while the text keeps its size.
-    weekly = charts.grouped_bars(
-        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty")
-    )
-    weekly_wide = charts.grouped_bars(
-        *weekly_args, title=t("fig.chart.weekly"), empty_text=t("fig.chart.empty"), width=760
-    )
-    names = dashboard_messages.subcategory_names(lang)
-    by_sub = charts.horizontal_bars(
-        [charts.HBar(names.get(s.label, s.label), s.found, s.closed) for s in subcategories],
-        title=t("fig.chart.subcategory"),
-        empty_text=t("fig.chart.empty"),
-        total_name=found,
-        part_name=closed,
-    )
-    by_community = charts.horizontal_bars(
-        [
-            charts.HBar(
-                s.label,
-                s.found,
-                s.closed,
-                board.figure_link("hazards_found", campaign_id, as_of, "community", s.key),
-            )
-            for s in communities
-        ],
-        title=t("fig.chart.community"),
-        empty_text=t("fig.chart.empty"),
-        total_name=found,
-        part_name=closed,
-    )
-    return {
-        "weekly": Markup(weekly),
-        "weekly_wide": Markup(weekly_wide),
-        "subcategory": Markup(by_sub),
-        "community": Markup(by_community),
-    }
-
-
 @get("/campaigns/{campaign_id:int}/figures", include_in_schema=False, dependencies=ACTOR)
 async def campaign_figures_page(
     request: Request,
@@ -240,9 +186,7 @@ async def campaign_figures_page(
         }
         for g in board.sort_groups(stats.get("groups", []), sort_by, direction)
     ]
-    weeks = await series.campaign_weekly(actor, campaign_id, day)
-    subs = await series.campaign_by_subcategory(actor, campaign_id, day)
-    communities = await series.campaign_by_community(actor, campaign_id, day)
+    chart_svgs = await campaign_charts(actor, campaign_id, day, lang)
     base = {"as_of": day.isoformat(), "group_by": grouping}
 
     def sort_href(column: str) -> str:
@@ -264,7 +208,7 @@ async def campaign_figures_page(
             "as_of": day.isoformat(),
             "today": local_today().isoformat(),
             "errors": field_errors,
-            "charts": _charts(lang, campaign_id, day, weeks, subs, communities),
+            "charts": chart_svgs,
             "counts": COUNTS,
             "rates": [r[0] for r in RATES],
         },

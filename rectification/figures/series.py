@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from inspections.services.scope import campaign_row
 from inspections.tables import Hazard
 from rectification.figures import definitions as d
-from rectification.figures.service import _campaign_and_path, _in_subtree, make_as_of
+from rectification.figures.queries import campaign_and_path, in_subtree, make_as_of
 from safety.auth import Actor
 from safety.settings import get_settings
 
@@ -72,10 +72,10 @@ class Slice:
 
 async def _scope(actor: Actor, campaign_id: int, as_of: dt.date | None) -> tuple[dict, d.AsOf, str]:
     """The campaign (404 outside scope), D, and the WHERE text of its hazards in the
-    officer's subtree — the stats' own (``rectification.figures.service``)."""
-    _, path = await _campaign_and_path(actor, campaign_id)
+    officer's subtree — the stats' own (``rectification.figures.queries``)."""
+    _, path = await campaign_and_path(actor, campaign_id)
     campaign = await campaign_row(actor, campaign_id)
-    where = f"hazard.campaign = {int(campaign['id'])} AND {_in_subtree(path, '+e.org_unit')}"
+    where = f"hazard.campaign = {int(campaign['id'])} AND {in_subtree(path, '+e.org_unit')}"
     return campaign, make_as_of(as_of), where
 
 

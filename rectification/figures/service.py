@@ -6,17 +6,26 @@ look-ups. The predicates come from ``rectification.figures.definitions``."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from fractions import Fraction
 from typing import Any
 
 from rectification.figures import definitions as d
+from rectification.figures.queries import (
+    ZEROS,
+    campaign_and_path,
+    counts_sql,
+    in_subtree,
+    make_as_of,
+    org_unit_where,
+    plan_sql,
+    raw_rows,
+    subtree_sql,
+    subtree_units,
+)
 from safety.auth import Actor
-from safety.db import is_sqlite
 from safety.errors import NotFound, ValidationFailed
 from safety.registry.rules import INDUSTRY_SECTIONS
-from safety.settings import get_settings, local_today
-from safety.tables import OrgUnit, Role
+from safety.tables import Role
 
 SOURCE_LABELS = {"inspection": "检查发现", "self_report": "企业自查", "patrol": "网格巡查"}
 NONE_LABEL = "(无)"
@@ -47,109 +56,9 @@ def rate(numerator: int, denominator: int) -> float | None:
     return None if not denominator else float(Fraction(numerator, denominator))
 
 
-def make_as_of(as_of: dt.date | None) -> d.AsOf:
-    day = as_of or local_today()
-    if not d.FIRST_DAY <= day <= d.LAST_DAY:
-        raise ValidationFailed.field("as_of", d.DAY_RANGE_MESSAGE)
-    return d.AsOf.make(day, get_settings().timezone, is_sqlite())
-
-
 def check_group_by(group_by: str | None, allowed: tuple[str, ...] = d.GROUPS) -> None:
     if group_by is not None and group_by not in allowed:
         raise ValidationFailed.field("group_by", "group_by 须为 " + " / ".join(allowed))
-
-
-async def _raw(sql: str) -> list[dict[str, Any]]:
-    return await OrgUnit.raw(sql).run()
-
-
-def _safe_path(path: str) -> str:
-    return path if re.fullmatch(r"/(\d+/)+", path or "") else ""
-
-
-def _in_subtree(path: str, column: str) -> str:
-    """``column`` (an org unit id) lies in the subtree at ``path``."""
-    if not path:
-        return "1 = 0"
-    return f"{column} IN (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE '{path}%')"
-
-
-# ---------------------------------------------------------------- SQL builders
-
-
-def counts_sql(
-    where: str,
-    asof: d.AsOf,
-    group_by: str | None,
-    by_source: bool = False,
-    campaign_id: int | None = None,
-    units: str = "",
-    extra: tuple[str, ...] = (),
-) -> str:
-    """ONE statement: per group key (and source, with ``by_source``) each hazard figure's
-    count over the hazards matching ``where`` (over ``hazard`` and its joins), rows with
-    ``part`` 'h'; for a campaign, UNION ALL the planned/inspected counts per group, rows
-    with ``part`` 'e' (``units``: the org-unit ids in scope, as SQL); then the ``extra``
-    parts (the scope check's row, say). Each hazard's status and deadline as of the day
-    are computed once (a MATERIALIZED CTE: both engines would otherwise inline the
-    correlated look-ups into every figure)."""
-    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
-    source = "hazard.source" if by_source else "NULL"
-    inner = (
-        f"SELECT hazard.level AS level, hazard.rectified_on AS rectified_on,"
-        f" {d.status_sql(asof)} AS st, {d.deadline_sql(asof)} AS eff,"
-        f" {key} AS gkey, {label} AS glabel, {source} AS gsource"
-        f" FROM hazard{d.hazard_joins(group_by)} WHERE {where}"
-    )
-    materialized = "" if asof.current else " MATERIALIZED"
-    sums = ", ".join(
-        f"SUM(CASE WHEN {d.figure_sql(f, asof, 's.st', 's.eff', 's')} THEN 1 ELSE 0 END) AS {f}"
-        for f in d.FIGURES
-    )
-    sql = (
-        f"WITH s AS{materialized} ({inner})"
-        f" SELECT 'h' AS part, s.gkey AS gkey, MAX(s.glabel) AS glabel, s.gsource AS gsource,"
-        f" {sums}, 0 AS planned, 0 AS inspected FROM s GROUP BY s.gkey, s.gsource"
-    )
-    parts = [sql]
-    if campaign_id is not None:
-        parts.append(plan_sql(asof, group_by, campaign_id, units, "e"))
-    return " UNION ALL ".join([*parts, *extra])
-
-
-ZEROS = ", ".join("0" for _ in d.FIGURES)
-
-
-def plan_sql(asof: d.AsOf, group_by: str | None, campaign_id: int, units: str, part: str) -> str:
-    """A union part: planned and inspected enterprises per group (``part`` names it)."""
-    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
-    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
-    return (
-        f"SELECT '{part}', {key}, MAX({label}), NULL, {ZEROS}, COUNT(DISTINCT e.id),"
-        f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
-        f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
-        f" WHERE ce.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
-        + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
-    )
-
-
-def subtree_sql(unit_id: int, officer_unit_id: int) -> str:
-    """SQL: the ids of the org units under ``unit_id`` (itself included), none unless it
-    lies in the subtree of the officer's unit (one look-up inside the statement)."""
-    return (
-        "(SELECT ou.id FROM org_unit ou JOIN org_unit top ON top.id ="
-        f" {int(unit_id)} JOIN org_unit me ON me.id = {int(officer_unit_id)}"
-        " WHERE me.path <> '' AND top.path LIKE me.path || '%' AND ou.path LIKE top.path || '%')"
-    )
-
-
-async def subtree_units(unit_id: int, officer_unit_id: int) -> str:
-    """The ids of ``subtree_sql`` read first and written into the statement as constants:
-    given a look-up inside the statement, PostgreSQL cannot estimate how few hazards a
-    campaign has in the subtree and scans them all (8–13x slower at a million hazards)."""
-    rows = await _raw(subtree_sql(unit_id, officer_unit_id)[1:-1])
-    ids = sorted(int(r["id"]) for r in rows)
-    return "(" + (", ".join(map(str, ids)) or "NULL") + ")"
 
 
 def _merge(rows: list[dict], column: str) -> list[dict]:
@@ -234,24 +143,6 @@ def _sum(rows: list[dict], columns: tuple[str, ...]) -> dict[str, int]:
 # ---------------------------------------------------------------- services
 
 
-async def _campaign_and_path(actor: Actor, campaign_id: int) -> tuple[dict, str]:
-    """The campaign if it lies in the officer's subtree (404 otherwise; 403 for other
-    roles) and the officer's path, in one query."""
-    actor.require(Role.officer)
-    row = None
-    if actor.org_unit_id is not None and 1 <= campaign_id <= 2**31 - 1:
-        rows = await _raw(
-            "SELECT c.id AS id, c.name AS name, u.path AS path FROM campaign c"
-            f" JOIN org_unit u ON u.id = {int(actor.org_unit_id)}"
-            f" WHERE c.id = {int(campaign_id)} AND c.org_unit IN"
-            " (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE u.path || '%')"
-        )
-        row = rows[0] if rows else None
-    if row is None or not _safe_path(row["path"]):
-        raise NotFound("检查活动不存在 (campaign not found)")
-    return row, row["path"]
-
-
 async def campaign_stats(
     actor: Actor,
     campaign_id: int,
@@ -277,7 +168,7 @@ async def campaign_stats(
     if group_by in ("batch", "agency"):  # a planned enterprise may sit in two batches
         extra.append(plan_sql(asof, None, campaign_id, units, "t"))
     sql = counts_sql(where, asof, group_by, campaign_id=campaign_id, units=units, extra=extra)
-    rows = await _raw(sql)
+    rows = await raw_rows(sql)
     found = [r for r in rows if r["part"] == "c"]
     if not found:
         raise NotFound("检查活动不存在 (campaign not found)")
@@ -303,23 +194,6 @@ async def campaign_stats(
         out["group_by"] = group_by
         out["groups"] = _groups(group_by, hazard_rows, enterprise_rows)
     return out
-
-
-def org_unit_where(
-    units: str,
-    found_from: dt.date | None,
-    found_to: dt.date | None,
-    source: str | None,
-    asof: d.AsOf,
-) -> str:
-    parts = [f"e.org_unit IN {units}"]
-    if found_from is not None:
-        parts.append(f"hazard.found_on >= {asof.date(found_from)}")
-    if found_to is not None:
-        parts.append(f"hazard.found_on <= {asof.date(found_to)}")
-    if source is not None:
-        parts.append(f"hazard.source = '{source}'")
-    return " AND ".join(parts)
 
 
 async def org_unit_stats(
@@ -355,7 +229,7 @@ async def org_unit_stats(
         " AND me.path <> '' AND top.path LIKE me.path || '%'"
     )
     grouping = None if group_by == "source" else group_by
-    all_rows = await _raw(counts_sql(where, asof, grouping, True, extra=(check,)))
+    all_rows = await raw_rows(counts_sql(where, asof, grouping, True, extra=(check,)))
     found = [r for r in all_rows if r["part"] == "u"]
     if not found:
         raise NotFound("组织单元不存在 (org unit not found)")
@@ -399,10 +273,10 @@ async def campaign_enterprises(
         errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.GROUPS)})
     if errors:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-    campaign, path = await _campaign_and_path(actor, campaign_id)
+    campaign, path = await campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
-    where = [f"ce.campaign = {int(campaign['id'])}", _in_subtree(path, "e.org_unit")]
+    where = [f"ce.campaign = {int(campaign['id'])}", in_subtree(path, "e.org_unit")]
     if figure == "inspected":
         where.append(inspected)
     if group_by:
@@ -415,12 +289,12 @@ async def campaign_enterprises(
         " AND ce.id = (SELECT MIN(ce2.id) FROM campaign_enterprise ce2"
         " WHERE ce2.campaign = ce.campaign AND ce2.enterprise = ce.enterprise)"
     )
-    rows = await _raw(
+    rows = await raw_rows(
         "SELECT e.id AS id, e.name AS name, e.uscc AS uscc, e.industry AS industry,"
         " g.id AS grid_id, g.name AS grid_name, c.id AS community_id, c.name AS community_name,"
         f" CASE WHEN {inspected} THEN 1 ELSE 0 END AS inspected"
         f"{base} ORDER BY e.name, e.id LIMIT {int(limit)} OFFSET {int(offset)}"
     )
-    total = await _raw(f"SELECT COUNT(*) AS n{base}")
+    total = await raw_rows(f"SELECT COUNT(*) AS n{base}")
     items = [{**r, "inspected": bool(r["inspected"])} for r in rows]
     return items, int(total[0]["n"])
