@@ -164,7 +164,7 @@ def lean_replies() -> Iterator[None]:
     from inspections.services import hazards as hazard_service
     from inspections.services import inspections as inspection_service
     from inspections.tables import Hazard, Inspection
-    from rectification import services as rect
+    from rectification.services import plans, verification
 
     async def hazard_reply(hazard_id: int) -> dict:
         row = (
@@ -194,14 +194,22 @@ def lean_replies() -> Iterator[None]:
     async def rectification_reply(actor: Actor, hazard_id: int) -> dict:
         return {"id": hazard_id}
 
-    saved = (hazard_service._detail, inspection_service._detail, rect.hazard_detail)
-    hazard_service._detail = hazard_reply
-    inspection_service._detail = inspection_reply
-    rect.hazard_detail = rectification_reply
+    # (the rectification services each bind ``hazard_detail`` by name: plan and evidence,
+    # verification — the ones the history calls that reply with the hazard)
+    patched = [
+        (hazard_service, "_detail", hazard_reply),
+        (inspection_service, "_detail", inspection_reply),
+        (plans, "hazard_detail", rectification_reply),
+        (verification, "hazard_detail", rectification_reply),
+    ]
+    saved = [(module, name, getattr(module, name)) for module, name, _ in patched]
+    for module, name, reply in patched:
+        setattr(module, name, reply)
     try:
         yield
     finally:
-        hazard_service._detail, inspection_service._detail, rect.hazard_detail = saved
+        for module, name, value in saved:
+            setattr(module, name, value)
 
 
 def import_services() -> None:
