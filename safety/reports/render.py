@@ -81,10 +81,15 @@ def _date(value: Any) -> str:
     return str(value)
 
 
-def _percent(value: Any) -> str:
-    if value is None:
+def _percent(fraction: Any) -> str:
+    """A rate as the dashboard shows it, from its ``{"numerator", "denominator"}`` (a
+    figure's ``fractions`` entry): exact and half up (``charts.percent``), never a float
+    rounded on its own (1 of 16 is "6.3%", not "6.2%")."""
+    from safety import charts
+
+    if not fraction:
         return "—"
-    return f"{float(value) * 100:.1f}%"
+    return charts.percent(fraction["numerator"], fraction["denominator"])
 
 
 @lru_cache(maxsize=1)
