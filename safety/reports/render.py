@@ -141,7 +141,10 @@ def _lookup(kind: str, key: str, template: str, context: dict, res: Resources):
         ).encode()
     ).hexdigest()[:32]
     path = _cache_dir() / "documents" / kind / f"{key}-{digest}.pdf"
-    cached = path.read_bytes() if path.exists() else None
+    try:
+        cached = path.read_bytes()
+    except FileNotFoundError:  # never cached, or another request's _store removed it
+        cached = None
     return html, path, cached
 
 
