@@ -93,13 +93,19 @@ async def run_idempotent(
     payload: Any,
     action: Callable[[], Awaitable[Any]],
     *,
-    status_code: int = 201,
+    status_code: int | Callable[[Any], int] = 201,
 ) -> Response:
     """Run ``action`` (which returns the JSON-able response body) at most once per
-    ``Idempotency-Key``; without the header it simply runs."""
+    ``Idempotency-Key``; without the header it simply runs. ``status_code`` may be a
+    function of the body, when the write itself decides it (created or merged)."""
+
+    def status_of(body: Any) -> int:
+        return status_code(body) if callable(status_code) else status_code
+
     key = _key_of(request)
     if key is None:
-        return Response(_jsonable(await action()), status_code=status_code)
+        body = _jsonable(await action())
+        return Response(body, status_code=status_of(body))
     method, path = request.method, request.url.path[:255]
     digest = fingerprint(method, path, payload)
     replay = await _claim(actor, key, method, path, digest)
@@ -110,18 +116,19 @@ async def run_idempotent(
     except BaseException:
         await _release(actor, key)
         raise
+    code = status_of(body)
     async with write_transaction():
         await (
             IdempotencyRecord.update(
                 {
-                    IdempotencyRecord.status_code: status_code,
+                    IdempotencyRecord.status_code: code,
                     IdempotencyRecord.body: json.dumps(body, ensure_ascii=False),
                 }
             )
             .where(IdempotencyRecord.user == actor.user_id, IdempotencyRecord.key == key)
             .run()
         )
-    return Response(body, status_code=status_code)
+    return Response(body, status_code=code)
 
 
 async def _claim(actor: Actor, key: str, method: str, path: str, digest: str) -> Response | None:

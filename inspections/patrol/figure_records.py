@@ -79,9 +79,11 @@ async def figure_records(
         total = await run(f"SELECT COUNT(DISTINCT h.id) AS n {base}", *window).run()
         rows = await run(
             "SELECT h.id AS hazard_id, h.status AS hazard_status, h.description, "
-            "h.found_on, h.deadline, e.name AS enterprise_name, MIN(r.id) AS report_id "
+            "h.found_on, COALESCE(h.effective_deadline, h.deadline) AS deadline, "
+            "e.name AS enterprise_name, MIN(r.id) AS report_id "
             f"{base.replace('WHERE', 'LEFT JOIN enterprise e ON e.id = h.enterprise WHERE', 1)} "
-            "GROUP BY h.id, h.status, h.description, h.found_on, h.deadline, e.name "
+            "GROUP BY h.id, h.status, h.description, h.found_on, h.effective_deadline, "
+            "h.deadline, e.name "
             "ORDER BY h.found_on DESC, h.id DESC LIMIT {} OFFSET {}",
             *window,
             limit,

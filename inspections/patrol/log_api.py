@@ -12,7 +12,6 @@ from litestar.params import FromQuery, JSONBody
 from inspections.patrol import logs
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut, UnvisitedOut
-from inspections.patrol.log_tables import PatrolLog
 from safety.auth import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.tables import Role
@@ -78,20 +77,11 @@ async def post_patrol_log(
     zone) a 400 naming ``date``; a grid outside the worker's own a 404. Honours
     ``Idempotency-Key`` (a retry replays the first answer)."""
     actor.require(Role.grid_worker)
-    exists = await (
-        PatrolLog.exists()
-        .where(
-            PatrolLog.worker == actor.user_id,
-            PatrolLog.org_unit == data.org_unit_id,
-            PatrolLog.day == data.date,
-        )
-        .run()
-    )
 
     async def save() -> dict:
         return PatrolLogOut(**await logs.save_log(actor, data)).model_dump(mode="json")
 
-    return await run_idempotent(request, actor, data, save, status_code=200 if exists else 201)
+    return await run_idempotent(request, actor, data, save, status_code=logs.status_of)
 
 
 @get(

@@ -20,7 +20,6 @@ from inspections.patrol import (
 )
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut
-from inspections.patrol.log_tables import PatrolLog
 from safety.auth import Actor
 from safety.errors import DomainError
 from safety.idempotency import run_idempotent
@@ -113,22 +112,11 @@ async def log_form_submit(
     try:
         data = form_model(PatrolLogIn, **values)
         if wants_json(request):
-            exists = await (
-                PatrolLog.exists()
-                .where(
-                    PatrolLog.worker == actor.user_id,
-                    PatrolLog.org_unit == data.org_unit_id,
-                    PatrolLog.day == data.date,
-                )
-                .run()
-            )
 
             async def save() -> dict:
                 return PatrolLogOut(**await logs.save_log(actor, data)).model_dump(mode="json")
 
-            return await run_idempotent(
-                request, actor, data, save, status_code=200 if exists else 201
-            )
+            return await run_idempotent(request, actor, data, save, status_code=logs.status_of)
         saved = await logs.save_log(actor, data)
     except DomainError as exc:
         if exc.status_code != 400 or wants_json(request):

@@ -168,6 +168,11 @@ async def save_log(actor: Actor, data: PatrolLogIn) -> dict:
     return {**out, "merged": existing is not None}
 
 
+def status_of(saved: dict) -> int:
+    """The HTTP status of a saved entry: 200 when merged into the day's log, else 201."""
+    return 200 if saved["merged"] else 201
+
+
 def _log_query() -> Any:
     return PatrolLog.select(
         PatrolLog.id,

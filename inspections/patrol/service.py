@@ -132,15 +132,27 @@ async def add_report_photo(
         kind="problem",
         actor=actor,
     )
-    fresh = (
-        await PatrolReport.select(PatrolReport.hazard)
-        .where(PatrolReport.id == report["id"])
-        .first()
-        .run()
-    )
-    if fresh["hazard"] is not None:
-        async with write_transaction():
-            await _copy_photos([row.to_dict()], fresh["hazard"])
+    # The triage may commit between the photo's row and this look: it then copied the
+    # photo itself. Read the report and the hazard's photos in the writers' queue, after
+    # any such triage, and copy only what the hazard has not got.
+    async with write_transaction():
+        fresh = (
+            await PatrolReport.select(PatrolReport.hazard)
+            .where(PatrolReport.id == report["id"])
+            .first()
+            .run()
+        )
+        hazard_id = fresh["hazard"]
+        if hazard_id is not None and not (
+            await Attachment.exists()
+            .where(
+                Attachment.owner_type == HAZARD,
+                Attachment.owner_id == hazard_id,
+                Attachment.sha256 == row.sha256,
+            )
+            .run()
+        ):
+            await _copy_photos([row.to_dict()], hazard_id)
     return files.attachment_out(row)
 
 

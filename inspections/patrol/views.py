@@ -30,6 +30,7 @@ def columns() -> tuple:
         PatrolReport.triaged_by.display_name.as_alias("triaged_by_name"),
         PatrolReport.hazard.status.as_alias("hazard_status"),
         PatrolReport.hazard.deadline.as_alias("hazard_deadline"),
+        PatrolReport.hazard.effective_deadline.as_alias("hazard_effective_deadline"),
     )
 
 
@@ -44,8 +45,12 @@ def out(row: dict, photos: list[dict]) -> dict:
             "at": row["triaged_at"],
             "duplicate_of": row["duplicate_of"],
         }
+    # The deadline in force: an approved extension moves it (a row from before the
+    # effective deadline was kept has only the original).
+    effective = row.pop("hazard_effective_deadline") or row["hazard_deadline"]
     return {
         **row,
+        "hazard_deadline": effective,
         "org_unit_id": row["org_unit"],
         "enterprise_id": row["enterprise"],
         "hazard_id": row["hazard"],

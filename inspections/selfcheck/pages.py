@@ -13,7 +13,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inspections import services as inspection_services
 from inspections.campaigns.forms import one
 from inspections.checklists.service import list_current
 from inspections.selfcheck import (
@@ -102,13 +101,11 @@ async def self_inspection_start_submit(
             checklist_id=form["checklist_id"] or None,
             scheduled_on=form["scheduled_on"] or None,
         )
-        made = await service.start_self_inspection(actor, values)
+        made = await service.start_self_inspection(actor, values, start=True)
     except DomainError as exc:
         if exc.status_code != 400:
             raise
         return await _page(actor, form=form, errors=errors_by_field(exc), status=400)
-    if made["scheduled_on"] <= local_today():
-        await inspection_services.start_inspection(actor, made["id"])
     return Redirect(f"/inspections/{made['id']}", status_code=303)
 
 

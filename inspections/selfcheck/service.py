@@ -3,7 +3,8 @@ library, outside any campaign (the product rules). The walk, the hazards, the si
 submit are the inspection services' own (``rules.may_walk`` lets the enterprise's contact
 walk its own self-inspection); this module starts one and lists them.
 
-  start_self_inspection(actor, SelfInspectionIn) -> inspection detail   (enterprise, own)
+  start_self_inspection(actor, SelfInspectionIn, start=False) -> inspection detail
+      (enterprise, own; ``start``: today's or an earlier day's started at once, atomically)
   list_self_inspections(actor, enterprise_id=, limit=, offset=) -> (items, total)
       (the enterprise its own; an officer their subtree's)
 """
@@ -16,6 +17,7 @@ from inspections import rules
 from inspections.selfcheck.schemas import SelfInspectionIn
 from inspections.services import InspectionFilter, list_inspections, views
 from inspections.services.batches import checklist_errors
+from inspections.services.inspections import _move as move_inspection
 from inspections.tables import Inspection, InspectionInspector
 from safety import audit
 from safety.auth import Actor
@@ -43,10 +45,14 @@ def schedule_problems(scheduled_on: dt.date, today: dt.date) -> list[dict[str, s
     return []
 
 
-async def start_self_inspection(actor: Actor, data: SelfInspectionIn) -> dict:
+async def start_self_inspection(
+    actor: Actor, data: SelfInspectionIn, *, start: bool = False
+) -> dict:
     """A planned inspection of kind ``self`` of the caller's enterprise, the caller as its
     checker (the group's lead). Other roles 403; another enterprise 404; a checklist not
-    in the library or a day out of range 400 naming the field."""
+    in the library or a day out of range 400 naming the field. ``start`` (the page's
+    "开始自查"): a day of today or before is also started (in_progress), in the same
+    transaction; the API leaves it planned, started by ``POST .../start``."""
     actor.require(Role.enterprise)
     if actor.enterprise_id is None:
         raise Forbidden("该账号未关联企业 (this account belongs to no enterprise)")
@@ -69,6 +75,7 @@ async def start_self_inspection(actor: Actor, data: SelfInspectionIn) -> dict:
     errors += schedule_problems(data.scheduled_on, local_today())
     if errors:
         raise ValidationFailed("自查信息有误 (invalid self-inspection)", errors)
+    start_now = start and data.scheduled_on <= local_today()
     async with write_transaction():
         inspection = Inspection(
             kind=rules.SELF,
@@ -92,6 +99,9 @@ async def start_self_inspection(actor: Actor, data: SelfInspectionIn) -> dict:
             inspection.id,
             after={**data.model_dump(mode="json"), "enterprise_id": actor.enterprise_id},
         )
+        if start_now:
+            started = {Inspection.started_at: dt.datetime.now(dt.UTC)}
+            await move_inspection(actor, inspection.id, "start", started, {})
     row = (
         await Inspection.select(*views.inspection_columns())
         .where(Inspection.id == inspection.id)

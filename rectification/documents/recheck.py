@@ -15,10 +15,17 @@ from rectification import services
 from rectification.tables import EvidenceSubmission, Verification
 from safety.auth import Actor
 from safety.errors import Conflict
+from safety.i18n import translate
 from safety.reports.render import Resources
 from safety.settings import local_today
 
 RESULTS = {"pass": "复查合格，同意销号", "fail": "复查不合格，继续整改"}
+
+
+def _role_label(role: str | None) -> str:
+    """The verifier's role as the application names it: 街道安全监管员, 第三方专家, or
+    企业联系人 (an enterprise closing a general finding of its own self-inspection)."""
+    return translate(f"role.{role}") if role else "—"
 
 
 async def recheck_context(actor: Actor, hazard_id: int) -> tuple[dict[str, Any], Resources]:
@@ -49,7 +56,9 @@ async def recheck_context(actor: Actor, hazard_id: int) -> tuple[dict[str, Any],
         )
     res = Resources()
     before = await attachments("hazard", [hazard_id], "problem", "scene")
-    recheck = await attachments("hazard", [hazard_id], "recheck", "rectified")
+    # After-photos: the verified submission's own and the re-inspection's; the hazard's
+    # ``rectified`` photos are uploads not yet submitted (for a later submission).
+    recheck = await attachments("hazard", [hazard_id], "recheck")
     after: list[dict] = []
     if submission:
         after = (await attachments(services.SUBMISSION, [submission["id"]]))[submission["id"]]
@@ -65,7 +74,7 @@ async def recheck_context(actor: Actor, hazard_id: int) -> tuple[dict[str, Any],
         "submission": submission,
         "verification": verification,
         "result_label": RESULTS.get(verification["result"], verification["result"]),
-        "verifier_role": "街道安全监管员" if verification["by_role"] == "officer" else "检查专家",
+        "verifier_role": _role_label(verification["by_role"]),
         "after_photos": photo_entries(after + recheck[hazard_id], res),
         "day": verified_day,
         "number": f"{verified_day.strftime('%Y')}-{hazard_id:05d}-{verification['id']}",

@@ -81,10 +81,15 @@ def _date(value: Any) -> str:
     return str(value)
 
 
-def _percent(value: Any) -> str:
-    if value is None:
+def _percent(fraction: Any) -> str:
+    """A rate as the dashboard shows it, from its ``{"numerator", "denominator"}`` (a
+    figure's ``fractions`` entry): exact and half up (``charts.percent``), never a float
+    rounded on its own (1 of 16 is "6.3%", not "6.2%")."""
+    from safety import charts
+
+    if not fraction:
         return "—"
-    return f"{float(value) * 100:.1f}%"
+    return charts.percent(fraction["numerator"], fraction["denominator"])
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +141,10 @@ def _lookup(kind: str, key: str, template: str, context: dict, res: Resources):
         ).encode()
     ).hexdigest()[:32]
     path = _cache_dir() / "documents" / kind / f"{key}-{digest}.pdf"
-    cached = path.read_bytes() if path.exists() else None
+    try:
+        cached = path.read_bytes()
+    except FileNotFoundError:  # never cached, or another request's _store removed it
+        cached = None
     return html, path, cached
 
 

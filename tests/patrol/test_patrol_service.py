@@ -9,7 +9,7 @@ from inspections.patrol import views
 from inspections.services.scope import hazard_row
 from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safety.files import list_for
-from safety.tables import Notification
+from safety.tables import Attachment, Notification
 from tests import factories as f
 from tests.patrol.helpers import HAZARD, report, report_with_photo, triage
 
@@ -126,3 +126,41 @@ async def test_an_officer_of_another_street_cannot_triage(w):
         await triage(w.foreign_officer, r["id"], action="dismiss", reason="x")
     with pytest.raises(Forbidden):
         await triage(w.grid_worker, r["id"], action="dismiss", reason="x")
+
+
+async def _hazard_photos(hazard_id: int) -> list[dict]:
+    return (
+        await Attachment.select(Attachment.sha256, Attachment.kind)
+        .where(Attachment.owner_type == "hazard", Attachment.owner_id == hazard_id)
+        .run()
+    )
+
+
+async def test_a_photo_racing_the_triage_reaches_the_hazard_once(w, monkeypatch):
+    """The triage commits between the photo's row and the upload's look at the report: the
+    triage copied that photo already, so the upload does not copy it again."""
+    from inspections.patrol import service
+    from safety import files
+    from tests.imagegen import jpeg
+
+    r = await report(w.grid_worker, enterprise_id=w.enterprise["id"])
+    save_bytes = files.save_bytes
+    made = {}
+
+    async def triaged_meanwhile(*args, **kwargs):
+        row = await save_bytes(*args, **kwargs)
+        made.update(await triage(w.officer, r["id"], **HAZARD))
+        return row
+
+    monkeypatch.setattr(files, "save_bytes", triaged_meanwhile)
+    await service.add_report_photo(f.actor(w.grid_worker), r["id"], jpeg(), "scene.jpg")
+    monkeypatch.undo()
+    assert len(await _hazard_photos(made["hazard_id"])) == 1
+    # a photo arriving after the triage still reaches the hazard, once; the same bytes
+    # again add nothing the hazard already has
+    late = jpeg(size=(480, 640))
+    await service.add_report_photo(f.actor(w.grid_worker), r["id"], late, "late.jpg")
+    await service.add_report_photo(f.actor(w.grid_worker), r["id"], late, "late.jpg")
+    photos = await _hazard_photos(made["hazard_id"])
+    assert len(photos) == 2 and len({p["sha256"] for p in photos}) == 2
+    assert {p["kind"] for p in photos} == {"problem"}
