@@ -268,12 +268,19 @@ def pdf_fonts() -> None:
 def bench_data(
     enterprises: int, hazards: int, seed: int, patrol_reports: int, patrol_logs: int
 ) -> None:
-    from rectification.figures import benchdata, patrol_bench
+    from safety import benchdata
 
-    patrol_bench.SIZES.update(reports=patrol_reports, logs=patrol_logs)
     _refuse_pending_migrations()
     s = get_settings()
-    counts, seconds = benchdata.run(s.resolved_database_url, enterprises, hazards, seed, s.timezone)
+    counts, seconds = benchdata.run(
+        s.resolved_database_url,
+        enterprises,
+        hazards,
+        seed,
+        s.timezone,
+        patrol_reports=patrol_reports,
+        patrol_logs=patrol_logs,
+    )
     for table, n in counts.items():
         click.echo(f"{table}: {n}")
     click.echo(f"done in {seconds:.1f} s")

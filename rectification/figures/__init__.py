@@ -34,5 +34,4 @@ Modules:
                figure_params(...) -> dict: the query string behind a number.
   api          GET /api/v1/campaigns/{id}/stats, GET /api/v1/org-units/{id}/stats,
                GET /api/v1/campaigns/{id}/enterprises
-  benchdata    ``safety bench-data``: synthetic data at scale, fast.
 """

@@ -1,6 +1,6 @@
 """The officer's figures pages at scale: /dashboard and a campaign's /figures page (today
 and as of a past day, each grouping), and the chart series alone, over ``safety
-bench-data``'s synthetic street (rectification/figures/benchdata.py).
+bench-data``'s synthetic street (safety/benchdata/; without its patrol year).
 
     DATABASE_URL=sqlite:////tmp/figpages.db .venv/bin/python \\
         tests/benchmarks/bench_figures_pages.py --enterprises 2000 --hazards 72000
@@ -45,7 +45,7 @@ async def timed(fn, repeat: int) -> float:
 async def main(args) -> None:
     import httpx
 
-    from rectification.figures import benchdata
+    from safety import benchdata
     from safety.migrations import apply_migrations
     from safety.settings import get_settings
 

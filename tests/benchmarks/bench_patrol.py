@@ -63,7 +63,7 @@ async def main():
     await open_pool()
     from inspections.checklists.service import load_library
     await load_library()
-    from rectification.figures import benchdata, patrol_bench  # noqa: F401 - the area
+    from safety import benchdata
     from safety.settings import get_settings
     from safety.tables import Enterprise, OrgUnit, User
     from tests import factories as f
@@ -72,6 +72,7 @@ async def main():
     counts = await benchdata.generate(
         get_settings().resolved_database_url, enterprises=5000 * streets,
         hazards=72000 * streets, seed=1, zone=get_settings().timezone,
+        patrol_reports=72000, patrol_logs=48000,
     )
     generated = time.perf_counter() - started
     street = await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(

@@ -163,7 +163,7 @@ async def timed(fn, repeat: int) -> tuple[float, object]:
 async def main(args) -> None:
     import httpx
 
-    from rectification.figures import benchdata
+    from safety import benchdata
     from safety.migrations import apply_migrations
     from safety.settings import get_settings
 

@@ -3,10 +3,10 @@ every report state, logs unique per worker and day, and figures that add up over
 
 from __future__ import annotations
 
-from inspections.patrol.benchdata import generate_patrol
 from inspections.patrol.figures import patrol_figures
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
 from inspections.patrol.tables import PatrolReport
+from safety.benchdata.patrol import generate_patrol
 from safety.tables import Attachment, OrgUnit, User
 from tests import factories as f
 
@@ -69,20 +69,20 @@ async def test_it_generates_a_patrol_year_in_every_state():
 
 
 async def test_safety_bench_data_makes_the_patrol_year_of_each_street():
-    from rectification.figures import benchdata, patrol_bench
+    from safety import benchdata
     from safety.settings import get_settings
     from tests.inspections.factories import checklist
 
     await checklist()  # the generator's inspections pin a checklist
-    saved = dict(patrol_bench.SIZES)
-    patrol_bench.SIZES.update(reports=300, logs=90)
-    try:
-        seed = 1000 + f.n() % 8000
-        counts = await benchdata.generate(
-            get_settings().resolved_database_url, enterprises=240, hazards=100, seed=seed
-        )
-    finally:
-        patrol_bench.SIZES.update(saved)
+    seed = 1000 + f.n() % 8000
+    counts = await benchdata.generate(
+        get_settings().resolved_database_url,
+        enterprises=240,
+        hazards=100,
+        seed=seed,
+        patrol_reports=300,
+        patrol_logs=90,
+    )
     assert counts["patrol_report"] == 300 and counts["patrol_log"] == 90
     assert counts["attachment"] == 300 and counts["app_user"] == 240  # 2 × 120 grids
     street = (
