@@ -197,12 +197,12 @@ def field_messages(errors: list[dict[str, str]]) -> dict[str, str]:
     return out
 
 
-def refuse(errors: list[dict[str, str]]) -> None:
+def refuse(errors: list[dict[str, str]], detail: str = "筛选条件有误 (invalid filter)") -> None:
     """The field errors ``query_id`` / ``query_date`` collected, as one 400 (if any)."""
     from safety.errors import ValidationFailed
 
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed(detail, errors)
 
 
 def page_offset(raw: str | None) -> int:
