@@ -66,3 +66,25 @@ async def test_the_largest_id_is_no_match_not_an_error(client, world, who, path,
     r = await client.get(path, params={key: str(MAX_DB_INT)}, headers=headers)
     # An id nobody has: an empty list, or a 404 where the id picks the page's scope.
     assert r.status_code in (200, 404), (r.status_code, r.text[:500])
+
+
+@pytest.mark.parametrize("key", [str(MAX_DB_INT + 1), "3000000000", "9999999999", "0", "²"])
+async def test_a_figure_rows_key_out_of_range_is_a_400_on_the_page_and_the_api(client, world, key):
+    from tests.inspections import factories as fi
+
+    campaign = await fi.campaign(world)
+    query = {"figure": "planned", "group_by": "community", "key": key}
+    r = await client.get(
+        f"/campaigns/{campaign['id']}/figures/enterprises",
+        params=query,
+        headers=await as_user(world.officer),
+    )
+    assert r.status_code == 400, (r.status_code, r.text[:500])
+    assert 'role="alert">key:' in r.text
+    r = await client.get(
+        f"/api/v1/campaigns/{campaign['id']}/enterprises",
+        params=query,
+        headers=f.headers(world.officer),
+    )
+    assert r.status_code == 400, r.text
+    assert [e["key"] for e in r.json()["extra"]] == ["key"]
