@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from inspections import rules, walk_messages
 from inspections import services as service
-from inspections.page_helpers import WALKERS, as_int, one_file, require_walker, wants_json
+from inspections.page_helpers import WALKERS, one_file, require_walker, wants_json
 from inspections.schemas import HazardIn
 from inspections.services import photos as hazard_photos
 from inspections.services.hazards import days_for
@@ -26,7 +26,7 @@ from safety.auth import Actor
 from safety.errors import DomainError, NotFound
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
-from safety.pages import errors_by_field, form_model
+from safety.pages import as_int, errors_by_field, form_model
 from safety.web import ACTOR, PathId
 
 HAZARD_FIELDS = (

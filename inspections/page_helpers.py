@@ -18,13 +18,6 @@ def wants_json(request: Request) -> bool:
     return request.headers.get("accept", "").startswith("application/json")
 
 
-def as_int(raw: Any) -> int | None:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 def is_its_inspector(actor: Actor, inspection: dict) -> bool:
     return actor.role == Role.inspector and any(
         p["id"] == actor.user_id for p in inspection.get("inspectors", [])

@@ -32,7 +32,6 @@ from inspections import hazard_pages, rules, walk_messages
 from inspections import services as service
 from inspections.page_helpers import (
     WALKERS,
-    as_int,
     is_walker,
     one_file,
     require_walker,
@@ -45,7 +44,7 @@ from safety.auth import Actor
 from safety.errors import DomainError
 from safety.i18n import lang_of, translate
 from safety.idempotency import run_idempotent
-from safety.pages import errors_by_field, form_model
+from safety.pages import as_int, errors_by_field, form_model
 from safety.settings import get_settings, local_today
 from safety.tables import Role
 from safety.web import ACTOR, PathId

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safety.errors import InvalidTransition
+from safety.text import text_problem
 
 STATES = ("planned", "in_progress", "submitted", "cancelled")
 RESULTS = ("pass", "fail", "na")
@@ -257,12 +258,16 @@ def check_hazard(
 
 # ---------------------------------------------------------------- signatures
 
+SIGNER_NAME_MAX = 50  # Inspection.inspector_signer_name / enterprise_signer_name: Varchar(50)
+
 
 def check_signature(
     signer: str, signer_name: str, has_file: bool, refused_reason: str
 ) -> list[dict[str, str]]:
     """A signature is a drawn image with the signer's name; only the enterprise may
-    instead decline with a reason (拒签), and not both at once."""
+    instead decline with a reason (拒签), and not both at once. The name fits its column
+    (at most ``SIGNER_NAME_MAX`` once trimmed); neither text holds a refused character
+    (``safety.text``)."""
     errors = []
     refused = bool(refused_reason.strip())
     if signer not in SIGNERS:
@@ -282,6 +287,14 @@ def check_signature(
         )
     if has_file and not signer_name.strip():
         errors.append({"key": "signer_name", "message": "请填写签字人姓名"})
+    if len(signer_name.strip()) > SIGNER_NAME_MAX:
+        message = f"签字人姓名不能超过 {SIGNER_NAME_MAX} 个字 (at most {SIGNER_NAME_MAX})"
+        errors.append({"key": "signer_name", "message": message})
+    # The API and the page alike: what is stored must hold no control characters.
+    for key, text in (("signer_name", signer_name), ("refused_reason", refused_reason)):
+        problem = text_problem(text)
+        if problem:
+            errors.append({"key": key, "message": problem})
     return errors
 
 

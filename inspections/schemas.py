@@ -265,7 +265,8 @@ class CancelIn(BaseModel):
 @dataclass
 class SignatureForm:
     """``signer`` inspector|enterprise; ``file`` the drawn signature (PNG/JPEG), or, for
-    the enterprise only, ``refused_reason`` (拒签) instead."""
+    the enterprise only, ``refused_reason`` (拒签) instead. The texts are bounded by
+    ``rules.check_signature`` (length, control characters), which the page shares."""
 
     signer: str
     signer_name: str = ""

@@ -30,7 +30,7 @@ from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, Verificatio
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
-from safety.pages import errors_by_field, form_model
+from safety.pages import errors_by_field, form_model, query_id, refuse
 from safety.settings import local_today
 from safety.tables import Role
 from safety.web import ACTOR
@@ -227,7 +227,11 @@ async def evidence_submit(
         "completed_on": _text(data, "completed_on"),
     }
     try:
-        ticked = [int(x) for x in _list(data.get("photo_ids")) if str(x).isdigit()]
+        # The ticked photos' ids first: a bad one changes nothing, not even an upload.
+        errors: list[dict[str, str]] = []
+        ticked = [query_id(x, "photo_ids", errors) for x in _list(data.get("photo_ids"))]
+        refuse(errors, "输入有误 (invalid input)")
+        ticked = [x for x in ticked if x is not None]
         for upload in _list(data.get("photos")):
             if isinstance(upload, UploadFile) and upload.filename:
                 content = await upload.read()

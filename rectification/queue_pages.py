@@ -20,10 +20,9 @@ from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
 from rectification.tables import EvidenceSubmission
 from safety.auth import Actor
-from safety.errors import DomainError, ValidationFailed
-from safety.pages import errors_by_field, form_model, page_offset
+from safety.errors import DomainError
+from safety.pages import errors_by_field, form_model, page_offset, query_date, query_id, refuse
 from safety.registry import service as registry
-from safety.schemas import MAX_DB_INT
 from safety.settings import local_today
 from safety.tables import Enterprise, Role
 from safety.web import ACTOR
@@ -32,23 +31,6 @@ FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
 QUEUE_SIZE = 20  # hazards shown with their photos at once
 SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
-
-
-def _int_or_none(raw: str) -> int | None:
-    if not raw.strip().isdigit():
-        return None
-    value = int(raw)
-    return value if value <= MAX_DB_INT else -1  # no row has it (and no 500 on PostgreSQL)
-
-
-def _date_or_none(raw: str, key: str, errors: list) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors.append({"key": key, "message": "日期格式应为 YYYY-MM-DD (a date)"})
-        return None
 
 
 async def _communities(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -82,20 +64,21 @@ def _place(row: dict) -> dict[str, str]:
 
 def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
     """The hazard list page's form as a ``HazardFilter`` (the ledger download reads the
-    same form); a malformed date is added to ``errors``."""
+    same form); a malformed id or date is added to ``errors``."""
     return inspections.HazardFilter(
         status=params["status"] or None,
         level=params["level"] or None,
         overdue={"1": True, "0": False}.get(params["overdue"]),
         q=params["q"] or None,
-        org_unit_id=_int_or_none(params["org_unit_id"]),
-        found_from=_date_or_none(params["found_from"], "found_from", errors),
-        found_to=_date_or_none(params["found_to"], "found_to", errors),
+        org_unit_id=query_id(params["org_unit_id"], "org_unit_id", errors),
+        found_from=query_date(params["found_from"], "found_from", errors),
+        found_to=query_date(params["found_to"], "found_to", errors),
         figure=params.get("figure") or None,
-        as_of=_date_or_none(params.get("as_of", ""), "as_of", errors),
-        campaign_id=_int_or_none(params.get("campaign_id", "")),
-        batch_id=_int_or_none(params.get("batch_id", "")),
-        agency_id=_int_or_none(params.get("agency_id", "")),
+        as_of=query_date(params.get("as_of"), "as_of", errors),
+        campaign_id=query_id(params.get("campaign_id"), "campaign_id", errors),
+        # 0: the figures' group without a batch (agency), as in the API
+        batch_id=query_id(params.get("batch_id"), "batch_id", errors, lowest=0),
+        agency_id=query_id(params.get("agency_id"), "agency_id", errors, lowest=0),
         industry=params.get("industry") or None,
         source=params.get("source") or None,
     )
@@ -107,8 +90,7 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
     start = page_offset(offset)
     rows, total, status = [], 0, 200
     try:
-        if errors:
-            raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        refuse(errors)
         rows, total = await inspections.list_hazards(actor, flt, PAGE_SIZE, start)
         field_errors: dict[str, str] = {}
     except DomainError as exc:

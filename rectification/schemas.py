@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from inspections.schemas import HazardOut, PhotoOut
-from safety.schemas import Text
+from safety.schemas import RowId, Text
 
 Day = dt.date
 
@@ -38,7 +38,7 @@ class SubmissionIn(BaseModel):
 
     description: Text = Field(max_length=5000)
     completed_on: Day
-    photo_ids: list[int] = Field(default_factory=list, max_length=20)
+    photo_ids: list[RowId] = Field(default_factory=list, max_length=20)
 
 
 class SubmissionOut(BaseModel):

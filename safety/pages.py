@@ -6,6 +6,7 @@ is left out, so the nav never links to a 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -122,6 +123,86 @@ def errors_by_field(exc: Any) -> dict[str, str]:
     for e in exc.extra:
         out.setdefault(e.get("key", "_"), e.get("message", ""))
     return out
+
+
+# ---------------------------------------------------------------- query and form values
+# One set of parsers for what a page reads from its query string or form. ``query_id`` and
+# ``query_date`` are for filters: blank is None, anything else unusable is a field error
+# (the page is shown again with it, status 400), so a typo never silently lists everything
+# and an id past PostgreSQL's ``integer`` never reaches a query (a 500). ``as_int``,
+# ``parse_id`` and ``parse_date`` are the lenient ones: ``as_int`` for a value an input
+# model bounds next (pydantic then names the field), the other two for a default choice
+# of a form (a grid, a day) where anything unusable means "the default".
+
+DATE_MESSAGE = "日期格式应为 YYYY-MM-DD (a date)"
+
+
+def _stripped(raw: Any) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def as_int(raw: Any) -> int | None:
+    """A whole number, unbounded (the input model bounds it), or None."""
+    try:
+        return int(_stripped(raw))
+    except ValueError:
+        return None
+
+
+def parse_id(raw: Any, lowest: int = 1) -> int | None:
+    """``raw`` as a row id (ASCII digits, 1..MAX_DB_INT), or None for anything else.
+    ``lowest=0`` where 0 stands for "none" (a figure's group without a batch or agency)."""
+    text = _stripped(raw)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if lowest <= value <= MAX_DB_INT else None
+
+
+def parse_date(raw: Any) -> dt.date | None:
+    """``raw`` as an ISO date (YYYY-MM-DD), or None for anything else."""
+    try:
+        return dt.date.fromisoformat(_stripped(raw))
+    except ValueError:
+        return None
+
+
+def query_id(raw: Any, key: str, errors: list[dict[str, str]], lowest: int = 1) -> int | None:
+    """A filter's id: None if blank; anything but 1..MAX_DB_INT (``lowest``..) is an error
+    under ``key``."""
+    if not _stripped(raw):
+        return None
+    value = parse_id(raw, lowest)
+    if value is None:
+        message = f"{key} 须为 {lowest}..{MAX_DB_INT} 的编号 (not a valid id)"
+        errors.append({"key": key, "message": message})
+    return value
+
+
+def query_date(raw: Any, key: str, errors: list[dict[str, str]]) -> dt.date | None:
+    """A filter's date: None if blank; anything but YYYY-MM-DD is an error under ``key``."""
+    if not _stripped(raw):
+        return None
+    value = parse_date(raw)
+    if value is None:
+        errors.append({"key": key, "message": DATE_MESSAGE})
+    return value
+
+
+def field_messages(errors: list[dict[str, str]]) -> dict[str, str]:
+    """Collected field errors as field → message, for the template (first one per field)."""
+    out: dict[str, str] = {}
+    for e in errors:
+        out.setdefault(e["key"], e["message"])
+    return out
+
+
+def refuse(errors: list[dict[str, str]], detail: str = "筛选条件有误 (invalid filter)") -> None:
+    """The field errors ``query_id`` / ``query_date`` collected, as one 400 (if any)."""
+    from safety.errors import ValidationFailed
+
+    if errors:
+        raise ValidationFailed(detail, errors)
 
 
 def page_offset(raw: str | None) -> int:

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 
 from inspections import services as service
 from inspections.campaigns import plan
-from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
+from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.pages import campaign_context
 from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, pick_enterprises
@@ -28,7 +28,7 @@ from safety.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.orgs import list_agencies
-from safety.pages import errors_by_field, form_model
+from safety.pages import as_int, errors_by_field, form_model, parse_date
 from safety.registry import service as registry
 from safety.settings import local_today
 from safety.tables import Role
@@ -133,8 +133,8 @@ async def batch_new_submit(
         "members": ids(many(data, "member")),
         "enterprises": ids(many(data, "enterprise_id")),
     }
-    agency_id = int_or_none(values["agency_id"])
-    lead = int_or_none(values["lead"])
+    agency_id = as_int(values["agency_id"])
+    lead = as_int(values["lead"])
     # The lead's agency's lists only: boxes ticked under another agency do not count.
     group = (await plan.agency_inspectors([agency_id])).get(agency_id, []) if agency_id else []
     allowed = {u["id"] for u in group}
@@ -153,8 +153,8 @@ async def batch_new_submit(
             BatchIn,
             name=values["name"],
             agency_id=agency_id or values["agency_id"] or None,
-            starts_on=date_or_none(values["starts_on"]) or values["starts_on"] or None,
-            ends_on=date_or_none(values["ends_on"]) or values["ends_on"] or None,
+            starts_on=parse_date(values["starts_on"]) or values["starts_on"] or None,
+            ends_on=parse_date(values["ends_on"]) or values["ends_on"] or None,
             enterprise_ids=values["enterprises"],
             inspector_ids=[lead, *members],
             lead_id=lead,
@@ -194,8 +194,8 @@ async def batch_inspections_submit(
     try:
         data_in = form_model(
             BatchInspectionsIn,
-            checklist_id=int_or_none(one(data, "checklist_id")) or one(data, "checklist_id"),
-            scheduled_on=date_or_none(one(data, "scheduled_on")) or one(data, "scheduled_on"),
+            checklist_id=as_int(one(data, "checklist_id")) or one(data, "checklist_id"),
+            scheduled_on=parse_date(one(data, "scheduled_on")) or one(data, "scheduled_on"),
         )
         done = await service.create_batch_inspections(actor, batch_id, data_in)
     except DomainError as exc:

@@ -1,10 +1,12 @@
-"""Reading the officer's forms: multi-valued fields, numbers, dates, and the mapping of a
-service's field names onto the form's, so every refusal shows next to its field."""
+"""Reading the officer's forms: multi-valued fields, ids, and the mapping of a service's
+field names onto the form's, so every refusal shows next to its field (numbers and dates:
+``safety.pages.as_int`` / ``parse_date``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+
+from safety.pages import parse_id
 
 
 def many(form: dict[str, Any], key: str) -> list[str]:
@@ -23,26 +25,8 @@ def one(form: dict[str, Any], key: str) -> str:
 
 
 def ids(values: list[str]) -> list[int]:
-    """The integer ids of ``values`` (others are not ids anyone could have ticked)."""
-    out = []
-    for v in values:
-        if v.isascii() and v.isdigit() and len(v) < 12:
-            out.append(int(v))
-    return list(dict.fromkeys(out))
-
-
-def int_or_none(raw: str) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def date_or_none(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """The row ids of ``values`` (others are not ids anyone could have ticked)."""
+    return list(dict.fromkeys(i for i in map(parse_id, values) if i is not None))
 
 
 def remap(errors: dict[str, str], names: dict[str, str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 
 from inspections import services as service
 from inspections.campaigns import plan
-from inspections.campaigns.forms import date_or_none, ids, int_or_none, many, one, remap
+from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.messages import labels
 from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS
@@ -28,7 +28,7 @@ from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
-from safety.pages import errors_by_field, form_model, page_offset
+from safety.pages import as_int, errors_by_field, form_model, page_offset, parse_date
 from safety.registry import service as registry
 from safety.registry.messages import choices
 from safety.settings import local_today
@@ -84,7 +84,7 @@ def _defaults(actor: Actor) -> dict[str, Any]:
 
 
 def _number(raw: str) -> int | str:
-    value = int_or_none(raw)
+    value = as_int(raw)
     return raw if value is None else value
 
 
@@ -105,7 +105,7 @@ async def _new_page(
     status: int = 200,
 ) -> Template:
     lang = lang_of(request)
-    org_unit_id = int_or_none(values.get("org_unit_id") or "")
+    org_unit_id = as_int(values.get("org_unit_id") or "")
     try:
         rows, matching = await plan.matching_enterprises(actor, values, org_unit_id)
     except ValidationFailed as exc:
@@ -147,7 +147,7 @@ async def campaign_new_page(
     values: dict[str, Any] = {**_defaults(actor), "selected": []}
     if preset in PRESETS:
         values["preset"] = preset
-        org_unit_id = int_or_none(values.get("org_unit_id") or "")
+        org_unit_id = as_int(values.get("org_unit_id") or "")
         rows, _ = await plan.matching_enterprises(actor, values, org_unit_id)
         values["selected"] = [r["id"] for r in rows]
     return await _new_page(request, actor, values)
@@ -164,7 +164,7 @@ async def campaign_new_submit(
     values = _values(data)
     if one(data, "action") != "create":
         return await _new_page(request, actor, values)
-    org_unit_id = int_or_none(values["org_unit_id"])
+    org_unit_id = as_int(values["org_unit_id"])
     chosen = list(values["selected"])
     try:
         if values["all_matching"]:
@@ -187,8 +187,8 @@ async def campaign_new_submit(
             CampaignIn,
             name=values["name"],
             kind=values["kind"],
-            starts_on=date_or_none(values["starts_on"]) or values["starts_on"] or None,
-            ends_on=date_or_none(values["ends_on"]) or values["ends_on"] or None,
+            starts_on=parse_date(values["starts_on"]) or values["starts_on"] or None,
+            ends_on=parse_date(values["ends_on"]) or values["ends_on"] or None,
             org_unit_id=org_unit_id or values["org_unit_id"] or None,
             enterprise_ids=enterprise_ids,
             # Checked on its own first, so each level's error names its own field.
@@ -293,7 +293,7 @@ async def campaign_page(
     elif batch_created:
         context["flash"] = translate("batch.created", lang)
     elif inspections_created is not None:
-        n = int_or_none(inspections_created) or 0
+        n = as_int(inspections_created) or 0
         key = "batch.inspections_created" if n else "batch.inspections_none"
         context["flash"] = translate(key, lang, n=n)
     return Template("inspections/campaign.html", context=context)

@@ -21,6 +21,7 @@ from typing import Any
 
 from inspections.tables import ChecklistTemplate
 from safety.auth import Actor
+from safety.pages import as_int
 from safety.registry import service as registry
 from safety.rules import check_uscc
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role, User
@@ -112,13 +113,6 @@ async def resolve_codes(actor: Actor, text: str, org_unit_id: int | None) -> Res
 
 def enterprise_filter(params: dict[str, Any]) -> registry.EnterpriseFilter:
     """The picker's filter from form values (blank = any)."""
-
-    def as_int(raw: Any) -> int | None:
-        try:
-            return int(str(raw).strip()) if str(raw or "").strip() else None
-        except ValueError:
-            return None
-
     key = {"1": True, "0": False}.get(str(params.get("key") or ""))
     return registry.EnterpriseFilter(
         q=params.get("q") or None,

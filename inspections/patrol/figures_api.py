@@ -20,7 +20,14 @@ from inspections.patrol import (
 )
 from safety.auth import Actor
 from safety.errors import DomainError
-from safety.pages import errors_by_field
+from safety.pages import (
+    errors_by_field,
+    field_messages,
+    page_offset,
+    query_date,
+    query_id,
+    refuse,
+)
 from safety.web import ACTOR, QueryId, error_responses
 
 DateFrom = Annotated[dt.date | None, QueryParameter(name="from")]
@@ -94,15 +101,17 @@ async def figures_page(
 ) -> Template:
     """The officer's patrol figures: a table per grid or per grid worker; each number
     links to the reports, hazards or logs it counts."""
-    from inspections.patrol.log_pages import _date, _int
     from safety.registry.service import unit_choices
 
     group = group_by if group_by in figures.GROUPS else "grid"
-    unit = _int(org_unit_id)
+    found: list[dict[str, str]] = []
+    unit = query_id(org_unit_id, "org_unit_id", found)
+    start, end = query_date(date_from, "from", found), query_date(date_to, "to", found)
     errors: dict[str, str] = {}
     status = 200
     try:
-        data = await figures.patrol_figures(actor, unit, _date(date_from), _date(date_to), group)
+        refuse(found)
+        data = await figures.patrol_figures(actor, unit, start, end, group)
     except DomainError as exc:
         if exc.status_code != 400:
             raise
@@ -158,21 +167,25 @@ async def figure_records_page(
     offset: FromQuery[str | None] = None,
 ) -> Template:
     """The reports (or hazards) one number of the figures page counts."""
-    from inspections.patrol.log_pages import PAGE_SIZE, _date, _int
-    from safety.pages import page_offset
+    from inspections.patrol.log_pages import PAGE_SIZE
 
     start = page_offset(offset)
+    found: list[dict[str, str]] = []
+    unit, group_key = query_id(org_unit_id, "org_unit_id", found), query_id(key, "key", found)
+    first, last = query_date(date_from, "from", found), query_date(date_to, "to", found)
     data = await figure_records.figure_records(
         actor,
         figure or "reports",
-        _int(org_unit_id),
-        _date(date_from),
-        _date(date_to),
+        unit,
+        first,
+        last,
         group_by or "grid",
-        _int(key),
-        PAGE_SIZE,
+        group_key,
+        0 if found else PAGE_SIZE,
         start,
     )
+    if found:  # the page again with the field's error, listing nothing
+        data = {**data, "items": [], "total": 0}
     query = {
         "figure": data["figure"],
         "org_unit_id": data["org_unit_id"],
@@ -193,7 +206,9 @@ async def figure_records_page(
                 {k: v for k, v in query.items() if k in ("org_unit_id", "from", "to", "group_by")}
             ),
             "hours": _hours,
+            "errors": field_messages(found),
         },
+        status_code=400 if found else 200,
     )
 
 

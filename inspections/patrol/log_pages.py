@@ -23,24 +23,21 @@ from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut
 from safety.auth import Actor
 from safety.errors import DomainError
 from safety.idempotency import run_idempotent
-from safety.pages import errors_by_field, form_model, page_offset
+from safety.pages import (
+    errors_by_field,
+    field_messages,
+    form_model,
+    page_offset,
+    parse_date,
+    parse_id,
+    query_date,
+    query_id,
+)
 from safety.settings import local_today
 from safety.tables import Role
 from safety.web import ACTOR
 
 PAGE_SIZE = 50
-
-
-def _int(raw: Any) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 11 else None
-
-
-def _date(raw: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        return None
 
 
 async def _form(
@@ -88,8 +85,9 @@ async def log_form_page(
     date: FromQuery[str | None] = None,
 ) -> Template:
     actor.require(Role.grid_worker)
-    day = _date(date) or local_today()
-    return await _form(actor, _int(org_unit_id), day)
+    # The form's grid and day: anything unusable means the default (the first grid, today).
+    day = parse_date(date) or local_today()
+    return await _form(actor, parse_id(org_unit_id), day)
 
 
 @post("/patrol/logs/new", include_in_schema=False, dependencies=ACTOR, status_code=303)
@@ -123,9 +121,9 @@ async def log_form_submit(
             raise
         return await _form(
             actor,
-            _int(values["org_unit_id"]),
-            _date(values["date"]) or local_today(),
-            ticked=[i for i in (_int(v) for v in visited_raw) if i],
+            parse_id(values["org_unit_id"]),
+            parse_date(values["date"]) or local_today(),
+            ticked=[i for i in (parse_id(v) for v in visited_raw) if i],
             notes=values["notes"],
             errors=errors_by_field(exc),
             status=400,
@@ -149,16 +147,15 @@ async def logs_page(
     """Grid worker: their own logs; officer: by grid and day (filters), with the figures'
     links landing here."""
     actor.require(Role.officer, Role.grid_worker)
-    params = {
-        "org_unit_id": _int(org_unit_id),
-        "worker_id": _int(worker_id),
-        "enterprise_id": _int(enterprise_id),
-        "date": _date(date),
-        "date_from": _date(date_from),
-        "date_to": _date(date_to),
-    }
+    errors: list[dict[str, str]] = []
+    raw = {"org_unit_id": org_unit_id, "worker_id": worker_id, "enterprise_id": enterprise_id}
+    dates = {"date": date, "date_from": date_from, "date_to": date_to}
+    params: dict[str, Any] = {k: query_id(v, k, errors) for k, v in raw.items()}
+    params.update({k: query_date(v, k, errors) for k, v in dates.items()})
     start = page_offset(offset)
-    rows, total = await logs.list_logs(actor, logs.LogFilter(**params), PAGE_SIZE, start)
+    rows, total = [], 0
+    if not errors:
+        rows, total = await logs.list_logs(actor, logs.LogFilter(**params), PAGE_SIZE, start)
     shown = {k: v for k, v in params.items() if v is not None}
     return Template(
         "patrol/logs.html",
@@ -167,13 +164,18 @@ async def logs_page(
             "total": total,
             "offset": start,
             "page_size": PAGE_SIZE,
-            "params": {k: ("" if v is None else str(v)) for k, v in params.items()},
+            "params": {
+                k: str(v) if v is not None else str({**raw, **dates}[k] or "")
+                for k, v in params.items()
+            },
             "query": urlencode({k: str(v) for k, v in shown.items()}),
             "grids": await logs.grids_of(actor),
             "workers": await logs.worker_choices(actor) if actor.role == Role.officer else [],
             "is_worker": actor.role == Role.grid_worker,
             "done": done or "",
+            "errors": field_messages(errors),
         },
+        status_code=400 if errors else 200,
     )
 
 
@@ -185,11 +187,13 @@ async def unvisited_page(
     offset: FromQuery[str | None] = None,
 ) -> Template:
     actor.require(Role.officer, Role.grid_worker)
-    n = _int(days) or UNVISITED_DEFAULT_DAYS
-    n = min(max(n, 1), 3660)
-    unit = _int(org_unit_id)
+    n = min(parse_id(days) or UNVISITED_DEFAULT_DAYS, 3660)  # anything unusable: the default
+    errors: list[dict[str, str]] = []
+    unit = query_id(org_unit_id, "org_unit_id", errors)
     start = page_offset(offset)
-    rows, total = await logs.unvisited(actor, unit, n, PAGE_SIZE, start)
+    rows, total = [], 0
+    if not errors:
+        rows, total = await logs.unvisited(actor, unit, n, PAGE_SIZE, start)
     return Template(
         "patrol/unvisited.html",
         context={
@@ -201,7 +205,9 @@ async def unvisited_page(
             "unit": "" if unit is None else str(unit),
             "query": urlencode({"days": n, **({"org_unit_id": unit} if unit else {})}),
             "grids": await logs.grids_of(actor),
+            "errors": field_messages(errors),
         },
+        status_code=400 if errors else 200,
     )
 
 

@@ -15,7 +15,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from inspections import walk_messages
-from inspections.page_helpers import as_int, one_file, wants_json
+from inspections.page_helpers import one_file, wants_json
 from inspections.patrol import departments, messages, service, views  # noqa: F401 (messages)
 from inspections.patrol.schemas import DepartmentIn, DepartmentPatch, PatrolReportIn, TriageIn
 from inspections.patrol.scope import grid_enterprises, own_grids
@@ -24,7 +24,7 @@ from safety.auth import Actor
 from safety.errors import DomainError
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
-from safety.pages import errors_by_field, form_model, page_offset
+from safety.pages import as_int, errors_by_field, form_model, page_offset
 from safety.tables import Enterprise, Role
 from safety.web import ACTOR, PathId
 

@@ -12,14 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from inspections.campaigns.forms import int_or_none
 from inspections.risk import planning
 from inspections.risk.messages import labels
 from inspections.risk.rules import COLOURS, UNRATED
 from safety.auth import Actor
 from safety.errors import ValidationFailed
 from safety.i18n import lang_of, translate
-from safety.pages import errors_by_field
+from safety.pages import as_int, errors_by_field
 from safety.registry import service as registry
 from safety.registry.messages import industry_name
 from safety.tables import Role
@@ -68,16 +67,16 @@ async def due_page(
         bad = [
             {"key": k, "message": translate("due.filter.days", lang)}
             for k in ("not_inspected_days", "within_days", "org_unit_id")
-            if params[k] and int_or_none(params[k]) is None
+            if params[k] and as_int(params[k]) is None
         ]
         if bad:
             raise ValidationFailed("invalid filter", bad)
-        within = int_or_none(params["within_days"])
+        within = as_int(params["within_days"])
         rows = await planning.due_rows(
             actor,
             colours=planning.parse_colours(params["colour"]),
-            org_unit_id=int_or_none(params["org_unit_id"]),
-            not_inspected_days=int_or_none(params["not_inspected_days"]),
+            org_unit_id=as_int(params["org_unit_id"]),
+            not_inspected_days=as_int(params["not_inspected_days"]),
             within_days=planning.DEFAULT_WITHIN_DAYS if within is None else within,
         )
     except ValidationFailed as exc:

@@ -22,7 +22,7 @@ from inspections.selfcheck import (
 from inspections.selfcheck.schemas import SelfInspectionIn
 from safety.auth import Actor
 from safety.errors import DomainError
-from safety.pages import errors_by_field, form_model
+from safety.pages import errors_by_field, field_messages, form_model, page_offset, query_id
 from safety.settings import local_today
 from safety.tables import Role
 from safety.web import ACTOR
@@ -40,8 +40,11 @@ async def _page(
     form: dict | None = None,
     errors: dict | None = None,
     status: int = 200,
+    listed: bool = True,
 ) -> Template:
-    rows, total = await service.list_self_inspections(actor, enterprise_id, PAGE_SIZE, offset)
+    rows, total = [], 0
+    if listed:  # not under a filter refused as bad input
+        rows, total = await service.list_self_inspections(actor, enterprise_id, PAGE_SIZE, offset)
     checklists: list[dict] = []
     if actor.role == Role.enterprise:
         current, _ = await list_current(actor, 100, 0)
@@ -69,11 +72,6 @@ async def _page(
     )
 
 
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
-
-
 @get("/self-inspections", include_in_schema=False, dependencies=ACTOR)
 async def self_inspections_page(
     actor: NamedDependency[Actor],
@@ -83,8 +81,18 @@ async def self_inspections_page(
     """The enterprise: the start form and its own list; an officer: the subtree's list
     (``enterprise_id`` narrows it to one enterprise)."""
     actor.require(Role.enterprise, Role.officer)
-    wanted = _int(enterprise_id) if actor.role == Role.officer else None
-    return await _page(actor, enterprise_id=wanted, offset=_int(offset) or 0)
+    errors: list[dict[str, str]] = []
+    wanted = (
+        query_id(enterprise_id, "enterprise_id", errors) if actor.role == Role.officer else None
+    )
+    return await _page(
+        actor,
+        enterprise_id=wanted,
+        offset=page_offset(offset),
+        errors=field_messages(errors),
+        status=400 if errors else 200,
+        listed=not errors,
+    )
 
 
 @post("/self-inspections", include_in_schema=False, dependencies=ACTOR, status_code=303)

@@ -11,13 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
 from rectification.figures import service
+from rectification.figures.definitions import parse_group_key
 from rectification.figures.schemas import (
     CampaignEnterpriseOut,
     CampaignStatsOut,
     OrgUnitStatsOut,
 )
 from safety.auth import Actor
-from safety.errors import ValidationFailed
 from safety.web import ACTOR, Page, PathId, error_responses, paging
 
 TAGS = ["figures"]
@@ -67,22 +67,6 @@ async def org_unit_stats(
     return OrgUnitStatsOut(**out)
 
 
-def _group_key(group_by: str | None, key: str | None) -> int | str | None:
-    if group_by is None:
-        return None
-    if key is None:
-        raise ValidationFailed.field("key", "group_by 需要 key (the group's key, or none)")
-    if key == "none":
-        return None
-    if group_by == "industry":
-        if len(key) != 1 or not "A" <= key <= "T":
-            raise ValidationFailed.field("key", "key 须为门类字母 A–T 或 none")
-        return key
-    if not key.isdigit() or not 1 <= int(key) <= 2**31 - 1:
-        raise ValidationFailed.field("key", "key 须为编号或 none (an id, or none)")
-    return int(key)
-
-
 @get(
     "/api/v1/campaigns/{campaign_id:int}/enterprises",
     dependencies=ACTOR,
@@ -105,7 +89,7 @@ async def campaign_enterprises(
     lim, off = paging(limit, offset)
     service.check_group_by(group_by)
     rows, total = await service.campaign_enterprises(
-        actor, campaign_id, figure, as_of, group_by, _group_key(group_by, key), lim, off
+        actor, campaign_id, figure, as_of, group_by, parse_group_key(group_by, key), lim, off
     )
     return Page[CampaignEnterpriseOut](
         items=[CampaignEnterpriseOut(**r) for r in rows], total=total

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from rectification.figures import dashboard as board
 from rectification.figures import dashboard_messages
 from rectification.figures.campaign_charts import campaign_charts
-from rectification.figures.definitions import GROUPS
+from rectification.figures.definitions import GROUPS, parse_group_key
 from rectification.figures.service import NONE_LABEL, campaign_enterprises, campaign_stats
 from safety import charts
 from safety.auth import Actor
@@ -216,20 +216,6 @@ async def campaign_figures_page(
     )
 
 
-def _group_key(group_by: str | None, raw: str | None) -> Any:
-    """The ``key`` of a breakdown row as the query string carries it ("none": no group)."""
-    if group_by is None:
-        return None
-    if raw in (None, "", "none"):
-        return None
-    if group_by == "industry":
-        if len(raw) == 1 and "A" <= raw <= "T":
-            return raw
-    elif raw.isdigit() and len(raw) <= 10:
-        return int(raw)
-    raise ValidationFailed.field("key", "key 不是该分组的有效值 (not a key of this grouping)")
-
-
 @get(
     "/campaigns/{campaign_id:int}/figures/enterprises",
     include_in_schema=False,
@@ -255,7 +241,7 @@ async def campaign_enterprises_page(
     try:
         if errors:
             raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-        group_key = _group_key(group_by or None, key)
+        group_key = parse_group_key(group_by or None, key, required=False)
         rows, total = await campaign_enterprises(
             actor, campaign_id, which, day, group_by or None, group_key, PAGE_SIZE, start
         )

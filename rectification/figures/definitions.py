@@ -54,6 +54,35 @@ GROUPS = ("batch", "community", "grid", "industry", "agency")
 ORG_GROUPS = (*GROUPS, "source")
 OPEN = ("pending", "rectifying")  # the statuses that can be overdue
 NOT_DONE = ("pending", "rectifying", "submitted")
+
+
+def parse_group_key(
+    group_by: str | None, raw: str | None, required: bool = True
+) -> int | str | None:
+    """The ``key`` of one breakdown row as a query string carries it: an industry's letter
+    A–T, else a row id; "none" is the group without one. Missing is a 400 where the API
+    needs it (``required``), no group on the page. Anything else is a 400 naming ``key``."""
+    from safety.errors import ValidationFailed
+    from safety.pages import parse_id
+
+    if group_by is None:
+        return None
+    if raw in (None, ""):
+        if required:
+            raise ValidationFailed.field("key", "group_by 需要 key (the group's key, or none)")
+        return None
+    if raw == "none":
+        return None
+    if group_by == "industry":
+        if len(raw) != 1 or not "A" <= raw <= "T":
+            raise ValidationFailed.field("key", "key 须为门类字母 A–T 或 none")
+        return raw
+    value = parse_id(raw)
+    if value is None:
+        raise ValidationFailed.field("key", "key 须为编号或 none (an id, or none)")
+    return value
+
+
 # the days an "as of" may name (beyond them the end-of-day instant would overflow)
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
 DAY_RANGE_MESSAGE = "as_of 须在 1900-01-01 与 9998-12-31 之间"

@@ -28,7 +28,7 @@ from rectification.ledger import service
 from rectification.queue_pages import search_filter
 from safety import i18n
 from safety.auth import Actor
-from safety.errors import ValidationFailed
+from safety.pages import refuse
 from safety.settings import local_today
 from safety.sheetstream import StreamedSheet
 from safety.tables import Role
@@ -143,8 +143,7 @@ async def export_ledger_page(
     }
     errors: list[dict[str, str]] = []
     flt = search_filter({k: v or "" for k, v in params.items()}, errors)
-    if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+    refuse(errors)
     return ledger_response(await service.open_ledger(actor, flt))
 
 

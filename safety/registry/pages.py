@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
-from safety.pages import errors_by_field, page_offset
+from safety.pages import as_int, errors_by_field, page_offset
 from safety.registry import service, sync
 from safety.registry.messages import choices, industry_name
 from safety.registry.sheets import HEADERS, error_workbook, export_workbook
@@ -49,18 +49,11 @@ def _invalid(lang: str, errors: list[dict[str, str]]) -> ValidationFailed:
     return ValidationFailed(translate("registry.error.invalid", lang), errors)
 
 
-def _int_or_none(raw: Any) -> int | None:
-    try:
-        return int(str(raw).strip()) if raw not in (None, "") else None
-    except ValueError:
-        return None
-
-
 def _filter_from(params: dict[str, Any]) -> service.EnterpriseFilter:
     key = {"1": True, "0": False}.get(str(params.get("key") or ""))
     return service.EnterpriseFilter(
         q=params.get("q") or None,
-        org_unit_id=_int_or_none(params.get("org_unit_id")),
+        org_unit_id=as_int(params.get("org_unit_id")),
         industry=params.get("industry") or None,
         risk_colour=params.get("risk_colour") or None,
         key=key,
@@ -72,7 +65,7 @@ def _form_to_data(form: dict[str, Any], lang: str) -> tuple[dict[str, Any], list
     data: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in TEXT_FIELDS}
     errors = []
     raw_unit = str(form.get("org_unit_id") or "").strip()
-    data["org_unit_id"] = _int_or_none(raw_unit)
+    data["org_unit_id"] = as_int(raw_unit)
     if raw_unit and data["org_unit_id"] is None:
         errors.append({"key": "org_unit_id", "message": translate("registry.error.grid", lang)})
     for box in ("is_key", "uscc_confirmed"):
@@ -241,7 +234,7 @@ async def enterprise_edit_submit(
     lang = lang_of(request)
     e = await service.get_enterprise(actor, enterprise_id)
     values, errors = _form_to_data(data, lang)
-    version = _int_or_none(data.get("version"))
+    version = as_int(data.get("version"))
     try:
         if errors or version is None:
             if version is None:

@@ -181,6 +181,19 @@ def test_only_the_enterprise_may_refuse_and_then_gives_a_reason():
     assert _signature(signer="boss") == {"signer"}
 
 
+def test_a_signer_name_fits_its_column_and_no_text_holds_a_control_character():
+    from inspections.tables import Inspection
+
+    assert rules.SIGNER_NAME_MAX == Inspection.inspector_signer_name.length
+    assert rules.SIGNER_NAME_MAX == Inspection.enterprise_signer_name.length
+    assert _signature(name="李" * rules.SIGNER_NAME_MAX + "  ") == set()  # stored trimmed
+    assert _signature(name="李" * (rules.SIGNER_NAME_MAX + 1)) == {"signer_name"}
+    assert _signature(name="李\x00四") == {"signer_name"}
+    assert _signature(name="李\u202e四") == {"signer_name"}
+    assert _signature(has_file=False, name="", refused="不在\x1b现场") == {"refused_reason"}
+    assert _signature(has_file=False, name="", refused="不在现场\r\n另约") == set()
+
+
 def test_a_campaign_needs_a_name_a_known_kind_an_ordered_period_and_sane_days():
     ok = rules.check_campaign(
         "冬季大检查", "seasonal", dt.date(2026, 1, 1), dt.date(2026, 2, 1), DAYS
