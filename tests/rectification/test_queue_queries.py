@@ -1,5 +1,6 @@
-"""The officer's verification queue: a fixed number of queries whatever the number of
-hazards, showing what the whole hazard (``hazard_detail``) shows, in the queue's order."""
+"""The officer's verification and extension queues: a fixed number of queries whatever the
+number of hazards, showing what the whole hazard (``hazard_detail`` / ``get_hazard``)
+shows, in the queue's order."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 
 from inspections import services as insp
 from rectification import queue_pages, services
+from rectification.schemas import ExtensionIn
 from rectification.tables import EvidenceSubmission
 from safety.settings import local_today
 from tests import factories as f
@@ -124,3 +126,42 @@ async def test_the_verification_queue_is_ordered_by_latest_submission_in_fixed_q
     assert data["total"] == 6
     other = await queue_pages.verify_queue_data(f.actor(w.foreign_officer))
     assert other == {"queue": [], "total": 0}
+
+
+async def _requested(w, days: int) -> dict:
+    h = await _open_hazard(w)
+    await services.request_extension(
+        f.actor(w.enterprise_user),
+        h["id"],
+        ExtensionIn(new_deadline=h["effective_deadline"] + dt.timedelta(days=days), reason="等待"),
+    )
+    return h
+
+
+async def test_the_extension_queue_reads_its_hazards_in_fixed_queries(client):
+    w = await f.world()
+    officer = f.actor(w.officer)
+    hazards = [await _requested(w, 5)]
+    with count_queries() as small:
+        data = await queue_pages.extension_queue_data(officer)
+    off = await as_user(w.officer)
+    with count_queries() as small_page:
+        page = await client.get("/hazards/extensions", headers=off)
+    assert page.status_code == 200 and hazards[0]["description"] in page.text
+    hazards += [await _requested(w, 10 + i) for i in range(4)]
+    with count_queries() as large:
+        data = await queue_pages.extension_queue_data(officer)
+    with count_queries() as large_page:
+        page = await client.get("/hazards/extensions", headers=off)
+    assert page.status_code == 200
+    assert small.count == large.count, (small.count, large.count)
+    assert small_page.count == large_page.count, (small_page.count, large_page.count)
+    assert data["total"] == 5
+    assert [x["hazard_id"] for x in data["requests"]] == [h["id"] for h in hazards]
+    for x in data["requests"]:
+        whole = await insp.get_hazard(officer, x["hazard_id"])
+        for key in ("description", "level", "status", "enterprise_name", "effective_deadline"):
+            assert x["h"][key] == whole[key], key
+        assert str(whole["effective_deadline"]) in page.text
+    other = await queue_pages.extension_queue_data(f.actor(w.foreign_officer))
+    assert other == {"requests": [], "total": 0}
