@@ -4,7 +4,6 @@ and the overdue list (most days overdue first, with enterprise and community).""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,19 +11,25 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
+from piccolo.query.functions.aggregate import Max
+from piccolo.querystring import QueryString
 
 from inspections import services as inspections
+from inspections.services import views
+from inspections.services.scope import hazard_condition
+from inspections.tables import Hazard
 from rectification import services
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
 from rectification.tables import EvidenceSubmission
+from safety import files
 from safety.auth import Actor
-from safety.errors import DomainError
+from safety.errors import DomainError, NotFound
 from safety.pages import errors_by_field, form_model, page_offset, query_date, query_id, refuse
 from safety.registry import service as registry
 from safety.settings import local_today
-from safety.tables import Enterprise, Role
+from safety.tables import Role
 from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
@@ -33,25 +38,12 @@ QUEUE_SIZE = 20  # hazards shown with their photos at once
 SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
 
 
-async def _communities(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Each enterprise's grid and community (the grid's parent) by name."""
-    if not enterprise_ids:
-        return {}
-    rows = (
-        await Enterprise.select(
-            Enterprise.id,
-            Enterprise.org_unit.name.as_alias("unit"),
-            Enterprise.org_unit.kind.as_alias("kind"),
-            Enterprise.org_unit.parent.name.as_alias("parent"),
-        )
-        .where(Enterprise.id.is_in(list(set(enterprise_ids))))
-        .run()
-    )
-    out = {}
-    for r in rows:
-        community = r["unit"] if r["kind"] == "community" else (r["parent"] or "")
-        out[r["id"]] = {"community": community or "", "grid": r["unit"] or ""}
-    return out
+def _names(row: dict) -> dict[str, str]:
+    """The enterprise's grid and community (the grid's parent) by name, from the unit
+    columns its row was read with (``_QUEUE_COLUMNS``)."""
+    unit, kind, parent = row.pop("unit_name"), row.pop("unit_kind"), row.pop("parent_unit_name")
+    community = unit if kind == "community" else (parent or "")
+    return {"community": community or "", "grid": unit or ""}
 
 
 def _place(row: dict) -> dict[str, str]:
@@ -121,6 +113,80 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
 # ---------------------------------------------------------------- verification queue
 
 
+# each hazard's latest evidence submission (NULL: none yet), over Piccolo's ``hazard``
+_LATEST_SUBMISSION = (
+    "(SELECT MAX(s.submitted_at) FROM evidence_submission s WHERE s.hazard = hazard.id)"
+)
+
+
+def _queue_columns() -> tuple:
+    unit = Hazard.enterprise.org_unit
+    return (
+        *Hazard.all_columns(),
+        Hazard.enterprise.name.as_alias("enterprise_name"),
+        unit.name.as_alias("unit_name"),
+        unit.kind.as_alias("unit_kind"),
+        unit.parent.name.as_alias("parent_unit_name"),
+    )
+
+
+async def _latest_submissions(hazard_ids: list[int]) -> dict[int, dict]:
+    """Each hazard's latest submission (the highest id) with its after-photos."""
+    if not hazard_ids:
+        return {}
+    latest = (
+        EvidenceSubmission.select(Max(EvidenceSubmission.id))
+        .where(EvidenceSubmission.hazard.is_in(hazard_ids))
+        .group_by(EvidenceSubmission.hazard)
+    )
+    rows = (
+        await EvidenceSubmission.select(
+            *EvidenceSubmission.all_columns(),
+            EvidenceSubmission.submitted_by.display_name.as_alias("by"),
+        )
+        .where(EvidenceSubmission.id.is_in(latest))
+        .run()
+    )
+    photos = await files.list_for(services.SUBMISSION, [s["id"] for s in rows])
+    return {
+        s["hazard"]: {**s, "submitted_by": s["by"] or "", "photos": photos.get(s["id"], [])}
+        for s in rows
+    }
+
+
+async def verify_queue_data(actor: Actor) -> dict[str, Any]:
+    """The submitted hazards of the officer's scope (``total``) and the first
+    ``QUEUE_SIZE`` of them, oldest latest submission first (then by id), each with its
+    problem photos, latest submission and community: a fixed number of queries."""
+    actor.require(Role.officer)
+    where = (await hazard_condition(actor), Hazard.status == "submitted")
+    rows = (
+        await Hazard.select(*_queue_columns())
+        .where(*where)
+        .order_by(QueryString(f"{_LATEST_SUBMISSION} IS NOT NULL"))
+        .order_by(QueryString(_LATEST_SUBMISSION))
+        .order_by(Hazard.id)
+        .limit(QUEUE_SIZE)
+        .run()
+    )
+    total = await Hazard.count().where(*where).run()
+    ids = [r["id"] for r in rows]
+    photos = await views.photos_of(ids)
+    submissions = await _latest_submissions(ids)
+    items = []
+    for r in rows:
+        names = _names(r)
+        items.append(
+            {
+                "h": r,
+                "submission": submissions.get(r["id"]),
+                "before": [p for p in photos.get(r["id"], []) if p["kind"] == "problem"],
+                **names,
+            }
+        )
+    return {"queue": items, "total": total}
+
+
 async def verify_queue_response(
     actor: Actor,
     errors: dict[int, dict[str, str]] | None = None,
@@ -128,43 +194,10 @@ async def verify_queue_response(
     status: int = 200,
     done: str = "",
 ) -> Template:
-    actor.require(Role.officer)
-    rows, total = await inspections.list_hazards(
-        actor, inspections.HazardFilter(status="submitted"), SCAN_LIMIT, 0
-    )
-    ids = [r["id"] for r in rows]
-    latest: dict[int, dt.datetime] = {}
-    if ids:
-        subs = (
-            await EvidenceSubmission.select(
-                EvidenceSubmission.hazard, EvidenceSubmission.submitted_at
-            )
-            .where(EvidenceSubmission.hazard.is_in(ids))
-            .run()
-        )
-        for s in subs:
-            if s["hazard"] not in latest or s["submitted_at"] > latest[s["hazard"]]:
-                latest[s["hazard"]] = s["submitted_at"]
-    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-    ids.sort(key=lambda i: (latest.get(i) or floor, i))
-    details = [await services.hazard_detail(actor, i) for i in ids[:QUEUE_SIZE]]
-    places = await _communities([d["enterprise_id"] for d in details])
-    items = []
-    for d in details:
-        subs = d["submissions"]
-        items.append(
-            {
-                "h": d,
-                "submission": subs[-1] if subs else None,
-                "before": [p for p in d["photos"] if p["kind"] == "problem"],
-                **places.get(d["enterprise_id"], {}),
-            }
-        )
     return Template(
         "rectification/verify_queue.html",
         context={
-            "queue": items,
-            "total": total,
+            **await verify_queue_data(actor),
             "errors": errors or {},
             "form": form or {},
             "done": done,
@@ -185,20 +218,37 @@ async def verify_queue_page(
 # ---------------------------------------------------------------- extension queue
 
 
+async def extension_queue_data(actor: Actor) -> dict[str, Any]:
+    """The pending extension requests of the officer's scope, oldest first, each with its
+    hazard (``h``: the columns the queue shows, the effective deadline defaulting to the
+    original one): a fixed number of queries."""
+    actor.require(Role.officer)
+    requests, total = await services.list_extension_requests(actor, "pending", PAGE_SIZE, 0)
+    ids = sorted({x["hazard_id"] for x in requests})
+    rows = []
+    if ids:
+        rows = (
+            await Hazard.select(
+                *Hazard.all_columns(), Hazard.enterprise.name.as_alias("enterprise_name")
+            )
+            .where(Hazard.id.is_in(ids), await hazard_condition(actor))
+            .run()
+        )
+    hazards = {
+        r["id"]: {**r, "effective_deadline": r["effective_deadline"] or r["deadline"]} for r in rows
+    }
+    if len(hazards) < len(ids):  # (the requests were scoped by their hazards already)
+        raise NotFound("隐患不存在 (hazard not found)")
+    return {"requests": [{**x, "h": hazards[x["hazard_id"]]} for x in requests], "total": total}
+
+
 async def _extension_queue(
     actor: Actor, errors: dict[int, dict[str, str]] | None = None, status: int = 200
 ) -> Template:
-    actor.require(Role.officer)
-    requests, total = await services.list_extension_requests(actor, "pending", PAGE_SIZE, 0)
-    hazards = {}
-    for x in requests:
-        if x["hazard_id"] not in hazards:
-            hazards[x["hazard_id"]] = await inspections.get_hazard(actor, x["hazard_id"])
     return Template(
         "rectification/extension_queue.html",
         context={
-            "requests": [{**x, "h": hazards[x["hazard_id"]]} for x in requests],
-            "total": total,
+            **await extension_queue_data(actor),
             "errors": errors or {},
             "tab": "extensions",
             "is_officer": True,

@@ -143,12 +143,9 @@ async def matching_enterprises(
     if preset:
         # A risk-based pick (inspections.risk.planning): the due list, red and orange not
         # inspected for 3 months, or enterprises with open hazards; the filter still applies.
-        from inspections.risk.planning import pick_enterprises
+        from inspections.risk.planning import picked
 
-        picked = set(await pick_enterprises(actor, preset))
-        rows, _ = await registry.list_enterprises(actor, flt, 10**6, 0)
-        rows = [r for r in rows if r["id"] in picked]
-        return rows[:limit], len(rows)
+        flt.within = await picked(actor, preset)
     return await registry.list_enterprises(actor, flt, limit, 0)
 
 

@@ -12,7 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 
-from inspections.risk import imports, planning, service
+from inspections.risk import export, imports, planning, service
 from inspections.risk.pages import PAGE_ROUTES
 from inspections.risk.schemas import (
     DueOut,
@@ -60,12 +60,12 @@ async def list_risk_points(
     """Officer (their subtree) or the enterprise's own contact. ``colour`` filters
     (red/orange/yellow/blue); retired points only with ``include_inactive``."""
     lim, off = paging(limit, offset)
-    rows = await service.list_points(actor, enterprise_id, colour, include_inactive)
     enterprise = await service.enterprise_row(actor, enterprise_id)
-    spread = await service.distribution(actor, enterprise_id)
+    rows, total = await service.points_of(enterprise_id, colour, include_inactive, lim, off)
+    spread = await service.spread_of(enterprise_id)
     return RiskPointListOut(
-        items=[RiskPointOut(**r) for r in rows[off : off + lim]],
-        total=len(rows),
+        items=[RiskPointOut(**r) for r in rows],
+        total=total,
         enterprise_colour=enterprise["risk_colour"],
         counts=spread["by_colour"],
     )
@@ -127,7 +127,7 @@ async def export_risk_points(
 ) -> Response[bytes]:
     """Active points of the enterprises the caller may grade (an enterprise contact: their
     own; naming another enterprise is a 404)."""
-    rows = await service.export_points(actor, enterprise_id, org_unit_id, colour)
+    rows = await export.export_points(actor, enterprise_id, org_unit_id, colour)
     content = await anyio.to_thread.run_sync(export_workbook, rows)
     return xlsx_download(content, f"risk-points-{local_today().isoformat()}.xlsx")
 

@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inspections.campaigns.forms import many, one
-from inspections.risk import imports, service
+from inspections.risk import export, imports, service
 from inspections.risk.messages import fmt, labels
 from inspections.risk.planning_pages import PLANNING_ROUTES
 from inspections.risk.rules import COLOURS, MEASURE_KINDS
@@ -300,7 +300,7 @@ async def export_page(
     org_unit_id: FromQuery[int | None] = None,
     colour: FromQuery[str | None] = None,
 ) -> Response[bytes]:
-    rows = await service.export_points(actor, enterprise_id, org_unit_id, colour or None)
+    rows = await export.export_points(actor, enterprise_id, org_unit_id, colour or None)
     content = await anyio.to_thread.run_sync(export_workbook, rows)
     return xlsx_download(content, f"risk-points-{local_today().isoformat()}.xlsx")
 

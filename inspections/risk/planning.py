@@ -22,19 +22,24 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count, Max
+from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Count
+from piccolo.query.methods.select import SelectRaw
 
 from inspections.risk.rules import (
     COLOURS,
     UNRATED,
+    add_months,
     due_on,
     due_status,
     parse_frequencies,
     worst_colour,
 )
 from inspections.services.scope import is_row_id, officer_units
-from inspections.tables import Hazard, Inspection, InspectionKind, InspectionState
+from inspections.tables import Hazard, InspectionKind, InspectionState
+from rectification.figures import definitions as d
 from safety.auth import Actor
+from safety.db import is_sqlite
 from safety.errors import ValidationFailed
 from safety.settings import get_settings, local_today
 from safety.tables import Enterprise, OrgUnit, Role
@@ -43,6 +48,7 @@ DEFAULT_WITHIN_DAYS = 30
 PRESETS = ("due", "red_orange_stale", "open_hazards")
 STALE_DAYS = 90  # "red and orange not inspected for 3 months"
 OPEN_STATUSES = ("pending", "rectifying", "submitted")
+ONE_DAY = dt.timedelta(days=1)
 
 
 @lru_cache
@@ -98,6 +104,54 @@ def _local_day(value: Any) -> dt.date | None:
     return local_today(value)
 
 
+# The local day of the enterprise's last submitted campaign inspection, as SQL over the
+# ``enterprise`` table (NULL: never inspected).
+_LAST = (
+    "(SELECT MAX(i.submitted_at) FROM inspection i WHERE i.enterprise = enterprise.id"
+    f" AND i.state = '{InspectionState.submitted.value}'"
+    f" AND i.kind = '{InspectionKind.campaign.value}')"
+)
+
+
+def _inspected_after(day: dt.date) -> str:
+    """SQL: the last inspection was after local ``day`` (NULL when never inspected)."""
+    end = d.AsOf.make(day, get_settings().timezone, is_sqlite()).instant()
+    return f"{_LAST} >= {end}"
+
+
+def last_day_due(limit: dt.date, months: int) -> dt.date:
+    """The latest day of a last inspection whose ``due_on`` falls on or before ``limit``
+    (``due_on`` is monotonic in the day; clamped month ends make it many-to-one)."""
+    day = add_months(limit, -months)
+    while due_on(day + ONE_DAY, months) <= limit:  # type: ignore[operator]
+        day += ONE_DAY
+    while due_on(day, months) > limit:  # type: ignore[operator]
+        day -= ONE_DAY
+    return day
+
+
+def _listed(today: dt.date, within_days: int | None, not_inspected_days: int | None) -> list:
+    """The due list's tests in SQL, exactly ``due_status`` and the days since the last
+    inspection: due (never inspected, or ``due_on`` within ``within_days`` of today, by
+    the colour's frequency) unless ``within_days`` is None; not inspected after
+    ``today - not_inspected_days`` when given."""
+    out = []
+    if within_days is not None:
+        limit = today + dt.timedelta(days=within_days)
+        months = frequencies()
+        cases = " ".join(
+            f"WHEN '{c}' THEN {_inspected_after(last_day_due(limit, months[c]))}" for c in COLOURS
+        )
+        unrated = _inspected_after(last_day_due(limit, months[UNRATED]))
+        out.append(
+            WhereRaw(f"NOT COALESCE(CASE enterprise.risk_colour {cases} ELSE {unrated} END, FALSE)")
+        )
+    if not_inspected_days is not None:
+        since = today - dt.timedelta(days=not_inspected_days)
+        out.append(WhereRaw(f"NOT COALESCE({_inspected_after(since)}, FALSE)"))
+    return out
+
+
 async def due_rows(
     actor: Actor,
     colours: list[str] | None = None,
@@ -125,6 +179,8 @@ async def due_rows(
         for p in parts[1:]:
             either = either | p
         conditions.append(either)
+    today = today or local_today()
+    conditions += _listed(today, within_days if due_only else None, not_inspected_days)
     enterprises = (
         await Enterprise.select(
             Enterprise.id,
@@ -135,36 +191,19 @@ async def due_rows(
             Enterprise.org_unit,
             Enterprise.org_unit.name.as_alias("grid_name"),
             Enterprise.org_unit.parent.name.as_alias("community_name"),
+            SelectRaw(f"{_LAST} AS last"),
         )
         .where(*conditions)
         .run()
     )
-    ids = Enterprise.select(Enterprise.id).where(*conditions)
-    latest = (
-        await Inspection.select(Inspection.enterprise, Max(Inspection.submitted_at, alias="last"))
-        .where(
-            Inspection.enterprise.is_in(ids),
-            Inspection.state == InspectionState.submitted.value,
-            Inspection.kind == InspectionKind.campaign.value,
-        )
-        .group_by(Inspection.enterprise)
-        .run()
-    )
-    last_of = {r["enterprise"]: _local_day(r["last"]) for r in latest}
-    today = today or local_today()
     months = frequencies()
     rows = []
     for e in enterprises:
         colour = e["risk_colour"]
         every = months[colour or UNRATED]
-        last = last_of.get(e["id"])
+        last = _local_day(e["last"])
         due = due_on(last, every)
         status = due_status(due, today, within_days)
-        if due_only and status is None:
-            continue
-        if not_inspected_days is not None and last is not None:
-            if (today - last).days < not_inspected_days:
-                continue
         rows.append(
             {
                 "enterprise_id": e["id"],
@@ -212,15 +251,25 @@ async def pick_enterprises(actor: Actor, preset: str, org_unit_id: int | None = 
             due_only=False,
         )
         return [r["enterprise_id"] for r in rows]
+    query = await picked(actor, preset, org_unit_id)
+    return [r["id"] for r in await query.order_by(Enterprise.id).run()]
+
+
+async def picked(actor: Actor, preset: str, org_unit_id: int | None = None) -> Any:
+    """The enterprises of ``pick_enterprises`` as a sub-select of their ids (for a list
+    that filters them further and pages in SQL)."""
+    if preset not in PRESETS:
+        raise ValidationFailed.field("preset", f"preset 须为 {'/'.join(PRESETS)}")
     conditions = await _scope(actor, org_unit_id)
-    ids = Enterprise.select(Enterprise.id).where(*conditions)
-    rows = (
-        await Hazard.select(Hazard.enterprise)
-        .where(Hazard.enterprise.is_in(ids), Hazard.status.is_in(list(OPEN_STATUSES)))
-        .distinct()
-        .run()
-    )
-    return sorted(r["enterprise"] for r in rows)
+    if preset == "due":
+        conditions += _listed(local_today(), DEFAULT_WITHIN_DAYS, None)
+    elif preset == "red_orange_stale":
+        conditions.append(Enterprise.risk_colour.is_in(["red", "orange"]))
+        conditions += _listed(local_today(), None, STALE_DAYS)
+    else:
+        open_ones = Hazard.select(Hazard.enterprise).where(Hazard.status.is_in(list(OPEN_STATUSES)))
+        conditions.append(Enterprise.id.is_in(open_ones))
+    return Enterprise.select(Enterprise.id).where(*conditions)
 
 
 async def colour_map(actor: Actor, org_unit_id: int | None = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
+from piccolo.querystring import QueryString
 
 from inspections.risk.cleaning import INPUT_FIELDS, MEASURE_FIELDS, STORED_FIELDS, clean_point
 from inspections.risk.rules import COLOURS, MEASURE_KINDS, Bands, parse_bands, worst_colour
@@ -27,10 +28,10 @@ from inspections.services.scope import is_row_id, officer_units
 from inspections.tables import RiskPoint
 from safety import audit
 from safety.auth import Actor
-from safety.db import write_transaction
+from safety.db import is_sqlite, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.settings import get_settings
-from safety.tables import Enterprise, OrgUnit, Role
+from safety.tables import Enterprise, Role
 
 WRITERS = (Role.officer, Role.enterprise)
 
@@ -178,6 +179,38 @@ async def refresh_colour(enterprise_id: int) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------- reading
 
 
+async def points_of(
+    enterprise_id: int,
+    colour: str | None = None,
+    include_inactive: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the points of an enterprise already in scope and their number, worst
+    first: active ones first, by colour, by score (highest first), by name (in code-point
+    order, as Python compares strings)."""
+    conditions = [RiskPoint.enterprise == enterprise_id]
+    if colour:
+        conditions.append(RiskPoint.colour == _colour(colour))
+    if not include_inactive:
+        conditions.append(RiskPoint.active.eq(True))
+    rank = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(COLOURS))
+    name = "risk_point.name" if is_sqlite() else 'risk_point.name COLLATE "C"'
+    query = (
+        RiskPoint.select(*_columns())
+        .where(*conditions)
+        .order_by(RiskPoint.active, ascending=False)
+        .order_by(QueryString(f"CASE risk_point.colour {rank} END"))
+        .order_by(RiskPoint.score, ascending=False)
+        .order_by(QueryString(name))
+    )
+    if limit is None:
+        rows = await query.run()
+        return [to_out(r) for r in rows], len(rows)
+    rows = await query.limit(limit).offset(offset).run()
+    return [to_out(r) for r in rows], await RiskPoint.count().where(*conditions).run()
+
+
 async def list_points(
     actor: Actor,
     enterprise_id: int,
@@ -186,15 +219,7 @@ async def list_points(
 ) -> list[dict[str, Any]]:
     """The enterprise's risk points, worst first (by score within a colour)."""
     await enterprise_row(actor, enterprise_id)
-    conditions = [RiskPoint.enterprise == enterprise_id]
-    if colour:
-        conditions.append(RiskPoint.colour == _colour(colour))
-    if not include_inactive:
-        conditions.append(RiskPoint.active.eq(True))
-    rows = await RiskPoint.select(*_columns()).where(*conditions).run()
-    order = {c: i for i, c in enumerate(COLOURS)}
-    rows.sort(key=lambda r: (not r["active"], order[r["colour"]], -r["score"], r["name"]))
-    return [to_out(r) for r in rows]
+    return (await points_of(enterprise_id, colour, include_inactive))[0]
 
 
 def _colour(value: str) -> str:
@@ -207,6 +232,11 @@ async def distribution(actor: Actor, enterprise_id: int) -> dict[str, Any]:
     """四色分布 of the enterprise's active points: counts per colour, and per colour ×
     control tier (SQL GROUP BY)."""
     await enterprise_row(actor, enterprise_id)
+    return await spread_of(enterprise_id)
+
+
+async def spread_of(enterprise_id: int) -> dict[str, Any]:
+    """``distribution`` of an enterprise already in scope."""
     rows = (
         await RiskPoint.select(RiskPoint.colour, RiskPoint.control_tier, Count(alias="n"))
         .where(RiskPoint.enterprise == enterprise_id, RiskPoint.active.eq(True))
@@ -338,42 +368,6 @@ def _stale(current_version: int | None) -> Conflict:
 # ---------------------------------------------------------------- export
 
 
-async def export_points(
-    actor: Actor,
-    enterprise_id: int | None = None,
-    org_unit_id: int | None = None,
-    colour: str | None = None,
-) -> list[dict[str, Any]]:
-    """Active points of the enterprises ``actor`` may grade, filtered (the 风险分级管控清单
-    export). An enterprise contact gets their own; naming another enterprise is a 404."""
-    condition = await enterprise_scope(actor)
-    conditions = [RiskPoint.active.eq(True)]
-    if colour:
-        conditions.append(RiskPoint.colour == _colour(colour))
-    if enterprise_id is not None:
-        await enterprise_row(actor, enterprise_id)
-        conditions.append(RiskPoint.enterprise == enterprise_id)
-    if org_unit_id is not None:
-        unit = (
-            await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == org_unit_id).first().run()
-            if is_row_id(org_unit_id)
-            else None
-        )
-        if unit is None:
-            return []
-        units = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
-        condition = condition & Enterprise.org_unit.is_in(units)
-    conditions.append(RiskPoint.enterprise.is_in(Enterprise.select(Enterprise.id).where(condition)))
-    rows = (
-        await RiskPoint.select(*_columns())
-        .where(*conditions)
-        .order_by(RiskPoint.enterprise)
-        .order_by(RiskPoint.id)
-        .run()
-    )
-    return [to_out(r) for r in rows]
-
-
 __all__ = [
     "INPUT_FIELDS",
     "MEASURE_FIELDS",
@@ -382,9 +376,10 @@ __all__ = [
     "distribution",
     "enterprise_row",
     "enterprise_scope",
-    "export_points",
     "list_points",
     "point_row",
+    "points_of",
     "refresh_colour",
+    "spread_of",
     "update_point",
 ]

@@ -31,7 +31,8 @@ from rectification.figures import dashboard as board
 from rectification.figures import dashboard_messages
 from rectification.figures.campaign_charts import campaign_charts
 from rectification.figures.definitions import GROUPS, parse_group_key
-from rectification.figures.service import NONE_LABEL, campaign_enterprises, campaign_stats
+from rectification.figures.service import campaign_enterprises, campaign_stats
+from rectification.figures.service import group_label as label_of
 from safety import charts
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
@@ -246,11 +247,7 @@ async def campaign_enterprises_page(
             actor, campaign_id, which, day, group_by or None, group_key, PAGE_SIZE, start
         )
         if group_by:
-            stats = await campaign_stats(actor, campaign_id, day, group_by)
-            group_label = next(
-                (g["label"] for g in stats["groups"] if g["key"] == group_key),
-                NONE_LABEL if group_key is None else str(group_key),
-            )
+            group_label = await label_of(actor, campaign_id, group_by, group_key)
     except DomainError as exc:
         if exc.status_code != 400:
             raise

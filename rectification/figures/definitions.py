@@ -223,6 +223,7 @@ _NEEDS = {
     "industry": "e",
     "agency": "eiba",
     "source": "e",
+    "campaign": "e",
 }
 
 GROUP_KEYS = {
@@ -232,6 +233,8 @@ GROUP_KEYS = {
     "industry": ("e.industry", "e.industry"),
     "agency": ("a.id", "a.name"),
     "source": ("{h}.source", "{h}.source"),
+    # not a breakdown (never in GROUPS): several campaigns' figures in one statement
+    "campaign": ("{h}.campaign", "NULL"),
 }
 
 

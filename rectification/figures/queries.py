@@ -47,14 +47,15 @@ def counts_sql(
     asof: d.AsOf,
     group_by: str | None,
     by_source: bool = False,
-    campaign_id: int | None = None,
+    campaign_id: int | list[int] | None = None,
     units: str = "",
     extra: tuple[str, ...] = (),
 ) -> str:
     """ONE statement: per group key (and source, with ``by_source``) each hazard figure's
     count over the hazards matching ``where`` (over ``hazard`` and its joins), rows with
     ``part`` 'h'; for a campaign, UNION ALL the planned/inspected counts per group, rows
-    with ``part`` 'e' (``units``: the org-unit ids in scope, as SQL); then the ``extra``
+    with ``part`` 'e' (``units``: the org-unit ids in scope, as SQL; several campaigns'
+    with ``group_by`` "campaign"); then the ``extra``
     parts (the scope check's row, say). Each hazard's status and deadline as of the day
     are computed once (a MATERIALIZED CTE: both engines would otherwise inline the
     correlated look-ups into every figure)."""
@@ -85,15 +86,20 @@ def counts_sql(
 ZEROS = ", ".join("0" for _ in d.FIGURES)
 
 
-def plan_sql(asof: d.AsOf, group_by: str | None, campaign_id: int, units: str, part: str) -> str:
-    """A union part: planned and inspected enterprises per group (``part`` names it)."""
-    key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
+def plan_sql(
+    asof: d.AsOf, group_by: str | None, campaign_id: int | list[int], units: str, part: str
+) -> str:
+    """A union part: planned and inspected enterprises per group (``part`` names it), of
+    one campaign or several (grouped by ``campaign``)."""
+    key, label = d.group_key(group_by, "ce") if group_by else ("NULL", "NULL")
     inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    ids = [campaign_id] if isinstance(campaign_id, int) else campaign_id
     return (
         f"SELECT '{part}', {key}, MAX({label}), NULL, {ZEROS}, COUNT(DISTINCT e.id),"
         f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
         f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
-        f" WHERE ce.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
+        f" WHERE ce.campaign IN ({', '.join(str(int(i)) for i in ids)})"
+        f" AND e.org_unit IN {units}"
         + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
     )
 

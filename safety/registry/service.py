@@ -164,6 +164,8 @@ class EnterpriseFilter:
     risk_colour: str | None = None
     key: bool | None = None
     active: bool | None = None
+    # a sub-select of enterprise ids the list keeps (a risk-based planning preset's picks)
+    within: Any = None
 
 
 async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
@@ -207,6 +209,8 @@ async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
         conditions.append(Enterprise.is_key == flt.key)
     if flt.active is not None:
         conditions.append(Enterprise.active == flt.active)
+    if flt.within is not None:
+        conditions.append(Enterprise.id.is_in(flt.within))
     return conditions
 
 

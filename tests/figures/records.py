@@ -123,9 +123,12 @@ def _local_day(at: dt.datetime) -> dt.date:
     return at.astimezone(ZoneInfo(get_settings().timezone)).date()
 
 
-async def insert(spec: dict, agency: dict, checklist_id: int) -> Made:
+async def insert(spec: dict, agency: dict, checklist_id: int, street: dict | None = None) -> Made:
+    """The world of ``spec`` in a fresh street (or, given ``street``, in fresh communities
+    of that one: several campaigns side by side)."""
     i = f.n()
-    street = await create_org_unit(SYSTEM, OrgUnitIn(name=f"属性街道{i}", kind="street"))
+    if street is None:
+        street = await create_org_unit(SYSTEM, OrgUnitIn(name=f"属性街道{i}", kind="street"))
     communities, grids = {}, {}
     for name in ("A", "B"):
         communities[name] = await create_org_unit(

@@ -7,7 +7,6 @@ Runs on the engine the suite runs on (SQLite, or PostgreSQL with SAFETY_TEST_DAT
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
@@ -21,9 +20,7 @@ from safety.auth import Actor
 from safety.errors import NotFound
 from safety.settings import local_today
 from safety.tables import Role
-from tests import factories as f
 from tests.figures import records
-from tests.inspections import factories as fi
 
 HAZARD_FIELDS = {
     "hazards_found": "found",
@@ -36,16 +33,6 @@ HAZARD_FIELDS = {
     "hazards_overdue": "overdue",
     "hazards_open": "open",
 }
-
-
-@pytest.fixture(scope="module")
-async def loop():
-    return asyncio.get_running_loop()
-
-
-@pytest.fixture(scope="module")
-async def fixed(database):
-    return await f.agency(), await fi.checklist(sections=1, items=1)
 
 
 def officer_of(unit: dict) -> Actor:

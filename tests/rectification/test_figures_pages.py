@@ -13,7 +13,7 @@ import re
 
 from rectification.figures import series
 from rectification.figures.definitions import GROUPS
-from rectification.figures.service import campaign_stats
+from rectification.figures.service import campaign_stats, group_label
 from safety.auth import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import local_today
@@ -239,3 +239,28 @@ async def test_the_hazard_list_takes_the_figure_filters_and_refuses_bad_ones(cli
     assert r.status_code == 400 and "figure" in r.text
     r = await client.get(base + "&figure=found&as_of=2026-02-30", headers=officer)
     assert r.status_code == 400
+
+
+async def test_the_enterprise_list_names_its_group_as_the_breakdown_does(client):
+    s = await seeded()
+    officer = f.actor(s["w"].officer)
+    today = local_today()
+    headers = await as_user(s["w"].officer)
+    for group_by in ("batch", "community", "grid", "industry", "agency"):
+        stats = await campaign_stats(officer, s["campaign"], today, group_by)
+        assert stats["groups"], group_by
+        for g in stats["groups"]:
+            label = await group_label(officer, s["campaign"], group_by, g["key"])
+            assert label == g["label"], (group_by, g)
+        key = stats["groups"][0]["key"]
+        r = await client.get(
+            f"/campaigns/{s['campaign']}/figures/enterprises?group_by={group_by}"
+            f"&key={'none' if key is None else key}",
+            headers=headers,
+        )
+        assert r.status_code == 200 and html.escape(stats["groups"][0]["label"]) in r.text
+    # no group of the campaign (a unit outside the officer's subtree, no such batch): the
+    # key stands for itself
+    foreign = s["w"].foreign_tree["community"]["id"]
+    assert await group_label(officer, s["campaign"], "community", foreign) == str(foreign)
+    assert await group_label(officer, s["campaign"], "batch", 2**31 - 1) == str(2**31 - 1)
