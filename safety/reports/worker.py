@@ -25,6 +25,11 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "reports" / "print.
 _font_config: Any = None
 _image_cache: dict = {}
 _sheets: dict[str, Any] = {}
+WARM_HTML = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>'
+    "<h1>隐患整改通知书</h1><table><tr><th>检查项</th><td>整改期限 2026-01-01</td></tr>"
+    "</table><p><b>重大隐患</b>（五落实）ABC 0123456789</p></body></html>"
+)
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +87,10 @@ def _sheet(css: str, fetcher: SafeFetcher) -> Any:
 
 
 def warm() -> None:
-    """Build (or find) the main fonts, set up the font configuration and register the
-    main fonts in it, and parse the print style sheet: all once per worker, before its
-    first document."""
+    """Once per worker, before its first document: build (or find) the main fonts, set
+    up the font configuration, register the main fonts in it and parse the style sheets,
+    then render a small document in both weights (the first render of a process is half
+    again as slow as the next ones: Pango's font caches, WeasyPrint's code paths)."""
     global _font_config
     from weasyprint.text.fonts import FontConfiguration
 
@@ -93,19 +99,22 @@ def warm() -> None:
     fonts.covered("regular")  # the main face's character map, read once per worker
     if _font_config is None:
         _font_config = FontConfiguration()
-        css, font_files = font_css("")
-        fetcher = SafeFetcher(font_files, Path("."))
-        _sheet(css, fetcher)
-        _sheet(stylesheet_text(), fetcher)
+        _render(WARM_HTML, {}, ".")
 
 
 def render(
     html: str, resources: dict[str, tuple[str, str, str]], print_dir: str
 ) -> tuple[bytes, list[str]]:
     """The PDF of ``html`` and the URLs the fetcher refused."""
+    warm()
+    return _render(html, resources, print_dir)
+
+
+def _render(
+    html: str, resources: dict[str, tuple[str, str, str]], print_dir: str
+) -> tuple[bytes, list[str]]:
     from weasyprint import HTML
 
-    warm()
     css, font_files = font_css(html)
     fetcher = SafeFetcher({**resources, **font_files}, Path(print_dir))
     if len(_image_cache) > IMAGE_CACHE_MAX:
