@@ -5,9 +5,9 @@ Upload: the bytes are read from the upload in chunks and refused (413) as soon a
 prepares them in a bounded pool of ``image_workers`` threads running at a lower CPU
 priority (ten phones uploading at once queue there instead of starving the event loop;
 Pillow releases the GIL while it decodes, resizes and encodes). The files are then written
-content-addressed under ``<data_dir>/files/ab/cd/<sha256>`` (plus ``.display.jpg`` and
-``.thumb.jpg``), each atomically (a temporary file renamed into place), and only then is
-the row inserted, with its audit event, in one transaction:
+content-addressed under ``<data_dir>/files/ab/cd/<sha256>`` (plus ``.display.jpg``,
+``.print.jpg`` and ``.thumb.jpg``), each atomically (a temporary file renamed into place),
+and only then is the row inserted, with its audit event, in one transaction:
 - a failed write raises before the insert: no row;
 - a failed insert removes the files it wrote, unless another row references the same
   bytes (checked inside a write transaction, so it cannot race an insert of that row);
@@ -50,7 +50,12 @@ from safety.settings import get_settings
 from safety.tables import Attachment, AttachmentKind
 
 CHUNK = 1024 * 1024
-VARIANTS = {"original": "", "display": ".display.jpg", "thumbnail": ".thumb.jpg"}
+VARIANTS = {
+    "original": "",
+    "display": ".display.jpg",
+    "print": ".print.jpg",
+    "thumbnail": ".thumb.jpg",
+}
 OwnerCheck = Callable[[Actor, int], Awaitable[None]]
 _owners: dict[str, OwnerCheck] = {}
 _pool: ThreadPoolExecutor | None = None
@@ -138,6 +143,7 @@ def _store(p: Processed) -> list[Path]:
         for variant, data in (
             ("original", p.original),
             ("display", p.display),
+            ("print", p.print_copy),
             ("thumbnail", p.thumbnail),
         ):
             path = path_of(p.sha256, variant)

@@ -2,11 +2,13 @@
 
 - The HTML is rendered here (Jinja, autoescaped) with ``safety/reports/templates`` and
   the domain packages' templates; the PDF in a worker process (``safety.reports.pool``).
-- Cache: the PDF of a given HTML (with its files and fonts) is kept on disk under
-  ``<data dir>/cache/documents/<kind>/<key>-<digest>.pdf``; the digest is of the HTML
-  itself, which carries every record the document shows (photos by their content hash),
-  so a change to any of them — a new hazard, a verification, an extension — is a new
-  digest and a new render, and the older file of that document is removed.
+- The print style sheet (``templates/reports/print.css``) is not in the HTML: each
+  worker parses it once and renders every document with it (``safety.reports.worker``).
+- Cache: the PDF of a given HTML (with its files, fonts and style sheet) is kept on disk
+  under ``<data dir>/cache/documents/<kind>/<key>-<digest>.pdf``; the digest is of the
+  HTML itself, which carries every record the document shows (photos by their content
+  hash), so a change to any of them — a new hazard, a verification, an extension — is a
+  new digest and a new render, and the older file of that document is removed.
 - Without a CJK font the documents are refused with 503 and what to install.
 """
 
@@ -35,7 +37,7 @@ TEMPLATE_DIRS = (
     ROOT / "inspections" / "templates",
     ROOT / "rectification" / "templates",
 )
-RENDER_VERSION = "1"  # bump when the worker's output for the same HTML changes
+RENDER_VERSION = "2"  # bump when the worker's output for the same HTML changes
 
 
 class DocumentsUnavailable(DomainError):
@@ -135,6 +137,7 @@ def _lookup(kind: str, key: str, template: str, context: dict, res: Resources):
                 RENDER_VERSION,
                 fonts.BUILD_VERSION,
                 source.identity if source else "",
+                worker.stylesheet_text(),
                 repr(sorted(res.map.items())),
                 html,
             )

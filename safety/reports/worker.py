@@ -1,12 +1,16 @@
 """What runs inside a PDF worker process: HTML → PDF with WeasyPrint.
 
 Kept per process and reused across renders: the font configuration (our fonts are
-registered with fontconfig once, not per document) and the decoded-image cache
-(photos are content-addressed, so a URL always means the same image)."""
+registered with fontconfig once, not per document), the parsed style sheets (the print
+style sheet, ``templates/reports/print.css``, is not in the documents' HTML: it is parsed
+once per worker and given to every render; the @font-face sheet once per distinct text)
+and the decoded-image cache (photos are content-addressed, so a URL always means the
+same image)."""
 
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +20,23 @@ from safety.reports.fetcher import SafeFetcher
 log = logging.getLogger("safety")
 
 IMAGE_CACHE_MAX = 400  # decoded images kept per worker
+SHEETS_MAX = 64  # parsed @font-face sheets kept per worker (one per set of rare characters)
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "reports" / "print.css"
 _font_config: Any = None
 _image_cache: dict = {}
+_sheets: dict[str, Any] = {}
+WARM_HTML = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>'
+    "<h1>隐患整改通知书</h1><table><tr><th>检查项</th><td>整改期限 2026-01-01</td></tr>"
+    "</table><p><b>重大隐患</b>（五落实）ABC 0123456789</p></body></html>"
+)
+
+
+@lru_cache(maxsize=1)
+def stylesheet_text() -> str:
+    """The print style sheet every document is rendered with (part of the document
+    cache's key: a change to it is a new render)."""
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
 def font_css(text: str) -> tuple[str, dict[str, tuple[str, str, str]]]:
@@ -52,8 +71,26 @@ def font_css(text: str) -> tuple[str, dict[str, tuple[str, str, str]]]:
     return "\n".join(rules), resources
 
 
+def _sheet(css: str, fetcher: SafeFetcher) -> Any:
+    """``css`` parsed (a weasyprint ``CSS``), once per worker: parsing is a tenth of a
+    one-page render, and an @font-face rule registers its font with fontconfig only the
+    first time anyway. The sheets are user-origin style sheets: they come after the
+    browser defaults and before the rules of the document's own <style>."""
+    from weasyprint import CSS
+
+    sheet = _sheets.get(css)
+    if sheet is None:
+        if len(_sheets) >= SHEETS_MAX:
+            _sheets.clear()
+        sheet = _sheets[css] = CSS(string=css, url_fetcher=fetcher, font_config=_font_config)
+    return sheet
+
+
 def warm() -> None:
-    """Build (or find) the main fonts and set up the font configuration."""
+    """Once per worker, before its first document: build (or find) the main fonts, set
+    up the font configuration, register the main fonts in it and parse the style sheets,
+    then render a small document in both weights (the first render of a process is half
+    again as slow as the next ones: Pango's font caches, WeasyPrint's code paths)."""
     global _font_config
     from weasyprint.text.fonts import FontConfiguration
 
@@ -62,22 +99,29 @@ def warm() -> None:
     fonts.covered("regular")  # the main face's character map, read once per worker
     if _font_config is None:
         _font_config = FontConfiguration()
+        _render(WARM_HTML, {}, ".")
 
 
 def render(
     html: str, resources: dict[str, tuple[str, str, str]], print_dir: str
 ) -> tuple[bytes, list[str]]:
     """The PDF of ``html`` and the URLs the fetcher refused."""
-    from weasyprint import CSS, HTML
-
     warm()
+    return _render(html, resources, print_dir)
+
+
+def _render(
+    html: str, resources: dict[str, tuple[str, str, str]], print_dir: str
+) -> tuple[bytes, list[str]]:
+    from weasyprint import HTML
+
     css, font_files = font_css(html)
     fetcher = SafeFetcher({**resources, **font_files}, Path(print_dir))
     if len(_image_cache) > IMAGE_CACHE_MAX:
         _image_cache.clear()
     document = HTML(string=html, base_url="safety:document/", url_fetcher=fetcher)
-    stylesheet = CSS(string=css, url_fetcher=fetcher, font_config=_font_config)
-    pdf = document.write_pdf(stylesheets=[stylesheet], font_config=_font_config, cache=_image_cache)
+    sheets = [_sheet(stylesheet_text(), fetcher), _sheet(css, fetcher)]
+    pdf = document.write_pdf(stylesheets=sheets, font_config=_font_config, cache=_image_cache)
     return pdf, fetcher.refused
 
 

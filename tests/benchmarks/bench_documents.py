@@ -9,12 +9,14 @@ JPEGs each (40 photos), both signatures, submitted:
 
 Measured, in one run (median of ``BENCH_ROUNDS``, 5):
 1. the one-page notice and the 20-hazard report, naive: ``HTML(string=html).write_pdf()``
-   of the very same HTML (same images through the same fetcher) with the system Noto
-   Sans CJK SC font, a fresh font configuration and no image cache, as one would write it;
+   of the very same HTML (same images through the same fetcher), the print style sheet
+   written into its <style> (our workers give it as a parsed sheet instead), with the
+   system Noto Sans CJK SC font, a fresh font configuration and no image cache, as one
+   would write it;
    also once with WeasyPrint's fontTools subsetter (what it falls back to without
    libharfbuzz-subset: the ~5-10 s figure);
 2. ours, rendering: the worker's render of that HTML (pre-subset TrueType fonts, font
-   configuration and image cache reused), document cache bypassed;
+   configuration, parsed style sheets and image cache reused), document cache bypassed;
 3. ours, the endpoint: ``GET …/notice.pdf`` and ``…/report.pdf`` end to end — the first
    call renders, the others are served from the document cache (nothing changed);
 4. /health latency polled back to back while 4 reports of 4 different inspections render
@@ -75,8 +77,10 @@ def naive(html: str, resources: dict, fonttools: bool = False) -> bytes:
     from weasyprint import HTML
 
     from safety.reports.fetcher import SafeFetcher
+    from safety.reports.worker import stylesheet_text
 
-    page = html.replace("<style>", "<style>html { font-family: 'Noto Sans CJK SC'; }", 1)
+    css = stylesheet_text() + "\nhtml { font-family: 'Noto Sans CJK SC'; }\n"
+    page = html.replace("<style>", "<style>" + css, 1)
     fetcher = SafeFetcher(resources, TMP / "data" / "cache" / "print")
     saved = wpfonts.harfbuzz_subset
     if fonttools:

@@ -55,6 +55,13 @@ def decode_qr(pdf: bytes) -> str:
         ).stdout.strip()
 
 
+def embedded_jpegs(pdf: bytes) -> set[bytes]:
+    """The JPEG streams of the PDF as they are in it (pdfimages -all)."""
+    with _tmp(pdf) as tmp, tempfile.TemporaryDirectory() as out:
+        subprocess.run(["pdfimages", "-all", tmp.name, f"{out}/i"], check=True)
+        return {p.read_bytes() for p in Path(out).glob("i-*.jpg")}
+
+
 def fonts_of(pdf: bytes) -> str:
     with _tmp(pdf) as tmp:
         return subprocess.run(
@@ -100,6 +107,27 @@ async def test_the_inspection_report_reads_back(client):
     expected = f"{d.enterprise['name']}-检查报告-{day}.pdf"
     assert f"filename*=UTF-8''{quote(expected)}" in r.headers["content-disposition"]
     assert r.headers["content-disposition"].startswith("attachment;")
+
+
+async def test_the_report_embeds_the_photos_print_copies_made_at_upload_as_they_are(client):
+    from safety import files
+    from safety.tables import Attachment
+
+    d = await world.build(client, hazards=1, photos_per_hazard=2, verify=False)
+    r = await client.get(
+        f"/api/v1/inspections/{d.inspection_id}/report.pdf", headers=f.headers(d.w.officer)
+    )
+    assert r.status_code == 200, r.text
+    rows = await Attachment.select(Attachment.sha256).where(
+        Attachment.owner_type == "hazard", Attachment.owner_id == d.hazards[0]["id"]
+    )
+    assert len(rows) == 2
+    embedded = embedded_jpegs(r.content)
+    for row in rows:
+        # the JPEG stored at upload is in the PDF byte for byte: no decoding, no re-encoding
+        assert files.path_of(row["sha256"], "print").read_bytes() in embedded
+        cache = get_settings().data_dir / "cache" / "print" / f"{row['sha256']}.print.jpg"
+        assert not cache.exists()
 
 
 async def test_a_refused_signature_is_printed_as_such(client):

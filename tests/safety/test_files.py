@@ -181,6 +181,18 @@ async def test_it_shrinks_the_display_copy_to_1600_px(client, w):
     assert _image(shown.content).size == (1600, 1200)
 
 
+async def test_it_stores_an_upright_print_copy_of_720_px(client, w):
+    r = await upload(client, w, imagegen.jpeg((1600, 1200), orientation=6))
+    assert r.status_code == 201
+    row = await Attachment.select().where(Attachment.id == r.json()["id"]).first().run()
+    printed = files.path_of(row["sha256"], "print")
+    img = Image.open(printed)
+    assert img.format == "JPEG" and img.size == (540, 720)
+    left, right = img.convert("RGB").getpixel((20, 360)), img.convert("RGB").getpixel((520, 360))
+    assert left[2] > 150 and left[0] < 80, left  # blue on the left: turned upright
+    assert right[0] > 150 and right[2] < 80, right
+
+
 @pytest.mark.parametrize("maker", [imagegen.jpeg, imagegen.png, imagegen.webp])
 async def test_it_strips_the_gps_position_but_keeps_the_capture_time(client, w, maker):
     data = maker(taken="2026:11:20 09:30:15", gps=True, orientation=1)
@@ -302,7 +314,7 @@ async def test_the_same_bytes_twice_make_two_rows_and_one_file(client, w):
     rows = await Attachment.select().where(Attachment.id.is_in([first["id"], second["id"]])).run()
     assert rows[0]["sha256"] == rows[1]["sha256"]
     stored = _files_named(rows[0]["sha256"])
-    assert [p.name[64:] for p in stored] == ["", ".display.jpg", ".thumb.jpg"]
+    assert [p.name[64:] for p in stored] == ["", ".display.jpg", ".print.jpg", ".thumb.jpg"]
     assert stored[0].parent == files.files_root() / rows[0]["sha256"][:2] / rows[0]["sha256"][2:4]
     assert not list(stored[0].parent.glob(".tmp-*"))
 
@@ -338,7 +350,7 @@ async def test_a_failed_insert_leaves_no_orphan_file(w, monkeypatch):
     assert await _count() == before
     assert _files_named(sha) == []
     row = await _save(w, data)  # works now, and its files are there
-    assert row.sha256 == sha and len(_files_named(sha)) == 3
+    assert row.sha256 == sha and len(_files_named(sha)) == 4
 
 
 async def test_a_failed_insert_keeps_the_files_another_row_uses(w, monkeypatch):
@@ -352,7 +364,7 @@ async def test_a_failed_insert_keeps_the_files_another_row_uses(w, monkeypatch):
     with pytest.raises(RuntimeError):
         await _save(w, data)
     monkeypatch.undo()
-    assert len(_files_named(row.sha256)) == 3
+    assert len(_files_named(row.sha256)) == 4
 
 
 async def test_a_failed_write_leaves_no_row_and_no_file(w, monkeypatch):
