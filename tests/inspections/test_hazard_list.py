@@ -4,10 +4,9 @@ import datetime as dt
 
 from inspections import services
 from inspections.schemas import HazardIn
+from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
-
-TODAY = dt.date.today()
 
 
 async def _hazard(w, v, **fields):
@@ -28,7 +27,7 @@ def ids(r) -> list[int]:
 
 async def test_hazard_filters_and_scope(client):
     w = await f.world()
-    old = await fi.visit(w, scheduled_on=TODAY - dt.timedelta(days=30))
+    old = await fi.visit(w, scheduled_on=local_today() - dt.timedelta(days=30))
     new = await fi.visit(w)
     for v in (old, new):
         await services.start_inspection(f.actor(w.inspector), v.inspection["id"])
@@ -54,8 +53,8 @@ async def test_hazard_filters_and_scope(client):
     overdue = await query(overdue="true", limit=500)
     assert late["id"] in overdue and not overdue & {closed["id"], major["id"]}
     found = await query(
-        found_from=(TODAY - dt.timedelta(days=31)).isoformat(),
-        found_to=(TODAY - dt.timedelta(days=29)).isoformat(),
+        found_from=(local_today() - dt.timedelta(days=31)).isoformat(),
+        found_to=(local_today() - dt.timedelta(days=29)).isoformat(),
         limit=500,
     )
     assert {late["id"], closed["id"]} <= found and major["id"] not in found
