@@ -145,8 +145,9 @@ def subtree_sql(unit_id: int, officer_unit_id: int) -> str:
 
 async def subtree_units(unit_id: int, officer_unit_id: int) -> str:
     """The ids of ``subtree_sql`` read first and written into the statement as constants:
-    given a look-up inside the statement, PostgreSQL cannot estimate how few hazards a
-    campaign has in the subtree and scans them all (8–13x slower at a million hazards)."""
+    given a look-up inside the statement, PostgreSQL cannot estimate how many hazards the
+    subtree holds — it scanned all of a campaign's few (8–13x slower at a million
+    hazards) and probed a street's 100,000 one by one through the enterprise index (3x)."""
     rows = await _raw(subtree_sql(unit_id, officer_unit_id)[1:-1])
     ids = sorted(int(r["id"]) for r in rows)
     return "(" + (", ".join(map(str, ids)) or "NULL") + ")"
@@ -347,7 +348,7 @@ async def org_unit_stats(
     if actor.org_unit_id is None or not 1 <= org_unit_id <= 2**31 - 1:
         raise NotFound("组织单元不存在 (org unit not found)")
     asof = make_as_of(as_of)
-    units = subtree_sql(org_unit_id, actor.org_unit_id)
+    units = await subtree_units(org_unit_id, actor.org_unit_id)
     where = org_unit_where(units, found_from, found_to, source, asof)
     check = (
         f"SELECT 'u', NULL, top.name, NULL, {ZEROS}, top.id, 0 FROM org_unit top"
