@@ -15,13 +15,13 @@ from piccolo.columns.combination import WhereRaw
 
 from inspections import hazard_figures as figures
 from inspections import rules
-from inspections.services.scope import hazard_condition
+from inspections.services.scope import hazard_condition, hazards_under, is_row_id
 from inspections.tables import Hazard
 from safety.auth import Actor
 from safety.db import contains, is_sqlite
 from safety.errors import ValidationFailed
 from safety.settings import get_settings
-from safety.tables import Enterprise
+from safety.tables import Enterprise, OrgUnit, Role
 
 STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
 SOURCES = ("inspection", "self_report", "patrol")
@@ -55,10 +55,38 @@ def _choice(errors: list, key: str, value: str | None, allowed: tuple[str, ...])
         errors.append({"key": key, "message": f"{key} 须为 " + " / ".join(allowed)})
 
 
+async def _paths(*unit_ids: int | None) -> dict[int, str]:
+    """The paths of these org units, in one query (a missing unit is left out)."""
+    wanted = list(dict.fromkeys(u for u in unit_ids if is_row_id(u)))
+    if not wanted:
+        return {}
+    rows = await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.is_in(wanted)).run()
+    return {r["id"]: r["path"] or "" for r in rows}
+
+
+async def _officer_subtree(actor: Actor, unit_id: int) -> Any:
+    """An officer's scope and ``org_unit_id`` as one condition: both are subtrees, so
+    their intersection is the deeper of the two (or nothing). Its path is read first,
+    with the officer's in the same query, and written into the statement: with the
+    look-up inside it PostgreSQL could not tell how many hazards lie below and counted
+    them by probing the enterprise index one enterprise at a time."""
+    paths = await _paths(unit_id, actor.org_unit_id)
+    unit, mine = paths.get(unit_id, ""), paths.get(actor.org_unit_id or 0, "")
+    deeper = unit if unit.startswith(mine) else mine if mine.startswith(unit) else ""
+    return hazards_under(deeper if unit and mine else "")
+
+
 async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[Any]:
     """The WHERE of ``list_hazards`` (scope and filters; a bad filter is a 400 naming it),
     also for readers that must list exactly the same hazards (the ledger export)."""
-    conditions = [await hazard_condition(actor)]
+    if flt.org_unit_id is not None and actor.role == Role.officer:
+        conditions = [await _officer_subtree(actor, flt.org_unit_id)]
+    else:
+        conditions = [await hazard_condition(actor)]
+        if flt.org_unit_id is not None:
+            conditions.append(
+                hazards_under((await _paths(flt.org_unit_id)).get(flt.org_unit_id, ""))
+            )
     errors: list[dict[str, str]] = []
     _choice(errors, "status", flt.status, STATUSES)
     _choice(errors, "level", flt.level, rules.LEVELS)
@@ -87,16 +115,6 @@ async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> 
         conditions.append(Hazard.found_on >= flt.found_from)
     if flt.found_to is not None:
         conditions.append(Hazard.found_on <= flt.found_to)
-    if flt.org_unit_id is not None:
-        # the unit's subtree, looked up inside the query (no extra round trip)
-        conditions.append(
-            WhereRaw(
-                "hazard.enterprise IN (SELECT e.id FROM enterprise e JOIN org_unit u"
-                " ON u.id = e.org_unit JOIN org_unit top ON top.id = {}"
-                " WHERE u.path LIKE top.path || '%')",
-                flt.org_unit_id,
-            )
-        )
     if flt.figure is not None:
         asof = figures.AsOf.make(flt.as_of or today, get_settings().timezone, is_sqlite(), now=None)
         conditions.append(WhereRaw(figures.hazard_figure_condition(flt.figure, asof)))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
@@ -293,12 +295,16 @@ async def get_hazard(actor: Actor, hazard_id: int) -> dict:
 async def list_hazards(
     actor: Actor, flt: HazardFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict], int]:
-    """Hazards in the actor's scope, newest found first."""
+    """Hazards in the actor's scope, newest found first, and how many there are: one
+    statement, the count a sub-select of it (a page past the end counts on its own)."""
     today = local_today()
-    query = Hazard.select(*_columns())
+    conditions = await filter_conditions(actor, flt, today)
     count = Hazard.count()
-    for condition in await filter_conditions(actor, flt, today):
-        query, count = query.where(condition), count.where(condition)
+    for condition in conditions:
+        count = count.where(condition)
+    query = Hazard.select(*_columns(), QueryString("({}) AS total", *count.querystrings))
+    for condition in conditions:
+        query = query.where(condition)
     rows = (
         await query.order_by(Hazard.found_on, ascending=False)
         .order_by(Hazard.id, ascending=False)
@@ -306,4 +312,7 @@ async def list_hazards(
         .offset(offset)
         .run()
     )
-    return [_out(r, today) for r in rows], await count.run()
+    if not rows:
+        return [], await count.run() if offset else 0
+    total = int(rows[0]["total"])
+    return [_out({k: v for k, v in r.items() if k != "total"}, today) for r in rows], total
