@@ -123,11 +123,11 @@ ZEROS = ", ".join("0" for _ in d.FIGURES)
 def plan_sql(asof: d.AsOf, group_by: str | None, campaign_id: int, units: str, part: str) -> str:
     """A union part: planned and inspected enterprises per group (``part`` names it)."""
     key, label = d.group_key(group_by) if group_by else ("NULL", "NULL")
-    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    inspected = d.inspected_sql(asof, campaign_id, "ce.enterprise")
     return (
         f"SELECT '{part}', {key}, MAX({label}), NULL, {ZEROS}, COUNT(DISTINCT e.id),"
         f" COUNT(DISTINCT CASE WHEN {inspected} THEN e.id END)"
-        f" FROM campaign_enterprise ce{d.enterprise_joins(group_by)}"
+        f" FROM campaign_enterprise ce{d.enterprise_joins(group_by, campaign_id)}"
         f" WHERE ce.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
         + (f" GROUP BY {key}" if group_by else "")  # (PostgreSQL refuses GROUP BY NULL)
     )
@@ -402,14 +402,15 @@ async def campaign_enterprises(
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     campaign, path = await _campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
-    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    inspected = d.inspected_sql(asof, campaign["id"], "ce.enterprise")
     where = [f"ce.campaign = {int(campaign['id'])}", _in_subtree(path, "e.org_unit")]
     if figure == "inspected":
         where.append(inspected)
     if group_by:
         where.append(d.enterprise_group_condition(group_by, key, campaign["id"]))
-    base = f" FROM campaign_enterprise ce{d.enterprise_joins(None, 'gc')} WHERE " + " AND ".join(
-        where
+    base = (
+        f" FROM campaign_enterprise ce{d.enterprise_joins(None, campaign['id'], 'gc')} WHERE "
+        + " AND ".join(where)
     )
     # one row per enterprise even if planned twice: the lowest plan row represents it
     base += (
