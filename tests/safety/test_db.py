@@ -33,6 +33,14 @@ async def test_foreign_keys_are_enforced_on_every_connection():
     assert rows == [{"foreign_keys": 1}]
 
 
+@pg_only
+async def test_postgresql_connections_run_without_jit():
+    # a figure's correlated look-ups look costly to the planner: JIT spent longer compiling
+    # the statement than running it
+    rows = await engine().run_ddl("SHOW jit")
+    assert [dict(r) for r in rows] == [{"jit": "off"}]
+
+
 async def test_a_failing_write_transaction_leaves_nothing_behind():
     tree = await f.org_tree()
     name = f"回滚企业{f.n()}"
