@@ -26,6 +26,20 @@ PG_LOCK_TIMEOUT_SECONDS = 30
 PING_TIMEOUT_SECONDS = 5
 
 
+# Session settings of every PostgreSQL connection:
+# - no JIT: a figure's correlated look-ups (status as of a day, per hazard) make its
+#   estimated cost look huge, and PostgreSQL spent half a second compiling a statement
+#   that then ran in 0.6 s; JIT pays off on scans of many millions of rows, which this
+#   system's statements are not;
+# - a plan for the values at hand, always: asyncpg prepares every statement, and from the
+#   sixth run PostgreSQL may keep a generic plan that cannot see the value of a parameter
+#   (an org unit's path prefix: one grid's few hazards or a whole street's), so the hazard
+#   list of a street went from 80 ms to 370 ms once the plan turned generic. Planning
+#   each run costs a millisecond or two at most (the hazard list's joins); statements
+#   without parameters (the figures' SQL) keep their cached plan.
+PG_SETTINGS = {"jit": "off", "plan_cache_mode": "force_custom_plan"}
+
+
 def sqlite_path(url: str) -> Path:
     """``sqlite:///relative.db`` or ``sqlite:////abs/path.db`` → a path."""
     parsed = urlparse(url)
@@ -46,7 +60,7 @@ def build_engine(url: str) -> Engine:
             conn.execute("PRAGMA journal_mode=WAL")
         return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     if url.startswith(("postgresql:", "postgres:")):
-        return PostgresEngine(config={"dsn": url})
+        return PostgresEngine(config={"dsn": url, "server_settings": PG_SETTINGS})
     raise ValueError(f"DATABASE_URL must start with sqlite: or postgresql:, got {url!r}")
 
 

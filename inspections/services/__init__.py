@@ -28,6 +28,7 @@ Hazards — ``hazards``:
   log_hazard(actor, inspection_id, HazardIn) -> hazard                    (its inspectors)
   get_hazard(actor, hazard_id) -> the hazard shape of the API contract
   list_hazards(actor, HazardFilter, limit, offset) -> (items, total)
+      (the filter, ``HazardFilter`` and its WHERE: ``hazard_filters``)
 
 Hazard photos — ``photos`` (an inspector of the hazard's inspection):
   add_hazard_photo(actor, hazard_id, content=bytes, filename=, kind="problem"|"recheck"

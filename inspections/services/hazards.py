@@ -9,33 +9,26 @@ inspection day and ``closed_at`` = now. Overdue is derived (rules.is_overdue) fr
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
 from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
+from inspections.services.hazard_filters import HazardFilter, filter_conditions
 from inspections.services.inspections import group_row
-from inspections.services.scope import hazard_condition, hazard_row, officers_over
+from inspections.services.scope import hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
-
-# The figure predicates live in one place (PRODUCT "the figures"); a pure SQL-text module
-# with no imports of its own, so the list's total is the figure it was opened from.
-from rectification.figures import definitions as figures
 from safety import audit
 from safety.auth import Actor
-from safety.db import contains, is_sqlite, write_transaction
+from safety.db import write_transaction
 from safety.errors import ValidationFailed
 from safety.notifications import notify
 from safety.settings import get_settings, local_today
 from safety.tables import Campaign, Enterprise
 from safety.text import short
 
-STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
-SOURCES = ("inspection", "self_report", "patrol")
 FIXED_ON_SPOT_NOTE = "立行立改"
 
 
@@ -299,109 +292,19 @@ async def get_hazard(actor: Actor, hazard_id: int) -> dict:
     return await _detail(row["id"])
 
 
-@dataclass
-class HazardFilter:
-    status: str | None = None
-    level: str | None = None
-    enterprise_id: int | None = None
-    campaign_id: int | None = None
-    inspection_id: int | None = None
-    org_unit_id: int | None = None
-    risk_point_id: int | None = None
-    source: str | None = None
-    q: str | None = None
-    found_from: dt.date | None = None
-    found_to: dt.date | None = None
-    overdue: bool | None = None
-    # the records behind a figure (rectification.figures): ``figure`` as of ``as_of``
-    # (default today), and the breakdowns' groups (0 / "none": the group without one)
-    figure: str | None = None
-    as_of: dt.date | None = None
-    batch_id: int | None = None
-    agency_id: int | None = None
-    industry: str | None = None
-
-
-def _choice(errors: list, key: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    if value is not None and value not in allowed:
-        errors.append({"key": key, "message": f"{key} 须为 " + " / ".join(allowed)})
-
-
-async def _conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[Any]:
-    conditions = [await hazard_condition(actor)]
-    errors: list[dict[str, str]] = []
-    _choice(errors, "status", flt.status, STATUSES)
-    _choice(errors, "level", flt.level, rules.LEVELS)
-    _choice(errors, "source", flt.source, SOURCES)
-    _choice(errors, "figure", flt.figure, figures.FIGURES)
-    if flt.as_of is not None and not figures.FIRST_DAY <= flt.as_of <= figures.LAST_DAY:
-        errors.append({"key": "as_of", "message": figures.DAY_RANGE_MESSAGE})
-    if flt.industry is not None and not re.fullmatch(r"[A-T]|none", flt.industry):
-        errors.append({"key": "industry", "message": "industry 须为门类字母 A–T 或 none"})
-    if flt.found_from and flt.found_to and flt.found_to < flt.found_from:
-        errors.append({"key": "found_to", "message": "结束日期不能早于开始日期"})
-    if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
-    for value, column in (
-        (flt.status, Hazard.status),
-        (flt.level, Hazard.level),
-        (flt.source, Hazard.source),
-        (flt.enterprise_id, Hazard.enterprise),
-        (flt.campaign_id, Hazard.campaign),
-        (flt.inspection_id, Hazard.inspection),
-        (flt.risk_point_id, Hazard.risk_point),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    if flt.found_from is not None:
-        conditions.append(Hazard.found_on >= flt.found_from)
-    if flt.found_to is not None:
-        conditions.append(Hazard.found_on <= flt.found_to)
-    if flt.org_unit_id is not None:
-        # the unit's subtree, looked up inside the query (no extra round trip)
-        conditions.append(
-            WhereRaw(
-                "hazard.enterprise IN (SELECT e.id FROM enterprise e JOIN org_unit u"
-                " ON u.id = e.org_unit JOIN org_unit top ON top.id = {}"
-                " WHERE u.path LIKE top.path || '%')",
-                flt.org_unit_id,
-            )
-        )
-    if flt.figure is not None:
-        asof = figures.AsOf.make(flt.as_of or today, get_settings().timezone, is_sqlite(), now=None)
-        conditions.append(WhereRaw(figures.hazard_figure_condition(flt.figure, asof)))
-    for group_by, key in (("batch", flt.batch_id), ("agency", flt.agency_id)):
-        if key is not None:
-            condition = figures.hazard_group_condition(group_by, key or None)
-            conditions.append(WhereRaw(condition))
-    if flt.industry is not None:
-        key = None if flt.industry == "none" else flt.industry
-        conditions.append(WhereRaw(figures.hazard_group_condition("industry", key)))
-    if flt.q and flt.q.strip():
-        named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
-        conditions.append(
-            contains(flt.q, Hazard.description, Hazard.location, Hazard.legal_basis)
-            | Hazard.enterprise.is_in(named)
-        )
-    if flt.overdue is True:
-        conditions.append(Hazard.status.is_in(list(rules.OPEN_STATUSES)))
-        conditions.append(Hazard.effective_deadline < today)
-    elif flt.overdue is False:
-        conditions.append(
-            Hazard.status.not_in(list(rules.OPEN_STATUSES)) | (Hazard.effective_deadline >= today)
-        )
-    return conditions
-
-
 async def list_hazards(
     actor: Actor, flt: HazardFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict], int]:
-    """Hazards in the actor's scope, newest found first."""
+    """Hazards in the actor's scope, newest found first, and how many there are: one
+    statement, the count a sub-select of it (a page past the end counts on its own)."""
     today = local_today()
-    query = Hazard.select(*_columns())
+    conditions = await filter_conditions(actor, flt, today)
     count = Hazard.count()
-    for condition in await _conditions(actor, flt, today):
-        query, count = query.where(condition), count.where(condition)
+    for condition in conditions:
+        count = count.where(condition)
+    query = Hazard.select(*_columns(), QueryString("({}) AS total", *count.querystrings))
+    for condition in conditions:
+        query = query.where(condition)
     rows = (
         await query.order_by(Hazard.found_on, ascending=False)
         .order_by(Hazard.id, ascending=False)
@@ -409,10 +312,7 @@ async def list_hazards(
         .offset(offset)
         .run()
     )
-    return [_out(r, today) for r in rows], await count.run()
-
-
-async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> list[Any]:
-    """The WHERE of ``list_hazards`` (scope and filters; a bad filter is a 400 naming it),
-    for readers that must list exactly the same hazards (the ledger export)."""
-    return await _conditions(actor, flt, today)
+    if not rows:
+        return [], await count.run() if offset else 0
+    total = int(rows[0]["total"])
+    return [_out({k: v for k, v in r.items() if k != "total"}, today) for r in rows], total

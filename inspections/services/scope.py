@@ -34,6 +34,21 @@ def is_row_id(value: Any) -> bool:
     return isinstance(value, int) and 1 <= value <= MAX_DB_INT
 
 
+def units_under(path: str) -> Any:
+    """A sub-select of the ids of the org unit at ``path`` and all below it."""
+    return OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(path + "%"))
+
+
+def hazards_under(path: str) -> Any:
+    """The hazards of the enterprises of the subtree at ``path`` (none for no path)."""
+    if not path:
+        return Hazard.id == -1
+    enterprises = Enterprise.select(Enterprise.id).where(
+        Enterprise.org_unit.is_in(units_under(path))
+    )
+    return Hazard.enterprise.is_in(enterprises)
+
+
 async def officer_units(actor: Actor) -> Any:
     """A sub-select of the officer's org unit ids (their unit and all below it)."""
     unit = None
@@ -43,7 +58,7 @@ async def officer_units(actor: Actor) -> Any:
         )
     if not unit or not unit["path"]:
         return None
-    return OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
+    return units_under(unit["path"])
 
 
 async def officer_enterprises(actor: Actor) -> Any:

@@ -1,13 +1,11 @@
 """The figures (PRODUCT "the figures"): 检查完成率, 整改率, 按期整改率, 逾期数 …, exact,
 as of a day, and every number opens the records behind it.
 
-No imports here: ``inspections.services.hazards`` imports ``definitions`` (the one place
-the predicates live) and must not pull the services in with it.
-
 Modules:
-  definitions  THE SQL of every figure and breakdown (status / effective deadline as of a
-               day, figure predicates, group keys and joins); used by the stats and by the
-               hazard list's ``figure=`` filter alike.
+  definitions  THE SQL of every figure and breakdown: the hazard side (status / effective
+               deadline as of a day, figure predicates, group keys and joins) is
+               ``inspections.hazard_figures``, which the hazard list's ``figure=`` filter
+               reads too; the planned/inspected enterprises of a campaign are added here.
   service      the use cases (officer only; 404 outside the subtree, 403 other roles):
     campaign_stats(actor, campaign_id, as_of: date | None = None,
                    group_by: str | None = None) -> dict

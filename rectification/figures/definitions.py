@@ -1,59 +1,62 @@
-"""THE figure definitions, as SQL, in one place (PRODUCT "the figures").
+"""THE figure definitions, as SQL (PRODUCT "the figures"): the hazard figures of
+``inspections.hazard_figures`` (one place: the hazard list's ``figure=`` filter reads them
+there, the stats read them here) and the enterprise figures of a campaign.
 
-Everything that counts or lists hazards "as of a day" builds its SQL from here: the
-campaign and org-unit stats (``rectification.figures.service``) and the hazard list's
-``figure=`` filter (``inspections.services.hazards``), so a list's ``total`` is the number
-it was opened from.
+The hazard side (re-exported): ``AsOf`` (day D, the instant E that ends it), ``status_sql``
+/ ``deadline_sql`` (a hazard as of D), ``figure_sql`` (found, closed, overdue …), the
+breakdowns' joins and keys. See that module for what "as of D" means.
 
-As of day D means: the records as the system knew them at the end of D in the configured
-time zone (``end_of_day``: the next local midnight, as a UTC instant ``E``).
-
-- A hazard exists as of D when it was created before E; its status as of D is the
-  ``to_status`` of its last ``hazard_transition`` before E (by ``at``, then ``id``).
-- Its effective deadline as of D is the ``new_deadline`` of the last extension request
-  approved before E (by ``decided_at``, then ``id``), else its original ``deadline``.
-- found: exists and not voided; closed: status closed; overdue: status pending or
-  rectifying and D after the effective deadline; on time: closed and ``rectified_on`` on or
-  before the effective deadline.
-- An enterprise is inspected as of D when one of its inspections of the campaign was
-  submitted before E.
-
-When E is still in the future (D is today or later) nothing recorded so far is at or after
-E, so the reconstruction equals the current columns (``hazard.status``,
-``hazard.effective_deadline``, kept in the same transaction as every change): that mode
-reads them directly, and the property tests check that both modes agree with a plain
-Python reconstruction of the history.
-
-SQL here is text over the table names themselves (``hazard``, ``enterprise`` …), the way
-Piccolo's own SELECT names its main table, so the same fragments serve a raw aggregate and
-a ``WhereRaw`` of a Piccolo query. Dates and instants are inlined as typed literals made
-from ``date``/``datetime`` objects (never from user text), the same on SQLite (ISO text,
-as Piccolo stores them) and PostgreSQL (``DATE '…'``, ``TIMESTAMPTZ '…'``).
+An enterprise is planned when the campaign lists it (``campaign_enterprise``), and
+inspected as of D when one of its inspections of the campaign was submitted before E.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
-
-FIGURES = (
-    "found",
-    "major",
-    "general",
-    "closed",
-    "major_closed",
-    "general_closed",
-    "on_time",
-    "overdue",
-    "open",
+from inspections.hazard_figures import (
+    DAY_RANGE_MESSAGE,
+    FIGURES,
+    FIRST_DAY,
+    HAZARD_JOINS,
+    LAST_DAY,
+    NEEDS,
+    AsOf,
+    deadline_sql,
+    end_of_day,
+    figure_sql,
+    group_key,
+    hazard_figure_condition,
+    hazard_group_condition,
+    hazard_joins,
+    key_test,
+    status_sql,
 )
+
+__all__ = [
+    "DAY_RANGE_MESSAGE",
+    "ENTERPRISE_FIGURES",
+    "FIGURES",
+    "FIRST_DAY",
+    "GROUPS",
+    "LAST_DAY",
+    "ORG_GROUPS",
+    "AsOf",
+    "deadline_sql",
+    "end_of_day",
+    "enterprise_group_condition",
+    "enterprise_joins",
+    "figure_sql",
+    "group_key",
+    "hazard_figure_condition",
+    "hazard_group_condition",
+    "hazard_joins",
+    "inspected_sql",
+    "parse_group_key",
+    "status_sql",
+]
+
 ENTERPRISE_FIGURES = ("planned", "inspected")
 GROUPS = ("batch", "community", "grid", "industry", "agency")
 ORG_GROUPS = (*GROUPS, "source")
-OPEN = ("pending", "rectifying")  # the statuses that can be overdue
-NOT_DONE = ("pending", "rectifying", "submitted")
 
 
 def parse_group_key(
@@ -83,201 +86,55 @@ def parse_group_key(
     return value
 
 
-# the days an "as of" may name (beyond them the end-of-day instant would overflow)
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
-DAY_RANGE_MESSAGE = "as_of 须在 1900-01-01 与 9998-12-31 之间"
-
-
-def end_of_day(day: dt.date, zone: str) -> dt.datetime:
-    """The UTC instant at which ``day`` ends in ``zone`` (the next local midnight)."""
-    local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(zone))
-    return local.astimezone(dt.UTC)
-
-
-@dataclass(frozen=True)
-class AsOf:
-    """The day D, the instant E that ends it, the engine dialect, and whether E is still
-    ahead (then the current columns are the reconstruction)."""
-
-    day: dt.date
-    end: dt.datetime
-    sqlite: bool
-    current: bool
-
-    @classmethod
-    def make(cls, day: dt.date, zone: str, sqlite: bool, now: dt.datetime | None = None) -> AsOf:
-        end = end_of_day(day, zone)
-        now = now or dt.datetime.now(dt.UTC)
-        return cls(day=day, end=end, sqlite=sqlite, current=end > now)
-
-    def date(self, value: dt.date | None = None) -> str:
-        text = (value or self.day).isoformat()
-        return f"'{text}'" if self.sqlite else f"DATE '{text}'"
-
-    def instant(self) -> str:
-        # Piccolo's SQLite adapter stores an aware datetime as str() of it in UTC; the
-        # same text compares correctly as a string.
-        text = str(self.end.astimezone(dt.UTC))
-        return f"'{text}'" if self.sqlite else f"TIMESTAMPTZ '{text}'"
-
-
-def _quoted(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-# ---------------------------------------------------------------- a hazard as of D
-
-
-def status_sql(asof: AsOf, h: str = "hazard") -> str:
-    """The hazard's status as of D (NULL: it did not exist yet)."""
-    if asof.current:
-        return f"{h}.status"
-    end = asof.instant()
+def inspected_sql(asof: AsOf, campaign_id: int | list[int], enterprise: str) -> str:
+    """The enterprise had a submitted inspection of the campaign before E. For one campaign
+    a set read once, not a look-up per enterprise (it names the campaign, not a column);
+    for several (the dashboard's cards, one statement), the look-up of ``ce``'s own."""
+    submitted = (
+        f"i.state = 'submitted' AND i.submitted_at IS NOT NULL"
+        f" AND i.submitted_at < {asof.instant()}"
+    )
+    if isinstance(campaign_id, int):
+        return (
+            f"{enterprise} IN (SELECT i.enterprise FROM inspection i WHERE i.campaign ="
+            f" {int(campaign_id)} AND {submitted})"
+        )
     return (
-        f"(CASE WHEN {h}.created_at < {end} THEN (SELECT t.to_status FROM hazard_transition t"
-        f" WHERE t.hazard = {h}.id AND t.at < {end} ORDER BY t.at DESC, t.id DESC LIMIT 1)"
-        " END)"
+        "EXISTS (SELECT 1 FROM inspection i WHERE i.campaign = ce.campaign"
+        f" AND i.enterprise = {enterprise} AND {submitted})"
     )
 
 
-def deadline_sql(asof: AsOf, h: str = "hazard") -> str:
-    """The effective deadline as of D: the last extension approved before E, else the
-    original deadline."""
-    if asof.current:
-        return f"COALESCE({h}.effective_deadline, {h}.deadline)"
-    end = asof.instant()
-    return (
-        "COALESCE((SELECT x.new_deadline FROM extension_request x"
-        f" WHERE x.hazard = {h}.id AND x.status = 'approved' AND x.decided_at < {end}"
-        f" ORDER BY x.decided_at DESC, x.id DESC LIMIT 1), {h}.deadline)"
-    )
-
-
-def figure_sql(figure: str, asof: AsOf, st: str, eff: str, h: str = "hazard") -> str:
-    """The predicate of one hazard figure, over a status expression ``st`` and an
-    effective-deadline expression ``eff`` (from ``status_sql``/``deadline_sql``, or the
-    names of columns that hold them)."""
-    found = f"({st} IS NOT NULL AND {st} <> 'voided')"
-    closed = f"({st} = 'closed')"
-    predicates = {
-        "found": found,
-        "major": f"({found} AND {h}.level = 'major')",
-        "general": f"({found} AND {h}.level = 'general')",
-        "closed": closed,
-        "major_closed": f"({closed} AND {h}.level = 'major')",
-        "general_closed": f"({closed} AND {h}.level = 'general')",
-        "on_time": f"({closed} AND {h}.rectified_on IS NOT NULL AND {h}.rectified_on <= {eff})",
-        "overdue": f"({st} IN ({_quoted(OPEN)}) AND {eff} < {asof.date()})",
-        "open": f"({st} IN ({_quoted(NOT_DONE)}))",
-    }
-    return predicates[figure]
-
-
-def hazard_figure_condition(figure: str, asof: AsOf) -> str:
-    """WHERE text for "the hazards behind ``figure`` as of D", over table ``hazard``."""
-    return figure_sql(figure, asof, status_sql(asof), deadline_sql(asof))
-
-
-# ---------------------------------------------------------------- an enterprise as of D
-
-
-def inspected_sql(asof: AsOf, campaign: str, enterprise: str) -> str:
-    """The enterprise had a submitted inspection of the campaign before E."""
-    return (
-        "EXISTS (SELECT 1 FROM inspection i WHERE i.campaign = "
-        f"{campaign} AND i.enterprise = {enterprise} AND i.state = 'submitted'"
-        f" AND i.submitted_at IS NOT NULL AND i.submitted_at < {asof.instant()})"
-    )
-
-
-# ---------------------------------------------------------------- groups
-#
-# Key and label of each breakdown, over these joins of a hazard row (``{h}``) or a planned
-# enterprise (``ce``, a campaign_enterprise row):
-#   e  the enterprise   g  its org unit (a grid)   c  the community (the unit itself when
-#   it is a community, else its parent)   i  the hazard's inspection   b  its batch (for a
-#   planned enterprise: each batch of the campaign it is in)   a  the batch's agency
-
-_HAZARD_JOINS = {
-    "e": "JOIN enterprise e ON e.id = {h}.enterprise",
-    "g": "LEFT JOIN org_unit g ON g.id = e.org_unit",
-    "c": "LEFT JOIN org_unit c ON c.id = (CASE WHEN g.kind = 'community' THEN g.id"
-    " ELSE g.parent END)",
-    "i": "LEFT JOIN inspection i ON i.id = {h}.inspection",
-    "b": "LEFT JOIN batch b ON b.id = i.batch",
-    "a": "LEFT JOIN agency a ON a.id = b.agency",
-}
+# A planned enterprise (``ce``, a campaign_enterprise row) joins like a hazard row, except
+# for the batch: each batch of the campaign it is in (a derived table of the campaign's
+# batch memberships, read once: a look-up per planned enterprise cost 3x on PostgreSQL).
 _ENTERPRISE_JOINS = {
     "e": "JOIN enterprise e ON e.id = ce.enterprise",
-    "g": _HAZARD_JOINS["g"],
-    "c": _HAZARD_JOINS["c"],
-    "b": "LEFT JOIN batch b ON b.campaign = ce.campaign AND b.id IN"
-    " (SELECT be.batch FROM batch_enterprise be WHERE be.enterprise = ce.enterprise)",
-    "a": _HAZARD_JOINS["a"],
-}
-_NEEDS = {
-    None: "e",
-    "batch": "eib",
-    "community": "egc",
-    "grid": "eg",
-    "industry": "e",
-    "agency": "eiba",
-    "source": "e",
-    "campaign": "e",
-}
-
-GROUP_KEYS = {
-    "batch": ("b.id", "b.name"),
-    "community": ("c.id", "c.name"),
-    "grid": ("g.id", "g.name"),
-    "industry": ("e.industry", "e.industry"),
-    "agency": ("a.id", "a.name"),
-    "source": ("{h}.source", "{h}.source"),
-    # not a breakdown (never in GROUPS): several campaigns' figures in one statement
-    "campaign": ("{h}.campaign", "NULL"),
+    "g": HAZARD_JOINS["g"],
+    "c": HAZARD_JOINS["c"],
+    "b": "LEFT JOIN (SELECT be.enterprise AS enterprise, bb.id AS id, bb.name AS name,"
+    " bb.agency AS agency FROM batch_enterprise be JOIN batch bb ON bb.id = be.batch"
+    " WHERE bb.campaign = {campaign}) b ON b.enterprise = ce.enterprise",
+    "a": HAZARD_JOINS["a"],
 }
 
 
-def hazard_joins(group_by: str | None, h: str = "hazard", extra: str = "") -> str:
-    """The joins a hazard row needs for ``group_by`` (the enterprise always: scope)."""
-    needed = set(_NEEDS[group_by] + extra)
-    return "".join(" " + sql.format(h=h) for k, sql in _HAZARD_JOINS.items() if k in needed)
-
-
-def enterprise_joins(group_by: str | None, extra: str = "") -> str:
-    """The joins a planned enterprise (``ce``) needs for ``group_by``."""
-    needed = set(_NEEDS[group_by].replace("i", "") + extra)
-    return "".join(" " + sql for k, sql in _ENTERPRISE_JOINS.items() if k in needed)
-
-
-def group_key(group_by: str, h: str = "hazard") -> tuple[str, str]:
-    key, label = GROUP_KEYS[group_by]
-    return key.format(h=h), label.format(h=h)
-
-
-def _key_test(group_by: str, key: int | str | None, h: str) -> str:
-    expr, _ = group_key(group_by, h)
-    if key is None:
-        return f"{expr} IS NULL"
-    if isinstance(key, int):
-        return f"{expr} = {int(key)}"
-    if not re.fullmatch(r"[A-Za-z_]{1,16}", key):
-        raise ValueError(f"bad group key {key!r}")
-    return f"{expr} = '{key}'"
-
-
-def hazard_group_condition(group_by: str, key: int | str | None, h: str = "hazard") -> str:
-    """WHERE text for "the hazards of this group" over table ``hazard``: the breakdown's
-    own joins and key expression, as a semi-join (``key`` None: the group without one)."""
-    test = _key_test(group_by, key, "hz")
-    return f"{h}.id IN (SELECT hz.id FROM hazard hz{hazard_joins(group_by, 'hz')} WHERE {test})"
+def enterprise_joins(group_by: str | None, campaign_id: int, extra: str = "") -> str:
+    """The joins a planned enterprise (``ce``) of the campaign needs for ``group_by``."""
+    needed = set(NEEDS[group_by].replace("i", "") + extra)
+    return "".join(
+        " " + sql.format(campaign=int(campaign_id))
+        for k, sql in _ENTERPRISE_JOINS.items()
+        if k in needed
+    )
 
 
 def enterprise_group_condition(group_by: str, key: int | str | None, campaign_id: int) -> str:
     """WHERE text for "the planned enterprises of this group" over ``campaign_enterprise
     ce`` (the enterprise list's main table), with the breakdown's own joins and key."""
-    test = _key_test(group_by, key, "ce")
+    test = key_test(group_by, key, "ce")
     return (
         "ce.enterprise IN (SELECT ce.enterprise FROM campaign_enterprise ce"
-        f"{enterprise_joins(group_by)} WHERE ce.campaign = {int(campaign_id)} AND {test})"
+        f"{enterprise_joins(group_by, campaign_id)} WHERE ce.campaign = {int(campaign_id)}"
+        f" AND {test})"
     )

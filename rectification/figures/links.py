@@ -11,7 +11,7 @@ reads the same names):
 and of ``GET /api/v1/campaigns/{id}/enterprises``:
   figure=planned|inspected, as_of=, group_by=batch|community|grid|industry|agency with
   key=<the group's key> ("none": the group without one)
-The list's ``total`` equals the figure: both are built from rectification.figures.definitions.
+The list's ``total`` equals the figure: both are built from inspections.hazard_figures.
 """
 
 from __future__ import annotations

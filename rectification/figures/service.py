@@ -19,7 +19,6 @@ from rectification.figures.queries import (
     org_unit_where,
     plan_sql,
     raw_rows,
-    subtree_sql,
     subtree_units,
 )
 from safety.auth import Actor
@@ -282,7 +281,7 @@ async def org_unit_stats(
     if actor.org_unit_id is None or not 1 <= org_unit_id <= 2**31 - 1:
         raise NotFound("组织单元不存在 (org unit not found)")
     asof = make_as_of(as_of)
-    units = subtree_sql(org_unit_id, actor.org_unit_id)
+    units = await subtree_units(org_unit_id, actor.org_unit_id)
     where = org_unit_where(units, found_from, found_to, source, asof)
     check = (
         f"SELECT 'u', NULL, top.name, NULL, {ZEROS}, top.id, 0 FROM org_unit top"
@@ -336,14 +335,15 @@ async def campaign_enterprises(
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     campaign, path = await campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
-    inspected = d.inspected_sql(asof, "ce.campaign", "ce.enterprise")
+    inspected = d.inspected_sql(asof, int(campaign["id"]), "ce.enterprise")
     where = [f"ce.campaign = {int(campaign['id'])}", in_subtree(path, "e.org_unit")]
     if figure == "inspected":
         where.append(inspected)
     if group_by:
         where.append(d.enterprise_group_condition(group_by, key, campaign["id"]))
-    base = f" FROM campaign_enterprise ce{d.enterprise_joins(None, 'gc')} WHERE " + " AND ".join(
-        where
+    base = (
+        f" FROM campaign_enterprise ce{d.enterprise_joins(None, campaign['id'], 'gc')} WHERE "
+        + " AND ".join(where)
     )
     # one row per enterprise even if planned twice: the lowest plan row represents it
     base += (

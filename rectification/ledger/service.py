@@ -1,7 +1,7 @@
 """The hazard ledger (隐患台账): the officer's hazards as the rows they report upward.
 
 Exactly the hazards of ``GET /api/v1/hazards`` for the same filters, in the same order
-(newest found first, then newest id): the WHERE is ``inspections.services.hazards``'
+(newest found first, then newest id): the WHERE is ``inspections.services.hazard_filters``'
 own (``filter_conditions``), never a copy. Read in chunks of ``CHUNK`` rows by keyset
 (``found_on``, ``id``), each chunk one joined query for the hazard, its enterprise and
 its grid and community, plus one query each for the chunk's inspectors, plans and
@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from inspections.rules import is_overdue
-from inspections.services.hazards import HazardFilter, filter_conditions
+from inspections.services.hazard_filters import HazardFilter, filter_conditions
 from inspections.tables import Hazard, InspectionInspector
 from rectification.rules import STATUS_LABELS
 from rectification.tables import RectificationPlan, Verification

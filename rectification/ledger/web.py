@@ -23,7 +23,7 @@ from litestar.params import FromQuery
 from litestar.response import Stream
 
 from inspections.hazards_api import GroupId
-from inspections.services.hazards import HazardFilter
+from inspections.services.hazard_filters import HazardFilter
 from rectification.ledger import service
 from rectification.queue_pages import search_filter
 from safety import i18n

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from inspections import services
 from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn
 from inspections.tables import ChecklistItem, ChecklistSection, ChecklistTemplate
+from safety.settings import local_today
 from tests import factories as f
 
 
@@ -60,7 +61,7 @@ class Visit:
 
 async def campaign(w, enterprise_ids: list[int] | None = None, officer=None, **fields) -> dict:
     """A campaign of the World's street (or ``officer``'s, given ``org_unit_id``)."""
-    today = dt.date.today()
+    today = local_today()  # the configured zone's day, as the services count it
     data = CampaignIn(
         name=fields.pop("name", f"测试活动{f.n()}"),
         kind=fields.pop("kind", "third_party"),
@@ -93,7 +94,7 @@ async def visit(
         inspectors = (
             [await f.user("inspector", agency_id=w.agency["id"])] if foreign else [w.inspector]
         )
-    today = dt.date.today()
+    today = local_today()  # the configured zone's day, as the services count it
     batch = await services.add_batch(
         f.actor(officer),
         camp["id"],

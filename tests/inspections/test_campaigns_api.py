@@ -3,11 +3,10 @@ and the batch's inspections created once."""
 
 import datetime as dt
 
+from safety.settings import local_today
 from safety.tables import AuditEvent
 from tests import factories as f
 from tests.inspections import factories as fi
-
-TODAY = dt.date.today()
 
 
 def keys(r) -> set[str]:
@@ -18,8 +17,8 @@ def campaign_body(w, enterprise_ids, **over) -> dict:
     body = {
         "name": f"冬季安全生产大检查{f.n()}",
         "kind": "seasonal",
-        "starts_on": (TODAY - dt.timedelta(days=5)).isoformat(),
-        "ends_on": (TODAY + dt.timedelta(days=60)).isoformat(),
+        "starts_on": (local_today() - dt.timedelta(days=5)).isoformat(),
+        "ends_on": (local_today() + dt.timedelta(days=60)).isoformat(),
         "org_unit_id": w.tree["street"]["id"],
         "enterprise_ids": enterprise_ids,
         "deadline_days": {"general": 10, "major": 45},
@@ -52,8 +51,8 @@ async def test_an_officer_plans_a_campaign_batches_and_its_inspections(client):
             "enterprise_ids": [w.enterprise["id"], second["id"]],
             "inspector_ids": [w.inspector["id"], lead["id"]],
             "lead_id": lead["id"],
-            "starts_on": TODAY.isoformat(),
-            "ends_on": (TODAY + dt.timedelta(days=14)).isoformat(),
+            "starts_on": local_today().isoformat(),
+            "ends_on": (local_today() + dt.timedelta(days=14)).isoformat(),
         },
         headers=officer,
     )
@@ -66,7 +65,7 @@ async def test_an_officer_plans_a_campaign_batches_and_its_inspections(client):
     }
     tpl = await fi.checklist()
     url = f"/api/v1/batches/{batch['id']}/inspections"
-    body = {"checklist_id": tpl["id"], "scheduled_on": TODAY.isoformat()}
+    body = {"checklist_id": tpl["id"], "scheduled_on": local_today().isoformat()}
     r = await client.post(url, json=body, headers=officer)
     assert r.status_code == 201, r.text
     assert r.json()["created"] == 2
@@ -106,7 +105,7 @@ async def test_a_cancelled_visit_is_planned_again_by_the_batch(client):
     assert r.status_code == 200 and r.json()["state"] == "cancelled"
     r = await client.post(
         f"/api/v1/batches/{v.batch['id']}/inspections",
-        json={"checklist_id": v.checklist["id"], "scheduled_on": TODAY.isoformat()},
+        json={"checklist_id": v.checklist["id"], "scheduled_on": local_today().isoformat()},
         headers=officer,
     )
     assert r.json()["created"] == 1
@@ -169,7 +168,7 @@ async def test_a_batch_takes_only_planned_enterprises_and_the_agencys_inspectors
             "inspector_ids": [stranger["id"], w.officer["id"]],
             "lead_id": w.inspector["id"],
             "starts_on": "2001-01-01",
-            "ends_on": TODAY.isoformat(),
+            "ends_on": local_today().isoformat(),
         },
         headers=f.headers(w.officer),
     )
@@ -184,8 +183,8 @@ async def test_an_enterprise_is_in_one_batch_of_a_campaign_and_names_are_unique(
         "name": "第一批次",
         "enterprise_ids": [w.enterprise["id"]],
         "inspector_ids": [w.inspector["id"]],
-        "starts_on": TODAY.isoformat(),
-        "ends_on": TODAY.isoformat(),
+        "starts_on": local_today().isoformat(),
+        "ends_on": local_today().isoformat(),
     }
     url = f"/api/v1/campaigns/{camp['id']}/batches"
     assert (await client.post(url, json=body, headers=f.headers(w.officer))).status_code == 201
@@ -203,8 +202,8 @@ async def test_batch_inspections_need_a_known_checklist_and_inspectors(client):
         json={
             "name": "无人批次",
             "enterprise_ids": [w.enterprise["id"]],
-            "starts_on": TODAY.isoformat(),
-            "ends_on": TODAY.isoformat(),
+            "starts_on": local_today().isoformat(),
+            "ends_on": local_today().isoformat(),
         },
         headers=f.headers(w.officer),
     )
@@ -212,19 +211,19 @@ async def test_batch_inspections_need_a_known_checklist_and_inspectors(client):
     tpl = await fi.checklist()
     r = await client.post(
         url,
-        json={"checklist_id": 2_000_000_000, "scheduled_on": TODAY.isoformat()},
+        json={"checklist_id": 2_000_000_000, "scheduled_on": local_today().isoformat()},
         headers=f.headers(w.officer),
     )
     assert r.status_code == 400 and keys(r) == {"checklist_id"}
     r = await client.post(
         url,
-        json={"checklist_id": tpl["id"], "scheduled_on": TODAY.isoformat()},
+        json={"checklist_id": tpl["id"], "scheduled_on": local_today().isoformat()},
         headers=f.headers(w.officer),
     )
     assert r.status_code == 409 and keys(r) == {"inspector_ids"}
     foreign = await client.post(
         url,
-        json={"checklist_id": tpl["id"], "scheduled_on": TODAY.isoformat()},
+        json={"checklist_id": tpl["id"], "scheduled_on": local_today().isoformat()},
         headers=f.headers(w.foreign_officer),
     )
     assert foreign.status_code == 404
@@ -244,13 +243,13 @@ async def test_two_simultaneous_batch_calls_create_each_inspection_once(client):
             "name": "并发批次",
             "enterprise_ids": [e["id"] for e in enterprises],
             "inspector_ids": [w.inspector["id"]],
-            "starts_on": TODAY.isoformat(),
-            "ends_on": TODAY.isoformat(),
+            "starts_on": local_today().isoformat(),
+            "ends_on": local_today().isoformat(),
         },
         headers=f.headers(w.officer),
     )
     tpl = await fi.checklist()
-    body = {"checklist_id": tpl["id"], "scheduled_on": TODAY.isoformat()}
+    body = {"checklist_id": tpl["id"], "scheduled_on": local_today().isoformat()}
     url = f"/api/v1/batches/{r.json()['id']}/inspections"
     both = await asyncio.gather(
         *[client.post(url, json=body, headers=f.headers(w.officer)) for _ in range(2)]

@@ -4,10 +4,9 @@ import datetime as dt
 
 from inspections import services
 from inspections.schemas import HazardIn
+from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
-
-TODAY = dt.date.today()
 
 
 async def _hazard(w, v, **fields):
@@ -28,7 +27,7 @@ def ids(r) -> list[int]:
 
 async def test_hazard_filters_and_scope(client):
     w = await f.world()
-    old = await fi.visit(w, scheduled_on=TODAY - dt.timedelta(days=30))
+    old = await fi.visit(w, scheduled_on=local_today() - dt.timedelta(days=30))
     new = await fi.visit(w)
     for v in (old, new):
         await services.start_inspection(f.actor(w.inspector), v.inspection["id"])
@@ -54,8 +53,8 @@ async def test_hazard_filters_and_scope(client):
     overdue = await query(overdue="true", limit=500)
     assert late["id"] in overdue and not overdue & {closed["id"], major["id"]}
     found = await query(
-        found_from=(TODAY - dt.timedelta(days=31)).isoformat(),
-        found_to=(TODAY - dt.timedelta(days=29)).isoformat(),
+        found_from=(local_today() - dt.timedelta(days=31)).isoformat(),
+        found_to=(local_today() - dt.timedelta(days=29)).isoformat(),
         limit=500,
     )
     assert {late["id"], closed["id"]} <= found and major["id"] not in found
@@ -103,3 +102,35 @@ async def test_bad_hazard_filters_are_named(client):
     )
     assert r.status_code == 400
     assert {e["key"] for e in r.json()["extra"]} == {"status", "level", "source", "found_to"}
+
+
+async def test_the_subtree_filter_meets_the_officers_own_and_a_page_past_the_end_counts(client):
+    w = await f.world()
+    v = await fi.visit(w)  # an enterprise of grid1
+    await services.start_inspection(f.actor(w.inspector), v.inspection["id"])
+    ours = {(await _hazard(w, v))["id"] for _ in range(3)}
+
+    async def page(headers, **params):
+        r = await client.get("/api/v1/hazards", params={"limit": 500, **params}, headers=headers)
+        assert r.status_code == 200, r.text
+        return {h["id"] for h in r.json()["items"]}, r.json()["total"]
+
+    street = f.headers(w.officer)
+    assert await page(street, org_unit_id=w.tree["grid1"]["id"]) == (ours, 3)
+    assert await page(street, org_unit_id=w.tree["grid2"]["id"]) == (set(), 0)
+    assert await page(street, org_unit_id=w.foreign_tree["street"]["id"]) == (set(), 0)
+    assert await page(street, org_unit_id=w.foreign_tree["grid1"]["id"]) == (set(), 0)
+    assert await page(street, org_unit_id=2_000_000_000) == (set(), 0)
+    # an officer of a grid asking for the whole street sees their grid's, no more
+    grid1 = f.headers(await f.user("officer", org_unit_id=w.tree["grid1"]["id"]))
+    assert await page(grid1, org_unit_id=w.tree["street"]["id"]) == (ours, 3)
+    grid2 = f.headers(await f.user("officer", org_unit_id=w.tree["grid2"]["id"]))
+    assert await page(grid2, org_unit_id=w.tree["street"]["id"]) == (set(), 0)
+    # other roles: their own scope within the subtree
+    inspector = f.headers(w.inspector)
+    assert await page(inspector, org_unit_id=w.tree["street"]["id"]) == (ours, 3)
+    assert await page(inspector, org_unit_id=w.tree["grid2"]["id"]) == (set(), 0)
+    # the total of a page past the end is still the number of hazards
+    assert await page(street, org_unit_id=w.tree["grid1"]["id"], offset=3) == (set(), 3)
+    last = await page(street, org_unit_id=w.tree["grid1"]["id"], offset=2, limit=1)
+    assert last == ({min(ours)}, 3)  # newest id first

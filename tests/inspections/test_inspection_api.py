@@ -4,11 +4,10 @@ failed item, fixed on the spot), state rules, scope."""
 import datetime as dt
 
 from inspections.tables import HazardTransition, ItemResult
+from safety.settings import local_today
 from safety.tables import AuditEvent
 from tests import factories as f
 from tests.inspections import factories as fi
-
-TODAY = dt.date.today()
 
 
 def keys(r) -> set[str]:
@@ -132,7 +131,7 @@ async def test_cancel_needs_a_reason_and_an_officer(client):
 
 async def test_a_hazard_prefilled_from_a_failed_item_gets_the_default_deadline(client):
     w = await f.world()
-    paper_day = TODAY - dt.timedelta(days=40)  # a paper record entered weeks later
+    paper_day = local_today() - dt.timedelta(days=40)  # a paper record entered weeks later
     v = await started(client, w, scheduled_on=paper_day)
     me = f.headers(w.inspector)
     item = (await client.get(url(v), headers=me)).json()["items"][1]
@@ -173,7 +172,7 @@ async def test_a_hazard_prefilled_from_a_failed_item_gets_the_default_deadline(c
 
 async def test_fixed_on_the_spot_closes_at_once_on_the_inspection_day(client):
     w = await f.world()
-    day = TODAY - dt.timedelta(days=3)
+    day = local_today() - dt.timedelta(days=3)
     v = await started(client, w, scheduled_on=day)
     body = {
         "description": "灭火器压力不足",
@@ -212,7 +211,7 @@ async def test_it_names_every_bad_hazard_field(client):
             "subcategory": "天气",
             "fixed_on_spot": True,
             "item_id": other["items"][0]["id"],
-            "deadline": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "deadline": (local_today() - dt.timedelta(days=1)).isoformat(),
         },
         headers=me,
     )
@@ -248,7 +247,7 @@ async def test_a_major_hazard_keeps_its_basis_and_the_campaign_days(client):
         headers=f.headers(w.inspector),
     )
     assert r.status_code == 201, r.text
-    assert r.json()["deadline"] == (TODAY + dt.timedelta(days=60)).isoformat()
+    assert r.json()["deadline"] == (local_today() + dt.timedelta(days=60)).isoformat()
     assert r.json()["major_basis"].startswith("《工贸企业")
 
 
@@ -303,12 +302,12 @@ async def test_the_inspectors_agenda_puts_work_in_progress_and_due_visits_first(
 
     w = await f.world()
     me = await f.user("inspector", agency_id=w.agency["id"])
-    later = await fi.visit(w, scheduled_on=TODAY + dt.timedelta(days=3), inspectors=[me])
-    overdue = await fi.visit(w, scheduled_on=TODAY - dt.timedelta(days=2), inspectors=[me])
+    later = await fi.visit(w, scheduled_on=local_today() + dt.timedelta(days=3), inspectors=[me])
+    overdue = await fi.visit(w, scheduled_on=local_today() - dt.timedelta(days=2), inspectors=[me])
     today = await fi.visit(w, inspectors=[me])
-    going = await fi.visit(w, scheduled_on=TODAY - dt.timedelta(days=5), inspectors=[me])
+    going = await fi.visit(w, scheduled_on=local_today() - dt.timedelta(days=5), inspectors=[me])
     await services.start_inspection(f.actor(me), going.inspection["id"])
-    agenda = await services.inspector_agenda(f.actor(me), TODAY)
+    agenda = await services.inspector_agenda(f.actor(me), local_today())
     assert [i["id"] for i in agenda["now"]] == [
         going.inspection["id"],
         overdue.inspection["id"],

@@ -2,14 +2,10 @@
 submit requires (409 naming each missing item and signature), immutability afterwards,
 hazard photos, and a retried hazard stored once (Idempotency-Key)."""
 
-import datetime as dt
-
 from inspections.tables import Hazard, Inspection
 from safety.tables import Attachment, AuditEvent
 from tests import factories as f
 from tests.inspections import factories as fi
-
-TODAY = dt.date.today()
 
 
 def keys(r) -> list[str]:

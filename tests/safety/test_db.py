@@ -33,6 +33,16 @@ async def test_foreign_keys_are_enforced_on_every_connection():
     assert rows == [{"foreign_keys": 1}]
 
 
+@pg_only
+async def test_postgresql_connections_run_without_jit_and_plan_for_the_values_at_hand():
+    # a figure's correlated look-ups look costly to the planner: JIT spent longer compiling
+    # the statement than running it; and a generic plan of a prepared statement cannot see
+    # how many hazards lie under the path prefix it is given
+    for setting, value in (("jit", "off"), ("plan_cache_mode", "force_custom_plan")):
+        rows = await engine().run_ddl(f"SHOW {setting}")
+        assert [dict(r) for r in rows] == [{setting: value}]
+
+
 async def test_a_failing_write_transaction_leaves_nothing_behind():
     tree = await f.org_tree()
     name = f"回滚企业{f.n()}"
