@@ -16,6 +16,7 @@ from piccolo.querystring import QueryString
 
 from inspections import services as inspections
 from inspections.services import views
+from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import services
@@ -36,14 +37,6 @@ FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
 QUEUE_SIZE = 20  # hazards shown with their photos at once
 SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
-
-
-def _names(row: dict) -> dict[str, str]:
-    """The enterprise's grid and community (the grid's parent) by name, from the unit
-    columns its row was read with (``_QUEUE_COLUMNS``)."""
-    unit, kind, parent = row.pop("unit_name"), row.pop("unit_kind"), row.pop("parent_unit_name")
-    community = unit if kind == "community" else (parent or "")
-    return {"community": community or "", "grid": unit or ""}
 
 
 def _place(row: dict) -> dict[str, str]:
@@ -119,17 +112,6 @@ _LATEST_SUBMISSION = (
 )
 
 
-def _queue_columns() -> tuple:
-    unit = Hazard.enterprise.org_unit
-    return (
-        *Hazard.all_columns(),
-        Hazard.enterprise.name.as_alias("enterprise_name"),
-        unit.name.as_alias("unit_name"),
-        unit.kind.as_alias("unit_kind"),
-        unit.parent.name.as_alias("parent_unit_name"),
-    )
-
-
 async def _latest_submissions(hazard_ids: list[int]) -> dict[int, dict]:
     """Each hazard's latest submission (the highest id) with its after-photos."""
     if not hazard_ids:
@@ -161,7 +143,7 @@ async def verify_queue_data(actor: Actor) -> dict[str, Any]:
     actor.require(Role.officer)
     where = (await hazard_condition(actor), Hazard.status == "submitted")
     rows = (
-        await Hazard.select(*_queue_columns())
+        await Hazard.select(*hazard_columns())
         .where(*where)
         .order_by(QueryString(f"{_LATEST_SUBMISSION} IS NOT NULL"))
         .order_by(QueryString(_LATEST_SUBMISSION))
@@ -170,18 +152,19 @@ async def verify_queue_data(actor: Actor) -> dict[str, Any]:
         .run()
     )
     total = await Hazard.count().where(*where).run()
+    today = local_today()
+    rows = [hazard_out(r, today) for r in rows]
     ids = [r["id"] for r in rows]
     photos = await views.photos_of(ids)
     submissions = await _latest_submissions(ids)
     items = []
     for r in rows:
-        names = _names(r)
         items.append(
             {
                 "h": r,
                 "submission": submissions.get(r["id"]),
                 "before": [p for p in photos.get(r["id"], []) if p["kind"] == "problem"],
-                **names,
+                **_place(r),
             }
         )
     return {"queue": items, "total": total}
@@ -228,15 +211,12 @@ async def extension_queue_data(actor: Actor) -> dict[str, Any]:
     rows = []
     if ids:
         rows = (
-            await Hazard.select(
-                *Hazard.all_columns(), Hazard.enterprise.name.as_alias("enterprise_name")
-            )
+            await Hazard.select(*hazard_columns())
             .where(Hazard.id.is_in(ids), await hazard_condition(actor))
             .run()
         )
-    hazards = {
-        r["id"]: {**r, "effective_deadline": r["effective_deadline"] or r["deadline"]} for r in rows
-    }
+    today = local_today()
+    hazards = {r["id"]: hazard_out(r, today) for r in rows}
     if len(hazards) < len(ids):  # (the requests were scoped by their hazards already)
         raise NotFound("隐患不存在 (hazard not found)")
     return {"requests": [{**x, "h": hazards[x["hazard_id"]]} for x in requests], "total": total}

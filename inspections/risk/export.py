@@ -9,7 +9,8 @@ from inspections.risk.service import _colour, _columns, enterprise_row, enterpri
 from inspections.services.scope import is_row_id
 from inspections.tables import RiskPoint
 from safety.auth import Actor
-from safety.tables import Enterprise, OrgUnit
+from safety.orgs import subtree_ids
+from safety.tables import Enterprise
 
 
 async def export_points(
@@ -28,14 +29,9 @@ async def export_points(
         await enterprise_row(actor, enterprise_id)
         conditions.append(RiskPoint.enterprise == enterprise_id)
     if org_unit_id is not None:
-        unit = (
-            await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == org_unit_id).first().run()
-            if is_row_id(org_unit_id)
-            else None
-        )
-        if unit is None:
+        units = await subtree_ids(org_unit_id) if is_row_id(org_unit_id) else []
+        if not units:
             return []
-        units = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
         condition = condition & Enterprise.org_unit.is_in(units)
     conditions.append(RiskPoint.enterprise.is_in(Enterprise.select(Enterprise.id).where(condition)))
     rows = (

@@ -41,8 +41,9 @@ from rectification.figures import definitions as d
 from safety.auth import Actor
 from safety.db import is_sqlite
 from safety.errors import ValidationFailed
+from safety.orgs import subtree_ids
 from safety.settings import get_settings, local_today
-from safety.tables import Enterprise, OrgUnit, Role
+from safety.tables import Enterprise, Role
 
 DEFAULT_WITHIN_DAYS = 30
 PRESETS = ("due", "red_orange_stale", "open_hazards")
@@ -82,14 +83,9 @@ async def _scope(actor: Actor, org_unit_id: int | None) -> list:
         return [Enterprise.id == -1]
     conditions = [Enterprise.org_unit.is_in(units), Enterprise.active.eq(True)]
     if org_unit_id is not None:
-        unit = (
-            await OrgUnit.select(OrgUnit.path).where(OrgUnit.id == org_unit_id).first().run()
-            if is_row_id(org_unit_id)
-            else None
-        )
-        if unit is None:
+        sub = await subtree_ids(org_unit_id) if is_row_id(org_unit_id) else []
+        if not sub:
             return [Enterprise.id == -1]
-        sub = OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(unit["path"] + "%"))
         conditions.append(Enterprise.org_unit.is_in(sub))
     return conditions
 

@@ -212,7 +212,7 @@ async def _report_major(hazard_id: int, enterprise_id: int, description: str) ->
     )
 
 
-def _columns() -> tuple:
+def hazard_columns() -> tuple:
     unit = Hazard.enterprise.org_unit
     return (
         *Hazard.all_columns(),
@@ -225,7 +225,8 @@ def _columns() -> tuple:
     )
 
 
-def _out(row: dict, today: dt.date) -> dict:
+def hazard_out(row: dict, today: dt.date) -> dict:
+    """A ``hazard_columns`` row as the API and pages show it."""
     effective = row["effective_deadline"] or row["deadline"]
     kind = row.pop("unit_kind", None)
     unit, parent = row.pop("unit_name", None), row.pop("parent_unit_name", None)
@@ -244,7 +245,7 @@ def _out(row: dict, today: dt.date) -> dict:
 
 
 async def _detail(hazard_id: int) -> dict:
-    row = await Hazard.select(*_columns()).where(Hazard.id == hazard_id).first().run()
+    row = await Hazard.select(*hazard_columns()).where(Hazard.id == hazard_id).first().run()
     transitions = (
         await HazardTransition.select(
             *HazardTransition.all_columns(),
@@ -258,7 +259,7 @@ async def _detail(hazard_id: int) -> dict:
     )
     photos = await views.photos_of([hazard_id])
     return {
-        **_out(row, local_today()),
+        **hazard_out(row, local_today()),
         "photos": photos.get(hazard_id, []),
         "plan": None,
         "submissions": [],
@@ -302,7 +303,7 @@ async def list_hazards(
     count = Hazard.count()
     for condition in conditions:
         count = count.where(condition)
-    query = Hazard.select(*_columns(), QueryString("({}) AS total", *count.querystrings))
+    query = Hazard.select(*hazard_columns(), QueryString("({}) AS total", *count.querystrings))
     for condition in conditions:
         query = query.where(condition)
     rows = (
@@ -315,4 +316,4 @@ async def list_hazards(
     if not rows:
         return [], await count.run() if offset else 0
     total = int(rows[0]["total"])
-    return [_out({k: v for k, v in r.items() if k != "total"}, today) for r in rows], total
+    return [hazard_out({k: v for k, v in r.items() if k != "total"}, today) for r in rows], total

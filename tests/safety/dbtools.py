@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import signal
 import socket
 import sqlite3
 import sys
@@ -160,9 +161,14 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def served(url: str, startup_timeout: float = 60) -> AsyncIterator[str]:
-    """``safety serve`` on a free port; yields the base URL once it answers. The server is
-    killed (it and only it, by pid) when the block ends."""
+    """``safety serve`` on a free port; yields the base URL once it answers. The server
+    runs in a session of its own and, when the block ends, that session's process group —
+    the server, its PDF and parse workers, their fork server — is stopped (SIGTERM, then
+    SIGKILL after 10 s): nothing else is touched. Its stderr goes to a file, not a pipe: a
+    worker still warming up after the server was killed held the pipe open, and waiting
+    for the process (which waits for its pipes) hung the test for good on a busy machine."""
     port = free_port()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -173,17 +179,27 @@ async def served(url: str, startup_timeout: float = 60) -> AsyncIterator[str]:
         cwd=ROOT,
         env=subprocess_env(url),
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=err,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+
+    def signal_group(sig: int) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + startup_timeout
         async with httpx.AsyncClient(timeout=5) as http:
             while True:
                 if proc.returncode is not None:
-                    err = (await proc.stderr.read()).decode()
-                    raise RuntimeError(f"safety serve exited {proc.returncode}: {err}")
+                    err.seek(0)
+                    raise RuntimeError(
+                        f"safety serve exited {proc.returncode}: {err.read().decode()}"
+                    )
                 try:
                     await http.get(f"{base}/health")
                     break
@@ -194,12 +210,14 @@ async def served(url: str, startup_timeout: float = 60) -> AsyncIterator[str]:
         yield base
     finally:
         if proc.returncode is None:
-            proc.terminate()
+            signal_group(signal.SIGTERM)
             try:
                 await asyncio.wait_for(proc.wait(), 10)
             except TimeoutError:
-                proc.kill()
-                await proc.wait()
+                signal_group(signal.SIGKILL)
+                await asyncio.wait_for(proc.wait(), 10)
+        signal_group(signal.SIGKILL)  # workers that outlived the server
+        err.close()
 
 
 # ---------------------------------------------------------------- a row of any table
