@@ -163,7 +163,7 @@ async def hazard_create_submit(
         async def create() -> dict:
             return await service.log_hazard(actor, inspection_id, data)
 
-        return await run_idempotent(request, actor, data, create)
+        return await run_idempotent(request, actor, data, create, atomic=True)
     inspection = await service.get_inspection(actor, inspection_id)
     item = _item_of(inspection, values["item_id"])
     try:

@@ -46,7 +46,7 @@ async def log_hazard(
         out = await services.log_hazard(actor, inspection_id, data)
         return HazardOut(**out).model_dump(mode="json")
 
-    return await run_idempotent(request, actor, data, log)
+    return await run_idempotent(request, actor, data, log, atomic=True)
 
 
 @get(

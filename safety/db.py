@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -20,6 +21,8 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from safety.errors import ServiceBusy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 PG_LOCK_TIMEOUT_SECONDS = 30
@@ -37,7 +40,14 @@ PING_TIMEOUT_SECONDS = 5
 #   list of a street went from 80 ms to 370 ms once the plan turned generic. Planning
 #   each run costs a millisecond or two at most (the hazard list's joins); statements
 #   without parameters (the figures' SQL) keep their cached plan.
-PG_SETTINGS = {"jit": "off", "plan_cache_mode": "force_custom_plan"}
+# - lock_timeout: a statement that waits this long for a lock is stuck behind a deadlock or
+#   a transaction left open: it fails loudly instead of hanging every writer behind it
+#   (the writers' advisory lock included).
+PG_SETTINGS = {
+    "jit": "off",
+    "plan_cache_mode": "force_custom_plan",
+    "lock_timeout": f"{PG_LOCK_TIMEOUT_SECONDS}s",
+}
 
 
 def sqlite_path(url: str) -> Path:
@@ -82,23 +92,61 @@ def is_sqlite() -> bool:
 PG_WRITE_LOCK = 734_512_001
 
 
+# One FIFO queue of writers per process (per event loop): see ``write_transaction``.
+_writer_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@contextlib.asynccontextmanager
+async def _turn_to_write():
+    """Wait, first come first served, for this process's turn to open a write transaction.
+
+    Without it every waiting writer of a process sits in the database's own wait: SQLite's
+    busy handler polls with growing sleeps (1 ms … 100 ms) and lets whoever polls at the
+    right moment in, so under 20 phones writing at once a report waited up to 7 s while
+    others went straight through; on PostgreSQL each waiter holds a pooled connection on the
+    advisory lock, which starves the readers of the pool. Queued here, at most one writer
+    per process waits in the database (processes still queue there, as before). A nested
+    write transaction joins its parent and does not queue again."""
+    loop = asyncio.get_running_loop()
+    queue = _writer_queues.get(loop)
+    if queue is None:
+        queue = _writer_queues[loop] = asyncio.Lock()
+    try:
+        await asyncio.wait_for(queue.acquire(), SQLITE_BUSY_TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise ServiceBusy(
+            "服务器繁忙，请稍后重试 (busy: waited "
+            f"{SQLITE_BUSY_TIMEOUT_SECONDS} s for a turn to write)"
+        ) from None
+    try:
+        yield
+    finally:
+        queue.release()
+
+
 @contextlib.asynccontextmanager
 async def write_transaction():
     """A transaction for a use case that writes. Writers queue on both engines, so the
-    read-check-write of a use case never loses an update or passes a stale check:
+    read-check-write of a use case never loses an update or passes a stale check: first
+    in this process, in arrival order (``_turn_to_write``), then in the database —
     IMMEDIATE on SQLite; on PostgreSQL (READ COMMITTED) a transaction-level advisory
-    lock taken first."""
+    lock taken first. Inside another write transaction it is that transaction (the
+    queue and the lock are already held): a use case may call another."""
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        async with db.transaction(transaction_type=TransactionType.immediate) as tx:
-            yield tx
+    current = db.current_transaction.get()
+    if current is not None:
+        yield current
         return
-    async with db.transaction() as tx:
-        # A writer that waits this long is stuck (a deadlock, a transaction left open):
-        # fail it loudly rather than hang every later writer behind it.
-        await db.run_ddl(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT_SECONDS}s'")
-        await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
-        yield tx
+    async with _turn_to_write():
+        if isinstance(db, SQLiteEngine):
+            async with db.transaction(transaction_type=TransactionType.immediate) as tx:
+                yield tx
+            return
+        async with db.transaction() as tx:
+            await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+            yield tx
 
 
 async def open_pool() -> None:

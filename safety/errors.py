@@ -74,3 +74,10 @@ class PayloadTooLarge(DomainError):
 
 class UnsupportedMediaType(DomainError):
     status_code = 415
+
+
+class ServiceBusy(DomainError):
+    """The server could not take the write in time (a stuck writer): retry later."""
+
+    status_code = 503
+    headers = {"Retry-After": "5"}  # noqa: RUF012 - read-only, one per class

@@ -94,10 +94,19 @@ async def run_idempotent(
     action: Callable[[], Awaitable[Any]],
     *,
     status_code: int | Callable[[Any], int] = 201,
+    atomic: bool = False,
 ) -> Response:
     """Run ``action`` (which returns the JSON-able response body) at most once per
     ``Idempotency-Key``; without the header it simply runs. ``status_code`` may be a
-    function of the body, when the write itself decides it (created or merged)."""
+    function of the body, when the write itself decides it (created or merged).
+
+    ``atomic=True`` for an action that only reads and writes the database (no files, no
+    image work): the claim, the action and the stored answer are one write transaction
+    instead of three — a third of the waits for the write lock when many phones send at
+    once — and a failing action leaves no claim behind (its rollback takes the claim with
+    it). A concurrent twin then waits for the first and gets its stored answer instead of
+    409 "in progress". Actions that process uploads keep the three short transactions,
+    so the write lock is not held while an image is decoded."""
 
     def status_of(body: Any) -> int:
         return status_code(body) if callable(status_code) else status_code
@@ -108,6 +117,15 @@ async def run_idempotent(
         return Response(body, status_code=status_of(body))
     method, path = request.method, request.url.path[:255]
     digest = fingerprint(method, path, payload)
+    if atomic:
+        async with write_transaction():
+            replay = await _claim(actor, key, method, path, digest)
+            if replay is not None:
+                return replay
+            body = _jsonable(await action())
+            code = status_of(body)
+            await _store(actor, key, code, body)
+        return Response(body, status_code=code)
     replay = await _claim(actor, key, method, path, digest)
     if replay is not None:
         return replay
@@ -118,17 +136,22 @@ async def run_idempotent(
         raise
     code = status_of(body)
     async with write_transaction():
-        await (
-            IdempotencyRecord.update(
-                {
-                    IdempotencyRecord.status_code: code,
-                    IdempotencyRecord.body: json.dumps(body, ensure_ascii=False),
-                }
-            )
-            .where(IdempotencyRecord.user == actor.user_id, IdempotencyRecord.key == key)
-            .run()
-        )
+        await _store(actor, key, code, body)
     return Response(body, status_code=code)
+
+
+async def _store(actor: Actor, key: str, code: int, body: Any) -> None:
+    """The answer on the claim (inside a write transaction)."""
+    await (
+        IdempotencyRecord.update(
+            {
+                IdempotencyRecord.status_code: code,
+                IdempotencyRecord.body: json.dumps(body, ensure_ascii=False),
+            }
+        )
+        .where(IdempotencyRecord.user == actor.user_id, IdempotencyRecord.key == key)
+        .run()
+    )
 
 
 async def _claim(actor: Actor, key: str, method: str, path: str, digest: str) -> Response | None:

@@ -94,7 +94,7 @@ async def submit_report(
         out = await service.submit_report(actor, data)
         return PatrolReportOut(**out).model_dump(mode="json")
 
-    return await run_idempotent(request, actor, data, submit)
+    return await run_idempotent(request, actor, data, submit, atomic=True)
 
 
 @get(

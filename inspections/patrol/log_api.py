@@ -81,7 +81,7 @@ async def post_patrol_log(
     async def save() -> dict:
         return PatrolLogOut(**await logs.save_log(actor, data)).model_dump(mode="json")
 
-    return await run_idempotent(request, actor, data, save, status_code=logs.status_of)
+    return await run_idempotent(request, actor, data, save, status_code=logs.status_of, atomic=True)
 
 
 @get(

@@ -114,7 +114,9 @@ async def log_form_submit(
             async def save() -> dict:
                 return PatrolLogOut(**await logs.save_log(actor, data)).model_dump(mode="json")
 
-            return await run_idempotent(request, actor, data, save, status_code=logs.status_of)
+            return await run_idempotent(
+                request, actor, data, save, status_code=logs.status_of, atomic=True
+            )
         saved = await logs.save_log(actor, data)
     except DomainError as exc:
         if exc.status_code != 400 or wants_json(request):

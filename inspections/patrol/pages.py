@@ -114,7 +114,7 @@ async def report_submit(
         async def submit() -> dict:
             return await service.submit_report(actor, data)
 
-        return await run_idempotent(request, actor, data, submit)
+        return await run_idempotent(request, actor, data, submit, atomic=True)
     try:
         report = await service.submit_report(actor, _report_in(values))
     except DomainError as exc:

@@ -137,21 +137,50 @@ async def make_agency(
     return await run_idempotent(request, actor, data, action)
 
 
+@post("/api/v1/test-agencies-atomic", dependencies=ACTOR)
+async def make_agency_atomic(
+    request: Request,
+    actor: NamedDependency[Actor],
+    data: JSONBody[dict],
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """As above, with the claim, the write and the answer in one transaction; ``fail``
+    fails after the agency is written."""
+
+    async def action() -> dict:
+        async with write_transaction():
+            row = Agency(name=data["name"])
+            await row.save().run()
+        if entered is not None:
+            entered.set()
+        if gate is not None:
+            await gate.wait()
+        if data.get("fail"):
+            raise ValidationFailed.field("fail", "asked to fail")
+        return {"id": row.id, "name": data["name"]}
+
+    return await run_idempotent(request, actor, data, action, atomic=True)
+
+
 @pytest.fixture(scope="module")
 async def probe():
     app = Litestar(
-        route_handlers=[make_agency], exception_handlers={DomainError: domain_error_handler}
+        route_handlers=[make_agency, make_agency_atomic],
+        exception_handlers={DomainError: domain_error_handler},
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://probe.local") as c:
         yield c
 
 
-def _send(probe, w, body: dict, key: str | None):
+def _send(probe, w, body: dict, key: str | None, path: str = "/api/v1/test-agencies"):
     headers = f.headers(w.officer)
     if key:
         headers["Idempotency-Key"] = key
-    return probe.post("/api/v1/test-agencies", json=body, headers=headers)
+    return probe.post(path, json=body, headers=headers)
+
+
+ATOMIC = "/api/v1/test-agencies-atomic"
 
 
 async def _agencies(name: str) -> int:
@@ -249,4 +278,50 @@ async def test_a_claim_abandoned_by_a_dead_worker_is_taken_over(probe, w):
     name = f"机构{f.n()}"
     r = await _send(probe, w, {"name": name}, key)
     assert r.status_code == 201, r.text
+    assert await _agencies(name) == 1
+
+
+# ---------------------------------------------------------------- atomic: one transaction
+
+
+async def test_atomic_a_failure_after_the_write_leaves_neither_row_nor_claim(probe, w):
+    name, key = f"机构{f.n()}", f"k{f.n()}"
+    r = await _send(probe, w, {"name": name, "fail": True}, key, ATOMIC)
+    assert r.status_code == 400, r.text
+    assert await _agencies(name) == 0  # the action's own write went with the rollback
+    assert await IdempotencyRecord.count().where(IdempotencyRecord.key == key).run() == 0
+    # The corrected request may use the key.
+    ok = await _send(probe, w, {"name": name}, key, ATOMIC)
+    assert ok.status_code == 201, ok.text
+    assert await _agencies(name) == 1
+
+
+async def test_atomic_a_concurrent_twin_waits_and_gets_the_first_answer(probe, w):
+    global gate, entered
+    name, key = f"机构{f.n()}", f"k{f.n()}"
+    gate, entered = asyncio.Event(), asyncio.Event()
+    try:
+        first = asyncio.create_task(_send(probe, w, {"name": name}, key, ATOMIC))
+        await asyncio.wait_for(entered.wait(), 10)  # the first is mid-write
+        twin = asyncio.create_task(_send(probe, w, {"name": name}, key, ATOMIC))
+        await asyncio.sleep(0.3)
+        assert not twin.done()  # it queues behind the first instead of answering 409
+        gate.set()
+        done, again = await first, await twin
+    finally:
+        gate = entered = None
+    assert done.status_code == again.status_code == 201, again.text
+    assert again.json() == done.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await _agencies(name) == 1
+    assert await IdempotencyRecord.count().where(IdempotencyRecord.key == key).run() == 1
+
+
+async def test_atomic_many_concurrent_twins_make_one_record_and_no_409(probe, w):
+    name, key = f"机构{f.n()}", f"k{f.n()}"
+    results = await asyncio.gather(
+        *[_send(probe, w, {"name": name}, key, ATOMIC) for _ in range(6)]
+    )
+    assert [r.status_code for r in results] == [201] * 6
+    assert len({r.json()["id"] for r in results}) == 1
     assert await _agencies(name) == 1
