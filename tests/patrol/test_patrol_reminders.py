@@ -51,3 +51,26 @@ async def test_untriaged_reports_are_in_the_officers_digest():
         .run()
     )
     assert not foreign  # the foreign street has nothing of this
+
+
+async def test_the_digest_waits_as_many_days_as_the_setting_says(monkeypatch):
+    from safety.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "patrol_untriaged_days", 5)
+    w = await f.world()
+    older = await report(w.grid_worker, description=f"配电箱未上锁{f.n()}")
+    younger = await report(w.grid_worker, description=f"燃气管道锈蚀{f.n()}")
+    await _age(older["id"], 5.2)
+    await _age(younger["id"], 4.8)  # past the default 2 days, not past 5
+    day = local_today()
+    await run_reminders(day)
+    digest = (
+        await Notification.select()
+        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
+        .first()
+        .run()
+    )
+    assert digest is not None
+    assert "巡查上报待研判超过 5 天" in digest["body"]
+    assert older["description"] in digest["body"]
+    assert younger["description"] not in digest["body"]

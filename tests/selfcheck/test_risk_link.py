@@ -72,3 +72,19 @@ async def test_another_enterprises_risk_point_is_a_400_naming_it(client):
     r = await _log(client, w, i["id"], risk_point_id=987654321)
     assert r.status_code == 400 and r.json()["extra"][0]["key"] == "risk_point_id"
     assert await Hazard.count().where(Hazard.inspection == i["id"]).run() == before
+
+
+async def test_a_stopped_risk_point_is_a_400_naming_it(client):
+    w = await f.world()
+    point = await risk_point(w.officer, w.enterprise["id"])
+    r = await client.patch(
+        f"/api/v1/risk-points/{point['id']}",
+        json={"version": point["version"], "active": False},
+        headers=f.headers(w.officer),
+    )
+    assert r.status_code == 200, r.text
+    i = await _start(client, w)
+    r = await _log(client, w, i["id"], risk_point_id=point["id"])
+    assert r.status_code == 400
+    assert [e["key"] for e in r.json()["extra"]] == ["risk_point_id"]
+    assert await Hazard.count().where(Hazard.inspection == i["id"]).run() == 0

@@ -306,3 +306,57 @@ def test_frequencies():
     ):
         with pytest.raises(ValueError):
             parse_frequencies(bad)
+
+
+LEC_EDGES = {"red": 320, "orange": 160, "yellow": 70}
+LS_EDGES = {"red": 20, "orange": 9, "yellow": 4}
+BELOW = {"red": "orange", "orange": "yellow", "yellow": "blue"}
+
+
+def _bands(edges: dict[str, int], strict: str | None) -> str:
+    """The band setting with every boundary inclusive except ``strict``'s (``>``)."""
+    return ",".join(f"{c}{'>' if c == strict else '>='}{v}" for c, v in edges.items())
+
+
+@pytest.mark.parametrize(
+    ("edges", "colour"),
+    [(LEC_EDGES, c) for c in LEC_EDGES] + [(LS_EDGES, c) for c in LS_EDGES],
+)
+def test_each_boundary_lands_on_the_side_the_setting_says(edges, colour):
+    inclusive = parse_bands(_bands(edges, None))
+    exclusive = parse_bands(_bands(edges, colour))
+    edge = edges[colour]
+    assert inclusive.colour(edge) == colour
+    assert exclusive.colour(edge) == BELOW[colour]
+    for bands in (inclusive, exclusive):  # a hair either side does not depend on it
+        assert bands.colour(Decimal(edge) + Decimal("0.01")) == colour
+        assert bands.colour(Decimal(edge) - Decimal("0.01")) == BELOW[colour]
+
+
+@pytest.mark.parametrize(("lk", "s", "colour"), [(4, 5, "red"), (3, 3, "orange"), (2, 2, "yellow")])
+def test_ls_scores_on_a_boundary_follow_the_setting_through_grade(lk, s, colour):
+    inclusive = parse_bands(_bands(LS_EDGES, None))
+    exclusive = parse_bands(_bands(LS_EDGES, colour))
+    assert grade("LS", lk, severity=s, lec_bands=LEC, ls_bands=inclusive).colour == colour
+    g = grade("LS", lk, severity=s, lec_bands=LEC, ls_bands=exclusive)
+    assert (g.colour, g.level) == (BELOW[colour], LEVEL[BELOW[colour]])
+
+
+def test_lec_d_70_follows_the_yellow_setting_through_grade():
+    exclusive = parse_bands("red>320,orange>=160,yellow>70")
+    g = grade("LEC", 10, 1, 7, lec_bands=exclusive, ls_bands=LS)
+    assert (g.score, g.colour, g.level) == (70, "blue", "low")
+    moved = parse_bands("red>=600,orange>=300,yellow>=100")
+    assert grade("LEC", 6, 6, 15, lec_bands=moved, ls_bands=LS).colour == "orange"  # D = 540
+    assert grade("LEC", 10, 10, 7, lec_bands=moved, ls_bands=LS).colour == "red"  # D = 700
+    assert grade("LEC", 3, 6, 7, lec_bands=moved, ls_bands=LS).colour == "yellow"  # D = 126
+    assert grade("LEC", 10, 6, 1, lec_bands=moved, ls_bands=LS).colour == "blue"  # D = 60
+
+
+def test_the_colour_roll_up_over_every_mix_of_colours():
+    order = ("red", "orange", "yellow", "blue")
+    for mask in range(1, 2**4):
+        present = [c for k, c in enumerate(order) if mask >> k & 1]
+        expected = next(c for c in order if c in present)
+        for mix in (present, present[::-1], [*present, None]):
+            assert worst_colour(mix) == expected, mix
