@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspections.patrol import rules as patrol_rules
 from inspections.services.scope import active_officers, enterprise_contacts, officers_over_path
 from rectification import rules
 from safety.db import engine, write_transaction
@@ -76,6 +77,16 @@ def _querystring(sql: str, *args: Any):
     from piccolo.querystring import QueryString
 
     return QueryString(sql, *args)
+
+
+def _end_of_local_day(day: dt.date) -> dt.datetime:
+    """The last instant of ``day`` in the configured time zone, as an aware datetime."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(get_settings().timezone)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone) - dt.timedelta(
+        microseconds=1
+    )
 
 
 def _as_datetime(value: Any) -> dt.datetime:
@@ -169,15 +180,17 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
         for uid in officers_over_path(r["path"], officers):
             digests[uid].add("待审批延期", line)
 
-    # 网格巡查: grid workers' reports still untriaged after ``patrol_untriaged_days``.
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=s.patrol_untriaged_days)
+    # 网格巡查: grid workers' reports still untriaged after ``patrol_untriaged_days``, as
+    # of now — or of the end of ``today`` when the digest of an earlier day is made.
+    as_of = min(dt.datetime.now(dt.UTC), _end_of_local_day(today))
+    cutoff = patrol_rules.untriaged_cutoff(as_of, s.patrol_untriaged_days)
     for r in await _rows(
         "SELECT p.id, p.description, p.reported_at, o.name AS grid, o.path "
-        "FROM patrol_report p JOIN org_unit o ON o.id = p.org_unit WHERE p.status = 'new'"
+        "FROM patrol_report p JOIN org_unit o ON o.id = p.org_unit "
+        "WHERE p.status = 'new' AND p.reported_at < {}",
+        cutoff,
     ):
         reported = _as_datetime(r["reported_at"])
-        if reported >= cutoff:
-            continue
         report.patrol_untriaged += 1
         line = (
             f"{r['grid']}：{short(r['description'], DESCRIBED)}"

@@ -95,8 +95,8 @@ def check_triage(
     return errors
 
 
-def is_untriaged_too_long(
-    status: str, reported_on: dt.date, today: dt.date, days: int = DEFAULT_UNTRIAGED_DAYS
-) -> bool:
-    """A ``new`` report waiting more than ``days`` days goes into the officer's digest."""
-    return status == "new" and (today - reported_on).days > days
+def untriaged_cutoff(as_of: dt.datetime, days: int = DEFAULT_UNTRIAGED_DAYS) -> dt.datetime:
+    """Reports made before this instant have waited "longer than ``days`` days" at
+    ``as_of``: whole 24-hour days, not calendar dates (a report of 23:50 is not two days
+    old at 00:10 two dates later)."""
+    return as_of - dt.timedelta(days=days)

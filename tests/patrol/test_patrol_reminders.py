@@ -74,3 +74,24 @@ async def test_the_digest_waits_as_many_days_as_the_setting_says(monkeypatch):
     assert "巡查上报待研判超过 5 天" in digest["body"]
     assert older["description"] in digest["body"]
     assert younger["description"] not in digest["body"]
+
+
+async def test_the_digest_of_an_earlier_day_counts_the_wait_up_to_that_day():
+    # `safety remind --day` for three days ago: a report 4 days old had waited at most
+    # 2 days by the end of that day; one 5.5 days old had waited more than 2.5.
+    w = await f.world()
+    recent = await report(w.grid_worker, description=f"电动车楼道充电{f.n()}")
+    older = await report(w.grid_worker, description=f"仓库门口堆放纸箱{f.n()}")
+    await _age(recent["id"], 4.0)
+    await _age(older["id"], 5.5)
+    day = local_today() - dt.timedelta(days=3)
+    await run_reminders(day)
+    digest = (
+        await Notification.select()
+        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
+        .first()
+        .run()
+    )
+    assert digest is not None
+    assert older["description"] in digest["body"]
+    assert recent["description"] not in digest["body"]

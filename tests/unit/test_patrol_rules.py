@@ -5,6 +5,8 @@ and the fields of a new report."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from inspections.patrol import rules
@@ -96,3 +98,14 @@ def _report(**over) -> set[str]:
 )  # fmt: skip
 def test_a_report_names_each_bad_field(fields, keys):
     assert _report(**fields) == keys
+
+
+def test_untriaged_means_longer_than_whole_days_before_the_moment_asked():
+    as_of = dt.datetime(2026, 11, 27, 0, 10, tzinfo=dt.UTC)
+    cutoff = rules.untriaged_cutoff(as_of, 2)
+    assert cutoff == dt.datetime(2026, 11, 25, 0, 10, tzinfo=dt.UTC)
+    # whole days, not dates: 00:11 two dates back has not waited two days, 00:09 has
+    assert not dt.datetime(2026, 11, 25, 0, 11, tzinfo=dt.UTC) < cutoff
+    assert dt.datetime(2026, 11, 25, 0, 9, tzinfo=dt.UTC) < cutoff
+    assert rules.untriaged_cutoff(as_of, 0) == as_of
+    assert rules.untriaged_cutoff(as_of) == cutoff  # the default is 2 days
