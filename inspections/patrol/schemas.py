@@ -63,7 +63,7 @@ class PatrolPhotoOut(BaseModel):
 class TriageOut(BaseModel):
     action: str
     reason: str
-    to: str
+    to: str | None  # the department, for a referral (and a duplicate of one); else null
     by: str | None
     at: dt.datetime | None
     duplicate_of: int | None = None

@@ -40,7 +40,7 @@ def out(row: dict, photos: list[dict]) -> dict:
         triage = {
             "action": row["triage_action"],
             "reason": row["triage_reason"],
-            "to": row["triage_to"],
+            "to": row["triage_to"] or None,
             "by": row["triaged_by_name"],
             "at": row["triaged_at"],
             "duplicate_of": row["duplicate_of"],

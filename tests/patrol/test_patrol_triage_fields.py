@@ -63,7 +63,7 @@ async def test_a_duplicate_must_name_a_triaged_report_of_the_area(client, w):
 @pytest.mark.parametrize(
     ("first", "status", "to"),
     [
-        ({"action": "dismiss", "reason": "非安全生产问题"}, "dismissed", ""),
+        ({"action": "dismiss", "reason": "非安全生产问题"}, "dismissed", None),
         ({"action": "refer", "to": "城管执法", "reason": "占道经营"}, "referred", "城管执法"),
     ],
 )
