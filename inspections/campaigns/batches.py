@@ -22,7 +22,7 @@ from inspections.campaigns import plan
 from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.pages import campaign_context
 from inspections.risk.messages import labels as risk_labels
-from inspections.risk.planning import PRESETS, pick_enterprises
+from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
@@ -64,6 +64,10 @@ async def _form_page(
     agencies = (await list_agencies(actor, limit=500))["items"]
     active = [a for a in agencies if a.get("active", True)]
     inspectors = await plan.agency_inspectors([a["id"] for a in active])
+    labels = risk_labels(lang_of(request))
+    # Each free enterprise's colour and last inspection, so a preset's ticks can be read.
+    free = _free(campaign)
+    risk = {r["enterprise_id"]: r for r in await due_rows(actor, due_only=False)} if free else {}
     return Template(
         "inspections/batch_form.html",
         context={
@@ -72,9 +76,11 @@ async def _form_page(
             "errors": errors or {},
             "agencies": active,
             "inspectors": inspectors,
-            "free": _free(campaign),
+            "free": free,
+            "risk": risk,
+            "colour_names": labels["colour_names"],
             "units": dict(await registry.unit_choices(actor)),
-            "risk_presets": risk_labels(lang_of(request))["presets"],
+            "risk_presets": labels["presets"],
         },
         status_code=status,
     )
@@ -107,9 +113,14 @@ async def batch_new_page(
         "preset": preset if preset in PRESETS else "",
     }
     if values["preset"]:
-        picked = set(await pick_enterprises(actor, values["preset"]))
-        values["enterprises"] = [i for i in values["enterprises"] if i in picked]
+        values["enterprises"] = await _preset_ticks(actor, campaign, values["preset"])
     return await _form_page(request, actor, campaign, values)
+
+
+async def _preset_ticks(actor: Actor, campaign: dict[str, Any], preset: str) -> list[int]:
+    """The free enterprises that the risk-based pick ``preset`` names."""
+    picked = set(await pick_enterprises(actor, preset))
+    return [e["enterprise_id"] for e in _free(campaign) if e["enterprise_id"] in picked]
 
 
 @post(
@@ -133,6 +144,15 @@ async def batch_new_submit(
         "members": ids(many(data, "member")),
         "enterprises": ids(many(data, "enterprise_id")),
     }
+    preset = one(data, "preset")
+    if preset:
+        # A preset button of the form: tick its enterprises, keep everything typed so far.
+        if preset not in PRESETS:
+            errors = {"preset": translate("batch.bad_preset", lang)}
+            return await _form_page(request, actor, campaign, values, errors, 400)
+        values["preset"] = preset
+        values["enterprises"] = await _preset_ticks(actor, campaign, preset)
+        return await _form_page(request, actor, campaign, values)
     agency_id = as_int(values["agency_id"])
     lead = as_int(values["lead"])
     # The lead's agency's lists only: boxes ticked under another agency do not count.

@@ -142,6 +142,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计划内的企业都已分入批次",
         "Every enterprise of the plan is in a batch already",
     ),
+    "batch.preset_ticked": (
+        "已按“{preset}”勾选 {n} 家，其余已取消勾选；可再手动调整。",
+        "Ticked {n} by “{preset}”, the others cleared; adjust by hand if needed.",
+    ),
+    "batch.bad_preset": ("没有这种风险计划选择", "No such risk plan pick"),
+    "batch.col.last": ("上次检查", "Last inspected"),
     "batch.create": ("创建批次", "Create the batch"),
     "batch.need_lead": ("请选择一位组长", "Choose a lead"),
     "batch.need_enterprise": ("请至少选择一家企业", "Choose at least one enterprise"),
