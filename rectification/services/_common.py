@@ -61,7 +61,12 @@ async def _move(actor: Actor, hazard: dict, to_status: str, note: str = "", **ch
     )
 
 
-async def _tell(users: list[int], hazard: dict, kind: str, title: str, body: str = "") -> None:
+async def _tell(
+    actor: Actor, users: list[int], hazard: dict, kind: str, title: str, body: str = ""
+) -> None:
+    """Notify ``users`` of a change to ``hazard`` — not the one who made it (an enterprise
+    closing its own self-found hazard was told "隐患已验收销号" of its own act)."""
+    users = [u for u in users if u != actor.user_id]
     ent = (
         await Enterprise.select(Enterprise.name)
         .where(Enterprise.id == hazard["enterprise"])

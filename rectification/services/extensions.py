@@ -69,6 +69,7 @@ async def request_extension(actor: Actor, hazard_id: int, data: ExtensionIn) -> 
             after={**data.model_dump(mode="json"), "hazard": hazard_id},
         )
         await _tell(
+            actor,
             await officers_over(hazard["enterprise"]),
             hazard,
             "extension.requested",
@@ -136,6 +137,7 @@ async def decide_extension(actor: Actor, request_id: int, data: DecisionIn) -> d
             after={"hazard": hazard["id"], "comment": data.comment.strip()},
         )
         await _tell(
+            actor,
             await contacts_of(hazard["enterprise"]),
             hazard,
             f"extension.{status}",

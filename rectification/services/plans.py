@@ -161,7 +161,7 @@ async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> d
             reviewers += await _inspectors_of(hazard["inspection"])
         if hazard["source"] == "self_report" and hazard["level"] == "general":
             reviewers = []  # the enterprise verifies its own general finding
-        await _tell(reviewers, hazard, "hazard.submitted", "整改待验收")
+        await _tell(actor, reviewers, hazard, "hazard.submitted", "整改待验收")
     return await hazard_detail(actor, hazard_id)
 
 

@@ -82,10 +82,15 @@ async def verify(actor: Actor, hazard_id: int, data: VerificationIn) -> dict:
         )
         contacts = await contacts_of(hazard["enterprise"])
         if action is Action.verify_pass:
-            await _tell(contacts, hazard, "hazard.closed", "隐患已验收销号")
+            await _tell(actor, contacts, hazard, "hazard.closed", "隐患已验收销号")
         else:
             await _tell(
-                contacts, hazard, "hazard.verify_failed", "整改验收未通过", data.comment.strip()
+                actor,
+                contacts,
+                hazard,
+                "hazard.verify_failed",
+                "整改验收未通过",
+                data.comment.strip(),
             )
     return await hazard_detail(actor, hazard_id)
 
@@ -111,6 +116,7 @@ async def void_hazard(actor: Actor, hazard_id: int, reason: str) -> dict:
             after={"status": "voided", "reason": reason.strip()},
         )
         await _tell(
+            actor,
             await contacts_of(hazard["enterprise"]),
             hazard,
             "hazard.voided",

@@ -195,6 +195,17 @@ async def test_an_enterprise_closes_its_own_general_finding(client):
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "closed"
     assert r.json()["rectified_on"] == local_today().isoformat()
+    # Nobody is told of their own act: no "submitted" or "closed" notice to the one
+    # contact who did both.
+    told = await (
+        Notification.select(Notification.kind)
+        .where(
+            Notification.user == w.enterprise_user["id"],
+            Notification.object_id == hazard["id"],
+        )
+        .run()
+    )
+    assert [t["kind"] for t in told] == []
 
 
 async def test_a_major_finding_reaches_the_officers_at_once_and_only_they_close_it(client):
