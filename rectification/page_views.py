@@ -27,20 +27,25 @@ def countdown(hazard: dict, today: dt.date) -> dict[str, Any] | None:
 
 
 def grouped(hazards: list[dict], today: dt.date) -> list[dict]:
-    """The enterprise's hazards by status in life-cycle order; within a group the nearest
-    deadline first. Voided ones form their own group at the end when listed at all."""
+    """The enterprise's hazards by status in life-cycle order; within an open group the
+    nearest deadline first, among closed (and voided) ones the latest first — the hazard
+    just closed heads its group instead of sinking below last year's. Voided ones form
+    their own group at the end when listed at all."""
     groups: dict[str, list[dict]] = {}
     for h in hazards:
         groups.setdefault(h["status"], []).append({**h, "countdown": countdown(h, today)})
     order = [*GROUP_ORDER, "voided"]
-    return [
-        {
-            "status": s,
-            "hazards": sorted(groups[s], key=lambda h: (h["effective_deadline"], h["id"])),
-        }
-        for s in order
-        if s in groups
-    ]
+    return [{"status": s, "hazards": _in_order(s, groups[s])} for s in order if s in groups]
+
+
+def _in_order(status: str, hazards: list[dict]) -> list[dict]:
+    if status in ("closed", "voided"):
+        return sorted(
+            hazards,
+            key=lambda h: (h.get("rectified_on") or h["found_on"], h["id"]),
+            reverse=True,
+        )
+    return sorted(hazards, key=lambda h: (h["effective_deadline"], h["id"]))
 
 
 def page_view(hazard: dict, today: dt.date) -> dict[str, Any]:
