@@ -33,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from safety.errors import DomainError, ValidationFailed
+from safety.procstop import stop_executor
 
 log = logging.getLogger("safety")
 
@@ -131,16 +132,8 @@ class _Pool:
         with self.lock:
             executor, self.executor = self.executor, None
             self.slots.clear()
-        if executor is None:
-            return
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # idle workers exit at once; a hung parse does not
-            process.join(timeout=STOP_GRACE_SECONDS)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=STOP_GRACE_SECONDS)
-        executor.shutdown(wait=True)  # the workers are gone: joins its queues and threads
+        if executor is not None:
+            stop_executor(executor, STOP_GRACE_SECONDS)
 
     def slot(self) -> asyncio.Semaphore:
         from safety.settings import get_settings

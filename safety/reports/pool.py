@@ -19,7 +19,13 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from safety.procstop import stop_executor
+
 log = logging.getLogger("safety")
+
+# At shutdown a render (or a worker's warm-up) still running gets this long, then it is
+# killed: the server has answered its requests by then.
+STOP_GRACE_SECONDS = 5
 
 
 def _init_worker(niceness: int) -> None:
@@ -43,6 +49,9 @@ class _Pool:
         self.executor: concurrent.futures.ProcessPoolExecutor | None = None
         self.lock = threading.Lock()
         self.slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        # Set by the app's shutdown (cleared by its start-up): a render whose worker was
+        # killed then fails instead of starting a fresh pool behind the stopping server.
+        self.stopped = False
 
     def get(self) -> concurrent.futures.ProcessPoolExecutor:
         from safety.settings import get_settings
@@ -68,10 +77,11 @@ class _Pool:
 
     def stop(self) -> None:
         with self.lock:
+            self.stopped = True
             executor, self.executor = self.executor, None
             self.slots.clear()
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            stop_executor(executor, STOP_GRACE_SECONDS)
 
     def slot(self) -> asyncio.Semaphore:
         from safety.settings import get_settings
@@ -103,6 +113,7 @@ async def start() -> None:
     from safety.reports import fonts
     from safety.settings import get_settings
 
+    _POOL.stopped = False
     source = await asyncio.get_running_loop().run_in_executor(None, fonts.find_source)
     if source is None:
         log.warning("PDF documents are unavailable: %s", fonts.INSTALL_HINT)
@@ -123,6 +134,8 @@ async def run(fn: Any, *args: Any) -> Any:
     loop = asyncio.get_running_loop()
     async with _POOL.slot():
         for attempt in (1, 2):
+            if _POOL.stopped:
+                raise RuntimeError("the PDF pool was stopped (the server is shutting down)")
             executor = _POOL.get()
             try:
                 # submit in a thread: it may start a worker, which waits on the fork server
