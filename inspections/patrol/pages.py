@@ -173,11 +173,12 @@ async def queue_data(actor: Actor, status: str, offset: int) -> dict[str, Any]:
     actor.require(Role.officer)
     waiting = status != "all"
     flt = views.ReportFilter(status="new" if waiting else None)
-    rows, _ = await views.list_reports(
-        actor, flt, QUEUE_SIZE + 1, offset, oldest_first=waiting, with_total=False
+    rows, total = await views.list_reports(
+        actor, flt, QUEUE_SIZE + 1, offset, oldest_first=waiting, total_in_rows=True
     )
     return {
         "reports": rows[:QUEUE_SIZE],
+        "total": total,
         "more": len(rows) > QUEUE_SIZE,
         "offset": offset,
         "waiting": waiting,

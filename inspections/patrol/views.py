@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query import SelectRaw
+
 from inspections.patrol import rules
 from inspections.patrol.scope import REPORT, report_condition, report_row
 from inspections.patrol.tables import PatrolReport
@@ -129,11 +131,15 @@ async def list_reports(
     *,
     oldest_first: bool = False,
     with_total: bool = True,
+    total_in_rows: bool = False,
 ) -> tuple[list[dict], int | None]:
     """Reports in the actor's scope (newest first; the triage queue oldest first) with
-    their photos: two queries, three with the total."""
+    their photos: two queries, three with the total — or two with ``total_in_rows``,
+    which counts the matches in the rows' own query (a window count; None when the page
+    is past the end)."""
     conditions = await _conditions(actor, flt)
-    query = PatrolReport.select(*columns())
+    extra = [SelectRaw("COUNT(*) OVER () AS matched")] if total_in_rows else []
+    query = PatrolReport.select(*columns(), *extra)
     for condition in conditions:
         query = query.where(condition)
     rows = (
@@ -145,7 +151,11 @@ async def list_reports(
     )
     photos = await files.list_for(REPORT, [r["id"] for r in rows])
     total = None
-    if with_total:
+    if total_in_rows:
+        total = rows[0].pop("matched") if rows else (0 if offset == 0 else None)
+        for r in rows[1:]:
+            r.pop("matched")
+    elif with_total:
         count = PatrolReport.count()
         for condition in conditions:
             count = count.where(condition)

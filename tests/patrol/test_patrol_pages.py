@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from inspections.patrol import pages
+from inspections.patrol.tables import PatrolReport
 from safety.db import engine
 from tests import factories as f
 from tests.imagegen import jpeg
@@ -97,6 +98,11 @@ async def test_the_officer_triages_from_the_queue_and_the_report_page(client, w)
     waiting = await report_with_photo(w.grid_worker, enterprise_id=w.enterprise["id"])
     queue = await client.get("/patrol/triage", headers=headers)
     assert queue.status_code == 200 and f'id="r{waiting["id"]}"' in queue.text
+    new = await PatrolReport.count().where(
+        PatrolReport.status == "new",
+        PatrolReport.org_unit.is_in([w.tree["grid1"]["id"], w.tree["grid2"]["id"]]),
+    )
+    assert f'data-count="{new}"' in queue.text  # how many wait, on the tab
     r = await client.post(
         f"/patrol/reports/{waiting['id']}/triage",
         data={"action": "refer", "to": "消防救援", "reason": "消防设施问题", "back": "queue"},
@@ -145,6 +151,16 @@ async def test_the_queue_and_my_reports_take_at_most_three_queries(w):
     assert all(r["photos"] for r in mine["reports"] if r["status"] == "new")
     assert queue_n <= 3 and mine_n <= 3, (queue_n, mine_n)
     assert (queue_n, mine_n) == small[:2]  # whatever the size
+    # the waiting count comes with the rows: the officer's street's new reports, all of them
+    waiting = (
+        await PatrolReport.count()
+        .where(
+            PatrolReport.status == "new",
+            PatrolReport.org_unit.is_in([w.tree["grid1"]["id"], w.tree["grid2"]["id"]]),
+        )
+        .run()
+    )
+    assert data["total"] == waiting == small[2]["total"] + 5
 
 
 async def test_the_admin_keeps_the_departments(client, w):
