@@ -23,7 +23,9 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inspections import services as inspections
+from inspections.patrol.tables import PatrolReport
 from inspections.services.photos import add_hazard_photo
+from inspections.tables import HazardSource
 from rectification import page_messages, queue_pages, rules, services
 from rectification.page_views import grouped, page_view
 from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
@@ -140,6 +142,7 @@ async def hazard_page_response(
 ) -> Template:
     hazard = await services.hazard_detail(actor, hazard_id)
     view = page_view(hazard, local_today())
+    report = await _patrol_report_of(hazard)
     plan = hazard.get("plan") or {}
     if form_name != "plan":
         plan_form = {k: plan.get(k) or "" for k in PlanIn.model_fields}
@@ -161,6 +164,10 @@ async def hazard_page_response(
             "action_form": form if form_name in ("verify", "void") else {},
             "done": done,
             "today": local_today(),
+            # a hazard made from a grid worker's report: which one (linked for those who
+            # may open it: officers and grid workers)
+            "patrol_report": report,
+            "report_link": actor.role in (Role.officer, Role.grid_worker),
             # 企业自查: the enterprise verifies its own general finding (rules.may_verify).
             "self_verify": actor.role == Role.enterprise
             and rules.may_verify(
@@ -171,6 +178,22 @@ async def hazard_page_response(
             ),
         },
         status_code=status,
+    )
+
+
+async def _patrol_report_of(hazard: dict) -> dict | None:
+    if hazard["source"] != HazardSource.patrol.value:
+        return None
+    return (
+        await PatrolReport.select(
+            PatrolReport.id,
+            PatrolReport.reported_at,
+            PatrolReport.reported_by.display_name.as_alias("reported_by_name"),
+        )
+        .where(PatrolReport.hazard == hazard["id"])
+        .order_by(PatrolReport.id)
+        .first()
+        .run()
     )
 
 

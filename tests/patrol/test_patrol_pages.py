@@ -177,3 +177,19 @@ async def test_the_admin_keeps_the_departments(client, w):
     assert name in page.text and "市场监管" in page.text
     dup = await client.post("/admin/referral-departments", data={"name": name}, headers=headers)
     assert dup.status_code == 409
+
+
+async def test_the_hazard_page_names_the_report_it_came_from(client, w):
+    made = await report_with_photo(w.grid_worker, enterprise_id=w.enterprise["id"])
+    done = await triage(w.officer, made["id"], **HAZARD)
+    hazard_id = done["hazard_id"]
+    link = f'<a href="/patrol/reports/{made["id"]}">上报 #{made["id"]}</a>'
+    for user in (w.officer, w.grid_worker):
+        page = await client.get(f"/hazards/{hazard_id}", headers=await as_user(user))
+        assert page.status_code == 200, page.text
+        assert "网格巡查" in page.text and link in page.text
+        assert "上报照片" in page.text and "检查照片" not in page.text
+    # the enterprise reads where it came from but may not open the grid worker's report
+    page = await client.get(f"/hazards/{hazard_id}", headers=await as_user(w.enterprise_user))
+    assert page.status_code == 200
+    assert f"上报 #{made['id']}" in page.text and link not in page.text
