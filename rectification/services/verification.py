@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from inspections.patrol.tables import PatrolReport
 from inspections.services.scope import contacts_of, hazard_row, in_group
 from rectification import rules
 from rectification.rules import Action
@@ -83,6 +84,14 @@ async def verify(actor: Actor, hazard_id: int, data: VerificationIn) -> dict:
         contacts = await contacts_of(hazard["enterprise"])
         if action is Action.verify_pass:
             await _tell(actor, contacts, hazard, "hazard.closed", "隐患已验收销号")
+            # the grid workers whose reports became this hazard see their report end
+            await _tell(
+                actor,
+                await reporters_of(hazard_id),
+                hazard,
+                "patrol.hazard_closed",
+                "您上报的隐患已验收销号",
+            )
         else:
             await _tell(
                 actor,
@@ -124,3 +133,11 @@ async def void_hazard(actor: Actor, hazard_id: int, reason: str) -> dict:
             reason.strip(),
         )
     return await hazard_detail(actor, hazard_id)
+
+
+async def reporters_of(hazard_id: int) -> list[int]:
+    """The grid workers whose patrol reports became (or were linked to) the hazard."""
+    rows = await PatrolReport.select(PatrolReport.reported_by).where(
+        PatrolReport.hazard == hazard_id
+    )
+    return [r["reported_by"] for r in rows]
