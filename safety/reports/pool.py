@@ -104,7 +104,8 @@ def _warm(executor: concurrent.futures.ProcessPoolExecutor, workers: int) -> Non
         for future in [executor.submit(os.getpid) for _ in range(workers)]:
             future.result()
     except Exception:  # noqa: BLE001 - a broken pool is replaced on first use
-        log.warning("PDF pool: warming up failed", exc_info=True)
+        if not _POOL.stopped:  # else the server stopped while the workers warmed up
+            log.warning("PDF pool: warming up failed", exc_info=True)
 
 
 async def start() -> None:
