@@ -61,7 +61,20 @@ async def _report(worker, when: dt.datetime, photo: int | None = None, **fields)
         await service.add_report_photo(
             worker, report["id"], _photo((200, 190 - photo * 20, 170), photo), "patrol.jpg"
         )
-    return report
+    return {**report, "reported_at": when}
+
+
+async def _triage(officer, report: dict, data: TriageIn, hours: float = 3) -> None:  # noqa: ANN001
+    """Triage ``report`` as it happened: ``hours`` after it was made, not at load time (the
+    patrol figures' time to triage reads it)."""
+    await service.triage(officer, report["id"], data)
+    await (
+        PatrolReport.update(
+            {PatrolReport.triaged_at: report["reported_at"] + dt.timedelta(hours=hours)}
+        )
+        .where(PatrolReport.id == report["id"])
+        .run()
+    )
 
 
 async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
@@ -133,9 +146,9 @@ async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
         address="后厨",
         description="后厨液化气瓶放在灶台旁，未固定",
     )
-    await service.triage(
+    await _triage(
         officer,
-        gas["id"],
+        gas,
         TriageIn(
             action="hazard",
             level="general",
@@ -154,7 +167,7 @@ async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
         address="后厨",
         description="餐馆气瓶靠近灶台",
     )
-    await service.triage(officer, again["id"], TriageIn(action="duplicate", duplicate_of=gas["id"]))
+    await _triage(officer, again, TriageIn(action="duplicate", duplicate_of=gas["id"]), 1)
     exit_ = await _report(
         grid,
         now - 6 * day,
@@ -163,9 +176,9 @@ async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
         address="二号车间",
         description="车间安全出口上锁",
     )
-    await service.triage(
+    await _triage(
         officer,
-        exit_["id"],
+        exit_,
         TriageIn(
             action="hazard",
             level="general",
@@ -186,9 +199,9 @@ async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
         address="门卫室",
         description="门卫室灭火器压力不足",
     )
-    await service.triage(
+    await _triage(
         officer,
-        extinguisher["id"],
+        extinguisher,
         TriageIn(action="dismiss", reason="现场核实：企业当日已更换合格灭火器，有更换记录"),
     )
     stall = await _report(
@@ -198,9 +211,9 @@ async def seed_patrol(now: dt.datetime | None = None) -> dict[str, dict]:
         address="南营街与文昌路路口",
         description="路口流动摊点使用液化气瓶炸串",
     )
-    await service.triage(
+    await _triage(
         officer,
-        stall["id"],
+        stall,
         TriageIn(action="refer", to="城管执法", reason="占道经营、流动摊点用气，请依职责处置"),
     )
     return workers
