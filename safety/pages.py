@@ -70,11 +70,21 @@ def _route_paths(request: Any) -> set[str]:
 def nav_items_for(role: Role | None, paths: set[str], current: str = "") -> list[dict]:
     if role is None:
         return []
-    items = []
-    for key, path, roles, group in NAV:
-        if role in roles and path in paths:
-            active = current == path or (path != "/" and current.startswith(path + "/"))
-            items.append({"key": key, "path": path, "active": active, "group": group})
+    items = [
+        {"key": key, "path": path, "active": False, "group": group}
+        for key, path, roles, group in NAV
+        if role in roles and path in paths
+    ]
+    # The entry the page belongs to: its own path, else the longest one it lies under
+    # (on /patrol/new 随手拍 is current, not also 我的上报 at /patrol).
+    under = [
+        item
+        for item in items
+        if current == item["path"]
+        or (item["path"] != "/" and current.startswith(item["path"] + "/"))
+    ]
+    if under:
+        max(under, key=lambda item: len(item["path"]))["active"] = True
     return items
 
 
