@@ -173,9 +173,7 @@ async def queue_data(actor: Actor, status: str, offset: int) -> dict[str, Any]:
     actor.require(Role.officer)
     waiting = status != "all"
     flt = views.ReportFilter(status="new" if waiting else None)
-    rows, total = await views.list_reports(
-        actor, flt, QUEUE_SIZE + 1, offset, oldest_first=waiting, total_in_rows=True
-    )
+    rows, total = await views.list_reports(actor, flt, QUEUE_SIZE + 1, offset, oldest_first=waiting)
     return {
         "reports": rows[:QUEUE_SIZE],
         "total": total,

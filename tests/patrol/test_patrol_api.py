@@ -102,3 +102,18 @@ async def test_departments_are_kept_by_the_admin(client, w):
         headers=f.headers(w.officer),
     )
     assert r.status_code == 400 and [e["key"] for e in r.json()["extra"]] == ["to"]
+
+
+async def test_the_list_counts_its_matches_on_every_page_and_past_the_end(client):
+    w = await f.world()  # a street of its own: the count is exactly this test's reports
+    h = f.headers(w.grid_worker)
+    for i in range(3):
+        body = {"address": "1号楼", "description": f"楼道堆物{i}"}
+        assert (await client.post(REPORTS, json=body, headers=h)).status_code == 201
+    officer = f.headers(w.officer)
+    for offset, shown in ((0, 2), (2, 1), (3, 0), (10, 0)):
+        r = await client.get(f"{REPORTS}?status=new&limit=2&offset={offset}", headers=officer)
+        assert r.status_code == 200, r.text
+        assert (len(r.json()["items"]), r.json()["total"]) == (shown, 3), offset
+    empty = await client.get(f"{REPORTS}?status=dismissed", headers=officer)
+    assert empty.json() == {"items": [], "total": 0}
