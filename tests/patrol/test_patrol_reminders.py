@@ -13,6 +13,15 @@ from tests import factories as f
 from tests.patrol.helpers import report, triage
 
 
+async def _digest(day, officer: dict) -> dict | None:
+    return (
+        await Notification.select()
+        .where(Notification.dedupe_key == dedupe_key(day, officer["id"]))
+        .first()
+        .run()
+    )
+
+
 async def _age(report_id: int, days: float) -> None:
     when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     await (
@@ -34,12 +43,7 @@ async def test_untriaged_reports_are_in_the_officers_digest():
     day = local_today()
     result = await run_reminders(day)
     assert result.patrol_untriaged >= 1
-    digest = (
-        await Notification.select()
-        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
-        .first()
-        .run()
-    )
+    digest = await _digest(day, w.officer)
     assert digest is not None
     assert "巡查上报待研判超过 2 天" in digest["body"]
     assert old["description"] in digest["body"]
@@ -64,12 +68,7 @@ async def test_the_digest_waits_as_many_days_as_the_setting_says(monkeypatch):
     await _age(younger["id"], 4.8)  # past the default 2 days, not past 5
     day = local_today()
     await run_reminders(day)
-    digest = (
-        await Notification.select()
-        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
-        .first()
-        .run()
-    )
+    digest = await _digest(day, w.officer)
     assert digest is not None
     assert "巡查上报待研判超过 5 天" in digest["body"]
     assert older["description"] in digest["body"]
@@ -86,12 +85,7 @@ async def test_the_digest_of_an_earlier_day_counts_the_wait_up_to_that_day():
     await _age(older["id"], 5.5)
     day = local_today() - dt.timedelta(days=3)
     await run_reminders(day)
-    digest = (
-        await Notification.select()
-        .where(Notification.dedupe_key == dedupe_key(day, w.officer["id"]))
-        .first()
-        .run()
-    )
+    digest = await _digest(day, w.officer)
     assert digest is not None
     assert older["description"] in digest["body"]
     assert recent["description"] not in digest["body"]
