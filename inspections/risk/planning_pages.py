@@ -1,6 +1,7 @@
 """The officer's risk pages: the colour map (community × industry, every cell opening its
 enterprises in the registry list) and the due list (enterprises due or overdue for
-inspection by their colour's frequency), which also starts a campaign plan."""
+inspection by their colour's frequency, 50 a page), which also starts a campaign plan
+(from the whole list: the picker's ``due`` preset, not the page)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from inspections.risk.rules import COLOURS, UNRATED
 from safety.auth import Actor
 from safety.errors import ValidationFailed
 from safety.i18n import lang_of, translate
-from safety.pages import as_int, errors_by_field
+from safety.pages import as_int, errors_by_field, page_offset
 from safety.registry import service as registry
 from safety.registry.messages import industry_name
 from safety.tables import Role
 from safety.web import ACTOR
+
+PAGE_SIZE = 50
 
 
 @get("/risk/map", include_in_schema=False, dependencies=ACTOR)
@@ -52,6 +55,7 @@ async def due_page(
     org_unit_id: FromQuery[str | None] = None,
     not_inspected_days: FromQuery[str | None] = None,
     within_days: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
 ) -> Template:
     actor.require(Role.officer)
     lang = lang_of(request)
@@ -63,6 +67,8 @@ async def due_page(
     }
     errors: dict[str, str] = {}
     rows: list[dict] = []
+    total = 0
+    start = page_offset(offset)
     try:
         bad = [
             {"key": k, "message": translate("due.filter.days", lang)}
@@ -72,13 +78,19 @@ async def due_page(
         if bad:
             raise ValidationFailed("invalid filter", bad)
         within = as_int(params["within_days"])
-        rows = await planning.due_rows(
+        listed = await planning.due_rows(
             actor,
             colours=planning.parse_colours(params["colour"]),
             org_unit_id=as_int(params["org_unit_id"]),
             not_inspected_days=as_int(params["not_inspected_days"]),
             within_days=planning.DEFAULT_WITHIN_DAYS if within is None else within,
         )
+        # Ordered by the rules in Python (the local day of the last inspection plus the
+        # colour's calendar months, clamped), then cut to the page: a street's list of
+        # thousands no longer lands on one phone page. Reading the listed rows is ~0.05 s
+        # at 5,000 enterprises (bench_risk); ordering in SQL measured no faster.
+        total = len(listed)
+        rows = listed[start : start + PAGE_SIZE]
     except ValidationFailed as exc:
         errors = errors_by_field(exc)
     months = planning.frequencies()
@@ -90,6 +102,9 @@ async def due_page(
         "risk/due.html",
         context={
             "rows": rows,
+            "total": total,
+            "offset": start,
+            "page_size": PAGE_SIZE,
             "params": params,
             "errors": errors,
             "freq": freq,

@@ -179,3 +179,23 @@ async def test_colour_map_counts(client):
     assert cell["counts"] == {"red": 1, "orange": 1, "yellow": 1, "blue": 1, "none": 2}
     assert cell["total"] == 6 and cell["worst"] == "red"
     assert grid["totals"]["none"] == 2
+
+
+async def test_the_due_page_shows_fifty_a_page_and_counts_them_all(client):
+    # A street of its own with 55 never-inspected enterprises (all due): 50 on the first
+    # page, 5 on the second, the total on both; the plan button takes the whole list.
+    w = await f.world()
+    for i in range(54):  # the world's own enterprise is the 55th
+        await f.enterprise(w.tree["grid1"]["id"], name=f"待检分页企业{i:02d}")
+    h = await as_user(w.officer)
+    first = await client.get("/planning/due", headers=h)
+    assert first.status_code == 200
+    rows = first.text.count("<tr>") - 1  # the header row
+    assert rows == 50 and "55" in first.text
+    assert 'href="/planning/due?offset=50"' in first.text
+    assert 'href="/campaigns/new?preset=due"' in first.text
+    second = await client.get("/planning/due", params={"offset": "50"}, headers=h)
+    assert second.text.count("<tr>") - 1 == 5
+    assert "51–55 / 55" in second.text
+    filtered = await client.get("/planning/due", params={"colour": "none"}, headers=h)
+    assert 'href="/planning/due?colour=none&amp;offset=50"' in filtered.text
