@@ -20,7 +20,6 @@ Decisions where the issue is silent:
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -45,7 +44,7 @@ from safety.errors import DomainError
 from safety.i18n import lang_of, translate
 from safety.idempotency import run_idempotent
 from safety.pages import as_int, errors_by_field, form_model
-from safety.settings import get_settings, local_today
+from safety.settings import local_clock, local_today
 from safety.tables import Role
 from safety.web import ACTOR, PathId
 
@@ -184,11 +183,7 @@ async def _walk(
     i = dict(inspection)
     i["signatures"] = _signatures(inspection)
     if i.get("submitted_at"):
-        i["submitted_at_text"] = (
-            i["submitted_at"]
-            .astimezone(ZoneInfo(get_settings().timezone))
-            .strftime("%Y-%m-%d %H:%M")
-        )
+        i["submitted_at_text"] = local_clock(i["submitted_at"])
     return Template(
         "inspections/walk.html",
         context={

@@ -29,7 +29,7 @@ from inspections.services.scope import active_officers, enterprise_contacts, off
 from rectification import rules
 from safety.db import engine, write_transaction
 from safety.notifications import deliver
-from safety.settings import get_settings, local_today
+from safety.settings import get_settings, local_midnight, local_today
 from safety.tables import Notification
 from safety.text import short
 
@@ -81,12 +81,7 @@ def _querystring(sql: str, *args: Any):
 
 def _end_of_local_day(day: dt.date) -> dt.datetime:
     """The last instant of ``day`` in the configured time zone, as an aware datetime."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(get_settings().timezone)
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone) - dt.timedelta(
-        microseconds=1
-    )
+    return local_midnight(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
 
 
 def _as_datetime(value: Any) -> dt.datetime:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from safety.settings import get_settings
+from safety.settings import get_settings, local_midnight
 from safety.tables import AuditEvent
 
 _PG_AUDIT_LOCK = 734_512_001  # arbitrary advisory-lock key for the audit chain
@@ -276,8 +276,6 @@ def _bound(raw: str, key: str, end: bool) -> dt.datetime:
     """``YYYY-MM-DD`` (a whole day in the configured time zone; ``until`` includes it) or
     an ISO 8601 time with offset. A bound beyond the calendar's edge is clamped to it
     (``until=9999-12-31`` means "no upper bound"), never an overflow."""
-    from zoneinfo import ZoneInfo
-
     from safety.errors import ValidationFailed
 
     text = raw.strip()
@@ -288,7 +286,7 @@ def _bound(raw: str, key: str, end: bool) -> dt.datetime:
                 return LATEST
             if end:
                 day += dt.timedelta(days=1)
-            moment = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(get_settings().timezone))
+            moment = local_midnight(day)
         else:
             moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:

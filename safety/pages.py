@@ -99,15 +99,12 @@ def template_unread(context: Mapping[str, Any]) -> int | None:
 def template_localtime(value: Any) -> str:
     """A timestamp as ``YYYY-MM-DD HH:MM`` in the configured time zone."""
     import datetime as dt
-    from zoneinfo import ZoneInfo
 
-    from safety.settings import get_settings
+    from safety.settings import local_clock
 
     if not isinstance(value, dt.datetime):
         return "" if value is None else str(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+    return local_clock(value)
 
 
 def template_nav(context: Mapping[str, Any]) -> list[dict]:

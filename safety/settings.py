@@ -203,3 +203,22 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
 
     zone = ZoneInfo(get_settings().timezone)
     return (now.astimezone(zone) if now else dt.datetime.now(zone)).date()
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The instant ``day`` begins in the configured time zone (aware): the bound of a
+    "from day" / "to day" filter over timestamps. The one place local days become
+    instants (filters, figures, the audit trail's dates, reminders)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(get_settings().timezone))
+
+
+def local_clock(value: dt.datetime) -> str:
+    """``YYYY-MM-DD HH:MM`` of an instant in the configured time zone (a naive value is
+    UTC, as SQLite hands timestamps back): how pages and documents show a time."""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")

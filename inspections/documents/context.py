@@ -10,7 +10,7 @@ from inspections import services
 from inspections.tables import Hazard
 from safety.auth import Actor
 from safety.reports.render import Resources
-from safety.settings import get_settings, local_today
+from safety.settings import get_settings, local_clock, local_today
 from safety.tables import Attachment, Batch, Enterprise, OrgUnit
 
 LEVELS = {"general": "一般隐患", "major": "重大隐患"}
@@ -81,13 +81,10 @@ def photo_entries(rows: list[dict], res: Resources) -> list[dict]:
 
 
 def _captured(row: dict) -> str:
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(get_settings().timezone)
     if row.get("captured_at"):
-        return "拍摄于 " + row["captured_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return "拍摄于 " + local_clock(row["captured_at"])
     if row.get("uploaded_at"):
-        return "上传于 " + row["uploaded_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return "上传于 " + local_clock(row["uploaded_at"])
     return ""
 
 

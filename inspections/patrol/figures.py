@@ -20,14 +20,13 @@ Definitions (decided here; the product rules' figures rule — hazards ``voided`
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from inspections.patrol.logs import units_of
 from inspections.services.scope import is_row_id
 from safety.auth import Actor
 from safety.db import is_sqlite
 from safety.errors import NotFound, ValidationFailed
-from safety.settings import get_settings, local_today
+from safety.settings import local_midnight, local_today
 from safety.tables import OrgUnit, Role
 
 GROUPS = {"grid": ("r.org_unit", "l.org_unit"), "worker": ("r.reported_by", "l.worker")}
@@ -37,8 +36,7 @@ DEFAULT_DAYS = 30
 
 def _instant(day: dt.date) -> dt.datetime:
     """Local midnight starting ``day``, as UTC."""
-    zone = ZoneInfo(get_settings().timezone)
-    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+    return local_midnight(day).astimezone(dt.UTC)
 
 
 def _duration_sql() -> str:

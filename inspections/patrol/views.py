@@ -116,11 +116,9 @@ async def _conditions(actor: Actor, flt: ReportFilter) -> list[Any]:
 
 def _start_of(day: dt.date) -> dt.datetime:
     """Midnight of ``day`` in the configured time zone, as an aware instant."""
-    from zoneinfo import ZoneInfo
+    from safety.settings import local_midnight
 
-    from safety.settings import get_settings
-
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(get_settings().timezone))
+    return local_midnight(day)
 
 
 async def list_reports(

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from inspections.services.scope import campaign_row
 from inspections.tables import Hazard
 from rectification.figures import definitions as d
 from rectification.figures.queries import campaign_and_path, in_subtree, make_as_of
 from safety.auth import Actor
-from safety.settings import get_settings
+from safety.settings import local_midnight, local_today
 
 # The sub-categories of the product rules, in its order (the chart lists them in this order; a
 # value outside it — an older free text — comes last, under its own name).
@@ -89,8 +88,7 @@ def _date(asof: d.AsOf, day: dt.date) -> str:
 
 def _instant(asof: d.AsOf, day: dt.date) -> str:
     """The instant local midnight starts ``day``, as the same literal AsOf writes."""
-    local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(get_settings().timezone))
-    text = str(local.astimezone(dt.UTC))
+    text = str(local_midnight(day).astimezone(dt.UTC))
     return f"'{text}'" if asof.sqlite else f"TIMESTAMPTZ '{text}'"
 
 
@@ -154,7 +152,7 @@ def _local_day(value: object) -> dt.date | None:
         value = dt.datetime.fromisoformat(str(value))
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(ZoneInfo(get_settings().timezone)).date()
+    return local_today(value)
 
 
 async def campaign_weekly(

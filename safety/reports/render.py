@@ -29,7 +29,7 @@ from litestar import Response
 
 from safety.errors import DomainError
 from safety.reports import fonts, pool, worker
-from safety.settings import get_settings
+from safety.settings import get_settings, local_clock
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIRS = (
@@ -75,9 +75,7 @@ def _date(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dt.datetime):
-        from zoneinfo import ZoneInfo
-
-        return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+        return local_clock(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
