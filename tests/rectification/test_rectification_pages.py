@@ -210,6 +210,8 @@ async def test_the_officer_fails_without_a_comment_then_fails_and_passes_from_th
         headers=off,
     )
     assert r.status_code == 303 and await _status(h2["id"]) == "closed"
+    back = await client.get(r.headers["location"], headers=off)
+    assert f'验收结果已记录。 <a href="/hazards/{h2["id"]}">隐患 #{h2["id"]}</a>' in back.text
     page = await client.get(f"/hazards/{h2['id']}", headers=await as_user(w.enterprise_user))
     assert "已销号" in page.text
 
