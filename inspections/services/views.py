@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from piccolo.query import SelectRaw
 from piccolo.query.functions.aggregate import Count
 
 from inspections import rules
@@ -67,6 +68,24 @@ async def _counts(table: Any, key: Any, ids: list[int], *conditions: Any) -> dic
     return {r["k"]: r["n"] for r in await query.group_by(key).run()}
 
 
+async def _hazard_counts(ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per inspection: its hazards (voided ones left out) and how many are not closed yet
+    (pending, rectifying, waiting for verification) — one grouped query."""
+    if not ids:
+        return {}
+    rows = (
+        await Hazard.select(
+            Hazard.inspection.as_alias("k"),
+            Count(alias="n"),
+            SelectRaw("SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS open"),
+        )
+        .where(Hazard.inspection.is_in(ids), Hazard.status != "voided")
+        .group_by(Hazard.inspection)
+        .run()
+    )
+    return {r["k"]: (r["n"], int(r["open"] or 0)) for r in rows}
+
+
 async def summaries(rows: list[dict]) -> list[dict]:
     """Inspection rows (selected with ``inspection_columns``) as list items."""
     ids = [r["id"] for r in rows]
@@ -74,7 +93,7 @@ async def summaries(rows: list[dict]) -> list[dict]:
     inspectors = await inspectors_of(ids)
     totals = await _counts(ChecklistItem, ChecklistItem.template, templates)
     answered = await _counts(ItemResult, ItemResult.inspection, ids)
-    hazards = await _counts(Hazard, Hazard.inspection, ids, Hazard.status != "voided")
+    hazards = await _hazard_counts(ids)
     return [
         {
             **r,
@@ -85,7 +104,9 @@ async def summaries(rows: list[dict]) -> list[dict]:
             "inspectors": inspectors.get(r["id"], []),
             "items_total": totals.get(r["checklist"], 0),
             "items_answered": answered.get(r["id"], 0),
-            "hazards_count": hazards.get(r["id"], 0),
+            "hazards_count": hazards.get(r["id"], (0, 0))[0],
+            # not yet closed (pending, rectifying, waiting for verification)
+            "hazards_open": hazards.get(r["id"], (0, 0))[1],
         }
         for r in rows
     ]

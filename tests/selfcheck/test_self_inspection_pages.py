@@ -55,6 +55,8 @@ async def test_the_enterprise_starts_walks_and_closes_a_general_finding(client):
     assert r.status_code == 303, r.text
     hazard = await Hazard.select().where(Hazard.inspection == iid).first().run()
     assert hazard["source"] == "self_report"
+    listed = (await client.get("/self-inspections", headers=h)).text
+    assert "隐患 1 条，1 条未销号" in listed
     sign = (await client.get(f"/inspections/{iid}/sign", headers=h)).text
     assert "拒签" not in sign and "企业主要负责人签字（可选）" in sign
     # evidence straight from pending, then 验收销号 by the enterprise itself
@@ -80,6 +82,8 @@ async def test_the_enterprise_starts_walks_and_closes_a_general_finding(client):
     assert r.status_code == 303, r.text
     row = await Hazard.select(Hazard.status).where(Hazard.id == hazard["id"]).first().run()
     assert row["status"] == "closed"
+    listed = (await client.get("/self-inspections", headers=h)).text
+    assert "隐患 1 条，已全部销号" in listed and "未销号" not in listed
 
 
 async def test_a_major_finding_shows_no_verify_form_to_the_enterprise(client):
