@@ -166,6 +166,8 @@ async def test_due_and_map_pages(client):
     # one cell: the community × C (manufacturing) holds red, so it is red and opens the list
     assert f'href="/enterprises?org_unit_id={community["id"]}&amp;industry=C"' in r.text
     assert "rk-cell risk-red" in r.text
+    # on a phone the columns are letters: the key under the table names them
+    assert '<p class="small muted rk-key"><span><strong>C</strong> 制造业</span>' in r.text
     assert w.foreign_tree["community"]["name"] not in r.text
 
 
