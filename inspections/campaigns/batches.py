@@ -67,7 +67,12 @@ async def _form_page(
     labels = risk_labels(lang_of(request))
     # Each free enterprise's colour and last inspection, so a preset's ticks can be read.
     free = _free(campaign)
-    risk = {r["enterprise_id"]: r for r in await due_rows(actor, due_only=False)} if free else {}
+    rows = (
+        await due_rows(actor, due_only=False, enterprise_ids=[e["enterprise_id"] for e in free])
+        if free
+        else []
+    )
+    risk = {r["enterprise_id"]: r for r in rows}
     return Template(
         "inspections/batch_form.html",
         context={
