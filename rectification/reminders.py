@@ -8,6 +8,9 @@ Once a day (cron or a systemd timer, see the README) this finds
 - pending extension requests → the officers over it;
 - grid workers' patrol reports untriaged longer than ``patrol_untriaged_days`` (default 2)
   → the officers over the grid;
+- hazards that reached an enterprise (the ``hazard.new`` notices of
+  inspections.services.hazard_news, every source alike) in the 24 hours before the run
+  → the contacts who were told: to rectify, or (立行立改) already closed;
 and leaves each person ONE digest a day (an in-app notification whose ``dedupe_key`` is
 ``digest:<day>:<user>``), then delivers the new digests — and any of today's whose e-mail or
 webhook failed before — by e-mail and webhook where configured. Running it twice a day
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspections.patrol import rules as patrol_rules
+from inspections.services.hazard_news import HAZARD_NEW
 from inspections.services.scope import active_officers, enterprise_contacts, officers_over_path
 from rectification import rules
 from safety.db import engine, write_transaction
@@ -64,6 +68,7 @@ class RemindReport:
     waiting_verification: int = 0
     pending_extensions: int = 0
     patrol_untriaged: int = 0
+    hazards_new: int = 0
     digests_created: int = 0
     digests_existing: int = 0
     deliveries: dict[str, int] = field(default_factory=dict)
@@ -193,7 +198,39 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
         )
         for uid in officers_over_path(r["path"], officers):
             digests[uid].add(f"巡查上报待研判超过 {s.patrol_untriaged_days} 天", line)
+
+    await _new_hazards(today, as_of, digests, report)
     return digests, report
+
+
+async def _new_hazards(
+    today: dt.date, as_of: dt.datetime, digests: dict[int, Digest], report: RemindReport
+) -> None:
+    """新发现隐患: each ``hazard.new`` notice of the 24 hours before ``as_of`` (never before
+    the eve of ``today``, so a digest of a day to come lists none) goes into its recipient's
+    digest — a daily run at a fixed hour lists each once. A hazard voided since is left out;
+    one fixed on the spot (立行立改) is listed as closed, not as work to do."""
+    since = max(as_of - dt.timedelta(days=1), local_midnight(today - dt.timedelta(days=1)))
+    if since >= as_of:
+        return
+    seen: set[int] = set()
+    for r in await _rows(
+        f'SELECT n."user" AS uid, h.id, h.description, h.fixed_on_spot, {_EFFECTIVE} AS '
+        "effective, e.name AS enterprise_name FROM notification n "
+        "JOIN hazard h ON h.id = n.object_id JOIN enterprise e ON e.id = h.enterprise "
+        "WHERE n.kind = {} AND n.object_type = 'hazard' AND n.created_at > {} "
+        "AND n.created_at <= {} AND h.status <> 'voided' ORDER BY n.id",
+        HAZARD_NEW,
+        since,
+        as_of,
+    ):
+        seen.add(r["id"])
+        what = f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}"
+        if r["fixed_on_spot"]:
+            digests[r["uid"]].add("立行立改已销号", what)
+        else:
+            digests[r["uid"]].add("新发现隐患", f"{what}（期限 {_as_date(r['effective'])}）")
+    report.hazards_new = len(seen)
 
 
 def dedupe_key(day: dt.date, user_id: int) -> str:

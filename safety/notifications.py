@@ -20,6 +20,7 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Iterable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
@@ -35,6 +36,23 @@ log = logging.getLogger("safety.notifications")
 DELIVERY_CONCURRENCY = 8
 
 
+INSERT_CHUNK = 500  # rows per INSERT statement (11 columns: well under SQLite's 32766 variables)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to several people (``notify_each`` writes many in one go)."""
+
+    user_ids: tuple[int, ...]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    object_type: str = ""
+    object_id: int | None = None
+    dedupe_key: str | None = None
+
+
 async def notify(
     user_ids: Iterable[int],
     *,
@@ -48,23 +66,37 @@ async def notify(
 ) -> list[int]:
     """One in-app notification per user (duplicates in ``user_ids`` collapse). Call inside
     the use case's transaction. Returns the new rows' ids."""
+    message = Message(tuple(user_ids), kind, title, body, link, object_type, object_id, dedupe_key)
+    return await notify_each([message])
+
+
+async def notify_each(messages: Iterable[Message]) -> list[int]:
+    """Several messages (one per hazard of a submitted inspection, say) in one INSERT per
+    ``INSERT_CHUNK`` rows, whatever the number of messages and people: the same rows as
+    ``notify`` called for each. Call inside the use case's transaction."""
     rows = [
         Notification(
             user=uid,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            link=link[:255],
-            object_type=object_type,
-            object_id=object_id,
-            dedupe_key=dedupe_key,
+            kind=m.kind,
+            title=m.title[:200],
+            body=m.body,
+            link=m.link[:255],
+            object_type=m.object_type,
+            object_id=m.object_id,
+            dedupe_key=m.dedupe_key,
         )
-        for uid in dict.fromkeys(user_ids)
+        for m in messages
+        for uid in dict.fromkeys(m.user_ids)
     ]
-    if not rows:
-        return []
-    done = await Notification.insert(*rows).returning(Notification.id).run()
-    return [r["id"] for r in done]
+    ids: list[int] = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        done = (
+            await Notification.insert(*rows[start : start + INSERT_CHUNK])
+            .returning(Notification.id)
+            .run()
+        )
+        ids.extend(r["id"] for r in done)
+    return ids
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:

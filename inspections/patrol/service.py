@@ -18,8 +18,9 @@ from inspections.patrol.schemas import PatrolReportIn, TriageIn
 from inspections.patrol.scope import REPORT, report_condition, report_row, unit_ids
 from inspections.patrol.tables import PatrolReport, ReferralDepartment
 from inspections.patrol.views import detail
+from inspections.services.hazard_news import announce_hazards
 from inspections.services.hazards import insert_hazard
-from inspections.services.scope import contacts_of
+from inspections.tables import Hazard
 from safety import audit, files
 from safety.auth import Actor
 from safety.db import write_transaction
@@ -264,7 +265,8 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
     """研判 a ``new`` report once (officer of its grid): 409 when already triaged; 400
     naming each bad field. ``hazard`` makes a hazard (source ``patrol``) at the report's
     enterprise (or ``enterprise_id``), carrying the report's photos as before-photos, and
-    notifies the enterprise's contacts; the grid worker is told the outcome either way."""
+    tells the enterprise's contacts (``announce_hazards``); the grid worker is told the
+    outcome either way."""
     actor.require(Role.officer)
     report = await report_row(actor, report_id)
     rules.require_new(report["status"])
@@ -336,15 +338,7 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
                 hazard_id,
                 after={**_jsonable(values), "patrol_report": report["id"], "status": "pending"},
             )
-            await notify(
-                await contacts_of(values["enterprise"]),
-                kind="hazard.created",
-                title="网格巡查发现隐患，请整改",
-                body=values["description"][:120],
-                link=f"/hazards/{hazard_id}",
-                object_type=HAZARD,
-                object_id=hazard_id,
-            )
+            await announce_hazards(actor, Hazard.id == hazard_id)
         elif data.action == "refer":
             changes[PatrolReport.triage_to] = department
         elif data.action == "duplicate":

@@ -17,6 +17,7 @@ from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
 from inspections.services.hazard_filters import HazardFilter, filter_conditions
+from inspections.services.hazard_news import announce_hazards
 from inspections.services.inspections import group_row
 from inspections.services.scope import hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
@@ -158,6 +159,9 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             )
         if _source_of(inspection) == "self_report" and data.level == "major":
             await _report_major(hazard_id, inspection["enterprise"], data.description)
+            # and the enterprise's other contacts (a campaign inspection's hazards are told
+            # on submit: inspections.submit_inspection; see hazard_news)
+            await announce_hazards(actor, Hazard.id == hazard_id)
         await audit.record(
             actor,
             "hazard.create",

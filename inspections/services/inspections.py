@@ -15,13 +15,14 @@ from inspections import rules
 from inspections.schemas import InspectionIn, ResultIn
 from inspections.services import views
 from inspections.services.batches import check_inspectors, checklist_errors, group_of
+from inspections.services.hazard_news import announce_hazards
 from inspections.services.scope import (
     campaign_condition,
     in_group,
     inspection_condition,
     inspection_row,
 )
-from inspections.tables import ChecklistItem, Inspection, InspectionInspector, ItemResult
+from inspections.tables import ChecklistItem, Hazard, Inspection, InspectionInspector, ItemResult
 from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
@@ -271,6 +272,8 @@ async def submit_inspection(actor: Actor, inspection_id: int) -> dict:
         if missing:
             raise Conflict(f"检查尚未完成，还缺 {len(missing)} 项 (inspection incomplete)", missing)
         await _move(actor, row["id"], "submit", {Inspection.submitted_at: now}, {})
+        if current["kind"] != rules.SELF:  # the notice is handed over at the visit's end
+            await announce_hazards(actor, Hazard.inspection == row["id"])
     return await _detail(row["id"])
 
 

@@ -54,3 +54,38 @@ async def test_a_notification_link_never_leaves_the_site(client):
     [nid] = await notify([me["id"]], kind="test", title="外链", link="//evil.example/")
     opened = await client.post(f"/notifications/{nid}/read", headers=h, data={})
     assert opened.headers["location"] == "/notifications"
+
+
+async def test_notify_each_writes_many_messages_in_one_statement():
+    from safety.notifications import Message, list_notifications, notify_each
+    from tests.patrollog.counting import count_queries
+
+    a, b = await f.user("admin"), await f.user("admin")
+    messages = [
+        Message((a["id"], b["id"], a["id"]), "test", f"第{k}条", link=f"/x/{k}") for k in range(5)
+    ]
+    with count_queries() as counted:
+        ids = await notify_each(messages)
+    assert counted.count == 1 and len(ids) == 10  # a duplicate id collapses per message
+    mine = (await list_notifications(a["id"]))["items"]
+    assert [n["title"] for n in mine] == [f"第{k}条" for k in reversed(range(5))]
+    assert await notify_each([]) == []
+
+
+async def test_a_hazard_logged_by_an_inspector_reaches_the_enterprises_bell_and_page(client):
+    from tests.rectification.test_hazard_notifications import _from_inspection
+
+    w = await f.world()
+    hazard_id, contact, description = await _from_inspection(client, w)
+    h = await as_user(contact)
+    page = await client.get("/notifications", headers=h)
+    assert '<span class="count">1</span>' in page.text
+    assert "检查发现一般隐患，请于" in page.text and description in page.text
+    [notice] = (await client.get("/api/v1/notifications", headers=f.headers(contact))).json()[
+        "items"
+    ]
+    assert notice["kind"] == "hazard.new" and notice["link"] == f"/hazards/{hazard_id}"
+    opened = await client.post(f"/notifications/{notice['id']}/read", headers=h, data={})
+    assert opened.status_code == 303 and opened.headers["location"] == f"/hazards/{hazard_id}"
+    page = await client.get("/notifications", headers=h)
+    assert 'class="count"' not in page.text
