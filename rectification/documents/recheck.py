@@ -96,7 +96,9 @@ async def recheck_context(actor: Actor, hazard_id: int) -> tuple[dict[str, Any],
     verified_day = local_today(verification["verified_at"])
     office = street_office(enterprise["org"])
     own = issuer.is_own_recheck(detail["source"], verification["by_role"])
-    self_no, hazard_rank = await _self_numbers(detail) if own else ("", 0)
+    # a self-found hazard names its self-inspection, whoever verified it
+    from_self = detail["source"] == issuer.SELF_SOURCE
+    self_no, hazard_rank = await _self_numbers(detail) if from_self else ("", 0)
     heading = issuer.recheck_heading(
         own=own,
         office=office,

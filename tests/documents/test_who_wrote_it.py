@@ -181,6 +181,7 @@ async def test_a_self_reported_major_hazard_closed_by_the_officer_prints_the_str
     assert f"{await _office(d.enterprise)}安监复查〔" in text and "盖章" in text
     assert "复查合格，同意销号" in text and "验收意见证件已核验" in text
     assert "（街道安全监管员）" in text and "五落实" in text
+    assert f"企业自查（自查〔{_year()}-0001〕号）" in text
 
 
 async def test_an_empty_opinion_prints_as_not_written(client):
@@ -265,3 +266,32 @@ async def test_a_self_inspections_documents_are_read_by_its_enterprise_and_offic
             r = await client.get(url, headers=f.headers(user))
             assert r.status_code == status, (url, who, r.status_code, r.text[:200])
         assert (await client.get(url)).status_code == 401
+
+
+async def test_a_self_notice_reprints_from_the_cache_until_a_finding_is_closed(client):
+    """Its number is stable, so a re-print is the cached file; closing a finding changes
+    the document (已整改), which is a new render replacing the older file."""
+    from safety.settings import get_settings
+
+    d = await world.self_inspection(hazards=1, verify=False)
+    url = f"/api/v1/inspections/{d.inspection_id}/notice.pdf"
+    first = await client.get(url, headers=f.headers(d.contact))
+    again = await client.get(url, headers=f.headers(d.contact))
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    cache = get_settings().data_dir / "cache" / "documents" / "inspection-notice"
+    assert len(list(cache.glob(f"{d.inspection_id}-*.pdf"))) == 1
+    me = f.actor(d.contact)
+    hid = d.hazards[0]["id"]
+    after = await insp.add_hazard_photo(me, hid, world.photo(31), "a.jpg", "rectified")
+    await rect.submit_evidence(
+        me,
+        hid,
+        SubmissionIn(description="已整改", completed_on=local_today(), photo_ids=[after["id"]]),
+    )
+    await rect.verify(me, hid, VerificationIn(result="pass", comment="已复核"))
+    closed = await client.get(url, headers=f.headers(d.contact))
+    assert closed.content != first.content
+    text = flat(pdftotext(closed.content))
+    assert "已整改" in text and f"自查〔{_year()}-0001〕号" in text
+    assert len(list(cache.glob(f"{d.inspection_id}-*.pdf"))) == 1
