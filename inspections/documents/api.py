@@ -25,14 +25,14 @@ async def report_pdf(actor: Actor, inspection_id: int) -> Response:
     ctx, res = await report_context(actor, inspection_id)
     ctx["printed_on"] = local_today()
     pdf = await render_pdf("inspection-report", inspection_id, REPORT_TEMPLATE, ctx, res)
-    name = filename(ctx["enterprise"]["name"], "检查报告", ctx["day"])
+    name = filename(ctx["enterprise"]["name"], ctx["heading"].short, ctx["day"])
     return pdf_response(pdf, name, f"inspection-{inspection_id}-report.pdf")
 
 
 async def notice_pdf(actor: Actor, inspection_id: int) -> Response:
     ctx, res = await notice_context(actor, inspection_id)
     pdf = await render_pdf("inspection-notice", inspection_id, NOTICE_TEMPLATE, ctx, res)
-    name = filename(ctx["enterprise"]["name"], "隐患整改通知书", ctx["day"])
+    name = filename(ctx["enterprise"]["name"], ctx["heading"].short, ctx["day"])
     return pdf_response(pdf, name, f"inspection-{inspection_id}-notice.pdf")
 
 
@@ -44,13 +44,17 @@ def _routes(prefix: str, api: bool) -> list:
     @get(f"{prefix}/{{inspection_id:int}}/report.pdf", summary="检查报告 (PDF)", **kw)
     async def report(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
         """The inspection report: header, results summary, failed items, each hazard with
-        its photos, basis and suggestion, both signatures (or the recorded refusal)."""
+        its photos, basis and suggestion, both signatures (or the recorded refusal). A
+        self-inspection's is the enterprise's own 安全生产自查报告 (its name, its numbering
+        自查〔年-号〕, its staff as 检查人)."""
         return await report_pdf(actor, inspection_id)
 
     @get(f"{prefix}/{{inspection_id:int}}/notice.pdf", summary="隐患整改通知书 (PDF)", **kw)
     async def notice(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
         """The rectification notice: hazards with deadlines, 五落实 for major ones, the
-        street office and a seal area, and a QR code to this notice's hazards."""
+        street office and a seal area, and a QR code to this notice's hazards. A
+        self-inspection's is the enterprise's own 企业自查隐患整改单: its name and numbering,
+        no seal area of the street, no 责令 wording."""
         return await notice_pdf(actor, inspection_id)
 
     return [report, notice]
@@ -69,7 +73,8 @@ async def notice_page(actor: NamedDependency[Actor], inspection_id: PathId) -> T
                 "id": inspection_id,
                 "enterprise": ctx["enterprise"]["name"],
                 "day": ctx["day"],
-                "office": ctx["office"],
+                "own": ctx["heading"].own,
+                "docref": ctx["heading"].docref,
                 "number": ctx["number"],
             },
             "hazards": ctx["hazards"],

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from inspections import services
-from inspections.tables import Hazard
+from inspections.documents import issuer
+from inspections.tables import Hazard, Inspection
 from safety.auth import Actor
 from safety.reports.render import Resources
 from safety.settings import get_settings, local_clock, local_today
@@ -101,6 +102,23 @@ def hazard_entry(h: dict, photos: list[dict], res: Resources) -> dict:
     }
 
 
+async def self_rank(inspection_id: int, enterprise_id: int, day: dt.date) -> int:
+    """The rank of a self-inspection among its enterprise's self-inspections of the year
+    of ``day`` (its ``scheduled_on``), in creation order, cancelled ones included: stable
+    across re-renders (``issuer.self_number``). One query."""
+    return await (
+        Inspection.count()
+        .where(
+            Inspection.enterprise == enterprise_id,
+            Inspection.kind == issuer.SELF_KIND,
+            Inspection.scheduled_on >= dt.date(day.year, 1, 1),
+            Inspection.scheduled_on <= dt.date(day.year, 12, 31),
+            Inspection.id <= inspection_id,
+        )
+        .run()
+    )
+
+
 async def _common(actor: Actor, inspection_id: int, res: Resources) -> dict[str, Any]:
     detail = await services.get_inspection(actor, inspection_id)  # 404 outside scope
     enterprise = await enterprise_of(detail["enterprise_id"])
@@ -123,7 +141,16 @@ async def _common(actor: Actor, inspection_id: int, res: Resources) -> dict[str,
     day = detail["scheduled_on"]
     if isinstance(when, dt.datetime):
         day = local_today(when)
+    own = issuer.is_own_inspection(detail["kind"])
+    rank = 0
+    if own:
+        rank = await self_rank(inspection_id, detail["enterprise_id"], detail["scheduled_on"])
     return {
+        "own": own,
+        "self_no": issuer.self_number(detail["scheduled_on"], rank) if own else "",
+        "checklist_label": issuer.checklist_label(
+            detail.get("checklist_name") or "", detail.get("checklist_version")
+        ),
         "inspection": detail,
         "enterprise": enterprise,
         "batch_name": batch["name"] if batch else "",
@@ -138,7 +165,8 @@ async def _common(actor: Actor, inspection_id: int, res: Resources) -> dict[str,
 
 
 async def report_context(actor: Actor, inspection_id: int) -> tuple[dict, Resources]:
-    """检查报告: header, results summary, failed items, hazards with photos, signatures."""
+    """检查报告 (a self-inspection's: 自查报告, ``issuer``): header, results summary,
+    failed items, hazards with photos, signatures."""
     res = Resources()
     ctx = await _common(actor, inspection_id, res)
     items = ctx["inspection"]["items"]
@@ -164,8 +192,17 @@ async def report_context(actor: Actor, inspection_id: int) -> tuple[dict, Resour
         row = sig_files.get(s.get("attachment_id"))
         return {**s, "image": res.file(row) if row else None}
 
+    heading = issuer.report_heading(
+        kind=ctx["inspection"]["kind"],
+        office=ctx["office"],
+        enterprise=ctx["enterprise"]["name"],
+        day=ctx["day"],
+        inspection_id=inspection_id,
+        self_no=ctx["self_no"],
+    )
     ctx.update(
-        title=f"{ctx['enterprise']['name']} 安全生产检查报告",
+        heading=heading,
+        title=f"{ctx['enterprise']['name']} {heading.title}",
         counts={
             "total": len(items),
             "pass": counts["pass"],
@@ -191,15 +228,25 @@ def notice_url(inspection_id: int) -> str:
 
 
 async def notice_context(actor: Actor, inspection_id: int) -> tuple[dict, Resources]:
-    """隐患整改通知书: the open hazards with deadlines, 五落实 for major ones, QR code."""
+    """隐患整改通知书 (a self-inspection's: 企业自查隐患整改单, ``issuer``): the open
+    hazards with deadlines, 五落实 for major ones, QR code."""
     from safety.reports.qr import qr_svg
 
     res = Resources()
     ctx = await _common(actor, inspection_id, res)
     url = notice_url(inspection_id)
+    heading = issuer.notice_heading(
+        kind=ctx["inspection"]["kind"],
+        office=ctx["office"],
+        enterprise=ctx["enterprise"]["name"],
+        day=ctx["day"],
+        inspection_id=inspection_id,
+        self_no=ctx["self_no"],
+    )
     ctx.update(
-        title=f"{ctx['enterprise']['name']} 隐患整改通知书",
-        number=f"{ctx['day'].strftime('%Y')}-{inspection_id:05d}",
+        heading=heading,
+        title=f"{ctx['enterprise']['name']} {heading.title}",
+        number=ctx["self_no"] if heading.own else issuer.street_number(ctx["day"], inspection_id),
         qr=qr_svg(url),
         qr_url=url,
         has_major=any(h["level"] == "major" for h in ctx["hazards"]),

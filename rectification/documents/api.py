@@ -21,7 +21,7 @@ CAMPAIGN_TEMPLATE = "rectification/documents/campaign.html"
 async def recheck_pdf(actor: Actor, hazard_id: int) -> Response:
     ctx, res = await recheck_context(actor, hazard_id)
     pdf = await render_pdf("hazard-recheck", hazard_id, RECHECK_TEMPLATE, ctx, res)
-    name = filename(ctx["enterprise"]["name"], "复查意见书", ctx["day"])
+    name = filename(ctx["enterprise"]["name"], ctx["heading"].short, ctx["day"])
     return pdf_response(pdf, name, f"hazard-{hazard_id}-recheck.pdf")
 
 
@@ -33,7 +33,8 @@ def _recheck_route(prefix: str, api: bool):
     @get(f"{prefix}/{{hazard_id:int}}/recheck.pdf", summary="复查意见书 (PDF)", **kw)
     async def recheck(actor: NamedDependency[Actor], hazard_id: PathId) -> Response:
         """The re-inspection opinion of the hazard's latest verification: result,
-        comment, before/after photos, who and when. 409 before any verification."""
+        written opinion, before/after photos, who and when. 409 before any verification.
+        The enterprise's own verification of a self-found hazard is its 自查复查记录."""
         return await recheck_pdf(actor, hazard_id)
 
     return recheck

@@ -152,3 +152,97 @@ async def build(
         docs.verified_hazard = hid
     docs.enterprise_user = ent_user
     return docs
+
+
+@dataclass
+class SelfDocs:
+    w: object
+    inspection_id: int
+    enterprise: dict
+    contact: dict  # the enterprise's user who walked and verified it
+    checklist: dict
+    hazards: list[dict] = field(default_factory=list)
+    verified_hazard: int | None = None
+
+
+async def self_inspection(
+    w=None,
+    enterprise: dict | None = None,
+    contact: dict | None = None,
+    hazards: int = 3,
+    verify: bool = True,
+    comment: str = "整改到位，自查复核合格",
+    checker: str = "张安全",
+) -> SelfDocs:
+    """A submitted self-inspection (kind ``self``) of a fresh enterprise, walked through the
+    real services by its own contact (display name ``checker``): results, ``hazards``
+    findings (the second one major), the checker's and the principal's signatures; with
+    ``verify``, the first (general) finding planned, evidenced with an after-photo and
+    verified ``pass`` by the enterprise itself with ``comment``."""
+    from inspections.selfcheck.schemas import SelfInspectionIn
+    from inspections.selfcheck.service import start_self_inspection
+    from safety.tables import User
+
+    w = w or await f.world()
+    if enterprise is None:
+        enterprise = await f.enterprise(
+            w.tree["grid1"]["id"],
+            name=f"济南恒达金属制品有限公司{f.n()}",
+            address="山东省济南市泉华区怡园路88号",
+        )
+    if contact is None:
+        contact = await f.user("enterprise", enterprise_id=enterprise["id"])
+        await User.update({User.display_name: checker}).where(User.id == contact["id"]).run()
+        contact = {**contact, "display_name": checker}
+    me = f.actor(contact)
+    tpl = await fi.checklist(sections=1, items=4, code=f"selfchk{f.n()}", name="消防安全检查表")
+    made = await start_self_inspection(
+        me, SelfInspectionIn(checklist_id=tpl["id"], scheduled_on=local_today()), start=True
+    )
+    iid = made["id"]
+    items = tpl["items"]
+    await insp.save_results(
+        me,
+        iid,
+        [
+            ResultIn(item_id=i["id"], result="fail" if k == 0 else "pass")
+            for k, i in enumerate(items)
+        ],
+    )
+    logged = []
+    for k in range(hazards):
+        text, place, sub = DESCRIPTIONS[k % len(DESCRIPTIONS)]
+        major = k == 1
+        h = await insp.log_hazard(
+            me,
+            iid,
+            HazardIn(
+                description=f"{text}（自查{k + 1}）",
+                location=place,
+                level="major" if major else "general",
+                category="site",
+                subcategory=sub,
+                suggestion="立即整改，整改后拍照留存",
+                **({"major_basis": "《工贸企业重大事故隐患判定标准》第四条"} if major else {}),
+            ),
+        )
+        await insp.add_hazard_photo(me, h["id"], photo(500 + k), "scene.jpg")
+        logged.append(h)
+    await insp.add_signature(me, iid, "inspector", checker, content=fi.png())
+    await insp.add_signature(me, iid, "enterprise", "李建国", content=fi.png())
+    await insp.submit_inspection(me, iid)
+    docs = SelfDocs(w, iid, enterprise, contact, tpl, logged)
+    if verify and logged:
+        hid = logged[0]["id"]
+        await rect.save_plan(me, hid, PlanIn(responsible_person=checker, measures="清理杂物"))
+        after = await insp.add_hazard_photo(me, hid, photo(900), "after.jpg", "rectified")
+        await rect.submit_evidence(
+            me,
+            hid,
+            SubmissionIn(
+                description="已清理并加锁", completed_on=local_today(), photo_ids=[after["id"]]
+            ),
+        )
+        await rect.verify(me, hid, VerificationIn(result="pass", comment=comment))
+        docs.verified_hazard = hid
+    return docs
