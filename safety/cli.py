@@ -213,7 +213,7 @@ def remind(day) -> None:
     r = run(go())
     d = r.deliveries
     click.echo(
-        f"{r.day}: due {r.hazards_due}, overdue {r.hazards_overdue}, "
+        f"{r.day}: new hazards {r.hazards_new}, due {r.hazards_due}, overdue {r.hazards_overdue}, "
         f"waiting verification {r.waiting_verification}, pending extensions "
         f"{r.pending_extensions}, patrol reports untriaged {r.patrol_untriaged}; "
         f"digests new {r.digests_created}, already sent "
