@@ -276,7 +276,8 @@ async def test_the_cli_runs_and_reports(tmp_path):
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
-    assert out.decode().startswith("2031-07-01: due ")
+    assert out.decode().startswith("2031-07-01: new hazards ")
+    assert ", due " in out.decode()
 
 
 def _cli() -> list[str]:
