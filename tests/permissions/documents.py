@@ -6,10 +6,11 @@ page the notice's QR code opens. "own"/"foreign" as in ``tests.permissions.inspe
 from __future__ import annotations
 
 from rectification import services as rectification
-from rectification.schemas import SubmissionIn, VerificationIn
+from rectification.schemas import VerificationIn
 from tests import factories as f
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec
 from tests.permissions.inspections import OWN_READERS, _hazard, _visit
+from tests.rectification import evidence
 
 
 def _inspection(tail: str, prefix: str = "/api/v1/inspections"):
@@ -25,11 +26,7 @@ def _recheck(prefix: str):
         h = await _hazard(w, target)
         contact = w.enterprise_user if target == "own" else w.foreign_enterprise_user
         officer = w.officer if target == "own" else w.foreign_officer
-        await rectification.submit_evidence(
-            f.actor(contact),
-            h["id"],
-            SubmissionIn(description="已清理", completed_on=h["found_on"]),
-        )
+        await evidence.submit(f.actor(contact), h["id"], "已清理", h["found_on"])
         await rectification.verify(f.actor(officer), h["id"], VerificationIn(result="pass"))
         return Req("GET", f"{prefix}/{h['id']}/recheck.pdf")
 
