@@ -367,3 +367,20 @@ def test_a_cancelled_extension_does_not_move_the_deadline():
     cancelled = Extension(D(2026, 9, 1), "cancelled", dt.datetime(2026, 8, 1, tzinfo=dt.UTC))
     assert rules.effective_deadline(D(2026, 8, 15), [cancelled]) == D(2026, 8, 15)
     assert set(rules.EXTENSION_STATUS_LABELS) == {"pending", "approved", "refused", "cancelled"}
+
+
+def test_the_evidence_settings_and_their_defaults():
+    from pydantic import ValidationError
+
+    from safety.settings import Settings
+
+    key = "k" * 40
+    defaults = Settings(secret_key=key)
+    assert defaults.evidence_major_min_photos == 1
+    assert defaults.evidence_general_min_photos == 1
+    assert defaults.major_countersign is False
+    assert Settings(secret_key=key, evidence_general_min_photos=0).evidence_general_min_photos == 0
+    with pytest.raises(ValidationError):
+        Settings(secret_key=key, evidence_major_min_photos=0)  # a major hazard: at least one
+    with pytest.raises(ValidationError):
+        Settings(secret_key=key, evidence_general_min_photos=21)  # more than a submission holds
