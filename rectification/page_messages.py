@@ -97,6 +97,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "重大隐患销号后不能撤回。请核对整改方案、整改前后照片和完成日期后确认。",
         "A closed major hazard cannot be reopened. Check the plan, the photos and the date.",
     ),
+    "rect.verify.confirm_below": (
+        "尚未销号：请在下方确认验收意见后点击「确认销号」。",
+        "Not closed yet: check the opinion below and confirm.",
+    ),
+    "rect.verify.to_confirm": ("前往确认 ↓", "Go to it ↓"),
     "rect.verify.confirm_close": ("确认销号", "Confirm and close"),
     "rect.verify.back_to_edit": ("返回修改", "Back"),
     "rect.verify.countersign": ("待会签", "Awaiting countersign"),
