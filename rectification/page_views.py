@@ -64,5 +64,16 @@ def page_view(hazard: dict, today: dt.date) -> dict[str, Any]:
         "last_verification": verifications[-1] if verifications else None,
         "last_submission": submissions[-1] if submissions else None,
         "is_major": hazard["level"] == "major",
+        # 待会签 (SAFETY_MAJOR_COUNTERSIGN): the pass that waits for an officer's
+        "countersign": _pending_pass(hazard, verifications, submissions),
         "five_musts": rules.FIVE_MUSTS,
     }
+
+
+def _pending_pass(hazard: dict, verifications: list, submissions: list) -> dict | None:
+    if hazard["status"] != "submitted" or not submissions or not verifications:
+        return None
+    latest = submissions[-1]["id"]
+    if not rules.awaiting_countersign(verifications, latest):
+        return None
+    return verifications[-1]

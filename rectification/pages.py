@@ -139,6 +139,7 @@ async def hazard_page_response(
     errors: dict[str, str] | None = None,
     status: int = 200,
     done: str = "",
+    confirming: bool = False,
 ) -> Template:
     hazard = await services.hazard_detail(actor, hazard_id)
     view = page_view(hazard, local_today())
@@ -158,11 +159,20 @@ async def hazard_page_response(
             "role": actor.role.value,
             "form_name": form_name,
             "errors": errors or {},
+            # a refused evidence naming a missing one of 五落实 shows it at the plan's field
+            "plan_errors": (errors or {})
+            if form_name == "plan"
+            else {
+                k: v
+                for k, v in (errors or {}).items()
+                if form_name == "evidence" and k in rules.FIVE_MUSTS
+            },
             "plan_form": plan_form,
             "evidence_form": form if form_name == "evidence" else {},
             "extension_form": form if form_name == "extension" else {},
             "action_form": form if form_name in ("verify", "void") else {},
             "done": done,
+            "confirming": confirming,
             "today": local_today(),
             # a hazard made from a grid worker's report: which one (linked for those who
             # may open it: officers and grid workers)
@@ -307,21 +317,44 @@ async def verify_submit(
     actor: NamedDependency[Actor], hazard_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     """验收 pass/fail; from the queue (``back=/hazards/verify``) a refusal is shown on the
-    queue next to that hazard."""
+    queue next to that hazard. Passing a major hazard takes two posts: the first (checked
+    as the real one would be, nothing written) answers the confirmation step; only the
+    second, with ``confirm=1``, closes it. ``confirm=edit`` goes back to the form with the
+    opinion kept."""
     form = {"result": _text(data, "result"), "comment": _text(data, "comment")}
+    confirm = _text(data, "confirm")
     back = _text(data, "back")
+    from_queue = back.startswith("/hazards/verify")
     try:
         result = form_model(VerificationIn, **form)
+        if confirm == "edit":
+            return await _verify_again(actor, hazard_id, form, from_queue, confirming=False)
+        hazard = await services.check_verification(actor, hazard_id, result)
+        if rules.needs_confirmation(result.result, hazard["level"], confirm == "1"):
+            return await _verify_again(actor, hazard_id, form, from_queue, confirming=True)
         await services.verify(actor, hazard_id, result)
     except DomainError as exc:
-        if exc.status_code in (400, 409) and back.startswith("/hazards/verify"):
+        if exc.status_code in (400, 409) and from_queue:
             return await queue_pages.verify_queue_response(
                 actor, errors={hazard_id: errors_by_field(exc)}, form=form, status=exc.status_code
             )
         return await _refused(actor, hazard_id, "verify", form, exc)
-    if back.startswith("/hazards/verify"):
+    if from_queue:
         return Redirect(f"/hazards/verify?done={hazard_id}", status_code=303)
     return Redirect(f"/hazards/{hazard_id}?done=verify", status_code=303)
+
+
+async def _verify_again(
+    actor: Actor, hazard_id: int, form: dict, from_queue: bool, *, confirming: bool
+) -> Template:
+    """The verify form shown again with the opinion: as the confirmation step, or to edit."""
+    if from_queue:
+        return await queue_pages.verify_queue_response(
+            actor, form=form, hazard_id=hazard_id, confirming=confirming
+        )
+    return await hazard_page_response(
+        actor, hazard_id, form_name="verify", form=form, confirming=confirming
+    )
 
 
 @post("/hazards/{hazard_id:int}/void", include_in_schema=False, dependencies=ACTOR, status_code=303)

@@ -19,11 +19,11 @@ from inspections.services import views
 from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
-from rectification import services
+from rectification import rules, services
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
-from rectification.tables import EvidenceSubmission
+from rectification.tables import EvidenceSubmission, RectificationPlan, Verification
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
@@ -157,17 +157,50 @@ async def verify_queue_data(actor: Actor) -> dict[str, Any]:
     ids = [r["id"] for r in rows]
     photos = await views.photos_of(ids)
     submissions = await _latest_submissions(ids)
+    plans = await _plans(ids)
+    passes = await _pending_passes([s["id"] for s in submissions.values()])
     items = []
     for r in rows:
+        submission = submissions.get(r["id"])
         items.append(
             {
                 "h": r,
-                "submission": submissions.get(r["id"]),
+                "submission": submission,
+                "plan": plans.get(r["id"]),
                 "before": [p for p in photos.get(r["id"], []) if p["kind"] == "problem"],
+                # 待会签: an inspector's pass of this submission waits for an officer's
+                "countersign": passes.get(submission["id"]) if submission else None,
                 **_place(r),
             }
         )
     return {"queue": items, "total": total}
+
+
+async def _plans(hazard_ids: list[int]) -> dict[int, dict]:
+    if not hazard_ids:
+        return {}
+    rows = await RectificationPlan.select().where(RectificationPlan.hazard.is_in(hazard_ids)).run()
+    return {r["hazard"]: r for r in rows}
+
+
+async def _pending_passes(submission_ids: list[int]) -> dict[int, dict]:
+    """Each submission's latest verification when it is a pass (the hazard is still
+    submitted, so the pass awaits a countersign: rules.awaiting_countersign)."""
+    if not submission_ids:
+        return {}
+    rows = (
+        await Verification.select(
+            *Verification.all_columns(),
+            Verification.verified_by.display_name.as_alias("by"),
+        )
+        .where(Verification.submission.is_in(submission_ids))
+        .order_by(Verification.id)
+        .run()
+    )
+    latest: dict[int, dict] = {}
+    for v in rows:
+        latest[v["submission"]] = {**v, "submission_id": v["submission"], "verified_by": v["by"]}
+    return {sid: v for sid, v in latest.items() if rules.awaiting_countersign([v], sid)}
 
 
 async def verify_queue_response(
@@ -176,13 +209,21 @@ async def verify_queue_response(
     form: dict[str, str] | None = None,
     status: int = 200,
     done: str = "",
+    hazard_id: int | None = None,
+    confirming: bool = False,
 ) -> Template:
+    """The queue; ``form`` is what was sent for ``hazard_id`` (kept in its card, with the
+    ``errors`` or, ``confirming``, the confirmation step of a major hazard's pass)."""
+    if hazard_id is None and errors:
+        hazard_id = next(iter(errors))
     return Template(
         "rectification/verify_queue.html",
         context={
             **await verify_queue_data(actor),
             "errors": errors or {},
             "form": form or {},
+            "form_hazard": hazard_id,
+            "confirming": confirming,
             "done": done,
             "tab": "verify",
             "is_officer": True,

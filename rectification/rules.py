@@ -146,7 +146,7 @@ def require_verifier(role: str, **facts: object) -> None:
 @dataclass(frozen=True)
 class Extension:
     new_deadline: dt.date
-    status: str  # pending / approved / refused
+    status: str  # pending / approved / refused / cancelled (only approved counts)
     decided_at: dt.datetime | None = None
 
 
@@ -244,7 +244,103 @@ def evidence_problems(
     return errors
 
 
+def min_after_photos(level: str, *, major_min: int, general_min: int) -> int:
+    """How many after-photos evidence of a ``level`` hazard needs (the settings
+    ``SAFETY_EVIDENCE_MAJOR_MIN_PHOTOS`` / ``SAFETY_EVIDENCE_GENERAL_MIN_PHOTOS``; a major
+    hazard never fewer than one, whatever the setting says)."""
+    if level == HazardLevel.major.value:
+        return max(1, major_min)
+    return max(0, general_min)
+
+
+def evidence_photo_problems(
+    level: str, photo_count: int, *, major_min: int, general_min: int
+) -> list[dict[str, str]]:
+    """``photo_ids`` when fewer after-photos than the level needs (立行立改 hazards are
+    closed at the inspection with their own after-photo: they never come here)."""
+    needed = min_after_photos(level, major_min=major_min, general_min=general_min)
+    if photo_count >= needed:
+        return []
+    what = "重大隐患" if level == HazardLevel.major.value else "一般隐患"
+    return [
+        {
+            "key": "photo_ids",
+            "message": f"{what}的整改反馈须附至少 {needed} 张整改后照片，现有 {photo_count} 张",
+        }
+    ]
+
+
+def evidence_plan_problems(plan: Mapping[str, object] | None, *, level: str) -> list[dict]:
+    """A major hazard's evidence stands on its complete 五落实 plan, read again when the
+    evidence is sent (a plan stored before the rule, or by an import, may lack one): each
+    missing one names its plan field. A general hazard needs no plan."""
+    if level != HazardLevel.major.value:
+        return []
+    plan = plan or {}
+    errors = []
+    for key, label in FIVE_MUSTS.items():
+        value = plan.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors.append(
+                {"key": key, "message": f"整改方案未落实：{label}，请先补全整改方案再提交反馈"}
+            )
+    return errors
+
+
+# ---------------------------------------------------------------- verification
+
+
+def verification_problems(result: str, comment: str, *, level: str) -> list[dict[str, str]]:
+    """A failed check says why (the enterprise reads it); passing a *major* hazard needs a
+    written opinion (验收意见) — the record a regulator reads of who accepted what."""
+    if result not in ("pass", "fail"):
+        return [{"key": "result", "message": "验收结果须为通过或不通过"}]
+    if comment.strip():
+        return []
+    if result == "fail":
+        return [{"key": "comment", "message": "验收不通过须说明原因"}]
+    if level == HazardLevel.major.value:
+        return [{"key": "comment", "message": "重大隐患验收通过须填写验收意见"}]
+    return []
+
+
+def needs_confirmation(result: str, level: str, confirmed: bool) -> bool:
+    """On the pages, passing a major hazard takes two steps: the first shows what is
+    about to be closed (the opinion, the evidence) and asks again; only the second,
+    ``confirmed``, closes it. The API's caller is a program: one request."""
+    return result == "pass" and level == HazardLevel.major.value and not confirmed
+
+
+def pass_closes(role: str, level: str, *, countersign: bool) -> bool:
+    """Whether a pass closes the hazard at once. With ``SAFETY_MAJOR_COUNTERSIGN`` on, an
+    inspector's pass of a major hazard is recorded and waits (待会签, still ``submitted``)
+    for an officer's pass, which closes it; otherwise every allowed pass closes."""
+    return not (countersign and level == HazardLevel.major.value and role == Role.inspector.value)
+
+
+def awaiting_countersign(
+    verifications: Iterable[Mapping[str, object]], latest_submission_id: int | None
+) -> bool:
+    """A hazard waits for an officer's countersign when its latest submission's latest
+    verification is a pass that did not close it (the hazard is still ``submitted``)."""
+    mine = [v for v in verifications if v.get("submission_id") == latest_submission_id]
+    return bool(mine) and mine[-1].get("result") == "pass"
+
+
 # ---------------------------------------------------------------- extensions
+
+EXTENSION_STATUS_LABELS = {
+    "pending": "待审批",
+    "approved": "已批准",
+    "refused": "未批准",
+    "cancelled": "已取消",
+}
+
+
+def cancelled_by_void(extension_status: str) -> bool:
+    """Voiding a hazard cancels its pending extension request (no one would decide it any
+    more, and it would hang in 延期审批 for good); decided ones stay as they were."""
+    return extension_status == "pending"
 
 
 def extension_problems(

@@ -86,7 +86,7 @@ class ExtensionOut(BaseModel):
     hazard_id: int
     new_deadline: Day
     reason: str
-    status: str
+    status: str  # pending / approved / refused / cancelled (the hazard was voided)
     decision_comment: str
     requested_by: str
     requested_at: dt.datetime

@@ -25,6 +25,7 @@ class ExtensionStatus(str, Enum):
     pending = "pending"
     approved = "approved"
     refused = "refused"
+    cancelled = "cancelled"  # the hazard was voided while the request was pending
 
 
 class RectificationPlan(Table, tablename="rectification_plan"):
@@ -65,7 +66,8 @@ class Verification(Table, tablename="verification"):
 
 
 class ExtensionRequest(Table, tablename="extension_request"):
-    """延期申请: a new date and a reason, approved or refused by an officer."""
+    """延期申请: a new date and a reason, approved or refused by an officer; ``cancelled``
+    when the hazard is voided while it is pending (no one decides it any more)."""
 
     hazard = ForeignKey(Hazard, on_delete=RESTRICT, null=False, index=True)
     new_deadline = Date(required=True)

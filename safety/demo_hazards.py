@@ -28,6 +28,40 @@ def _plan(level: str, finding: dict, deadline: dt.date) -> Any:
     )
 
 
+def after_photo_bytes(hazard_id: int, seq: int = 0) -> bytes:
+    """A small after-photo (a green scene with the hazard's number), unique per hazard and
+    submission: evidence needs at least one (rectification.rules.evidence_photo_problems)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (320, 240), (200, 230, 205))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([(40, 120), (280, 200)], fill=(90, 140, 100))
+    draw.line([(60, 100), (260, 100)], fill=(40, 80, 50), width=4)
+    draw.text((12, 12), f"#{hazard_id}-{seq}", fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+async def submit_with_photo(actor: Any, hazard_id: int, description: str, on: dt.date) -> dict:
+    """Upload an after-photo, then submit the evidence with it (as the page does)."""
+    from inspections.services.photos import add_hazard_photo
+    from rectification import services as rect
+    from rectification.schemas import SubmissionIn
+
+    seq = int(on.toordinal())
+    photo = await add_hazard_photo(
+        actor, hazard_id, after_photo_bytes(hazard_id, seq), "after.jpg", "rectified"
+    )
+    return await rect.submit_evidence(
+        actor,
+        hazard_id,
+        SubmissionIn(description=description, completed_on=on, photo_ids=[photo["id"]]),
+    )
+
+
 def rectify(world: World, hazard: dict, finding: dict, flow: str) -> None:
     """Schedule the hazard's rectification steps after the visit, by ``flow``:
     ``direct`` evidence then pass; ``plan`` plan, evidence, pass; ``fail_once`` as plan with
@@ -36,12 +70,7 @@ def rectify(world: World, hazard: dict, finding: dict, flow: str) -> None:
     ``plan_open`` (rectifying), ``submitted`` (awaiting verification),
     ``extension_pending``, ``pending`` (nothing yet)."""
     from rectification import services as rect
-    from rectification.schemas import (
-        DecisionIn,
-        ExtensionIn,
-        SubmissionIn,
-        VerificationIn,
-    )
+    from rectification.schemas import DecisionIn, ExtensionIn, VerificationIn
 
     t, rng = world.timeline, world.rng
     hid, found = hazard["id"], hazard["found_on"]
@@ -67,9 +96,7 @@ def rectify(world: World, hazard: dict, finding: dict, flow: str) -> None:
     done_text = f"已按要求完成整改：{finding['suggestion']}"
 
     def submit(on: dt.date, text: str = done_text) -> Callable[[], Awaitable[Any]]:
-        return lambda: rect.submit_evidence(
-            contact, hid, SubmissionIn(description=text, completed_on=on)
-        )
+        return lambda: submit_with_photo(contact, hid, text, on)
 
     def verify(result: str, comment: str) -> Callable[[], Awaitable[Any]]:
         return lambda: rect.verify(officer, hid, VerificationIn(result=result, comment=comment))

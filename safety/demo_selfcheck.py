@@ -123,7 +123,8 @@ async def load_self_inspections(today: dt.date | None = None) -> list[int]:
     from inspections.selfcheck.service import start_self_inspection
     from inspections.services.signatures import add_signature
     from rectification import services as rect
-    from rectification.schemas import PlanIn, SubmissionIn, VerificationIn
+    from rectification.schemas import PlanIn, VerificationIn
+    from safety.demo_hazards import submit_with_photo
 
     today = today or local_today()
     made = []
@@ -191,11 +192,7 @@ async def load_self_inspections(today: dt.date | None = None) -> list[int]:
                         contingency_plan="焊接作业暂停期间设专人巡查，配备灭火器",
                     ),
                 )
-            await rect.submit_evidence(
-                actor,
-                hid,
-                SubmissionIn(description="已按整改建议整改完毕", completed_on=fixed_on),
-            )
+            await submit_with_photo(actor, hid, "已按整改建议整改完毕", fixed_on)
             if outcome == "closed":
                 await rect.verify(actor, hid, VerificationIn(result="pass", comment="自查复核合格"))
         made.append(iid)

@@ -120,6 +120,16 @@ class Settings(BaseSettings):
     self_general_deadline_days: int = Field(default=15, ge=1, le=3650)
     self_major_deadline_days: int = Field(default=60, ge=1, le=3650)
 
+    # Evidence (整改反馈) by level (rectification.rules.evidence_problems): how many
+    # after-photos a submission needs. A major hazard always needs at least one; a general
+    # one may be set to 0 (a description and a date then suffice). 立行立改 hazards are
+    # closed at the inspection with their own after-photo and never submit evidence.
+    evidence_major_min_photos: int = Field(default=1, ge=1, le=20)
+    evidence_general_min_photos: int = Field(default=1, ge=0, le=20)
+    # 会签: when on, a major hazard passed by an inspector stays 待验收 (marked 待会签)
+    # until an officer passes it too; off (the default), the inspector's pass closes it.
+    major_countersign: bool = False
+
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
         if self.secure_cookies is None:

@@ -105,7 +105,8 @@ async def _close(hazard_id: int, officer, completed: dt.date) -> bool:
     is at an enterprise with a demo contact."""
     from inspections.tables import Hazard
     from rectification import services as rect
-    from rectification.schemas import SubmissionIn, VerificationIn
+    from rectification.schemas import VerificationIn
+    from safety.demo_hazards import submit_with_photo
 
     hazard = await Hazard.select(Hazard.enterprise).where(Hazard.id == hazard_id).first().run()
     contact = await (
@@ -116,10 +117,8 @@ async def _close(hazard_id: int, officer, completed: dt.date) -> bool:
     )
     if contact is None:
         return False
-    await rect.submit_evidence(
-        actor_from_user(contact),
-        hazard_id,
-        SubmissionIn(description="已清理疏散通道并张贴警示", completed_on=completed),
+    await submit_with_photo(
+        actor_from_user(contact), hazard_id, "已清理疏散通道并张贴警示", completed
     )
     await rect.verify(officer, hazard_id, VerificationIn(result="pass", comment="现场复核通过"))
     return True

@@ -34,10 +34,11 @@ from rectification.services.extensions import (
     request_extension,
 )
 from rectification.services.plans import save_plan, submit_evidence
-from rectification.services.verification import verify, void_hazard
+from rectification.services.verification import check_verification, verify, void_hazard
 
 __all__ = [
     "SUBMISSION",
+    "check_verification",
     "decide_extension",
     "hazard_detail",
     "list_extension_requests",

@@ -181,8 +181,10 @@ async def list_extension_requests(
     actor: Actor, status: str | None = "pending", limit: int = 50, offset: int = 0
 ) -> tuple[list[dict], int]:
     """Extension requests in scope, oldest first (the officer's queue)."""
-    if status is not None and status not in ("pending", "approved", "refused"):
-        raise ValidationFailed.field("status", "status 须为 pending / approved / refused")
+    if status is not None and status not in rules.EXTENSION_STATUS_LABELS:
+        raise ValidationFailed.field(
+            "status", "status 须为 " + " / ".join(rules.EXTENSION_STATUS_LABELS)
+        )
     scoped = Hazard.select(Hazard.id).where(await hazard_condition(actor))
     where = ExtensionRequest.hazard.is_in(scoped)
     if status:

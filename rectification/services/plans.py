@@ -23,7 +23,7 @@ from rectification.tables import EvidenceSubmission, RectificationPlan
 from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
-from safety.settings import local_today
+from safety.settings import get_settings, local_today
 from safety.tables import Attachment
 from safety.text import short
 
@@ -96,7 +96,9 @@ async def save_plan(actor: Actor, hazard_id: int, data: PlanIn) -> dict:
 
 async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> dict:
     """整改反馈 → submitted (general hazards may come straight from pending). The photos
-    are the user's own ``rectified`` uploads to this hazard, each used once."""
+    are the user's own ``rectified`` uploads to this hazard, each used once; at least as
+    many as the level needs (settings ``evidence_*_min_photos``), and a major hazard's
+    stored plan must hold all of 五落实 (else 400 naming ``photo_ids`` / the plan field)."""
     hazard = await hazard_row(actor, hazard_id)
     _require_own_enterprise(actor, hazard, "提交整改反馈")
     today = local_today()
@@ -110,6 +112,7 @@ async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> d
             today=today,
         )
         photo_ids = list(dict.fromkeys(data.photo_ids))
+        usable: set[int] = set()
         if photo_ids:
             usable = {
                 r["id"]
@@ -132,6 +135,20 @@ async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> d
                             "(not your unused after-photo of this hazard)",
                         }
                     )
+        settings = get_settings()
+        errors += rules.evidence_photo_problems(
+            hazard["level"],
+            len(usable),
+            major_min=settings.evidence_major_min_photos,
+            general_min=settings.evidence_general_min_photos,
+        )
+        plan = (
+            await RectificationPlan.select()
+            .where(RectificationPlan.hazard == hazard_id)
+            .first()
+            .run()
+        )
+        errors += rules.evidence_plan_problems(plan, level=hazard["level"])
         _errors(errors, "整改反馈有误 (invalid evidence)")
         submission = EvidenceSubmission(
             hazard=hazard_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sys
 
 from inspections import services
 from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn, HazardIn
@@ -81,10 +82,43 @@ async def seed() -> int:
     return hazard["id"]
 
 
+async def submitted(hazard_id: int) -> None:
+    """The demo contact's 五落实 plan and evidence with an after-photo: 待验收."""
+    from rectification import services as rect
+    from rectification.schemas import PlanIn, SubmissionIn
+
+    contact = actor_from_user(await _user("enterprise"))
+    today = dt.date.today()
+    await rect.save_plan(
+        contact,
+        hazard_id,
+        PlanIn(
+            responsible_person="刘洋",
+            measures="停用喷漆房，更换防爆接线盒盖并复测接地",
+            funds="3000元，企业自筹",
+            deadline=today + dt.timedelta(days=3),
+            contingency_plan="设置警戒区，配备灭火器，专人值守",
+        ),
+    )
+    photo = await add_hazard_photo(contact, hazard_id, jpeg(320, 240), "after.jpg", "rectified")
+    await rect.submit_evidence(
+        contact,
+        hazard_id,
+        SubmissionIn(
+            description="已更换防爆接线盒盖，接地电阻复测合格",
+            completed_on=today,
+            photo_ids=[photo["id"]],
+        ),
+    )
+
+
 async def main() -> None:
     await open_pool()
     try:
-        print(await seed())
+        hazard_id = await seed()
+        if "--submitted" in sys.argv:
+            await submitted(hazard_id)
+        print(hazard_id)
     finally:
         await close_pool()
 

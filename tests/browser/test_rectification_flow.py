@@ -18,14 +18,14 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _seed(server_database: str, tmp_root: Path) -> int:
+def _seed(server_database: str, tmp_root: Path, *args: str) -> int:
     env = {
         **os.environ,
         "DATABASE_URL": server_database,
         "SAFETY_DATA_DIR": str(tmp_root / "browser-data"),
     }
     out = subprocess.run(
-        [sys.executable, "-m", "tests.browser.rect_seed"],
+        [sys.executable, "-m", "tests.browser.rect_seed", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -102,11 +102,20 @@ async def test_the_enterprise_fixes_a_hazard_and_the_officer_closes_it(
             await off.goto(live_server + "/hazards/verify")
             item = off.locator(f"#h{hazard_id}")
             assert await item.count() == 1
-            assert await item.locator(".before-after img").count() >= 1
+            assert await item.locator(".compare .cmp-after img").count() >= 1
+            assert await item.locator(".compare .cmp-plan").count() == 1
             await no_horizontal_overflow(off)
             await off.screenshot(path=str(out / "verify-queue-375.png"), full_page=True)
             await _shoot(browser, live_server, "officer", "/hazards/verify", "verify-queue", out)
+            # a major hazard: an opinion, then 通过, then 确认销号
+            await item.locator("textarea").fill("现场复查，接线盒盖已更换")
             await item.locator('button[value="pass"]').click()
+            await off.wait_for_load_state("networkidle")
+            confirm = off.locator(f"#h{hazard_id} .confirm-close")
+            assert await confirm.count() == 1
+            await no_horizontal_overflow(off)
+            await confirm.screenshot(path=str(out / "verify-confirm-375.png"))
+            await confirm.locator('button[value="1"]').click()
             await off.wait_for_load_state("networkidle")
             assert await off.locator(f"#h{hazard_id}").count() == 0
         finally:
@@ -120,3 +129,50 @@ async def test_the_enterprise_fixes_a_hazard_and_the_officer_closes_it(
             await _shoot(browser, live_server, "enterprise", path, name, out)
     finally:
         await ent_ctx.close()
+
+
+async def test_a_major_hazard_is_not_closed_by_one_tap(
+    browser, live_server, server_database, tmp_root
+):
+    """At 1280 px on the hazard page: 通过 without an opinion is refused at the field; with
+    one, the first 通过 only shows the confirmation (the hazard stays 待验收); 确认销号
+    closes it, and the timeline names the officer and the opinion."""
+    hazard_id = _seed(server_database, tmp_root, "--submitted")
+    out = shots_dir(tmp_root)
+    context = await browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = await context.new_page()
+    try:
+        await login(page, live_server, "officer")
+        await page.goto(f"{live_server}/hazards/{hazard_id}")
+        assert await page.locator("#compare .cmp-after img").count() >= 1
+        assert "3000元，企业自筹" in await page.inner_text("#compare")
+        await page.screenshot(path=str(out / "hazard-compare-1280.png"), full_page=True)
+        verify = page.locator("#verify")
+        await verify.locator('button[value="pass"]').click()
+        await page.wait_for_load_state("networkidle")
+        assert await page.locator("#verify .field.invalid textarea").count() == 1
+        assert "重大隐患验收通过须填写验收意见" in await page.inner_text("#verify")
+        assert "待验收" in await page.inner_text(".hz-head")
+
+        await page.locator("#verify textarea").fill("现场复查，接线盒盖已更换，同意销号")
+        await page.locator('#verify button[value="pass"]').click()
+        await page.wait_for_load_state("networkidle")
+        panel = page.locator("#verify .confirm-close")
+        assert await panel.count() == 1
+        assert "现场复查，接线盒盖已更换，同意销号" in await panel.inner_text()
+        assert "待验收" in await page.inner_text(".hz-head")  # the first tap closed nothing
+        await no_horizontal_overflow(page)
+        await page.screenshot(path=str(out / "verify-confirm-1280.png"), full_page=True)
+        await page.goto(f"{live_server}/hazards/{hazard_id}")  # still open, looked at again
+        assert "待验收" in await page.inner_text(".hz-head")
+        await page.locator("#verify textarea").fill("现场复查，接线盒盖已更换，同意销号")
+        await page.locator('#verify button[value="pass"]').click()
+        await page.wait_for_load_state("networkidle")
+        await page.locator('#verify .confirm-close button[value="1"]').click()
+        await page.wait_for_load_state("networkidle")
+        assert "已销号" in await page.inner_text(".hz-head")
+        history = await page.inner_text("#history")
+        assert "验收通过：现场复查，接线盒盖已更换，同意销号" in history
+        await page.screenshot(path=str(out / "verify-closed-1280.png"), full_page=True)
+    finally:
+        await context.close()

@@ -13,12 +13,13 @@ from inspections import services
 from inspections.schemas import HazardIn
 from rectification import services as rectification
 from rectification.figures.links import HAZARD_FIGURE_OF, figure_link
-from rectification.schemas import DecisionIn, ExtensionIn, SubmissionIn, VerificationIn
+from rectification.schemas import DecisionIn, ExtensionIn, VerificationIn
 from safety.db import engine
 from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user
+from tests.rectification import evidence
 
 TODAY = local_today()
 
@@ -56,9 +57,7 @@ async def _scenario(w):
     await rectification.decide_extension(
         f.actor(w.officer), request["id"], DecisionIn(approved=True, comment="同意")
     )
-    await rectification.submit_evidence(
-        f.actor(contact), extended["id"], SubmissionIn(description="已整改", completed_on=TODAY)
-    )
+    await evidence.submit(f.actor(contact), extended["id"], "已整改", TODAY)
     await rectification.verify(f.actor(w.officer), extended["id"], VerificationIn(result="pass"))
     await rectification.void_hazard(f.actor(w.officer), voided["id"], "重复录入")
     return v, idle, {"overdue": overdue, "spot": spot, "major": major, "extended": extended}

@@ -7,6 +7,7 @@ from safety.settings import local_today
 from safety.tables import Notification
 from tests import factories as f
 from tests.patrol.helpers import HAZARD, report, triage
+from tests.rectification import evidence
 
 
 async def test_the_reporter_hears_that_their_hazard_was_closed(client):
@@ -15,7 +16,11 @@ async def test_the_reporter_hears_that_their_hazard_was_closed(client):
     hazard_id = (await triage(w.officer, made["id"], **HAZARD))["hazard_id"]
     r = await client.post(
         f"/api/v1/hazards/{hazard_id}/submissions",
-        json={"description": "已清理", "completed_on": local_today().isoformat()},
+        json={
+            "description": "已清理",
+            "completed_on": local_today().isoformat(),
+            "photo_ids": [await evidence.after_photo(f.actor(w.enterprise_user), hazard_id)],
+        },
         headers=f.headers(w.enterprise_user),
     )
     assert r.status_code == 201, r.text

@@ -5,13 +5,12 @@ page the notice's QR code opens. "own"/"foreign" as in ``tests.permissions.inspe
 
 from __future__ import annotations
 
-from inspections import services as inspections
 from rectification import services as rectification
-from rectification.schemas import SubmissionIn, VerificationIn
+from rectification.schemas import VerificationIn
 from tests import factories as f
-from tests.inspections import factories as fi
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec
 from tests.permissions.inspections import OWN_READERS, _hazard, _visit
+from tests.rectification import evidence
 
 
 def _inspection(tail: str, prefix: str = "/api/v1/inspections"):
@@ -27,15 +26,7 @@ def _recheck(prefix: str):
         h = await _hazard(w, target)
         contact = w.enterprise_user if target == "own" else w.foreign_enterprise_user
         officer = w.officer if target == "own" else w.foreign_officer
-        # an after-photo and a written opinion: what evidence and a pass need (issue 18)
-        after = await inspections.add_hazard_photo(
-            f.actor(contact), h["id"], fi.jpeg(320, 240), "after.jpg", "rectified"
-        )
-        await rectification.submit_evidence(
-            f.actor(contact),
-            h["id"],
-            SubmissionIn(description="已清理", completed_on=h["found_on"], photo_ids=[after["id"]]),
-        )
+        await evidence.submit(f.actor(contact), h["id"], "已清理", h["found_on"])
         await rectification.verify(
             f.actor(officer), h["id"], VerificationIn(result="pass", comment="复查合格")
         )

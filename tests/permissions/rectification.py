@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from rectification import services as rectification
-from rectification.schemas import ExtensionIn, SubmissionIn
+from rectification.schemas import ExtensionIn
 from tests import factories as f
 from tests.permissions import NONE, OWN_FOREIGN, Req, Spec
 from tests.permissions.inspections import READERS, _hazard
+from tests.rectification import evidence
 
 OWN = {"own": 200, "foreign": 404}
 OWN_CREATED = {"own": 201, "foreign": 404}
@@ -39,17 +40,14 @@ async def _plan(w, target):
 
 async def _submission(w, target):
     h = await _hazard(w, target)
-    body = {"description": "已清理", "completed_on": str(h["found_on"])}
+    photo = await evidence.after_photo(f.actor(_contact(w, target)), h["id"])
+    body = {"description": "已清理", "completed_on": str(h["found_on"]), "photo_ids": [photo]}
     return Req("POST", f"/api/v1/hazards/{h['id']}/submissions", json=body)
 
 
 async def _verification(w, target):
     h = await _hazard(w, target)
-    await rectification.submit_evidence(
-        f.actor(_contact(w, target)),
-        h["id"],
-        SubmissionIn(description="已清理", completed_on=h["found_on"]),
-    )
+    await evidence.submit(f.actor(_contact(w, target)), h["id"], "已清理", h["found_on"])
     return Req("POST", f"/api/v1/hazards/{h['id']}/verifications", json={"result": "pass"})
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from rectification import services as rect
-from rectification.schemas import ExtensionIn, SubmissionIn
+from rectification.schemas import ExtensionIn
 from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.permissions import LOGIN, NONE, OWN_FOREIGN, Req, Spec
 from tests.permissions.inspections import _hazard
+from tests.rectification import evidence
 
 OWN = {"own": 200, "foreign": 404}
 DONE = {"own": 303, "foreign": 404}
@@ -33,11 +34,7 @@ async def open_hazard(w, target: str) -> dict:
 async def submitted_hazard(w, target: str) -> dict:
     """A general hazard whose enterprise sent its evidence (pending → submitted)."""
     h = await _hazard(w, target)
-    await rect.submit_evidence(
-        f.actor(_contact(w, target)),
-        h["id"],
-        SubmissionIn(description="已整改", completed_on=local_today()),
-    )
+    await evidence.submit(f.actor(_contact(w, target)), h["id"], "已整改", local_today())
     return h
 
 

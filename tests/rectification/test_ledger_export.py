@@ -14,13 +14,14 @@ from inspections import services
 from inspections.schemas import HazardIn
 from rectification import services as rect
 from rectification.ledger import service as ledger
-from rectification.schemas import PlanIn, SubmissionIn, VerificationIn
+from rectification.schemas import PlanIn, VerificationIn
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import local_today
 from safety.sheetguard import unescape_formula
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user
+from tests.rectification import evidence
 
 API = "/api/v1/hazards/export.xlsx"
 
@@ -86,9 +87,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
             contingency_plan="停产整改",
         ),
     )
-    await rect.submit_evidence(
-        contact, done["id"], SubmissionIn(description="已整改", completed_on=local_today())
-    )
+    await evidence.submit(contact, done["id"], "已整改", local_today())
     await rect.verify(f.actor(w.officer), done["id"], VerificationIn(result="pass", comment="好"))
 
     officer = f.headers(w.officer)

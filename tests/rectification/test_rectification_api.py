@@ -131,6 +131,16 @@ async def test_a_major_hazard_needs_the_five_musts_and_a_failed_check_goes_back(
         json={"description": "已更换", "completed_on": str(local_today())},
         headers=ent,
     )
+    assert r.status_code == 400 and _keys(r) == ["photo_ids"]  # a major one needs a photo
+    r = await client.post(
+        f"/api/v1/hazards/{hid}/submissions",
+        json={
+            "description": "已更换",
+            "completed_on": str(local_today()),
+            "photo_ids": [await _photo(client, w, hid)],
+        },
+        headers=ent,
+    )
     assert r.status_code == 201
     r = await client.post(
         f"/api/v1/hazards/{hid}/verifications",
@@ -161,13 +171,18 @@ async def test_evidence_dates_and_photos_are_checked(client):
     ent = f.headers(w.enterprise_user)
     url = f"/api/v1/hazards/{h['id']}/submissions"
     tomorrow = local_today() + dt.timedelta(days=1)
+    mine = [await _photo(client, w, h["id"])]
     r = await client.post(
-        url, json={"description": "x", "completed_on": str(tomorrow)}, headers=ent
+        url,
+        json={"description": "x", "completed_on": str(tomorrow), "photo_ids": mine},
+        headers=ent,
     )
     assert r.status_code == 400 and _keys(r) == ["completed_on"]
     before = h["found_on"]
     early = dt.date.fromisoformat(str(before)) - dt.timedelta(days=1)
-    r = await client.post(url, json={"description": "x", "completed_on": str(early)}, headers=ent)
+    r = await client.post(
+        url, json={"description": "x", "completed_on": str(early), "photo_ids": mine}, headers=ent
+    )
     assert r.status_code == 400 and _keys(r) == ["completed_on"]
     # an inspector's photo is not the enterprise's evidence
     r = await client.post(
@@ -181,7 +196,8 @@ async def test_evidence_dates_and_photos_are_checked(client):
         json={"description": "x", "completed_on": str(local_today()), "photo_ids": [theirs]},
         headers=ent,
     )
-    assert r.status_code == 400 and _keys(r) == ["photo_ids[0]"]
+    # (and without a usable one, too few after-photos)
+    assert r.status_code == 400 and _keys(r) == ["photo_ids[0]", "photo_ids"]
     assert (await client.get(f"/api/v1/hazards/{h['id']}", headers=ent)).json()[
         "status"
     ] == "pending"
@@ -278,11 +294,16 @@ async def test_only_an_officer_voids_with_a_reason_and_never_a_closed_hazard(cli
 async def test_two_verifications_at_once_apply_once(client):
     w = await f.world()
     h = await _open_hazard(w)
-    await client.post(
+    r = await client.post(
         f"/api/v1/hazards/{h['id']}/submissions",
-        json={"description": "已整改", "completed_on": str(local_today())},
+        json={
+            "description": "已整改",
+            "completed_on": str(local_today()),
+            "photo_ids": [await _photo(client, w, h["id"])],
+        },
         headers=f.headers(w.enterprise_user),
     )
+    assert r.status_code == 201, r.text
     second_officer = await f.user("officer", org_unit_id=w.tree["street"]["id"])
     answers = await asyncio.gather(
         *(
@@ -318,11 +339,16 @@ async def test_outsiders_get_404(client, who):
 async def test_an_inspector_outside_the_group_cannot_verify(client):
     w = await f.world()
     h = await _open_hazard(w)
-    await client.post(
+    r = await client.post(
         f"/api/v1/hazards/{h['id']}/submissions",
-        json={"description": "已整改", "completed_on": str(local_today())},
+        json={
+            "description": "已整改",
+            "completed_on": str(local_today()),
+            "photo_ids": [await _photo(client, w, h["id"])],
+        },
         headers=f.headers(w.enterprise_user),
     )
+    assert r.status_code == 201, r.text
     stranger = await f.user("inspector", agency_id=w.agency["id"])
     r = await client.post(
         f"/api/v1/hazards/{h['id']}/verifications",

@@ -14,6 +14,7 @@ from safety.settings import local_today
 from safety.tables import Notification
 from tests import factories as f
 from tests.inspections import factories as fi
+from tests.rectification import evidence
 
 MAJOR_BASIS = "应急管理部令第10号 第四条第（一）项"
 
@@ -182,7 +183,11 @@ async def test_an_enterprise_closes_its_own_general_finding(client):
     h = f.headers(w.enterprise_user)
     r = await client.post(
         f"/api/v1/hazards/{hazard['id']}/submissions",
-        json={"description": "已清理通道", "completed_on": local_today().isoformat()},
+        json={
+            "description": "已清理通道",
+            "completed_on": local_today().isoformat(),
+            "photo_ids": [await evidence.after_photo(f.actor(w.enterprise_user), hazard["id"])],
+        },
         headers=h,
     )
     assert r.status_code == 201, r.text
@@ -236,7 +241,11 @@ async def test_a_major_finding_reaches_the_officers_at_once_and_only_they_close_
     assert r.status_code == 200, r.text
     r = await client.post(
         f"/api/v1/hazards/{hazard['id']}/submissions",
-        json={"description": "已更换", "completed_on": local_today().isoformat()},
+        json={
+            "description": "已更换",
+            "completed_on": local_today().isoformat(),
+            "photo_ids": [await evidence.after_photo(f.actor(w.enterprise_user), hazard["id"])],
+        },
         headers=h,
     )
     assert r.status_code == 201, r.text

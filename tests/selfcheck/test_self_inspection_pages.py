@@ -66,6 +66,7 @@ async def test_the_enterprise_starts_walks_and_closes_a_general_finding(client):
             "description": (None, "已清理"),
             "completed_on": (None, local_today().isoformat()),
             "action": (None, "submit"),
+            "photos": ("after.jpg", fi.jpeg(), "image/jpeg"),
         },
         headers=h,
         follow_redirects=False,

@@ -227,3 +227,160 @@ def test_extension_requests():
 
 def test_void_needs_a_reason():
     assert rules.void_problems("") and not rules.void_problems("重复录入")
+
+
+# ---------------------------------------------------------------- evidence by level (issue 18)
+
+MAJOR_PLAN = {
+    "responsible_person": "王强",
+    "measures": "更换防爆电机",
+    "funds": "2万元",
+    "deadline": D(2026, 3, 1),
+    "contingency_plan": "停用设备",
+}
+
+
+@pytest.mark.parametrize(
+    ("level", "major_min", "general_min", "photos", "refused"),
+    [
+        # the defaults: one photo for either level
+        ("general", 1, 1, 0, True),
+        ("general", 1, 1, 1, False),
+        ("general", 1, 1, 2, False),
+        ("major", 1, 1, 0, True),
+        ("major", 1, 1, 1, False),
+        ("major", 1, 1, 2, False),
+        # a general hazard's photo may be waived
+        ("general", 1, 0, 0, False),
+        ("general", 1, 0, 1, False),
+        # two asked for
+        ("general", 1, 2, 1, True),
+        ("general", 1, 2, 2, False),
+        ("major", 2, 1, 1, True),
+        ("major", 2, 1, 2, False),
+        # a major hazard never goes without one, whatever the setting says
+        ("major", 0, 0, 0, True),
+        ("major", 0, 0, 1, False),
+    ],
+)
+def test_evidence_needs_the_levels_after_photos(level, major_min, general_min, photos, refused):
+    problems = rules.evidence_photo_problems(
+        level, photos, major_min=major_min, general_min=general_min
+    )
+    assert [p["key"] for p in problems] == (["photo_ids"] if refused else [])
+    if refused:
+        assert "整改后照片" in problems[0]["message"]
+        assert "(" not in problems[0]["message"]  # one language per message
+
+
+def test_the_minimum_of_after_photos_by_level():
+    assert rules.min_after_photos("general", major_min=1, general_min=0) == 0
+    assert rules.min_after_photos("general", major_min=3, general_min=2) == 2
+    assert rules.min_after_photos("major", major_min=3, general_min=0) == 3
+    assert rules.min_after_photos("major", major_min=0, general_min=0) == 1
+
+
+@pytest.mark.parametrize("missing", list(rules.FIVE_MUSTS))
+def test_a_major_hazards_evidence_refuses_a_plan_missing_one_of_the_five_musts(missing):
+    for blank in (None, "", "  "):
+        plan = {**MAJOR_PLAN, missing: blank}
+        if missing == "deadline" and blank is not None:
+            continue  # a date column is a date or NULL
+        assert [p["key"] for p in rules.evidence_plan_problems(plan, level="major")] == [missing]
+    without = {k: v for k, v in MAJOR_PLAN.items() if k != missing}
+    assert [p["key"] for p in rules.evidence_plan_problems(without, level="major")] == [missing]
+
+
+def test_a_major_hazards_evidence_needs_a_plan_and_a_general_one_none():
+    assert rules.evidence_plan_problems(MAJOR_PLAN, level="major") == []
+    assert [p["key"] for p in rules.evidence_plan_problems(None, level="major")] == list(
+        rules.FIVE_MUSTS
+    )
+    assert rules.evidence_plan_problems(None, level="general") == []
+    assert rules.evidence_plan_problems({"measures": ""}, level="general") == []
+
+
+# ---------------------------------------------------------------- verification (issue 18)
+
+
+@pytest.mark.parametrize(
+    ("result", "comment", "level", "keys"),
+    [
+        ("pass", "", "general", []),
+        ("pass", "", "major", ["comment"]),
+        ("pass", "   ", "major", ["comment"]),
+        ("pass", "现场复查，整改到位", "major", []),
+        ("fail", "", "general", ["comment"]),
+        ("fail", "", "major", ["comment"]),
+        ("fail", "接地未恢复", "major", []),
+        ("maybe", "x", "general", ["result"]),
+    ],
+)
+def test_a_verification_says_why_and_a_major_pass_needs_an_opinion(result, comment, level, keys):
+    problems = rules.verification_problems(result, comment, level=level)
+    assert [p["key"] for p in problems] == keys
+    assert all("(" not in p["message"] for p in problems)
+
+
+def test_only_a_major_pass_on_the_page_asks_again():
+    assert rules.needs_confirmation("pass", "major", confirmed=False)
+    assert not rules.needs_confirmation("pass", "major", confirmed=True)
+    assert not rules.needs_confirmation("pass", "general", confirmed=False)
+    assert not rules.needs_confirmation("fail", "major", confirmed=False)
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "countersign", "closes"),
+    [
+        ("inspector", "major", False, True),  # the default: off
+        ("inspector", "major", True, False),
+        ("inspector", "general", True, True),
+        ("officer", "major", True, True),
+        ("enterprise", "general", True, True),
+    ],
+)
+def test_a_countersign_holds_only_an_inspectors_major_pass(role, level, countersign, closes):
+    assert rules.pass_closes(role, level, countersign=countersign) is closes
+
+
+def test_a_pass_awaits_countersign_until_the_next_submission():
+    passed = {"result": "pass", "submission_id": 7}
+    failed = {"result": "fail", "submission_id": 7}
+    assert rules.awaiting_countersign([passed], 7)
+    assert not rules.awaiting_countersign([passed], 8)  # evidence sent again
+    assert not rules.awaiting_countersign([failed], 7)
+    assert not rules.awaiting_countersign([], 7)
+
+
+# ---------------------------------------------------------------- void (issue 18)
+
+
+@pytest.mark.parametrize(
+    ("status", "cancelled"),
+    [("pending", True), ("approved", False), ("refused", False), ("cancelled", False)],
+)
+def test_voiding_cancels_only_a_pending_extension_request(status, cancelled):
+    assert rules.cancelled_by_void(status) is cancelled
+
+
+def test_a_cancelled_extension_does_not_move_the_deadline():
+    cancelled = Extension(D(2026, 9, 1), "cancelled", dt.datetime(2026, 8, 1, tzinfo=dt.UTC))
+    assert rules.effective_deadline(D(2026, 8, 15), [cancelled]) == D(2026, 8, 15)
+    assert set(rules.EXTENSION_STATUS_LABELS) == {"pending", "approved", "refused", "cancelled"}
+
+
+def test_the_evidence_settings_and_their_defaults():
+    from pydantic import ValidationError
+
+    from safety.settings import Settings
+
+    key = "k" * 40
+    defaults = Settings(secret_key=key)
+    assert defaults.evidence_major_min_photos == 1
+    assert defaults.evidence_general_min_photos == 1
+    assert defaults.major_countersign is False
+    assert Settings(secret_key=key, evidence_general_min_photos=0).evidence_general_min_photos == 0
+    with pytest.raises(ValidationError):
+        Settings(secret_key=key, evidence_major_min_photos=0)  # a major hazard: at least one
+    with pytest.raises(ValidationError):
+        Settings(secret_key=key, evidence_general_min_photos=21)  # more than a submission holds
