@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from inspections.documents.issuer import is_own_recheck
 from rectification import rules
 
 GROUP_ORDER = ("pending", "rectifying", "submitted", "closed")
@@ -62,6 +63,9 @@ def page_view(hazard: dict, today: dt.date) -> dict[str, Any]:
         "last_extension": extensions[-1] if extensions else None,
         "pending_extension": next((x for x in extensions if x["status"] == "pending"), None),
         "last_verification": verifications[-1] if verifications else None,
+        # the recheck document is the enterprise's own 自查复查记录 when it verified itself
+        "own_recheck": bool(verifications)
+        and is_own_recheck(hazard["source"], verifications[-1].get("by_role")),
         "last_submission": submissions[-1] if submissions else None,
         "is_major": hazard["level"] == "major",
         # 待会签 (SAFETY_MAJOR_COUNTERSIGN): the pass that waits for an officer's

@@ -36,7 +36,9 @@ async def hazard_detail(actor: Actor, hazard_id: int) -> dict:
     photos = await files.list_for(SUBMISSION, [s["id"] for s in submissions])
     verifications = (
         await Verification.select(
-            *Verification.all_columns(), Verification.verified_by.display_name.as_alias("by")
+            *Verification.all_columns(),
+            Verification.verified_by.display_name.as_alias("by"),
+            Verification.verified_by.role.as_alias("by_role"),
         )
         .where(Verification.hazard == hazard_id)
         .order_by(Verification.id)

@@ -22,6 +22,7 @@ from tests import factories as f
 from tests.documents import world
 from tests.documents.test_documents import flat, keep, pdftotext
 from tests.inspections import factories as fi
+from tests.pages import as_user
 
 STREET_ONLY = ("盖章", "责令", "安监整改", "安监复查", "你单位", "同意销号")
 
@@ -146,6 +147,9 @@ async def test_a_self_verified_findings_recheck_is_the_enterprises_own_record(cl
     assert f"复查时间{flat(local_clock(v['verified_at']))}" in text
     assert "单位名称" in text and "被检查单位" not in text
     assert quote(f"{d.enterprise['name']}-自查复查记录-") in disposition
+    # the hazard page's button names the enterprise's own record
+    page = await client.get(f"/hazards/{hid}", headers=await as_user(d.contact))
+    assert "下载自查复查记录" in page.text and "下载复查意见书" not in page.text
 
 
 async def test_a_self_reported_major_hazard_closed_by_the_officer_prints_the_streets_opinion(
@@ -182,6 +186,8 @@ async def test_a_self_reported_major_hazard_closed_by_the_officer_prints_the_str
     assert "复查合格，同意销号" in text and "验收意见证件已核验" in text
     assert "（街道安全监管员）" in text and "五落实" in text
     assert f"企业自查（自查〔{_year()}-0001〕号）" in text
+    page = await client.get(f"/hazards/{major['id']}", headers=await as_user(d.contact))
+    assert "下载复查意见书" in page.text and "下载自查复查记录" not in page.text
 
 
 async def test_an_empty_opinion_prints_as_not_written(client):
@@ -233,7 +239,6 @@ async def test_self_numbers_count_per_enterprise_per_year_and_stay_put(client):
 
 
 async def test_the_notices_qr_page_of_a_self_inspection_names_the_enterprises_list(client):
-    from tests.pages import as_user
 
     d = await world.self_inspection(verify=False)
     page = await client.get(f"/notices/{d.inspection_id}", headers=await as_user(d.contact))
