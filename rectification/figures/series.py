@@ -94,10 +94,26 @@ def _instant(asof: d.AsOf, day: dt.date) -> str:
 
 def _bucket(expr: str, bounds: list[str]) -> str:
     """The index of the week ``expr`` falls in: how many week starts (after the first) it
-    has reached. Portable SQL (no engine's date functions)."""
-    if not bounds:
-        return "0"
-    return "(" + " + ".join(f"(CASE WHEN {expr} >= {b} THEN 1 ELSE 0 END)" for b in bounds) + ")"
+    has reached (``bounds`` ascending; NULL reaches none). Portable SQL (no engine's date
+    or time-zone functions, the literals are ``AsOf``'s own).
+
+    A binary search of nested CASEs: the expression is ⌈log2(weeks + 1)⌉ CASEs deep and
+    each row makes as many comparisons, whatever the campaign's length. (It used to be a
+    sum of one CASE per week, a chain as deep as the weeks: past ~990 weeks SQLite refused
+    it, "Expression tree is too large (maximum depth 1000)", and the page answered 500.)
+    The text still grows by one comparison per week, as does the series it answers."""
+
+    def search(lo: int, hi: int) -> str:
+        # The answer lies in lo..hi; ``bounds[k - 1]`` is the start of week k.
+        if lo == hi:
+            return str(lo)
+        mid = (lo + hi + 1) // 2
+        return (
+            f"(CASE WHEN {expr} >= {bounds[mid - 1]} THEN {search(mid, hi)}"
+            f" ELSE {search(lo, mid - 1)} END)"
+        )
+
+    return search(0, len(bounds))
 
 
 def _states(
