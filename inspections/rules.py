@@ -211,6 +211,76 @@ def check_window(
     return errors
 
 
+# ---------------------------------------------------------------- planning: dates, bookings
+
+OPEN_STATES = ("planned", "in_progress")  # an inspection still to be walked
+
+
+def scheduled_on_problems(
+    day: dt.date,
+    campaign_period: tuple[dt.date, dt.date],
+    batch_window: tuple[dt.date, dt.date] | None = None,
+) -> list[dict[str, str]]:
+    """An inspection's day lies within its batch's window, else its campaign's period
+    (both ends included). A day in the past inside it is fine: paper records of a visit
+    are entered later. The message names the allowed range."""
+    start, end = batch_window or campaign_period
+    if start <= day <= end:
+        return []
+    where = "批次期间" if batch_window else "活动期间"
+    return [{"key": "scheduled_on", "message": f"检查日期须在{where} {start} 至 {end} 内"}]
+
+
+def campaign_running(ends_on: dt.date, today: dt.date) -> bool:
+    """A campaign has not ended while today is on or before its last day (one that has
+    not started yet has not ended either)."""
+    return today <= ends_on
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Why an enterprise counts as already planned (已安排): an open inspection of a
+    running campaign (``inspection_id`` and its day), or its place in a running
+    campaign's plan (its batch's window, else the campaign's period)."""
+
+    enterprise_id: int
+    campaign_id: int
+    campaign_name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    inspection_id: int | None = None
+
+
+def first_booking(bookings: Iterable[Booking]) -> Booking | None:
+    """The booking to show: an open inspection before a place in a plan, then the
+    earliest day, then the lowest campaign id (stable)."""
+    ordered = sorted(
+        bookings,
+        key=lambda b: (b.inspection_id is None, b.starts_on, b.campaign_id, b.inspection_id or 0),
+    )
+    return ordered[0] if ordered else None
+
+
+def default_ticks(candidates: Iterable[int], booked: Iterable[int]) -> list[int]:
+    """The enterprises a form ticks by default: the candidates not already planned (the
+    officer may still tick a booked one by hand, on purpose)."""
+    taken = set(booked)
+    return [i for i in candidates if i not in taken]
+
+
+def duplicate_problem(enterprise: str, inspection_id: int, state: str, day: dt.date) -> dict:
+    """The 409's field error: the enterprise (its name) already has an open inspection in
+    the campaign; names the enterprise and that inspection (id, state, day)."""
+    return {
+        "key": "enterprise_id",
+        "message": (
+            f"{enterprise} 在本活动中已有{STATE_LABELS.get(state, state)}的检查"
+            f" #{inspection_id}（计划日期 {day}），不能重复安排"
+        ),
+        "inspection_id": inspection_id,
+    }
+
+
 # ---------------------------------------------------------------- hazards
 
 

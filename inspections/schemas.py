@@ -169,9 +169,21 @@ class InspectionSummaryOut(BaseModel):
     version: Version
 
 
+class SkippedOut(BaseModel):
+    """An enterprise of the batch that already has an inspection in the campaign (open or
+    submitted): no second one is made."""
+
+    enterprise_id: int
+    enterprise_name: str
+    inspection_id: int
+    state: str
+    scheduled_on: dt.date
+
+
 class BatchInspectionsOut(BaseModel):
     created: int
     items: list[InspectionSummaryOut]
+    skipped: list[SkippedOut] = []
 
 
 class InspectionItemOut(BaseModel):

@@ -22,7 +22,8 @@ from inspections.campaigns import plan
 from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.pages import campaign_context
 from inspections.risk.messages import labels as risk_labels
-from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
+from inspections.risk.planning import PRESETS, booking_out, bookings, due_rows, pick_enterprises
+from inspections.rules import Booking, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
@@ -73,6 +74,7 @@ async def _form_page(
         else []
     )
     risk = {r["enterprise_id"]: r for r in rows}
+    booked = await _booked(campaign)
     return Template(
         "inspections/batch_form.html",
         context={
@@ -83,6 +85,7 @@ async def _form_page(
             "inspectors": inspectors,
             "free": free,
             "risk": risk,
+            "booked": {i: booking_out(b) for i, b in booked.items()},
             "colour_names": labels["colour_names"],
             "units": dict(await registry.unit_choices(actor)),
             "risk_presets": labels["presets"],
@@ -113,8 +116,11 @@ async def batch_new_page(
         "agency_id": str(agencies[0]["id"]) if len(agencies) == 1 else "",
         "lead": "",
         "members": [],
-        # Every free enterprise ticked: a first batch usually takes the whole plan.
-        "enterprises": [e["enterprise_id"] for e in _free(campaign)],
+        # Every free enterprise ticked (a first batch usually takes the whole plan), but
+        # those already planned elsewhere (已安排): the officer ticks one on purpose.
+        "enterprises": default_ticks(
+            [e["enterprise_id"] for e in _free(campaign)], await _booked(campaign)
+        ),
         "preset": preset if preset in PRESETS else "",
     }
     if values["preset"]:
@@ -122,10 +128,20 @@ async def batch_new_page(
     return await _form_page(request, actor, campaign, values)
 
 
+async def _booked(campaign: dict[str, Any]) -> dict[int, Booking]:
+    """The free enterprises already planned (已安排): an open inspection of a campaign that
+    has not ended (this one's too), or a place in another such campaign's plan — this
+    campaign's plan holds every enterprise the form lists, so it does not count."""
+    free = [e["enterprise_id"] for e in _free(campaign)]
+    return await bookings(free, exclude_plan_of=campaign["id"])
+
+
 async def _preset_ticks(actor: Actor, campaign: dict[str, Any], preset: str) -> list[int]:
-    """The free enterprises that the risk-based pick ``preset`` names."""
+    """The free enterprises that the risk-based pick ``preset`` names, except those
+    already planned."""
     picked = set(await pick_enterprises(actor, preset))
-    return [e["enterprise_id"] for e in _free(campaign) if e["enterprise_id"] in picked]
+    named = [e["enterprise_id"] for e in _free(campaign) if e["enterprise_id"] in picked]
+    return default_ticks(named, await _booked(campaign))
 
 
 @post(
@@ -231,8 +247,9 @@ async def batch_inspections_submit(
         sent = {k: one(data, k) for k in ("checklist_id", "scheduled_on")}
         context["batch_form"] = {batch_id: sent}
         return Template("inspections/campaign.html", context=context, status_code=exc.status_code)
+    skipped = f"&skipped={len(done['skipped'])}" if done["created"] and done["skipped"] else ""
     return Redirect(
-        f"/campaigns/{campaign_id}?inspections_created={done['created']}#batch-{batch_id}",
+        f"/campaigns/{campaign_id}?inspections_created={done['created']}{skipped}#batch-{batch_id}",
         status_code=303,
     )
 

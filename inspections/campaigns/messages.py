@@ -168,6 +168,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Every enterprise of the batch has an inspection already: none created",
     ),
     "batch.no_checklists": ("还没有检查表", "No checklists yet"),
+    "batch.inspections_skipped": (
+        "{n} 家企业在本活动中已有检查任务，未重复生成",
+        "{n} enterprises already have an inspection in this campaign: none made twice",
+    ),
+    "plan.booked": ("已安排", "Planned"),
+    "plan.booked_in": ("{campaign}，{day}", "{campaign}, {day}"),
+    "plan.window": ("{start} 至 {end}", "{start} to {end}"),
+    "plan.booked_hint": (
+        "标“已安排”的企业已在未结束的检查活动中安排检查，默认不勾选；确需再次安排可手动勾选。",
+        "Enterprises marked “Planned” are already planned in a campaign that has not ended; "
+        "they are not ticked by default, tick one by hand to plan it again on purpose.",
+    ),
     "batch.count": ("{n} 家企业 · {m} 项检查", "{n} enterprises · {m} inspections"),
     # inspection review
     "review.title": ("检查详情", "Inspection"),

@@ -23,7 +23,8 @@ from inspections.campaigns import plan
 from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.messages import labels
 from inspections.risk.messages import labels as risk_labels
-from inspections.risk.planning import PRESETS
+from inspections.risk.planning import PRESETS, booking_out, bookings
+from inspections.rules import default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
@@ -113,6 +114,7 @@ async def _new_page(
         errors = {**errors_by_field(exc), **(errors or {})}
     shown = {r["id"] for r in rows}
     selected = values.get("selected", [])
+    booked = await bookings(list(shown))
     return Template(
         "inspections/campaign_form.html",
         context={
@@ -129,6 +131,7 @@ async def _new_page(
             "max_shown": plan.MAX_SHOWN,
             "selected": set(selected),
             "kept": [i for i in selected if i not in shown],
+            "booked": {i: booking_out(b) for i, b in booked.items()},
             "risk_presets": risk_labels(lang)["presets"],
             **labels(lang),
             **choices(lang),
@@ -142,14 +145,16 @@ async def campaign_new_page(
     request: Request, actor: NamedDependency[Actor], preset: FromQuery[str | None] = None
 ) -> Template:
     """``?preset=due`` (from the due list) opens the form with that risk-based pick
-    applied and its enterprises ticked."""
+    applied and its enterprises ticked, except those already planned in a campaign that
+    has not ended (marked 已安排, tickable by hand: ``rules.default_ticks``)."""
     actor.require(Role.officer)
     values: dict[str, Any] = {**_defaults(actor), "selected": []}
     if preset in PRESETS:
         values["preset"] = preset
         org_unit_id = as_int(values.get("org_unit_id") or "")
         rows, _ = await plan.matching_enterprises(actor, values, org_unit_id)
-        values["selected"] = [r["id"] for r in rows]
+        shown = [r["id"] for r in rows]
+        values["selected"] = default_ticks(shown, await bookings(shown))
     return await _new_page(request, actor, values)
 
 
@@ -283,6 +288,7 @@ async def campaign_page(
     created: FromQuery[str | None] = None,
     batch_created: FromQuery[str | None] = None,
     inspections_created: FromQuery[str | None] = None,
+    skipped: FromQuery[str | None] = None,
 ) -> Template:
     actor.require(Role.officer)
     lang = lang_of(request)
@@ -296,6 +302,9 @@ async def campaign_page(
         n = as_int(inspections_created) or 0
         key = "batch.inspections_created" if n else "batch.inspections_none"
         context["flash"] = translate(key, lang, n=n)
+        if n and (m := as_int(skipped or "")):
+            context["flash"] += "；" if lang != "en" else "; "
+            context["flash"] += translate("batch.inspections_skipped", lang, n=m)
     return Template("inspections/campaign.html", context=context)
 
 

@@ -184,7 +184,8 @@ async def planning_due(
 ) -> Page[DueOut]:
     """Officer: their subtree's active enterprises that were never inspected, are overdue,
     or fall due within ``within_days``; ``last_inspected_on`` counts submitted campaign
-    inspections (street and third-party experts), not self-inspections."""
+    inspections (street and third-party experts), not self-inspections; ``booked``: already
+    planned (已安排) in a campaign that has not ended, and where."""
     lim, off = paging(limit, offset)
     rows = await planning.due_rows(
         actor,
@@ -194,7 +195,10 @@ async def planning_due(
         within_days=within_days,
         due_only=due_only,
     )
-    return Page[DueOut](items=[DueOut(**r) for r in rows[off : off + lim]], total=len(rows))
+    page = rows[off : off + lim]
+    booked = await planning.bookings([r["enterprise_id"] for r in page])
+    items = [DueOut(**r, booked=planning.booking_out(booked.get(r["enterprise_id"]))) for r in page]
+    return Page[DueOut](items=items, total=len(rows))
 
 
 @get(

@@ -119,6 +119,18 @@ class RiskImportOut(BaseModel):
     enterprise_colour: str | None
 
 
+class BookingOut(BaseModel):
+    """Already planned (已安排) in a campaign that has not ended: an open inspection
+    (``inspection_id``, ``starts_on`` = ``ends_on`` = its day), or a place in the plan (its
+    batch's window, else the campaign's period; ``inspection_id`` null)."""
+
+    campaign_id: int
+    campaign_name: str
+    inspection_id: int | None
+    starts_on: dt.date
+    ends_on: dt.date
+
+
 class DueOut(BaseModel):
     """One enterprise of the due list. ``status``: never (never inspected), overdue, due
     (within ``within_days``), later (only when ``due_only=false``)."""
@@ -136,6 +148,7 @@ class DueOut(BaseModel):
     due_on: dt.date | None
     status: str
     days_overdue: int
+    booked: BookingOut | None = None
 
 
 class PickOut(BaseModel):

@@ -8,7 +8,7 @@ Campaigns and batches (officer) — ``campaigns``, ``batches``:
   get_campaign(actor, campaign_id) -> detail with ``batches`` and ``enterprises``
       (each planned enterprise with its batch and latest inspection's state)
   add_batch(actor, campaign_id, BatchIn) -> batch
-  create_batch_inspections(actor, batch_id, BatchInspectionsIn) -> {"created", "items"}
+  create_batch_inspections(actor, batch_id, BatchInspectionsIn) -> {"created", "items", "skipped"}
 
 Inspections — ``inspections``:
   create_inspection(actor, InspectionIn) -> inspection detail              (officer)

@@ -161,8 +161,11 @@ async def checklist_errors(checklist_id: int, key: str = "checklist_id") -> list
 
 async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspectionsIn) -> dict:
     """A planned inspection for each enterprise of the batch that has none in the campaign
-    yet (cancelled ones aside), the batch's inspectors as the group. Idempotent: a second
-    call creates 0. Returns ``{"created": N, "items": [the new inspections]}``."""
+    yet (cancelled ones aside), the batch's inspectors as the group, on a day inside the
+    batch's window (else 400 naming ``scheduled_on`` with the window). Idempotent: a second
+    call creates 0. An enterprise that has one (open or done) is skipped, never doubled,
+    and named: ``{"created": N, "items": [the new inspections], "skipped": [{enterprise_id,
+    enterprise_name, inspection_id, state, scheduled_on}]}``."""
     actor.require(Role.officer)
     batch = None
     if is_row_id(batch_id):
@@ -174,8 +177,13 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
     except NotFound as exc:
         raise NotFound("批次不存在 (batch not found)") from exc
     errors = await checklist_errors(data.checklist_id)
+    errors += rules.scheduled_on_problems(
+        data.scheduled_on,
+        (batch["starts_on"], batch["ends_on"]),
+        (batch["starts_on"], batch["ends_on"]),
+    )
     if errors:
-        raise ValidationFailed("检查表有误 (invalid checklist)", errors)
+        raise ValidationFailed("检查任务信息有误 (invalid inspections)", errors)
     group = [
         (r["user"], r["is_lead"])
         for r in await BatchInspector.select()
@@ -189,6 +197,7 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
             [{"key": "inspector_ids", "message": "请先为批次指定检查人员"}],
         )
     created: list[int] = []
+    skipped: list[dict] = []
     async with write_transaction():
         # Touching the batch first queues two concurrent calls one behind the other, so
         # the second sees the first's inspections and creates none.
@@ -200,17 +209,27 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
             .order_by(BatchEnterprise.id)
             .run()
         ]
-        existing = {
-            r["enterprise"]
-            for r in await Inspection.select(Inspection.enterprise)
+        existing: dict[int, dict] = {}
+        for r in (
+            await Inspection.select(
+                Inspection.id,
+                Inspection.enterprise,
+                Inspection.enterprise.name.as_alias("enterprise_name"),
+                Inspection.state,
+                Inspection.scheduled_on,
+            )
             .where(
                 Inspection.campaign == batch["campaign"],
+                Inspection.enterprise.is_in(enterprises or [-1]),
                 Inspection.state != "cancelled",
             )
+            .order_by(Inspection.id)
             .run()
-        }
+        ):
+            existing.setdefault(r["enterprise"], r)
         for enterprise_id in enterprises:
             if enterprise_id in existing:
+                skipped.append(existing[enterprise_id])
                 continue
             inspection = Inspection(
                 kind="campaign",
@@ -242,7 +261,20 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
         .order_by(Inspection.id)
         .run()
     )
-    return {"created": len(created), "items": await views.summaries(rows)}
+    return {
+        "created": len(created),
+        "items": await views.summaries(rows),
+        "skipped": [
+            {
+                "enterprise_id": r["enterprise"],
+                "enterprise_name": r["enterprise_name"],
+                "inspection_id": r["id"],
+                "state": r["state"],
+                "scheduled_on": r["scheduled_on"],
+            }
+            for r in skipped
+        ],
+    }
 
 
 def _created(inspection: Inspection, group: list[tuple[int, bool]]) -> dict[str, Any]:

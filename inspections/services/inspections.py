@@ -28,7 +28,7 @@ from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safety.settings import local_today
-from safety.tables import Batch, BatchEnterprise, Campaign, CampaignEnterprise, Role
+from safety.tables import Batch, BatchEnterprise, Campaign, CampaignEnterprise, Enterprise, Role
 
 
 async def _detail(inspection_id: int) -> dict:
@@ -42,7 +42,13 @@ async def _detail(inspection_id: int) -> dict:
 
 
 async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
-    """One planned inspection of an enterprise of the campaign's plan (officer)."""
+    """One planned inspection of an enterprise of the campaign's plan (officer).
+
+    Its day lies within its batch's window, else the campaign's period (400 naming
+    ``scheduled_on`` with the range; an earlier day inside it is fine: paper records).
+    An enterprise with an open (planned / in_progress) inspection in the campaign gets no
+    second one: 409 naming the enterprise and that inspection (checked inside the write
+    transaction, so two concurrent requests cannot both pass)."""
     actor.require(Role.officer)
     errors = []
     campaign = (
@@ -64,6 +70,7 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
     if not planned:
         errors.append({"key": "enterprise_id", "message": "该企业不在本活动计划内"})
     agency_id = None
+    window = None
     if data.batch_id is not None:
         batch = (
             await Batch.select()
@@ -75,6 +82,7 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
             errors.append({"key": "batch_id", "message": "批次不存在或不属于本活动"})
         else:
             agency_id = batch["agency"]
+            window = (batch["starts_on"], batch["ends_on"])
             in_batch = (
                 await BatchEnterprise.exists()
                 .where(
@@ -85,6 +93,9 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
             )
             if planned and not in_batch:
                 errors.append({"key": "enterprise_id", "message": "该企业不在所选批次内"})
+    if data.batch_id is None or window is not None:
+        period = (campaign["starts_on"], campaign["ends_on"])
+        errors += rules.scheduled_on_problems(data.scheduled_on, period, window)
     errors += await checklist_errors(data.checklist_id)
     errors += await check_inspectors(list(data.inspector_ids), agency_id)
     if data.lead_id is not None and data.lead_id not in data.inspector_ids:
@@ -93,6 +104,7 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
         raise ValidationFailed("检查信息有误 (invalid inspection)", errors)
     group = group_of(list(data.inspector_ids), data.lead_id)
     async with write_transaction():
+        await refuse_duplicate(campaign["id"], data.enterprise_id)
         inspection = Inspection(
             kind="campaign",
             campaign=campaign["id"],
@@ -117,6 +129,37 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
             after=data.model_dump(mode="json"),
         )
     return await _detail(inspection.id)
+
+
+async def open_inspection(campaign_id: int, enterprise_id: int) -> dict | None:
+    """The enterprise's open (planned / in_progress) inspection in the campaign, if any."""
+    return (
+        await Inspection.select(Inspection.id, Inspection.state, Inspection.scheduled_on)
+        .where(
+            Inspection.campaign == campaign_id,
+            Inspection.enterprise == enterprise_id,
+            Inspection.state.is_in(list(rules.OPEN_STATES)),
+        )
+        .order_by(Inspection.id)
+        .first()
+        .run()
+    )
+
+
+async def refuse_duplicate(campaign_id: int, enterprise_id: int) -> None:
+    """409 naming the enterprise and its open inspection in the campaign (no double
+    booking); run inside the write transaction."""
+    existing = await open_inspection(campaign_id, enterprise_id)
+    if existing is None:
+        return
+    name = (
+        await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
+    )
+    label = name["name"] if name else str(enterprise_id)
+    problem = rules.duplicate_problem(
+        label, existing["id"], existing["state"], existing["scheduled_on"]
+    )
+    raise Conflict(problem["message"], [problem])
 
 
 @dataclass

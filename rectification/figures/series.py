@@ -92,12 +92,37 @@ def _instant(asof: d.AsOf, day: dt.date) -> str:
     return f"'{text}'" if asof.sqlite else f"TIMESTAMPTZ '{text}'"
 
 
+FANOUT = 32  # the branches of one CASE of the week search
+
+
 def _bucket(expr: str, bounds: list[str]) -> str:
     """The index of the week ``expr`` falls in: how many week starts (after the first) it
-    has reached. Portable SQL (no engine's date functions)."""
-    if not bounds:
-        return "0"
-    return "(" + " + ".join(f"(CASE WHEN {expr} >= {b} THEN 1 ELSE 0 END)" for b in bounds) + ")"
+    has reached (``bounds`` ascending; NULL reaches none). Portable SQL (no engine's date
+    or time-zone functions, the literals are ``AsOf``'s own).
+
+    A search tree of flat CASEs of up to ``FANOUT`` branches each (a CASE's branches are a
+    list, not nested): ⌈log32(weeks + 1)⌉ CASEs deep — 4 for the 52,000 weeks of a
+    thousand years — and about 32 comparisons per level for each row, whatever the
+    campaign's length. It used to be a sum of one CASE per week, a chain as deep as the
+    weeks: past ~990 weeks SQLite refused it ("Expression tree is too large (maximum depth
+    1000)") and the page answered 500; a binary search of nested CASEs overflows SQLite's
+    parser stack instead (~16 levels). The text still grows by one comparison per week,
+    as does the series it answers."""
+
+    def search(lo: int, hi: int) -> str:
+        # The answer lies in lo..hi; ``bounds[k - 1]`` is the start of week k.
+        if lo == hi:
+            return str(lo)
+        size = hi - lo + 1
+        step = max(1, -(-size // FANOUT))  # each branch covers ``step`` answers
+        firsts = list(range(lo, hi + 1, step))
+        branches = [
+            f"WHEN {expr} >= {bounds[k - 1]} THEN {search(k, min(k + step - 1, hi))}"
+            for k in reversed(firsts[1:])
+        ]
+        return f"CASE {' '.join(branches)} ELSE {search(lo, firsts[1] - 1)} END"
+
+    return search(0, len(bounds))
 
 
 def _states(
@@ -155,16 +180,35 @@ def _local_day(value: object) -> dt.date | None:
     return local_today(value)
 
 
+def _found_week(asof: d.AsOf, first_monday: dt.date) -> str:
+    """The week index of a found day ``s.f`` (a DATE on both engines, no time zone):
+    whole days since the first Monday, divided by 7, in SQL — a constant expression
+    whatever the number of weeks."""
+    if asof.sqlite:
+        days = f"CAST(julianday(s.f) - julianday({asof.date(first_monday)}) AS INTEGER)"
+    else:
+        days = f"(s.f - {asof.date(first_monday)})"
+    return f"({days} / 7)"
+
+
 async def campaign_weekly(
     actor: Actor, campaign_id: int, as_of: dt.date | None = None
 ) -> list[Week]:
     """Found and closed per ISO week of the campaign, as of D (two statements: the range
-    of the events, then the counts per week)."""
+    of the events, then the counts per week; the weeks without any are filled in here).
+
+    Found: the week number of ``found_on`` by date arithmetic in SQL. Closed: the week of
+    the closing instant in the configured zone, by a search over the local Mondays'
+    starting instants (``_bucket``) — only those between the first and the last closing,
+    which are the server's own timestamps: their span is the system's age, never the
+    campaign's. So no campaign length (a ten-year one, or paper records of 2000 in a 2026
+    campaign) makes the statement deeper or longer than the closings need."""
     campaign, asof, where = await _scope(actor, campaign_id, as_of)
     # The range: closed_at (stamped with the closing transition) is exact enough to end
     # it; the buckets below use the transition itself.
     span = await Hazard.raw(
         f"{_states(asof, where)} SELECT MIN(s.f) AS first, MAX(s.f) AS last,"
+        " MIN(CASE WHEN s.closed = 1 THEN s.ca END) AS first_closed,"
         " MAX(CASE WHEN s.closed = 1 THEN s.ca END) AS closed FROM s"
     ).run()
     states = _states(asof, where, closing_time=True)
@@ -172,29 +216,35 @@ async def campaign_weekly(
     start = _day(campaign["starts_on"])
     end = min(asof.day, _day(campaign["ends_on"]))
     first, last = _day(row.get("first")), _day(row.get("last"))
-    last_closed = _local_day(row.get("closed"))
+    first_closed, last_closed = _local_day(row.get("first_closed")), _local_day(row.get("closed"))
     start = min(d for d in (start, first) if d is not None)
     end = min(asof.day, max(d for d in (end, last, last_closed) if d is not None))
     if end < start:
         return []
-    mondays = []
-    monday = monday_of(start)
-    while monday <= end:
-        mondays.append(monday)
-        monday += dt.timedelta(days=7)
-    found_idx = _bucket("s.f", [_date(asof, m) for m in mondays[1:]])
-    closed_idx = _bucket("s.c", [_instant(asof, m) for m in mondays[1:]])
+    first_monday = monday_of(start)
+    weeks = (end - first_monday).days // 7 + 1
+    mondays = [first_monday + dt.timedelta(weeks=i) for i in range(weeks)]
+    # The closings' weeks (a week of slack each side: closed_at and the transition are
+    # stamped together), as an offset into ``mondays``.
+    lo = hi = 0
+    if first_closed is not None and last_closed is not None:
+        lo = max(0, min(weeks - 1, (first_closed - first_monday).days // 7 - 1))
+        hi = max(lo, min(weeks - 1, (last_closed - first_monday).days // 7 + 1))
+    closed_idx = _bucket("s.c", [_instant(asof, m) for m in mondays[lo + 1 : hi + 1]])
     rows = await Hazard.raw(
-        f"{states} SELECT 'found' AS kind, {found_idx} AS week, COUNT(*) AS n FROM s"
-        " GROUP BY 1, 2 UNION ALL "
-        f"SELECT 'closed' AS kind, {closed_idx} AS week, COUNT(*) AS n FROM s"
+        f"{states} SELECT 'found' AS kind, {_found_week(asof, first_monday)} AS week,"
+        " COUNT(*) AS n FROM s GROUP BY 1, 2 UNION ALL "
+        f"SELECT 'closed' AS kind, {lo} + {closed_idx} AS week, COUNT(*) AS n FROM s"
         " WHERE s.closed = 1 GROUP BY 1, 2"
     ).run()
-    counts = {(r["kind"], _int(r["week"])): _int(r["n"]) for r in rows}
-    return [
-        Week(m, counts.get(("found", i), 0), counts.get(("closed", i), 0))
-        for i, m in enumerate(mondays)
-    ]
+    found = [0] * weeks
+    closed = [0] * weeks
+    for r in rows:
+        # A found day before the first Monday or after D cannot be (the range holds
+        # them); clamped all the same, as the old sum of week starts did.
+        i = max(0, min(weeks - 1, _int(r["week"])))
+        (found if r["kind"] == "found" else closed)[i] += _int(r["n"])
+    return [Week(m, found[i], closed[i]) for i, m in enumerate(mondays)]
 
 
 async def campaign_by_subcategory(

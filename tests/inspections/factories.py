@@ -95,6 +95,7 @@ async def visit(
             [await f.user("inspector", agency_id=w.agency["id"])] if foreign else [w.inspector]
         )
     today = local_today()  # the configured zone's day, as the services count it
+    day = scheduled_on or today  # inside the batch's window, as the services require
     batch = await services.add_batch(
         f.actor(officer),
         camp["id"],
@@ -103,15 +104,15 @@ async def visit(
             agency_id=w.agency["id"],
             enterprise_ids=[ent["id"]],
             inspector_ids=[u["id"] for u in inspectors],
-            starts_on=today - dt.timedelta(days=10),
-            ends_on=today + dt.timedelta(days=10),
+            starts_on=min(today - dt.timedelta(days=10), day),
+            ends_on=max(today + dt.timedelta(days=10), day),
         ),
     )
     tpl = await checklist(sections=sections, items=items)
     made = await services.create_batch_inspections(
         f.actor(officer),
         batch["id"],
-        BatchInspectionsIn(checklist_id=tpl["id"], scheduled_on=scheduled_on or today),
+        BatchInspectionsIn(checklist_id=tpl["id"], scheduled_on=day),
     )
     return Visit(camp, batch, tpl, made["items"][0])
 

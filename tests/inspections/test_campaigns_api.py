@@ -74,7 +74,12 @@ async def test_an_officer_plans_a_campaign_batches_and_its_inspections(client):
     assert {i["id"] for i in item["inspectors"]} == {w.inspector["id"], lead["id"]}
 
     again = await client.post(url, json=body, headers=officer)
-    assert again.status_code == 201 and again.json() == {"created": 0, "items": []}
+    assert again.status_code == 201
+    assert again.json()["created"] == 0 and again.json()["items"] == []
+    # The repeat names each enterprise it skipped and the inspection it already has.
+    assert {(s["inspection_id"], s["state"]) for s in again.json()["skipped"]} == {
+        (i["id"], "planned") for i in r.json()["items"]
+    }
 
     detail = (await client.get(f"/api/v1/campaigns/{camp['id']}", headers=officer)).json()
     assert [b["name"] for b in detail["batches"]] == ["第一批次"]
