@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 import threading
 import time
@@ -468,9 +469,16 @@ async def verify_store(page: int = 2000, workers: int | None = None) -> StoreRep
                 elif recorded is None and sha not in uploads.digests:
                     unrecorded.append({**row, "problem": "unrecorded"})
                 key = _digest_key(sha)
-                if key not in hashed:
-                    hashed.add(key)
-                    todo[sha] = _original_path(sha)
+                if key in hashed:
+                    continue
+                hashed.add(key)
+                if _HEX64.fullmatch(sha):
+                    todo[sha] = path_of(sha)
+                else:  # edited by hand: no file of the store can have this name
+                    report.files += 1
+                    bad[sha] = FileProblem(
+                        "missing", sha, _original_path(sha), detail="not a sha256 digest"
+                    )
             results = await asyncio.gather(
                 *(loop.run_in_executor(pool, hash_file, path) for path in todo.values())
             )
@@ -522,16 +530,18 @@ async def verify_store(page: int = 2000, workers: int | None = None) -> StoreRep
 
 
 def _digest_key(sha: str) -> bytes:
-    try:
-        return bytes.fromhex(sha)
-    except ValueError:  # not a hex digest: a row edited by hand
-        return sha.encode()
+    """32 bytes for a digest (half the memory of its text, for a million files)."""
+    return bytes.fromhex(sha) if _HEX64.fullmatch(sha) else sha.encode()
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def _original_path(sha: str) -> Path:
-    if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
-        # Not a digest the store could have named a file after (a row edited by hand).
-        return files_root() / "(invalid sha256)" / sha[:80]
+    """Where the original of ``sha`` is; for a value that is no digest (a row edited by
+    hand), a name under the store that says so — never a path built from the value."""
+    if not _HEX64.fullmatch(sha):
+        return files_root() / "(not a sha256)"
     return path_of(sha)
 
 

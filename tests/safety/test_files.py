@@ -471,11 +471,18 @@ async def _verify_problems(ids: set[int]) -> dict[int, list[files.FileProblem]]:
 
 
 async def test_verify_store_names_each_kind_of_tampering_with_a_row(client, w):
-    a, b, c = [(await upload(client, w, _unique_jpeg())).json()["id"] for _ in range(3)]
+    a, b, c, e = [(await upload(client, w, _unique_jpeg())).json()["id"] for _ in range(4)]
     rows = {
-        r["id"]: r for r in await Attachment.select().where(Attachment.id.is_in([a, b, c])).run()
+        r["id"]: r for r in await Attachment.select().where(Attachment.id.is_in([a, b, c, e])).run()
     }
-    assert await _verify_problems({a, b, c}) == {}
+    assert await _verify_problems({a, b, c, e}) == {}
+
+    # e names no digest at all (a path, even): nothing is read from it
+    await (
+        Attachment.update({Attachment.sha256: "../../../../etc/passwd"})
+        .where(Attachment.id == e)
+        .run()
+    )
 
     # b now names a's bytes (a photo swapped by editing the database: both files intact)
     await Attachment.update({Attachment.sha256: rows[a]["sha256"]}).where(Attachment.id == b).run()
@@ -490,20 +497,24 @@ async def test_verify_store_names_each_kind_of_tampering_with_a_row(client, w):
     # c's row deleted (its photo disappears from the record)
     await Attachment.delete().where(Attachment.id == c).run()
     try:
-        problems = await _verify_problems({a, b, c, d})
+        problems = await _verify_problems({a, b, c, d, e})
         assert {i: [p.kind for p in ps] for i, ps in problems.items()} == {
             b: ["relinked"],
             c: ["removed"],
             d: ["unrecorded"],
+            e: ["missing", "relinked"],
         }
+        assert problems[e][0].detail == "not a sha256 digest"
+        assert problems[e][0].path == files.files_root() / "(not a sha256)"
         assert problems[b][0].detail == f"its upload event recorded {rows[b]['sha256']}"
         assert problems[c][0].sha256 == rows[c]["sha256"]
     finally:
-        await (
-            Attachment.update({Attachment.sha256: rows[b]["sha256"]})
-            .where(Attachment.id == b)
-            .run()
-        )
+        for i in (b, e):
+            await (
+                Attachment.update({Attachment.sha256: rows[i]["sha256"]})
+                .where(Attachment.id == i)
+                .run()
+            )
         await Attachment.delete().where(Attachment.id == d).run()
         await Attachment.insert(Attachment(**rows[c])).run()
-    assert await _verify_problems({a, b, c, d}) == {}
+    assert await _verify_problems({a, b, c, d, e}) == {}
