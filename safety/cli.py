@@ -188,7 +188,7 @@ def audit() -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Threads hashing files at once (default: one per core, 2 to 8).",
+    help="Threads hashing files at once (default: two per core, 2 to 8).",
 )
 def audit_verify(check_files: bool, workers: int | None) -> None:
     import time

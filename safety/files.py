@@ -18,6 +18,11 @@ Serving: each domain registers how to check that an actor may see one of its rec
 (``register_owner``); a file is served only when that check passes for the attachment's
 owner (an unknown owner type is 404). Responses are ``private`` (per user) and
 ``immutable`` (content-addressed: a file's URL never changes what it returns).
+
+Tamper evidence: the upload's audit event carries the original's sha256 (its name), size,
+owner and kind, so the HMAC chain covers the bytes; ``verify_store`` (``safety audit
+verify``) re-hashes every original and names each file missing or changed and each row no
+upload event accounts for (docs/closure/tamper-evidence.md).
 """
 
 from __future__ import annotations
@@ -419,9 +424,11 @@ def hash_file(path: Path) -> tuple[str | None, int, str]:
 
 
 def default_verify_workers() -> int:
-    """Threads hashing at once: reading and hashing release the GIL, so up to one per
-    core helps (a cold disk cache gains from a few more; see docs/closure/tamper-evidence.md)."""
-    return max(2, min(8, os.cpu_count() or 1))
+    """Threads hashing at once: two per core, 2 to 8. Reading and hashing release the
+    GIL; a second thread per core keeps the core busy while the other waits for the disk
+    (measured on 2 cores, 10,000 photos: 4 threads beat 2 warm and cold; see
+    docs/closure/tamper-evidence.md)."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 async def verify_store(page: int = 2000, workers: int | None = None) -> StoreReport:
