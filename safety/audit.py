@@ -183,6 +183,53 @@ async def verify_chain(page: int = 2000) -> ChainReport:
             last_id = row["id"]
 
 
+UPLOAD_ACTION = "attachment.create"
+
+
+@dataclass
+class UploadRecords:
+    """What the trail says was uploaded: each ``attachment.create`` event's attachment id
+    and sha256 (``by_attachment``), and every sha256 any upload recorded (``digests``)."""
+
+    by_attachment: dict[int, str]
+    digests: set[str]
+
+    def __len__(self) -> int:
+        return len(self.by_attachment)
+
+
+async def upload_records(page: int = 5000) -> UploadRecords:
+    """Read every upload event (``attachment.create``, successful) in id order, a page at
+    a time. An event without a sha256 in ``after`` adds nothing (none is written so:
+    ``files.save_bytes`` has recorded it since the first upload)."""
+    by_attachment: dict[int, str] = {}
+    digests: set[str] = set()
+    last_id = 0
+    while True:
+        rows = (
+            await AuditEvent.select(AuditEvent.id, AuditEvent.object_id, AuditEvent.after)
+            .where(
+                (AuditEvent.id > last_id)
+                & (AuditEvent.action == UPLOAD_ACTION)
+                & (AuditEvent.success == True)  # noqa: E712 - a SQL comparison
+            )
+            .order_by(AuditEvent.id)
+            .limit(page)
+            .run()
+        )
+        if not rows:
+            return UploadRecords(by_attachment, digests)
+        for row in rows:
+            last_id = row["id"]
+            after = _decode(row["after"])
+            sha = after.get("sha256") if isinstance(after, dict) else None
+            if not isinstance(sha, str):
+                continue
+            digests.add(sha)
+            if row["object_id"] is not None:
+                by_attachment[row["object_id"]] = sha
+
+
 # ---------------------------------------------------------------- reading the trail
 # Retention: nothing in the system deletes audit rows, and the database refuses UPDATE,
 # DELETE (and, on PostgreSQL, TRUNCATE) of ``audit_event`` by trigger, so the trail is

@@ -41,6 +41,7 @@ async def add_signature(
     if errors:
         raise ValidationFailed("签字信息有误 (invalid signature)", errors)
     attachment_id = None
+    signature_sha256 = None
     if content is not None:
         from safety import files
 
@@ -53,6 +54,9 @@ async def add_signature(
             actor=actor,
         )
         attachment_id = attachment["id"] if isinstance(attachment, dict) else attachment.id
+        signature_sha256 = (
+            attachment["sha256"] if isinstance(attachment, dict) else attachment.sha256
+        )
     name = signer_name.strip()
     reason = refused_reason.strip()
     async with write_transaction():
@@ -92,6 +96,9 @@ async def add_signature(
             after={
                 "signer": signer,
                 "signature": attachment_id,
+                # The image's bytes, as its upload event (attachment.create) has them: the
+                # signing event itself names what was signed with.
+                "signature_sha256": signature_sha256,
                 "signer_name": name,
                 "refused_reason": reason,
             },

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 from pathlib import Path
 
+from safety import files
 from safety.db import is_sqlite
-from safety.tables import AuditEvent
+from safety.tables import Attachment, AuditEvent
 from tests import factories as f
 from tests.pages import as_user
 
@@ -19,12 +22,14 @@ SQLITE_NO_UPDATE = """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE 
     audit_event BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"""
 
 
-async def verify() -> tuple[int, str]:
+async def verify(*args: str) -> tuple[int, str]:
+    """``safety audit verify ARGS`` on the test database and data directory."""
     env = dict(os.environ, DATABASE_URL=os.environ["DATABASE_URL"])
     proc = await asyncio.create_subprocess_exec(
         SAFETY,
         "audit",
         "verify",
+        *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -84,18 +89,20 @@ async def test_audit_verify_is_ok_then_names_the_tampered_row(client):
         .first()
         .run()
     )
-    code, text = await verify()
+    # The chain only: the shared database also holds other tests' synthetic attachment
+    # rows without files (bench data), which the file check rightly reports.
+    code, text = await verify("--no-files")
     assert code == 0, text
-    assert text.startswith("OK:")
+    assert text.startswith("OK:") and "files:" not in text
 
     await _set_action(target["id"], "auth.logout")
     try:
-        code, text = await verify()
+        code, text = await verify("--no-files")
         assert code == 1, text
         assert re.search(rf"FAILED at audit event id {target['id']}\b", text), text
     finally:
         await _set_action(target["id"], "auth.login")  # put it back for the other tests
-    code, text = await verify()
+    code, text = await verify("--no-files")
     assert code == 0, text
 
 
@@ -164,3 +171,103 @@ async def test_the_audit_page_shows_and_filters_events(client):
     assert r.status_code == 200
     assert "user.create" in r.text and "审计日志" in r.text
     assert "user.update" not in r.text
+
+
+# ---------------------------------------------------------------- stored files
+
+
+def _noise_jpeg() -> bytes:
+    """A photo no other test uploads, so changing its stored file touches no one else."""
+    from PIL import Image
+
+    from tests import imagegen
+
+    noise = Image.frombytes("RGB", (120, 90), os.urandom(120 * 90 * 3))
+    return imagegen.encode(noise, "JPEG", quality=85)
+
+
+def _lines_naming(text: str, needle: str) -> list[str]:
+    return [line for line in text.splitlines() if needle in line]
+
+
+async def test_audit_verify_names_a_swapped_and_a_deleted_photo(client):
+    """Through the real route; on the shared database, whose store other tests fill too,
+    so the assertions are about this photo's lines (exit 0 on a clean store: test_cli)."""
+    w = await f.world()
+    r = await client.post(
+        f"/api/v1/enterprises/{w.enterprise['id']}/photos",
+        files={"file": ("site.jpg", _noise_jpeg(), "image/jpeg")},
+        headers=f.headers(w.officer),
+    )
+    assert r.status_code == 201, r.text
+    photo = r.json()["id"]
+    row = await Attachment.select().where(Attachment.id == photo).first().run()
+    path = files.path_of(row["sha256"])
+    original = path.read_bytes()
+    named = f"attachment {photo} (enterprise {w.enterprise['id']}, scene)"
+
+    code, text = await verify()
+    assert _lines_naming(text, str(path)) == [], text
+    assert re.search(r"^files: \d+ checked", text, re.M), text
+
+    swapped = bytearray(original)
+    swapped[len(swapped) // 2] ^= 0xFF  # one byte of the picture changed, same size
+    path.write_bytes(bytes(swapped))
+    try:
+        code, text = await verify()
+        assert code == 1, text
+        lines = _lines_naming(text, str(path))
+        assert len(lines) == 1 and lines[0].startswith("CHANGED: "), text
+        assert named in lines[0] and hashlib.sha256(swapped).hexdigest() in lines[0]
+        assert text.startswith("OK:")  # the chain itself is intact
+
+        path.unlink()
+        code, text = await verify()
+        assert code == 1, text
+        lines = _lines_naming(text, str(path))
+        assert len(lines) == 1 and lines[0].startswith("MISSING: "), text
+        assert named in lines[0]
+        assert re.search(r"^files: \d+ checked .* [1-9]\d* missing", text, re.M), text
+    finally:
+        path.write_bytes(original)
+    code, text = await verify()
+    assert _lines_naming(text, str(path)) == [], text
+
+
+async def test_a_signature_is_recorded_with_the_sha256_of_its_image(client):
+    from tests.inspections import factories as fi
+
+    w = await f.world()
+    v = await fi.visit(w)
+    base = f"/api/v1/inspections/{v.inspection['id']}"
+    assert (await client.post(base + "/start", headers=f.headers(w.inspector))).status_code == 200
+    r = await client.post(
+        base + "/signatures",
+        files={
+            "signer": (None, "inspector"),
+            "signer_name": (None, "王工"),
+            "file": ("sign.png", fi.png(), "image/png"),
+        },
+        headers=f.headers(w.inspector),
+    )
+    assert r.status_code == 201, r.text
+    attachment_id = r.json()["inspector"]["attachment_id"]
+    row = await Attachment.select().where(Attachment.id == attachment_id).first().run()
+    events = {
+        e["action"]: json.loads(e["after"]) if isinstance(e["after"], str) else e["after"]
+        for e in await AuditEvent.select()
+        .where(
+            ((AuditEvent.action == "attachment.create") & (AuditEvent.object_id == attachment_id))
+            | (
+                (AuditEvent.action == "inspection.sign")
+                & (AuditEvent.object_id == v.inspection["id"])
+            )
+        )
+        .run()
+    }
+    stored = files.path_of(row["sha256"]).read_bytes()
+    assert events["attachment.create"]["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert events["attachment.create"]["kind"] == "signature"
+    assert events["attachment.create"]["owner_type"] == "inspection"
+    assert events["inspection.sign"]["signature_sha256"] == row["sha256"]
+    assert events["inspection.sign"]["signature"] == attachment_id

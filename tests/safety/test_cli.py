@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import secrets
 import sqlite3
+from pathlib import Path
 
 import asyncpg
 import click
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -15,11 +19,23 @@ from inspections.checklists.service import LIBRARY
 from safety.auth import verify_password
 from safety.cli import main
 from safety.db import sqlite_path
+from safety.demo import DEMO_LOGINS
 from safety.tables import AuditEvent, User
 from tests import factories as f
-from tests.safety.dbtools import IS_PG, ROOT, SESSION_URL, cli, free_port, fresh_database, run
+from tests.safety import dbtools
+from tests.safety.dbtools import (
+    IS_PG,
+    ROOT,
+    SESSION_URL,
+    cli,
+    free_port,
+    fresh_database,
+    run,
+    served,
+)
 
 GOOD_PASSWORD = "Zhang@2026safe"
+DEMO_PASSWORD = dict((u, p) for _, u, p in DEMO_LOGINS)["officer"]
 
 
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -253,3 +269,92 @@ async def test_commands_explain_a_database_they_cannot_open(tmp_path, command):
     assert result.code == 1, result
     assert "database error" in result.err, result
     assert "Traceback" not in result.err, result
+
+
+def _pinned_env(data_dir: Path):
+    """``dbtools.subprocess_env`` with one data directory for every process of a test (the
+    demo loader, the server and ``audit verify`` must share the file store)."""
+
+    def env(url: str) -> dict[str, str]:
+        out = dict(os.environ, DATABASE_URL=url, SAFETY_DATA_DIR=str(data_dir))
+        out["PICCOLO_CONF"] = "safety.piccolo_conf"
+        out.pop("SAFETY_TEST_DATABASE_URL", None)
+        return out
+
+    return env
+
+
+def _noise_jpeg() -> bytes:
+    from PIL import Image
+
+    from tests import imagegen
+
+    noise = Image.frombytes("RGB", (160, 120), os.urandom(160 * 120 * 3))
+    return imagegen.encode(noise, "JPEG", quality=85)
+
+
+async def test_audit_verify_is_clean_on_the_demo_and_names_a_changed_or_missing_upload(
+    tmp_path, monkeypatch
+):
+    """The demo's store verifies clean (its signatures and patrol photos, and the
+    triage's copies of them, all recorded); so does a photo uploaded through a served API;
+    changing that photo's bytes, then deleting it, is named, with exit 1."""
+    monkeypatch.setattr(dbtools, "subprocess_env", _pinned_env(tmp_path / "data"))
+    async with fresh_database() as url:
+        demo = await cli("demo", "--no-serve", url=url, seconds=900)
+        assert demo.code == 0, demo
+        clean = await cli("audit", "verify", url=url)
+        assert clean.code == 0, clean
+        files_line = re.search(r"^files: (\d+) checked \((\d+) attachments", clean.out, re.M)
+        assert files_line and int(files_line[1]) > 0, clean
+        assert "0 missing, 0 changed, 0 not as uploaded, 0 rows removed" in clean.out
+        assert clean.out.rstrip().endswith(
+            "OK: every stored file matches its sha256 and its upload event"
+        )
+
+        async with served(url) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
+            login = await http.post(
+                "/api/v1/auth/token", json={"username": "officer", "password": DEMO_PASSWORD}
+            )
+            assert login.status_code == 200, login.text
+            auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            listed = await http.get("/api/v1/enterprises", params={"limit": 1}, headers=auth)
+            enterprise = listed.json()["items"][0]["id"]
+            r = await http.post(
+                f"/api/v1/enterprises/{enterprise}/photos",
+                files={"file": ("site.jpg", _noise_jpeg(), "image/jpeg")},
+                headers=auth,
+            )
+            assert r.status_code == 201, r.text
+            photo = r.json()["id"]
+            stored = await http.get(f"/api/v1/files/{photo}", headers=auth)
+        sha = hashlib.sha256(stored.content).hexdigest()
+        path = tmp_path / "data" / "files" / sha[:2] / sha[2:4] / sha
+        assert path.read_bytes() == stored.content
+
+        after = await cli("audit", "verify", url=url)
+        assert after.code == 0, after
+        assert f"({int(files_line[2]) + 1} attachments" in after.out, after
+
+        named = f"attachment {photo} (enterprise {enterprise}, scene)"
+        swapped = stored.content[:-1] + b"\x00"
+        path.write_bytes(swapped)
+        changed = await cli("audit", "verify", url=url)
+        assert changed.code == 1, changed
+        assert changed.out.startswith("OK: ")  # the chain is intact: the file is not
+        assert changed.err.splitlines() == [
+            f"CHANGED: {path} — bytes changed since upload (they now hash to "
+            f"{hashlib.sha256(swapped).hexdigest()}); used by {named}"
+        ], changed
+        assert ", 0 missing, 1 changed," in changed.out
+
+        path.unlink()
+        missing = await cli("audit", "verify", url=url)
+        assert missing.code == 1, missing
+        assert missing.err.splitlines() == [
+            f"MISSING: {path} — the original of {named} is not in the store"
+        ], missing
+        assert ", 1 missing, 0 changed," in missing.out
+
+        chain_only = await cli("audit", "verify", "--no-files", url=url)
+        assert chain_only.code == 0 and "files:" not in chain_only.out, chain_only

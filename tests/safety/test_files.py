@@ -5,7 +5,11 @@ made by Pillow; files land in the test data directory; rows in the test database
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -386,3 +390,131 @@ async def test_a_failed_write_leaves_no_row_and_no_file(w, monkeypatch):
     monkeypatch.undo()
     assert await _count() == before
     assert written and not any(p.exists() for p in written)
+
+
+# ---------------------------------------------------------------- tamper evidence
+
+
+def _unique_jpeg(size=(96, 64)) -> bytes:
+    """A JPEG no other test uploads (noise), so changing its stored file touches no one."""
+    noise = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    return imagegen.encode(noise, "JPEG", quality=85)
+
+
+async def _upload_event(attachment_id: int) -> dict:
+    event = (
+        await AuditEvent.select()
+        .where(AuditEvent.action == "attachment.create", AuditEvent.object_id == attachment_id)
+        .first()
+        .run()
+    )
+    assert event is not None, f"no upload event for attachment {attachment_id}"
+    return json.loads(event["after"]) if isinstance(event["after"], str) else event["after"]
+
+
+async def test_the_upload_event_carries_the_stored_files_sha256_size_owner_and_kind(client, w):
+    r = await upload(client, w, _unique_jpeg())
+    assert r.status_code == 201, r.text
+    row = await Attachment.select().where(Attachment.id == r.json()["id"]).first().run()
+    stored = files.path_of(row["sha256"]).read_bytes()
+    after = await _upload_event(row["id"])
+    assert after["sha256"] == row["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert after["size"] == row["size"] == len(stored)
+    assert (after["owner_type"], after["owner_id"], after["kind"]) == (
+        "enterprise",
+        w.enterprise["id"],
+        "scene",
+    )
+
+
+# Where attachment rows are made. Every one goes through files.save_bytes (which writes the
+# bytes and records attachment.create with their sha256), except the patrol triage's copy
+# of a report's photos onto its hazard: rows on bytes an upload already recorded.
+ROW_MAKERS = {
+    "safety/files.py": 1,
+    "inspections/patrol/service.py": 2,  # _copy_photos: Attachment(...) and .insert
+}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_only_save_bytes_stores_files_and_makes_attachment_rows():
+    """A new way to store a file or make an attachment row must record its upload (and be
+    added here after checking it does): otherwise ``safety audit verify`` calls it
+    unrecorded, and the audit chain does not cover its bytes."""
+    found: dict[str, int] = {}
+    stores: list[str] = []
+    for app in ("safety", "inspections", "rectification"):
+        for path in (ROOT / app).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if "/piccolo_migrations/" in rel or "/benchdata/" in rel:
+                continue  # schema history; synthetic bench data (no files, not evidence)
+            text = path.read_text(encoding="utf-8")
+            made = len(re.findall(r"(?<!class )\bAttachment\(|\bAttachment\.insert\(", text))
+            if made:
+                found[rel] = made
+            if rel != "safety/files.py" and re.search(r"files\.(_store|_write_atomically)\b", text):
+                stores.append(rel)
+    assert found == ROW_MAKERS
+    assert stores == []
+
+
+async def _verify_problems(ids: set[int]) -> dict[int, list[files.FileProblem]]:
+    """``verify_store``'s problems about these attachment ids (the shared test database
+    holds other tests' rows too)."""
+    report = await files.verify_store()
+    out: dict[int, list[files.FileProblem]] = {}
+    for problem in report.problems:
+        for ref in problem.rows:
+            if ref["id"] in ids:
+                out.setdefault(ref["id"], []).append(problem)
+    return out
+
+
+async def test_verify_store_names_each_kind_of_tampering_with_a_row(client, w):
+    a, b, c, e = [(await upload(client, w, _unique_jpeg())).json()["id"] for _ in range(4)]
+    rows = {
+        r["id"]: r for r in await Attachment.select().where(Attachment.id.is_in([a, b, c, e])).run()
+    }
+    assert await _verify_problems({a, b, c, e}) == {}
+
+    # e names no digest at all (a path, even): nothing is read from it
+    await (
+        Attachment.update({Attachment.sha256: "../../../../etc/passwd"})
+        .where(Attachment.id == e)
+        .run()
+    )
+
+    # b now names a's bytes (a photo swapped by editing the database: both files intact)
+    await Attachment.update({Attachment.sha256: rows[a]["sha256"]}).where(Attachment.id == b).run()
+    # a row nobody uploaded, on bytes no upload recorded (the file planted too)
+    planted = _unique_jpeg()
+    planted_sha = hashlib.sha256(planted).hexdigest()
+    files._write_atomically(files.path_of(planted_sha), planted)
+    extra = dict(rows[c], sha256=planted_sha)
+    extra.pop("id")
+    made = await Attachment.insert(Attachment(**extra)).returning(Attachment.id).run()
+    d = made[0]["id"]
+    # c's row deleted (its photo disappears from the record)
+    await Attachment.delete().where(Attachment.id == c).run()
+    try:
+        problems = await _verify_problems({a, b, c, d, e})
+        assert {i: [p.kind for p in ps] for i, ps in problems.items()} == {
+            b: ["relinked"],
+            c: ["removed"],
+            d: ["unrecorded"],
+            e: ["missing", "relinked"],
+        }
+        assert problems[e][0].detail == "not a sha256 digest"
+        assert problems[e][0].path == files.files_root() / "(not a sha256)"
+        assert problems[b][0].detail == f"its upload event recorded {rows[b]['sha256']}"
+        assert problems[c][0].sha256 == rows[c]["sha256"]
+    finally:
+        for i in (b, e):
+            await (
+                Attachment.update({Attachment.sha256: rows[i]["sha256"]})
+                .where(Attachment.id == i)
+                .run()
+            )
+        await Attachment.delete().where(Attachment.id == d).run()
+        await Attachment.insert(Attachment(**rows[c])).run()
+    assert await _verify_problems({a, b, c, d, e}) == {}
