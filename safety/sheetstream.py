@@ -74,7 +74,8 @@ _WORKBOOK_RELS = (
 # 3: date yyyy-mm-dd (numFmt 164); 4: text, wrapped, top aligned; 5: header, bold, wrapped,
 # centred; 6: title, bold 16 pt, centred; 7: a title's sub-line, text, left aligned;
 # 8: date and time yyyy-mm-dd hh:mm (numFmt 165); 9: date, top aligned (beside wrapped
-# text a date stays at the top of its row); 10: number, top aligned.
+# text a date stays at the top of its row); 10: number, top aligned; 11: text, top aligned
+# (a column that does not wrap, beside ones that do).
 STYLE_TEXT, STYLE_HEADER, STYLE_DATE, STYLE_WRAP = 1, 2, 3, 4
 STYLE_HEADER_WRAP, STYLE_TITLE, STYLE_SUBTITLE, STYLE_DATETIME = 5, 6, 7, 8
 _TOP = '<alignment vertical="top"/>'
@@ -89,7 +90,7 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="11"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="12"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
     'applyFont="1"/>'
@@ -108,11 +109,13 @@ _STYLES = (
     f'applyAlignment="1">{_TOP}</xf>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" '
     f'applyAlignment="1">{_TOP}</xf>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    f'applyAlignment="1">{_TOP}</xf>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-_STYLE_DATE_TOP, _STYLE_NUMBER_TOP = 9, 10
+_STYLE_DATE_TOP, _STYLE_NUMBER_TOP, _STYLE_TEXT_TOP = 9, 10, 11
 # The serial number of 1899-12-30, Excel's day 0 (right for every day after 1900-02-28).
 _EPOCH = dt.date(1899, 12, 30).toordinal()
 
@@ -161,6 +164,27 @@ def column_letter(index: int) -> str:
 def sheet_title(title: str) -> str:
     cleaned = "".join("_" if ch in "\\/*?:[]" else ch for ch in file_text(title))
     return cleaned[:31] or "Sheet"
+
+
+# One wrapped line of 11 pt text: CJK fonts (DengXian, Noto Sans CJK) need ~16 pt, more
+# than the 15 pt default row; measured on LibreOffice's PDF of the demo ledger.
+LINE_POINTS = 16
+ROW_PADDING_POINTS = 4
+MAX_ROW_POINTS = 409  # Excel's limit of a row's height
+
+
+@lru_cache(maxsize=8192)
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide: a CJK
+    (or other non-ASCII) character is two of the width's units, an ASCII one is one (its
+    UTF-8 length is 3 or 1, so units = (bytes + chars) / 2 without a per-character loop),
+    and each line break starts a line. An estimate, slightly generous, like a person's."""
+    room = max(width - 0.5, 1)
+    lines = 0
+    for part in text.split("\n"):
+        units = (len(part.encode("utf-8")) + len(part)) / 2
+        lines += max(1, -int(-units // room))  # ceil
+    return lines
 
 
 @lru_cache(maxsize=8192)
@@ -214,11 +238,17 @@ class StreamedSheet:
         wrapped = set(wrap)
         self._wrapped = bool(wrapped)
         # Per column: the style of its text; with wrapped columns every cell is top aligned.
-        self._text_styles = [
-            STYLE_WRAP if i in wrapped else STYLE_TEXT for i in range(self.columns)
-        ]
+        plain = _STYLE_TEXT_TOP if wrapped else STYLE_TEXT
+        self._text_styles = [STYLE_WRAP if i in wrapped else plain for i in range(self.columns)]
         self._date_style = _STYLE_DATE_TOP if wrapped else STYLE_DATE
         self._int_style = f' s="{_STYLE_NUMBER_TOP}"' if wrapped else ""
+        # Wrapped columns of a known width: each row gets the height its longest text
+        # needs (customHeight), since a spreadsheet opening a written file does not always
+        # measure rows itself (LibreOffice keeps them one line high, text cut off).
+        known = list(widths or [])
+        self._wrap_widths = [
+            float(known[i]) if i in wrapped and i < len(known) else 0.0 for i in range(self.columns)
+        ]
         self._sink = _Sink()
         # Level 1: the XML repeats itself, so the fastest level already shrinks it ~8x.
         self._zip = zipfile.ZipFile(self._sink, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
@@ -271,6 +301,8 @@ class StreamedSheet:
         r = self.rows
         cells = []
         styles = self._text_styles
+        widths = self._wrap_widths
+        lines = 1
         for i, (letter, value) in enumerate(zip(self._letters, values, strict=False)):
             if value is None or value == "":
                 continue
@@ -286,11 +318,17 @@ class StreamedSheet:
                     f'<c r="{letter}{r}" s="{self._date_style}"><v>{serial_day(value)}</v></c>'
                 )
             else:
-                text = _safe_xml(value if kind is str else str(value))
+                raw = value if kind is str else str(value)
+                if widths[i]:
+                    lines = max(lines, text_lines(raw, widths[i]))
+                text = _safe_xml(raw)
                 cells.append(
                     f'<c r="{letter}{r}" s="{styles[i] if style is None else style}" '
                     f't="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
                 )
+        if lines > 1:
+            height = min(lines * LINE_POINTS + ROW_PADDING_POINTS, MAX_ROW_POINTS)
+            return f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
         return f'<row r="{r}">{"".join(cells)}</row>'
 
     def add_rows(self, rows: Iterable[Sequence[Any]]) -> bytes:
