@@ -6,7 +6,13 @@ import io
 
 from openpyxl import load_workbook
 
-from safety.sheetstream import A3_LANDSCAPE, StreamedSheet, serial_day, serial_moment
+from safety.sheetstream import (
+    A3_LANDSCAPE,
+    StreamedSheet,
+    serial_day,
+    serial_moment,
+    text_lines,
+)
 
 
 def _read(sheet: StreamedSheet, rows: list[list]) -> object:
@@ -46,3 +52,14 @@ def test_dates_are_date_cells_and_text_stays_formula_safe():
     assert ws["C4"].alignment.vertical == "top" and not ws["C4"].alignment.wrap_text
     assert ws["B5"].value is None and ws["C5"].value is None
     assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
+
+
+def test_a_wrapped_row_is_as_tall_as_its_longest_text():
+    assert text_lines("abc", 10) == 1
+    assert text_lines("安全出口被货架堵塞", 10) == 2  # 18 units in 9.5
+    assert text_lines("一\n二\n三", 10) == 3
+    sheet = StreamedSheet("台账", ["序号", "说明", "代码"], [5, 10.5, 8], wrap=[1])
+    ws = _read(sheet, [[1, "安全出口被货架堵塞疏散通道宽度不足", "91370102MAF0XW3430"], [2, "短"]])
+    assert ws.row_dimensions[2].height == 4 * 16 + 4  # 17 CJK = 34 units, 10 a line
+    assert ws.row_dimensions[3].height is None  # one line: the default height
+    assert ws["C2"].alignment.vertical == "top" and not ws["C2"].alignment.wrap_text
