@@ -7,6 +7,13 @@ own (``filter_conditions``), never a copy. Read in chunks of ``CHUNK`` rows by k
 its grid and community, plus one query each for the chunk's inspectors, plans and
 accepting verifications: four queries per 2,000 rows whatever the total, and never more
 than one chunk in memory.
+
+A ledger to file (issue 19): three title rows (``heading``: 隐患台账; the 街道 / 社区 of the
+scope; 统计截至 and 导出人), real date cells (``datetime.date`` values, which
+``safety.sheetstream`` writes as serial dates formatted yyyy-mm-dd), 隐患来源, all of 五落实
+(责任人, 措施, 资金, 时限 = 整改期限, 预案) and the verifier with the 验收日期. What a cell
+says where the records leave a choice (a hazard without a plan has no 整改责任人) is
+decided in ``rectification.ledger.rules``; see docs/ledger.md.
 """
 
 from __future__ import annotations
@@ -20,42 +27,52 @@ from zoneinfo import ZoneInfo
 from inspections.rules import is_overdue
 from inspections.services.hazard_filters import HazardFilter, filter_conditions
 from inspections.tables import Hazard, InspectionInspector
+from rectification.ledger import rules
 from rectification.rules import STATUS_LABELS
 from rectification.tables import RectificationPlan, Verification
 from safety.auth import Actor
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.settings import get_settings, local_today
-from safety.tables import Role
+from safety.sheetstream import A3_LANDSCAPE, PageSetup
+from safety.tables import OrgUnit, Role
 
 CHUNK = 2_000
 TITLE = "隐患台账"
 
-# (header, column width): the columns officers report upward.
+# (header, column width): the columns officers report upward. Widths in characters of the
+# default font, sized so the 24 columns fit an A3 landscape page at ~70 % (docs/ledger.md).
 COLUMNS: list[tuple[str, float]] = [
-    ("序号", 7),
-    ("企业名称", 30),
-    ("统一社会信用代码", 22),
-    ("所属社区", 14),
-    ("网格", 18),
-    ("行业", 22),
-    ("检查时间", 12),
-    ("检查人", 16),
-    ("隐患描述", 48),
-    ("部位", 16),
-    ("隐患级别", 10),
-    ("隐患类别", 16),
-    ("判定依据", 40),
-    ("整改措施", 40),
-    ("整改责任人", 12),
-    ("整改期限", 12),
-    ("整改完成时间", 14),
-    ("整改状态", 10),
-    ("是否逾期", 9),
-    ("验收人", 12),
-    ("验收时间", 17),
+    ("序号", 5),
+    ("企业名称", 18),
+    ("统一社会信用代码", 20),
+    ("所属社区", 10),
+    ("网格", 10),
+    ("行业", 12),
+    ("隐患来源", 9),
+    ("检查时间", 11),
+    ("检查人", 12),
+    ("隐患描述", 30),
+    ("部位", 10),
+    ("隐患级别", 9),
+    ("隐患类别", 11),
+    ("判定依据", 24),
+    ("整改措施", 24),
+    ("整改责任人", 9),
+    ("整改资金", 9),
+    ("整改期限", 11),
+    ("应急预案", 16),
+    ("整改完成时间", 11),
+    ("整改状态", 8),
+    ("是否逾期", 6),
+    ("验收人", 9),
+    ("验收日期", 11),
 ]
 HEADER = [h for h, _ in COLUMNS]
 WIDTHS = [w for _, w in COLUMNS]
+# Every text column wraps (top aligned), except the credit code, which is 18 characters
+# that must not break.
+WRAP = [i for i, h in enumerate(HEADER) if h != "统一社会信用代码"]
+PAGE: PageSetup = A3_LANDSCAPE
 
 LEVEL_LABELS = {"general": "一般隐患", "major": "重大隐患"}
 CATEGORY_LABELS = {"management": "基础管理类", "site": "现场管理类"}
@@ -84,6 +101,7 @@ def _select() -> Any:
         Hazard.rectified_on,
         Hazard.closed_at,
         Hazard.status,
+        Hazard.source,
         Hazard.created_by.display_name.as_alias("creator"),
         ent.name.as_alias("enterprise_name"),
         ent.uscc.as_alias("uscc"),
@@ -167,6 +185,8 @@ async def _related(rows: list[dict]) -> tuple[dict, dict, dict]:
             RectificationPlan.hazard,
             RectificationPlan.measures,
             RectificationPlan.responsible_person,
+            RectificationPlan.funds,
+            RectificationPlan.contingency_plan,
         )
         .where(RectificationPlan.hazard.is_in(ids))
         .run()
@@ -187,16 +207,12 @@ async def _related(rows: list[dict]) -> tuple[dict, dict, dict]:
     return people, plans, accepted
 
 
-def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str:
+def _local_day(moment: dt.datetime | None, zone: ZoneInfo) -> dt.date | None:
     if moment is None:
-        return ""
+        return None
     if moment.tzinfo is None:  # SQLite may hand back naive UTC
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-def _day(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+    return moment.astimezone(zone).date()
 
 
 def _industry(row: dict) -> str:
@@ -229,11 +245,11 @@ def _line(
     verification = accepted.get(row["id"])
     if verification:
         verifier = verification["name"] or verification["username"]
-        verified_at = _local(verification["verified_at"], zone)
+        verified_on = _local_day(verification["verified_at"], zone)
     elif row["status"] == "closed":  # 立行立改: accepted on the spot by whoever logged it
-        verifier, verified_at = row["creator"] or "", _local(row["closed_at"], zone)
+        verifier, verified_on = row["creator"] or "", _local_day(row["closed_at"], zone)
     else:
-        verifier, verified_at = "", ""
+        verifier, verified_on = "", None
     return [
         number,
         row["enterprise_name"],
@@ -241,19 +257,47 @@ def _line(
         community or "",
         grid,
         _industry(row),
-        _day(row["found_on"]),
+        rules.source_label(row["source"]),
+        row["found_on"],
         "、".join(inspectors),
         row["description"],
         row["location"],
         LEVEL_LABELS.get(row["level"], row["level"]),
         category,
         basis,
-        (plan["measures"] if plan and plan["measures"] else row["suggestion"]) or "",
-        plan["responsible_person"] if plan else "",
-        _day(effective),
-        _day(row["rectified_on"]),
+        rules.measures(plan, row["suggestion"]),
+        rules.plan_text(plan, "responsible_person"),
+        rules.plan_text(plan, "funds"),
+        effective,
+        rules.plan_text(plan, "contingency_plan"),
+        row["rectified_on"],
         STATUS_LABELS.get(row["status"], row["status"]),
         "是" if is_overdue(row["status"], effective, today) else "否",
         verifier,
-        verified_at,
+        verified_on,
     ]
+
+
+async def heading(actor: Actor, flt: HazardFilter, now: dt.datetime | None = None) -> list[str]:
+    """The title rows: 隐患台账; the 街道 / 社区 (/ 网格) of the rows' scope (the deeper of
+    the officer's unit and the ``org_unit_id`` filter, as ``filter_conditions`` reads them);
+    统计截至 (now, local time) and 导出人. Two queries."""
+    zone = ZoneInfo(get_settings().timezone)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(zone)
+    wanted = [u for u in (actor.org_unit_id, flt.org_unit_id) if u is not None]
+    found = (
+        await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.is_in(wanted)).run()
+        if wanted
+        else []
+    )
+    paths = {r["id"]: r["path"] or "" for r in found}
+    mine, asked = paths.get(actor.org_unit_id or 0, ""), paths.get(flt.org_unit_id or 0, "")
+    path = asked if asked.startswith(mine) else mine
+    ids = [int(p) for p in path.strip("/").split("/") if p.isdigit()]
+    units = (
+        await OrgUnit.select(OrgUnit.name, OrgUnit.kind).where(OrgUnit.id.is_in(ids)).run()
+        if ids
+        else []
+    )
+    who = actor.display_name or actor.username
+    return rules.title_rows(TITLE, rules.scope_names(units), moment, who)

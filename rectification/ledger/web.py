@@ -37,9 +37,16 @@ from safety.web import ACTOR, XLSX, QueryId, error_responses
 i18n.register({"ledger.export": ("导出台账", "Export ledger")})
 
 
-def ledger_response(chunks: AsyncIterator[list[list[Any]]]) -> Stream:
+def ledger_response(chunks: AsyncIterator[list[list[Any]]], heading: list[str]) -> Stream:
     async def body() -> AsyncIterator[bytes]:
-        sheet = StreamedSheet(service.TITLE, service.HEADER, service.WIDTHS)
+        sheet = StreamedSheet(
+            service.TITLE,
+            service.HEADER,
+            service.WIDTHS,
+            title_rows=heading,
+            wrap=service.WRAP,
+            page=service.PAGE,
+        )
         yield sheet.add_rows([])
         async for lines in chunks:
             yield await anyio.to_thread.run_sync(sheet.add_rows, lines)
@@ -102,7 +109,8 @@ async def export_ledger(
         agency_id=agency_id,
         industry=industry,
     )
-    return ledger_response(await service.open_ledger(actor, flt))
+    chunks = await service.open_ledger(actor, flt)
+    return ledger_response(chunks, await service.heading(actor, flt))
 
 
 @get("/hazards/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
@@ -144,7 +152,8 @@ async def export_ledger_page(
     errors: list[dict[str, str]] = []
     flt = search_filter({k: v or "" for k, v in params.items()}, errors)
     refuse(errors)
-    return ledger_response(await service.open_ledger(actor, flt))
+    chunks = await service.open_ledger(actor, flt)
+    return ledger_response(chunks, await service.heading(actor, flt))
 
 
 ROUTES = [export_ledger, export_ledger_page]

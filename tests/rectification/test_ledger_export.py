@@ -9,6 +9,7 @@ import io
 from urllib.parse import quote
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from inspections import services
 from inspections.schemas import HazardIn
@@ -21,7 +22,11 @@ from safety.sheetguard import unescape_formula
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user
+from tests.patrol.helpers import HAZARD as TRIAGE_HAZARD
+from tests.patrol.helpers import report
 from tests.rectification import evidence
+from tests.selfcheck.test_self_inspection_api import _log as log_self
+from tests.selfcheck.test_self_inspection_api import _start as start_self
 
 API = "/api/v1/hazards/export.xlsx"
 
@@ -45,12 +50,22 @@ async def _started(w, **kwargs):
     return v
 
 
+HEADER_ROW = 4  # below the three title rows
+TEXT = ledger.HEADER.index("隐患描述")  # the column the tests tell rows apart by
+
+
 def sheet(content: bytes):
     return load_workbook(io.BytesIO(content)).active
 
 
 def rows_of(ws) -> list[tuple]:
-    return list(ws.iter_rows(min_row=2, values_only=True))
+    return list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+
+
+def day_of(value) -> dt.date | None:
+    """A date cell as openpyxl reads it (a datetime at midnight) as the day it shows."""
+    assert value is None or isinstance(value, dt.datetime), value
+    return value.date() if value else None
 
 
 async def _export(client, headers, **params):
@@ -101,15 +116,15 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     name = f"隐患台账-{local_today().isoformat()}.xlsx"
     assert r.headers["content-disposition"] == f"attachment; filename*=UTF-8''{quote(name)}"
     ws = sheet(r.content)
-    assert [c.value for c in ws[1]] == ledger.HEADER
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:U5"
-    assert ws.column_dimensions["B"].width == 30 and ws.column_dimensions["I"].width == 48
+    assert [c.value for c in ws[HEADER_ROW]] == ledger.HEADER
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == "A4:X8"
+    assert ws.column_dimensions["B"].width == 18 and ws.column_dimensions["J"].width == 30
     rows = rows_of(ws)
     # Same rows, same order as the list (newest found first, then newest id).
-    assert [row[8] for row in rows] == [h["description"] for h in listed["items"]]
+    assert [row[TEXT] for row in rows] == [h["description"] for h in listed["items"]]
     assert [row[0] for row in rows] == [1, 2, 3, 4]
-    by_text = {row[8]: dict(zip(ledger.HEADER, row, strict=True)) for row in rows}
+    by_text = {row[TEXT]: dict(zip(ledger.HEADER, row, strict=True)) for row in rows}
 
     ent = new.inspection["enterprise_name"]
     m = by_text[major["description"]]
@@ -117,20 +132,22 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
     assert m["所属社区"] == w.tree["community"]["name"]
     assert m["网格"] == w.tree["grid1"]["name"]
     assert m["行业"] == "C 制造业"
-    assert m["检查时间"] == str(new.inspection["scheduled_on"])  # found on the visit day
+    assert day_of(m["检查时间"]) == new.inspection["scheduled_on"]  # found on the visit day
+    assert m["隐患来源"] == "专家检查"
     assert m["检查人"] == w.inspector["display_name"]
     assert m["隐患级别"] == "重大隐患" and m["隐患类别"] == "基础管理类/电气"
     assert m["判定依据"] == "《安全生产法》第四十一条；重大隐患判定：第四条（一）"
     assert (m["整改措施"], m["整改责任人"], m["整改状态"]) == ("更换防爆电气", "李四", "整改中")
-    assert m["整改期限"] == major["deadline"].isoformat() and m["是否逾期"] == "否"
-    assert m["验收人"] is None and m["整改完成时间"] is None
+    assert (m["整改资金"], m["应急预案"]) == ("2万元", "停产整改")  # all of 五落实
+    assert day_of(m["整改期限"]) == major["deadline"] and m["是否逾期"] == "否"
+    assert m["验收人"] is None and m["整改完成时间"] is None and m["验收日期"] is None
 
     d = by_text[done["description"]]
-    assert (d["整改状态"], d["整改完成时间"]) == ("已销号", local_today().isoformat())
-    assert d["验收人"] == w.officer["display_name"] and d["验收时间"].startswith(
-        local_today().isoformat()
-    )
+    assert (d["整改状态"], day_of(d["整改完成时间"])) == ("已销号", local_today())
+    assert d["验收人"] == w.officer["display_name"] and day_of(d["验收日期"]) == local_today()
     assert d["整改措施"] == "立即整改"  # no plan: the inspector's suggestion
+    # No plan, no named person, funds or contingency plan: blank, never guessed.
+    assert (d["整改责任人"], d["整改资金"], d["应急预案"]) == (None, None, None)
 
     s = by_text[spot["description"]]
     assert s["整改状态"] == "已销号" and s["验收人"] == w.inspector["display_name"]
@@ -148,7 +165,7 @@ async def test_the_ledger_is_the_list_as_a_sheet(client):
         listed = await client.get("/api/v1/hazards", params={**params, **extra}, headers=officer)
         texts = [h["description"] for h in listed.json()["items"]]
         exported = rows_of(sheet((await _export(client, officer, q=tag, **extra)).content))
-        assert [row[8] for row in exported] == texts and texts, extra
+        assert [row[TEXT] for row in exported] == texts and texts, extra
 
 
 async def test_chunks_follow_the_list_order_across_equal_days(client):
@@ -166,7 +183,7 @@ async def test_chunks_follow_the_list_order_across_equal_days(client):
     chunks = [c async for c in await ledger.open_ledger(f.actor(w.officer), flt, chunk=2)]
     assert [len(c) for c in chunks] == [2, 2, 2, 2, 1] and total == 9
     lines = [line for c in chunks for line in c]
-    assert [line[8] for line in lines] == [h["description"] for h in listed]
+    assert [line[TEXT] for line in lines] == [h["description"] for h in listed]
     assert [line[0] for line in lines] == list(range(1, 10))
 
 
@@ -185,12 +202,12 @@ async def test_cells_that_would_run_as_formulas_are_text(client):
         _body(tag, description=f"位置 {tag}", location="=cmd|' /C calc'!A0"),
     )
     ws = sheet((await _export(client, f.headers(w.officer), q=tag)).content)
-    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value is not None]
-    assert all(c.data_type in ("s", "n") for c in cells)  # no formula anywhere
-    texts = {c.value for c in cells if c.column == 9}
+    cells = [c for row in ws.iter_rows(min_row=HEADER_ROW + 1) for c in row if c.value is not None]
+    assert all(c.data_type in ("s", "n", "d") for c in cells)  # no formula anywhere
+    texts = {c.value for c in cells if c.column == TEXT + 1}
     assert {f"'{text} {tag}" for text in hostile} <= texts
     assert {unescape_formula(t) for t in texts} >= {f"{text} {tag}" for text in hostile}
-    assert "'=cmd|' /C calc'!A0" in {c.value for c in cells if c.column == 10}
+    assert "'=cmd|' /C calc'!A0" in {c.value for c in cells if c.column == TEXT + 2}
 
 
 async def test_a_community_officer_never_gets_another_community(client):
@@ -212,18 +229,18 @@ async def test_a_community_officer_never_gets_another_community(client):
 
     community_officer = await f.user("officer", org_unit_id=w.tree["community"]["id"])
     headers = f.headers(community_officer)
-    texts = {row[8] for row in rows_of(sheet((await _export(client, headers, q=tag)).content))}
+    texts = {row[TEXT] for row in rows_of(sheet((await _export(client, headers, q=tag)).content))}
     assert texts == {a["description"]}
     # Asking for the other community's subtree gives nothing, not its rows.
     asked = await _export(client, headers, q=tag, org_unit_id=other["id"])
     assert rows_of(sheet(asked.content)) == []
     street = {
-        row[8]
+        row[TEXT]
         for row in rows_of(sheet((await _export(client, f.headers(w.officer), q=tag)).content))
     }
     assert street == {a["description"], b["description"]}
     far = rows_of(sheet((await _export(client, f.headers(w.foreign_officer), q=tag)).content))
-    assert {row[8] for row in far} == {c["description"]}
+    assert {row[TEXT] for row in far} == {c["description"]}
 
 
 async def test_only_officers_export(client):
@@ -269,7 +286,7 @@ async def test_the_hazard_list_page_exports_its_filters(client):
         "/hazards/export.xlsx", params={"q": tag, "level": "major", "status": ""}, headers=headers
     )
     assert r.status_code == 200
-    assert [row[8] for row in rows_of(sheet(r.content))] == [major["description"]]
+    assert [row[TEXT] for row in rows_of(sheet(r.content))] == [major["description"]]
     bad = await client.get(
         "/hazards/export.xlsx", params={"found_to": "2026-13-01"}, headers=headers
     )
@@ -279,3 +296,98 @@ async def test_the_hazard_list_page_exports_its_filters(client):
     # Inspectors and enterprises see the list without the button.
     page = await client.get("/hazards", headers=await as_user(w.inspector))
     assert "导出台账" not in page.text
+
+
+async def test_the_ledger_is_a_page_to_file(client):
+    """Title rows, the header frozen below them and repeated on every printed page, A3
+    landscape fitted to the width, wrapped text, real date cells: read back with openpyxl."""
+    w = await f.world()
+    v = await _started(w)
+    tag = f"归档{f.n()}"
+    long = f"{tag} " + "配电箱柜门缺失，内部线路老化裸露，" * 6
+    made = await services.log_hazard(
+        f.actor(w.inspector), v.inspection["id"], _body(tag, description=long)
+    )
+    before = dt.datetime.now(dt.UTC)
+    ws = sheet((await _export(client, f.headers(w.officer), q=tag)).content)
+
+    title, place, stamp = (ws.cell(row=r, column=1).value for r in (1, 2, 3))
+    assert title == "隐患台账"
+    assert place == f"街道：{w.tree['street']['name']}　社区：全部"
+    assert stamp.startswith("统计截至：") and stamp.endswith(f"导出人：{w.officer['display_name']}")
+    moment = dt.datetime.strptime(stamp[5:21], "%Y-%m-%d %H:%M")
+    assert moment.date() in {local_today(before), local_today()}
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:X1", "A2:X2", "A3:X3"}
+    assert ws["A1"].font.b and ws["A1"].font.sz == 16
+
+    assert [c.value for c in ws[HEADER_ROW]] == ledger.HEADER
+    assert ws.freeze_panes == "A5"  # the pane below the header row
+    assert ws.print_title_rows == "$4:$4"  # _xlnm.Print_Titles: the header on every page
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", 8)  # 8 = A3
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_options.gridLines and ws.page_margins.left == 0.4
+    assert "&P" in ws.oddFooter.center.text
+
+    assert all(ws.cell(row=HEADER_ROW, column=i).alignment.wrap_text for i in (1, 10, 14))
+    assert ws[f"J{HEADER_ROW}"].font.b
+    (row,) = ws.iter_rows(min_row=HEADER_ROW + 1)
+    cell = {ledger.HEADER[c.column - 1]: c for c in row}
+    assert cell["隐患描述"].value == long and cell["隐患描述"].alignment.wrap_text
+    assert cell["隐患描述"].alignment.vertical == "top"
+    assert not cell["统一社会信用代码"].alignment.wrap_text
+    for name in ("检查时间", "整改期限"):
+        assert cell[name].is_date and cell[name].data_type == "d", name
+        assert cell[name].number_format == "yyyy-mm-dd", name
+    assert day_of(cell["整改期限"].value) == made["deadline"]
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, 25)]
+    assert widths == ledger.WIDTHS
+
+
+async def test_every_source_is_named_and_five_musts_come_from_the_plan(client):
+    """隐患来源 for a self-found and a patrol hazard; their plan-less rows leave 整改责任人,
+    资金 and 预案 blank and take 措施 from the suggestion."""
+    w = await f.world()
+    tag = f"来源{f.n()}"
+    i = await start_self(client, w)
+    r = await log_self(client, w, i["id"], description=f"{tag} 自查发现", suggestion="清理通道")
+    assert r.status_code == 201, r.text
+    found = await report(
+        w.grid_worker, description=f"{tag} 巡查发现", enterprise_id=w.enterprise["id"]
+    )
+    r = await client.post(
+        f"/api/v1/patrol-reports/{found['id']}/triage",
+        json=TRIAGE_HAZARD,
+        headers=f.headers(w.officer),
+    )
+    assert r.status_code == 200, r.text
+    rows = rows_of(sheet((await _export(client, f.headers(w.officer), q=tag)).content))
+    by_text = {row[TEXT]: dict(zip(ledger.HEADER, row, strict=True)) for row in rows}
+    mine, patrol = by_text[f"{tag} 自查发现"], by_text[f"{tag} 巡查发现"]
+    assert (mine["隐患来源"], patrol["隐患来源"]) == ("企业自查", "网格巡查")
+    assert mine["整改措施"] == "清理通道"
+    for row in (mine, patrol):
+        assert (row["整改责任人"], row["整改资金"], row["应急预案"]) == (None, None, None)
+        assert day_of(row["检查时间"]) == local_today() and row["整改状态"] == "待整改"
+
+
+async def test_the_title_names_the_scope_of_the_rows(client):
+    w = await f.world()
+    community_officer = await f.user("officer", org_unit_id=w.tree["community"]["id"])
+    ws = sheet((await _export(client, f.headers(community_officer), q="无此隐患")).content)
+    street, community = w.tree["street"]["name"], w.tree["community"]["name"]
+    assert ws["A2"].value == f"街道：{street}　社区：{community}"
+    assert rows_of(ws) == [] and ws.auto_filter.ref == "A4:X4"
+    # A grid asked for narrows the scope; an ancestor of the officer's unit does not widen it.
+    grid = w.tree["grid1"]
+    ws = sheet(
+        (await _export(client, f.headers(w.officer), q="无此隐患", org_unit_id=grid["id"])).content
+    )
+    assert ws["A2"].value == f"街道：{street}　社区：{community}　网格：{grid['name']}"
+    ws = sheet(
+        (
+            await _export(client, f.headers(community_officer), org_unit_id=w.tree["street"]["id"])
+        ).content
+    )
+    assert ws["A2"].value == f"街道：{street}　社区：{community}"
