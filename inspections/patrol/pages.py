@@ -132,7 +132,7 @@ async def report_submit(
             except DomainError as exc:
                 if exc.status_code not in (400, 413, 415):
                     raise
-    return Redirect(f"/patrol?sent={report['id']}#sent", status_code=303)
+    return Redirect(f"/patrol?sent={report['id']}", status_code=303)
 
 
 @post(

@@ -232,7 +232,7 @@ async def test_after_a_report_the_grid_worker_reads_its_number_and_a_link(client
     )
     assert sent.status_code == 303, sent.text
     row = await PatrolReport.select().where(PatrolReport.description == "井盖缺失").first()
-    assert sent.headers["location"] == f"/patrol?sent={row['id']}#sent"
+    assert sent.headers["location"] == f"/patrol?sent={row['id']}"
     mine = await client.get(sent.headers["location"], headers=headers)
     assert mine.status_code == 200
     assert f"已上报，编号 #{row['id']}" in mine.text
