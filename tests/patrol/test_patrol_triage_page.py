@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from inspections.patrol.tables import PatrolReport
+from inspections.patrol.tables import PatrolReport, ReferralDepartment
 from tests import factories as f
 from tests.pages import as_user
 from tests.patrol.helpers import HAZARD, report, triage
@@ -241,3 +241,21 @@ async def test_after_a_report_the_grid_worker_reads_its_number_and_a_link(client
     # without ``sent``, or with nonsense, no message
     plain = await client.get("/patrol?sent=abc", headers=headers)
     assert plain.status_code == 200 and "data-report-id" not in plain.text
+
+
+async def test_in_english_the_sections_speak_english_only(client, w):
+    r = await report(w.grid_worker)
+    headers = await as_user(w.officer)
+    headers["Cookie"] += "; lang=en"
+    page = await client.get(f"/patrol/reports/{r['id']}", headers=headers)
+    assert page.status_code == 200
+    sections = Sections(page.text).found
+    assert list(sections) == list(OUTCOMES)
+    hazard = sections["hazard"]["text"]
+    assert "Record as a hazard" in hazard and "A hazard needs an enterprise" in hazard
+    names = [d["name"] for d in await ReferralDepartment.select(ReferralDepartment.name)]
+    for outcome in ("refer", "dismiss", "duplicate"):
+        text = sections[outcome]["text"]
+        for name in names:  # data, not messages
+            text = text.replace(name, "")
+        assert not re.search(r"[\u4e00-\u9fff]", text), (outcome, text)
