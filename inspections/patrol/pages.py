@@ -16,12 +16,12 @@ from litestar.response import Redirect, Template
 
 from inspections import walk_messages
 from inspections.page_helpers import one_file, wants_json
-from inspections.patrol import departments, messages, service, views  # noqa: F401 (messages)
+from inspections.patrol import departments, messages, rules, service, views  # noqa: F401
 from inspections.patrol.schemas import DepartmentIn, DepartmentPatch, PatrolReportIn, TriageIn
 from inspections.patrol.scope import grid_enterprises, own_grids
 from safety import files
 from safety.auth import Actor
-from safety.errors import DomainError
+from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import as_int, errors_by_field, form_model, page_offset
@@ -61,12 +61,15 @@ async def mine_data(actor: Actor, offset: int) -> dict[str, Any]:
 
 @get("/patrol", include_in_schema=False, dependencies=ACTOR)
 async def mine_page(
-    actor: NamedDependency[Actor], offset: FromQuery[str | None] = None
+    actor: NamedDependency[Actor],
+    offset: FromQuery[str | None] = None,
+    sent: FromQuery[str | None] = None,
 ) -> Template:
     """我的上报: the grid worker's home; each report's fate, and the hazard's status up to
-    closure."""
+    closure. ``sent`` (after a form post without JavaScript): the new report's number and
+    a link to it on top ("已上报，编号 #123 查看")."""
     data = await mine_data(actor, page_offset(offset))
-    return Template("patrol/mine.html", context=data)
+    return Template("patrol/mine.html", context={**data, "sent": as_int(sent)})
 
 
 async def _form_page(
@@ -129,7 +132,7 @@ async def report_submit(
             except DomainError as exc:
                 if exc.status_code not in (400, 413, 415):
                     raise
-    return Redirect("/patrol?sent=1", status_code=303)
+    return Redirect(f"/patrol?sent={report['id']}", status_code=303)
 
 
 @post(
@@ -197,10 +200,25 @@ async def queue_page(
 
 
 async def _report_page(
-    request: Request, actor: Actor, report_id: int, values: dict, errors: dict, status: int = 200
+    request: Request,
+    actor: Actor,
+    report_id: int,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    outcome: str = "",
 ) -> Template:
+    """The report; for an officer while ``new``, one section per outcome (立案为隐患 /
+    转办 / 不予立案 / 重复上报), each a form with only its own fields. After a refused
+    triage ``values["action"]`` names the section that opens with the errors and the
+    typed text; else ``outcome`` (the queue's links) opens one, or none is open."""
     report = await views.get_report(actor, report_id)
-    context: dict[str, Any] = {"r": report, "values": values, "errors": errors}
+    context: dict[str, Any] = {
+        "r": report,
+        "values": values,
+        "errors": errors,
+        "outcome": outcome if outcome in rules.ACTIONS else "",
+    }
     if actor.role == Role.officer and report["status"] == "new":
         context["departments"] = await departments.active_departments()
         context["choices"] = walk_messages.hazard_choices(lang_of(request))
@@ -215,10 +233,13 @@ async def _report_page(
 
 @get("/patrol/reports/{report_id:int}", include_in_schema=False, dependencies=ACTOR)
 async def report_page(
-    request: Request, actor: NamedDependency[Actor], report_id: PathId
+    request: Request,
+    actor: NamedDependency[Actor],
+    report_id: PathId,
+    outcome: FromQuery[str | None] = None,
 ) -> Template:
     """One report: its photos and fate; for an officer while ``new``, the triage forms."""
-    return await _report_page(request, actor, report_id, {}, {})
+    return await _report_page(request, actor, report_id, {}, {}, outcome=outcome or "")
 
 
 @post(
@@ -235,6 +256,10 @@ async def triage_submit(
     values = _values(form, TRIAGE_FIELDS)
     data = _filled(values)
     try:
+        if data.get("duplicate_of") and not data["duplicate_of"].lstrip("#").isdigit():
+            raise ValidationFailed.field("duplicate_of", "上报编号须为数字")
+        if "duplicate_of" in data:
+            data["duplicate_of"] = data["duplicate_of"].lstrip("#")
         await service.triage(actor, report_id, form_model(TriageIn, **data))
     except DomainError as exc:
         if exc.status_code != 400:

@@ -20,6 +20,9 @@ ACTION_STATUS = {"hazard": "hazard", "dismiss": "dismissed", "refer": "referred"
 LAT_RANGE = (-90.0, 90.0)
 LNG_RANGE = (-180.0, 180.0)
 DEFAULT_UNTRIAGED_DAYS = 2
+# A hazard is rectified by an enterprise: a report about none (a home, a street corner)
+# is referred or dismissed instead.
+HAZARD_NEEDS_ENTERPRISE = "立案为隐患须指定企业；不涉及企业的上报请转办或不予立案"
 
 
 def require_new(status: str) -> None:
@@ -87,9 +90,7 @@ def check_triage(
         if not reason.strip():
             errors.append({"key": "reason", "message": "转办须附说明"})
     if action == "hazard" and enterprise_id is None:
-        errors.append(
-            {"key": "enterprise_id", "message": "转为隐患须指定企业（上报未关联企业时请选择）"}
-        )
+        errors.append({"key": "enterprise_id", "message": HAZARD_NEEDS_ENTERPRISE})
     if action == "duplicate" and duplicate_of is None:
         errors.append({"key": "duplicate_of", "message": "请指定重复的上报编号"})
     return errors

@@ -1,6 +1,8 @@
 """The grid worker's 随手拍 on a 375 px phone, in a real Chromium: a report sent while the
 signal is gone waits on the phone (IndexedDB), survives a reload, and arrives exactly once
-with its photo when the signal is back — even when the server's first answer is lost."""
+with its photo when the signal is back — even when the server's first answer is lost. Once
+the server has it, the page names its number with a link ("已上报，编号 #123 查看"), at
+once online, or when the outbox delivers it later."""
 
 from __future__ import annotations
 
@@ -91,8 +93,39 @@ async def test_a_report_sent_offline_arrives_exactly_once(browser, live_server):
         assert report["enterprise_name"] == "济南恒达金属制品有限公司"
         assert len(report["photos"]) == 1
 
+        # Arrived after the reload: the page names it with a link.
+        status = page.locator("[data-patrol-status]")
+        await status.locator(f'[data-report-id="{report["id"]}"]').wait_for(timeout=15000)
+        assert f"已上报，编号 #{report['id']}" in await status.inner_text()
+
         # It is on the grid worker's list, waiting for triage.
         await page.goto(live_server + "/patrol")
+        assert text in await page.inner_text("main")
+    finally:
+        await context.close()
+
+
+async def test_a_report_sent_online_shows_its_number_and_a_link(browser, live_server):
+    context = await browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True)
+    page = await context.new_page()
+    try:
+        await login(page, live_server, "grid")
+        await page.goto(live_server + "/patrol/new")
+        text = f"路灯杆倾斜{uuid.uuid4().hex[:6]}"
+        await page.fill("#f-address", "和平路与解放路路口")
+        await page.fill("#f-description", text)
+        await page.click("form[data-patrol-form] button[type=submit]")
+        line = page.locator("[data-patrol-status] [data-report-id]")
+        await line.wait_for(timeout=15000)
+        found = _reports(live_server, text)
+        assert len(found) == 1, found
+        number = found[0]["id"]
+        assert await line.get_attribute("data-report-id") == str(number)
+        assert (await line.inner_text()).strip() == f"已上报，编号 #{number} 查看"
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{width}px wide on a 375 px phone"
+        await line.locator("a").click()
+        await page.wait_for_url(f"**/patrol/reports/{number}")
         assert text in await page.inner_text("main")
     finally:
         await context.close()

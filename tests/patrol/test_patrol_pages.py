@@ -118,7 +118,7 @@ async def test_the_officer_triages_from_the_queue_and_the_report_page(client, w)
         data={"action": "hazard", "level": "general", "category": "site"},
         headers=headers,
     )
-    assert bad.status_code == 400 and "转为隐患须指定企业" in bad.text
+    assert bad.status_code == 400 and "立案为隐患须指定企业" in bad.text
     done = await client.post(
         f"/patrol/reports/{other['id']}/triage",
         data={**HAZARD, "enterprise_id": str(w.enterprise["id"])},

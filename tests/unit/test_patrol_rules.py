@@ -109,3 +109,12 @@ def test_untriaged_means_longer_than_whole_days_before_the_moment_asked():
     assert dt.datetime(2026, 11, 25, 0, 9, tzinfo=dt.UTC) < cutoff
     assert rules.untriaged_cutoff(as_of, 0) == as_of
     assert rules.untriaged_cutoff(as_of) == cutoff  # the default is 2 days
+
+
+def test_a_hazard_without_an_enterprise_names_the_field_and_the_other_outcomes():
+    errors = rules.check_triage(
+        action="hazard", reason="", to="", enterprise_id=None, duplicate_of=None
+    )
+    assert errors == [{"key": "enterprise_id", "message": rules.HAZARD_NEEDS_ENTERPRISE}]
+    assert "转办或不予立案" in rules.HAZARD_NEEDS_ENTERPRISE
+    assert "(" not in rules.HAZARD_NEEDS_ENTERPRISE  # one language

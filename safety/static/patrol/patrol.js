@@ -6,9 +6,37 @@
 // the form is a plain multipart post.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-patrol-form]");
-  if (!form || !window.Outbox || !window.indexedDB) return;
   var status = document.querySelector("[data-patrol-status]");
+  if (!status || !window.Outbox || !window.indexedDB) return;
+
+  // "已上报，编号 #123 查看": each report the server has taken while this page is open —
+  // at once, or later from the outbox (sent when the signal came back, or after a reload).
+  var sentIds = [];
+  Array.prototype.forEach.call(status.querySelectorAll("[data-report-id]"), function (el) {
+    sentIds.push(Number(el.getAttribute("data-report-id")));
+  });
+  function sayReport(id) {
+    if (!id || sentIds.indexOf(id) >= 0) return;
+    if (!status.querySelector("[data-report-id]")) status.textContent = "";
+    sentIds.push(id);
+    var line = document.createElement("span");
+    line.className = "patrol-sent";
+    line.setAttribute("data-report-id", String(id));
+    line.textContent = status.getAttribute("data-sent").replace("{id}", String(id)) + " ";
+    var link = document.createElement("a");
+    link.href = "/patrol/reports/" + id;
+    link.textContent = status.getAttribute("data-view");
+    line.appendChild(link);
+    status.appendChild(line);
+    status.hidden = false;
+  }
+  document.addEventListener("outbox:done", function (event) {
+    var d = event.detail || {};
+    if (d.job && d.job.kind === "report" && d.body) sayReport(d.body.id);
+  });
+
+  var form = document.querySelector("form[data-patrol-form]");
+  if (!form) return;
   var photos = form.querySelector("input[type=file]");
   var previews = form.querySelector("[data-previews]");
   var gridSelect = form.querySelector("[data-grid-select]");
@@ -70,8 +98,9 @@
     return out;
   }
 
-  function say(key) {
-    status.textContent = status.getAttribute("data-" + key);
+  function sayQueued() {
+    sentIds = [];
+    status.textContent = status.getAttribute("data-queued");
     status.hidden = false;
   }
 
@@ -116,6 +145,7 @@
     event.preventDefault();
     clearErrors();
     status.hidden = true;
+    sentIds = [];
     var submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
     var files = Array.prototype.slice.call((photos && photos.files) || []);
@@ -140,7 +170,8 @@
             })).then(function () { showErrors(outcome); });
           }
           reset();
-          say(outcome ? "sent" : "queued");
+          if (outcome && outcome.body) sayReport(outcome.body.id);
+          else sayQueued();
         });
       });
     }).catch(function () { submit.disabled = false; });
