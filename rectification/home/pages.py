@@ -1,8 +1,8 @@
 """The home page (``/``): each role opens on its work (PRODUCT.md "Each role's home is its
-work"). The enterprise contact and the officer see their queue as count tiles, each tile
-opening the list it counts, then short lists whose items open the hazard or inspection to
-act on, then the role's menu; the inspector still goes straight to today's visits and the
-grid worker to their reports; the administrator gets the menu.
+work"). The enterprise contact, the officer and the inspector see their queue as count
+tiles, each tile opening the list it counts, then short lists whose items open the hazard
+or inspection to act on, then the role's menu; the grid worker still goes straight to
+their reports; the administrator gets the menu.
 
 Decisions where the issue is silent (also in docs/home.md):
 - 被退回 and 延期结果 are listed on the home itself (with the reason / the decision); the
@@ -11,6 +11,10 @@ Decisions where the issue is silent (also in docs/home.md):
 - 自查: the enterprise's self-inspections under way and the day of its last submitted
   one (no self-inspection frequency exists in the data: the risk colour's frequency is
   the street's supervision, ``inspections.risk.planning``).
+- The inspector's 今日 and 逾期 both open the 待检 group of ``/inspections/today`` (planned,
+  due today or before), which lists them together; their visits to do now are also
+  listed on the home (one tap to the walk). 我的检查记录 links ``/inspections`` once that
+  page exists (issue 19 point 4), with the number of submitted inspections.
 - Today's inspections of the officer's area are listed on the home (no officer list of
   inspections by day exists); cancelled ones are left out.
 """
@@ -71,6 +75,21 @@ def enterprise_tiles(data: dict[str, Any], lang: str) -> list[dict]:
     ]
 
 
+def inspector_tiles(data: dict[str, Any], lang: str) -> list[dict]:
+    c = data["counts"]
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    today, progress = "/inspections/today", "group-in_progress"
+    return [
+        _tile("today", t("home.ins.today"), c["today"], f"{today}#group-due"),
+        _tile("overdue", t("home.ins.overdue"), c["overdue"], f"{today}#group-due", tone="bad"),
+        _tile("in_progress", t("home.ins.in_progress"), c["in_progress"], f"{today}#{progress}"),
+        _tile("recheck", t("home.ins.recheck"), c["recheck"], "/hazards?status=submitted"),
+    ]
+
+
 def officer_tiles(data: dict[str, Any], lang: str) -> list[dict]:
     c = data["counts"]
 
@@ -88,10 +107,7 @@ def officer_tiles(data: dict[str, Any], lang: str) -> list[dict]:
 
 @get("/", include_in_schema=False, dependencies=ACTOR)
 async def home(request: Request, actor: NamedDependency[Actor]) -> Template | Redirect:
-    """The role's queue; an inspector (on a phone, on site) goes straight to today's
-    visits, a grid worker to their reports."""
-    if actor.role == Role.inspector:
-        return Redirect("/inspections/today", status_code=303)
+    """The role's queue; a grid worker goes straight to their reports."""
     if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
         return Redirect("/patrol", status_code=303)
     today, lang = local_today(), lang_of(request)
@@ -109,6 +125,11 @@ async def home(request: Request, actor: NamedDependency[Actor]) -> Template | Re
             c["n"] = _figures_of(c["stats"], c["id"], today)
         context = {**data, "tiles": officer_tiles(data, lang)}
         return Template("home/officer.html", context={"me": actor, "today": today, **context})
+    if actor.role == Role.inspector:
+        data = await queries.inspector_home(actor, today)
+        history = "/inspections" in {route.path for route in request.app.routes}
+        context = {**data, "tiles": inspector_tiles(data, lang), "history": history}
+        return Template("home/inspector.html", context={"me": actor, "today": today, **context})
     return Template("home.html", context={"me": actor})
 
 

@@ -1,11 +1,12 @@
 """The statements behind each home page: the counts of one home in ONE statement (each
 count a scalar sub-select built from the same Piccolo conditions as the list it opens),
 plus a few short lists. A fixed number of statements whatever the data (tested at two
-sizes): the enterprise's home 4, the officer's 5 (see docs/home.md).
+sizes): the enterprise's home 4, the officer's 5, the inspector's 2 (see docs/home.md).
 
   enterprise_home(actor, today) -> dict   待整改 / 即将到期 / 已逾期 / 被退回 / 延期结果 /
                                           自查 / 文书
   officer_home(actor, today) -> dict      待验收 / 延期待批 / 逾期 / 待研判 / 今日检查 / 活动指标
+  inspector_home(actor, today) -> dict    今日 / 逾期 / 进行中 / 待复查 / 我的检查记录
   returned_ids(enterprise_id) -> set      the enterprise's hazards sent back (被退回)
 """
 
@@ -19,6 +20,7 @@ from piccolo.querystring import QueryString
 
 from inspections.patrol.scope import report_condition
 from inspections.patrol.tables import PatrolReport
+from inspections.services.scope import hazard_condition, inspection_condition
 from inspections.tables import Hazard, Inspection
 from rectification.figures.dashboard import ACTIVE_LIMIT
 from rectification.figures.queries import subtree_units
@@ -246,3 +248,40 @@ async def officer_home(actor: Actor, today: dt.date) -> dict[str, Any]:
         "visits": visits,
         "campaigns": [{**c, "stats": stats[c["id"]]} for c in campaigns if c["id"] in stats],
     }
+
+
+# ---------------------------------------------------------------- the inspector
+
+
+async def inspector_home(actor: Actor, today: dt.date) -> dict[str, Any]:
+    """The inspector's queue over the inspections whose group they are in: 2 statements
+    (the counts; the visits to do now, as ``/inspections/today`` lists them first)."""
+    actor.require(Role.inspector)
+    mine = await inspection_condition(actor)  # a sub-select: no statement of its own
+    planned = Inspection.state == "planned"
+    counts = await _counts(
+        today=_count(Inspection, mine, planned, Inspection.scheduled_on == today),
+        overdue=_count(Inspection, mine, planned, Inspection.scheduled_on < today),
+        in_progress=_count(Inspection, mine, Inspection.state == "in_progress"),
+        recheck=_count(Hazard, await hazard_condition(actor), Hazard.status == "submitted"),
+        submitted=_count(Inspection, mine, Inspection.state == "submitted"),
+    )
+    visits = (
+        await Inspection.select(
+            Inspection.id,
+            Inspection.state,
+            Inspection.scheduled_on,
+            Inspection.enterprise.name.as_alias("enterprise_name"),
+            Inspection.campaign.name.as_alias("campaign_name"),
+        )
+        .where(
+            mine,
+            (Inspection.state == "in_progress")
+            | ((Inspection.state == "planned") & (Inspection.scheduled_on <= today)),
+        )
+        .order_by(Inspection.scheduled_on)
+        .order_by(Inspection.id)
+        .limit(TODAY_LIMIT)
+        .run()
+    )
+    return {"counts": counts, "visits": visits}

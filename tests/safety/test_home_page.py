@@ -202,11 +202,12 @@ async def test_each_role_sees_only_its_own_home(client):
     off = _tiles((await client.get("/", headers=await as_user(w.officer))).text)
     assert set(ent) == {"todo", "due", "overdue", "returned", "decided", "self"}
     assert set(off) == {"verify", "extensions", "overdue", "triage", "today"}
+    ins = _tiles((await client.get("/", headers=await as_user(w.inspector))).text)
+    assert set(ins) == {"today", "overdue", "in_progress", "recheck"}
     admin = await client.get("/", headers=await as_user(w.admin))
     assert admin.status_code == 200 and _tiles(admin.text) == {}
-    for user, target in ((w.inspector, "/inspections/today"), (w.grid_worker, "/patrol")):
-        r = await client.get("/", headers=await as_user(user), follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == target
+    r = await client.get("/", headers=await as_user(w.grid_worker), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/patrol"
 
 
 async def test_the_enterprise_sees_its_latest_reports_and_notices(client):
@@ -223,6 +224,44 @@ async def test_the_enterprise_sees_its_latest_reports_and_notices(client):
     assert f'href="/inspections/{iid}/notice.pdf"' in r.text
     other = await client.get("/", headers=await as_user(w.foreign_enterprise_user))
     assert f"/inspections/{iid}/" not in other.text
+
+
+async def test_the_inspector_home_counts_their_visits_and_hazards_to_recheck(client):
+    w = await f.world()
+    made = await _enterprise_world(w)  # 6 visits of today, started; one hazard submitted
+    today = local_today()
+    await evidence.submit(f.actor(w.enterprise_user), made["later"]["id"], "已清理", today)
+    await fi.visit(w)  # planned today
+    late = await fi.visit(w, scheduled_on=today - dt.timedelta(days=3))  # planned, overdue
+    await fi.visit(w, scheduled_on=today + dt.timedelta(days=3))  # later: not counted
+    other = await f.user("inspector", agency_id=w.agency["id"])
+    await fi.visit(w, inspectors=[other])  # not theirs
+    headers = await as_user(w.inspector)
+    with count_queries() as small:
+        await queries.inspector_home(f.actor(w.inspector), today)
+    r = await client.get("/", headers=headers)
+    assert r.status_code == 200, r.text
+    tiles = _tiles(r.text)
+    counts = {k: n for k, (n, _) in tiles.items()}
+    assert counts == {"today": 1, "overdue": 1, "in_progress": 6, "recheck": 1}, counts
+    page = await client.get("/inspections/today", headers=headers)
+    for key, group in (("today", "due"), ("in_progress", "in_progress")):
+        assert tiles[key][1].endswith(f"#group-{group}")
+        body = page.text.split(f'id="group-{group}"')[1].split("</section>")[0]
+        expected = counts["today"] + counts["overdue"] if group == "due" else counts[key]
+        assert body.count("data-visit=") == expected, group
+    n, href = tiles["recheck"]
+    assert _rows((await client.get(href, headers=headers)).text, "/hazards/overdue") == n
+    # the visits to do now, one tap from the walk
+    assert f'data-visit="{late.inspection["id"]}"' in r.text
+    assert r.text.count('class="q-item"') == 8
+    for _ in range(2):
+        await fi.visit(w)
+        await _enterprise_world(w)
+    with count_queries() as large:
+        data = await queries.inspector_home(f.actor(w.inspector), today)
+    assert data["counts"]["in_progress"] == 18
+    assert small.count == large.count <= 5, (small.count, large.count)
 
 
 async def test_the_officer_sees_the_daily_work_first_and_the_reference_data_last(client):
