@@ -27,13 +27,15 @@ from inspections.patrol.tables import PatrolReport
 from inspections.services.photos import add_hazard_photo
 from inspections.tables import HazardSource
 from rectification import page_messages, queue_pages, rules, services
+from rectification.home import queries as home_queries
+from rectification.home import rules as home_rules
 from rectification.page_views import grouped, page_view
 from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
 from safety.pages import errors_by_field, form_model, query_id, refuse
-from safety.settings import local_today
+from safety.settings import get_settings, local_today
 from safety.tables import Role
 from safety.web import ACTOR
 
@@ -91,6 +93,7 @@ async def hazards_page(
     agency_id: FromQuery[str | None] = None,
     industry: FromQuery[str | None] = None,
     source: FromQuery[str | None] = None,
+    show: FromQuery[str | None] = None,
 ) -> Template:
     if actor.role != Role.enterprise:
         # the records behind a figure (rectification.figures.links): same names as the API
@@ -114,17 +117,35 @@ async def hazards_page(
             "found_to": found_to or "",
         }
         return await queue_pages.search_page(actor, params, offset)
+    queue = (show or "").strip() or None
+    if queue is not None and queue not in home_rules.QUEUES:
+        refuse([{"key": "show", "message": "show 须为 " + " / ".join(home_rules.QUEUES)}])
     rows, _ = await inspections.list_hazards(actor, inspections.HazardFilter(), ENTERPRISE_LIMIT, 0)
     show_voided = voided == "1"
     shown = [h for h in rows if show_voided or h["status"] != "voided"]
+    if queue is not None:  # a count of the home page (rectification.home): its hazards
+        shown = await _in_queue(actor, queue, shown)
     return Template(
         "rectification/ours.html",
         context={
             "groups": grouped(shown, local_today()),
             "show_voided": show_voided,
             "voided_count": sum(1 for h in rows if h["status"] == "voided"),
+            "queue": queue,
         },
     )
+
+
+async def _in_queue(actor: Actor, queue: str, rows: list[dict]) -> list[dict]:
+    if queue == "returned":
+        ids = await home_queries.returned_ids(actor.enterprise_id or -1)
+        return [h for h in rows if h["id"] in ids]
+    today, days = local_today(), get_settings().remind_due_days
+    return [
+        h
+        for h in rows
+        if home_rules.in_queue(queue, h["status"], h["effective_deadline"], today, days)
+    ]
 
 
 # ---------------------------------------------------------------- the hazard page

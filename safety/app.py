@@ -60,6 +60,7 @@ ROUTE_MODULES = [
     "inspections.patrol.log_api",
     "inspections.patrol.log_pages",
     "inspections.patrol.figures_api",
+    "rectification.home.pages",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,6 @@
-"""Logging in and out: the API token, ``/me``, the login page, the language switch and
-the home page. ``/api/*`` uses bearer tokens only; pages use the session cookie."""
+"""Logging in and out: the API token, ``/me``, the login page and the language switch
+(the home page is ``rectification.home``). ``/api/*`` uses bearer tokens only; pages use
+the session cookie."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from safety.schemas import MeOut, TokenIn, TokenOut
 from safety.sessions import SESSION_COOKIE
 from safety.sessions import logout as logout_session
 from safety.settings import get_settings
-from safety.tables import Role
 from safety.web import ACTOR, client_ip, error_responses
 
 
@@ -141,14 +141,4 @@ async def switch_language(code: FromPath[str], next: FromQuery[str | None] = Non
     return response
 
 
-@get("/", include_in_schema=False, dependencies=ACTOR)
-async def home(actor: NamedDependency[Actor]) -> Template | Redirect:
-    """The menu; an inspector (on a phone, on site) goes straight to today's visits."""
-    if actor.role == Role.inspector:
-        return Redirect("/inspections/today", status_code=303)
-    if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
-        return Redirect("/patrol", status_code=303)
-    return Template("home.html", context={"me": actor})
-
-
-ROUTES = [token, me, login_page, login_submit, logout, switch_language, home]
+ROUTES = [token, me, login_page, login_submit, logout, switch_language]

@@ -127,8 +127,8 @@ SPECS = {
     ),
     # ------------------------------------------------------------ any signed-in user
     ("GET", "/api/v1/me"): Spec(fixed("GET", "/api/v1/me"), EVERYONE),
-    # An inspector's home is today's visits (a redirect to /inspections/today).
-    ("GET", "/"): Spec(fixed("GET", "/"), {**EVERYONE, "inspector": 303}, anonymous=LOGIN),
+    # Each role's home is its queue (rectification.home); a grid worker's is /patrol.
+    ("GET", "/"): Spec(fixed("GET", "/"), EVERYONE, anonymous=LOGIN),
     # ------------------------------------------------------------ users (admin)
     ("GET", "/api/v1/users"): Spec(fixed("GET", "/api/v1/users"), ADMIN_ONLY),
     ("POST", "/api/v1/users"): Spec(_create_user, ADMIN_CREATES),

@@ -1,0 +1,136 @@
+"""The home page (``/``): each role opens on its work (PRODUCT.md "Each role's home is its
+work"). The enterprise contact, the officer and the inspector see their queue as count
+tiles, each tile opening the list it counts, then short lists whose items open the hazard
+or inspection to act on, then the role's menu; the grid worker still goes straight to
+their reports; the administrator gets the menu.
+
+Decisions where the issue is silent (also in docs/home.md):
+- 被退回 and 延期结果 are listed on the home itself (with the reason / the decision); the
+  被退回 tile opens ``/hazards?show=returned``; the 延期结果 tile jumps to its list below.
+- 延期结果 = requests approved or refused in the last ``RECENT_DAYS`` days.
+- 自查: the enterprise's self-inspections under way and the day of its last submitted
+  one (no self-inspection frequency exists in the data: the risk colour's frequency is
+  the street's supervision, ``inspections.risk.planning``).
+- The inspector's 今日 and 逾期 both open the 待检 group of ``/inspections/today`` (planned,
+  due today or before), which lists them together; their visits to do now are also
+  listed on the home (one tap to the walk). 我的检查记录 links ``/inspections`` once that
+  page exists (issue 19 point 4), with the number of submitted inspections.
+- Today's inspections of the officer's area are listed on the home (no officer list of
+  inspections by day exists); cancelled ones are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from rectification.figures import dashboard_messages
+from rectification.figures.dashboard_pages import _figures_of
+from rectification.home import messages, queries
+from safety.auth import Actor
+from safety.i18n import lang_of, translate
+from safety.settings import local_today
+from safety.tables import Role
+from safety.web import ACTOR
+
+messages.register_all()
+dashboard_messages.register_all()
+
+
+def _tile(key: str, label: str, n: int, href: str, hint: str = "", tone: str = "hot") -> dict:
+    return {"key": key, "label": label, "n": n, "href": href, "hint": hint, "tone": tone}
+
+
+def enterprise_tiles(data: dict[str, Any], lang: str) -> list[dict]:
+    c = data["counts"]
+
+    def t(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
+    return [
+        _tile("todo", t("home.ent.todo"), c["todo"], "/hazards?show=todo"),
+        _tile(
+            "due",
+            t("home.ent.due"),
+            c["due"],
+            "/hazards?show=due",
+            t("home.ent.due_hint", n=data["due_days"]),
+            "warn",
+        ),
+        _tile("overdue", t("home.ent.overdue"), c["overdue"], "/hazards?show=overdue", tone="bad"),
+        _tile(
+            "returned", t("home.ent.returned"), c["returned"], "/hazards?show=returned", tone="bad"
+        ),
+        _tile(
+            "decided",
+            t("home.ent.decided"),
+            c["decided"],
+            "#decided",
+            t("home.ent.decided_hint", n=queries.RECENT_DAYS),
+        ),
+        _tile("self", t("home.ent.self_open"), c["self_open"], "/self-inspections"),
+    ]
+
+
+def inspector_tiles(data: dict[str, Any], lang: str) -> list[dict]:
+    c = data["counts"]
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    today, progress = "/inspections/today", "group-in_progress"
+    return [
+        _tile("today", t("home.ins.today"), c["today"], f"{today}#group-due"),
+        _tile("overdue", t("home.ins.overdue"), c["overdue"], f"{today}#group-due", tone="bad"),
+        _tile("in_progress", t("home.ins.in_progress"), c["in_progress"], f"{today}#{progress}"),
+        _tile("recheck", t("home.ins.recheck"), c["recheck"], "/hazards?status=submitted"),
+    ]
+
+
+def officer_tiles(data: dict[str, Any], lang: str) -> list[dict]:
+    c = data["counts"]
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    return [
+        _tile("verify", t("home.off.verify"), c["verify"], "/hazards/verify"),
+        _tile("extensions", t("home.off.extensions"), c["extensions"], "/hazards/extensions"),
+        _tile("overdue", t("home.off.overdue"), c["overdue"], "/hazards/overdue", tone="bad"),
+        _tile("triage", t("home.off.triage"), c["triage"], "/patrol/triage"),
+        _tile("today", t("home.off.today"), c["today"], "#today"),
+    ]
+
+
+@get("/", include_in_schema=False, dependencies=ACTOR)
+async def home(request: Request, actor: NamedDependency[Actor]) -> Template | Redirect:
+    """The role's queue; a grid worker goes straight to their reports."""
+    if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
+        return Redirect("/patrol", status_code=303)
+    today, lang = local_today(), lang_of(request)
+    if actor.role == Role.enterprise:
+        data = await queries.enterprise_home(actor, today)
+        context = {
+            **data,
+            "tiles": enterprise_tiles(data, lang),
+            "recent_days": queries.RECENT_DAYS,
+        }
+        return Template("home/enterprise.html", context={"me": actor, "today": today, **context})
+    if actor.role == Role.officer:
+        data = await queries.officer_home(actor, today)
+        for c in data["campaigns"]:
+            c["n"] = _figures_of(c["stats"], c["id"], today)
+        context = {**data, "tiles": officer_tiles(data, lang)}
+        return Template("home/officer.html", context={"me": actor, "today": today, **context})
+    if actor.role == Role.inspector:
+        data = await queries.inspector_home(actor, today)
+        history = "/inspections" in {route.path for route in request.app.routes}
+        context = {**data, "tiles": inspector_tiles(data, lang), "history": history}
+        return Template("home/inspector.html", context={"me": actor, "today": today, **context})
+    return Template("home.html", context={"me": actor})
+
+
+ROUTES = [home]

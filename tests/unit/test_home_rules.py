@@ -1,0 +1,43 @@
+"""The enterprise's queues of open hazards (rectification.home.rules): 待整改, 即将到期
+within the reminders' window, 已逾期."""
+
+import datetime as dt
+
+import pytest
+
+from rectification.home.rules import due_window, in_queue
+
+TODAY = dt.date(2026, 5, 10)
+
+
+def _day(days: int) -> dt.date:
+    return TODAY + dt.timedelta(days=days)
+
+
+@pytest.mark.parametrize("status", ["pending", "rectifying"])
+def test_an_open_hazard_is_to_rectify_whatever_its_deadline(status):
+    for days in (-5, 0, 3, 40):
+        assert in_queue("todo", status, _day(days), TODAY, 3)
+
+
+@pytest.mark.parametrize("status", ["submitted", "closed", "voided"])
+def test_it_leaves_hazards_that_are_not_open_out_of_every_queue(status):
+    for queue in ("todo", "due", "overdue"):
+        assert not in_queue(queue, status, _day(-1), TODAY, 3)
+        assert not in_queue(queue, status, _day(1), TODAY, 3)
+
+
+def test_due_soon_is_today_to_the_last_day_of_the_window_both_included():
+    due = [d for d in range(-2, 6) if in_queue("due", "pending", _day(d), TODAY, 3)]
+    assert due == [0, 1, 2, 3]
+    assert due_window(TODAY, 3) == (TODAY, _day(3))
+
+
+def test_overdue_starts_the_day_after_the_deadline():
+    assert not in_queue("overdue", "rectifying", TODAY, TODAY, 3)
+    assert in_queue("overdue", "rectifying", _day(-1), TODAY, 3)
+
+
+def test_it_refuses_an_unknown_queue():
+    with pytest.raises(ValueError):
+        in_queue("everything", "pending", TODAY, TODAY, 3)
