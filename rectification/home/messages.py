@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.ext.refused": ("未批准", "Refused"),
     "home.doc.report": ("检查报告", "Report"),
     "home.doc.notice": ("整改通知书", "Notice"),
+    "home.doc.self_report": ("自查报告", "Self-inspection report"),
+    "home.doc.self_notice": ("自查隐患整改单", "Self-inspection rectification list"),
     "home.doc.hazards": ("隐患 {n} 项", "{n} hazards"),
     "home.doc.self": ("企业自查", "Self-inspection"),
     "home.doc.inspection": ("检查", "Inspection"),

@@ -222,6 +222,12 @@ async def test_the_enterprise_sees_its_latest_reports_and_notices(client):
     iid = h["inspection_id"]
     assert f'href="/inspections/{iid}/report.pdf"' in r.text
     assert f'href="/inspections/{iid}/notice.pdf"' in r.text
+    assert "整改通知书" in r.text and "自查隐患整改单" not in r.text
+    # a self-inspection's documents are named as the enterprise's own (issue 18)
+    await Inspection.update({Inspection.kind: "self"}).where(Inspection.id == iid).run()
+    own = await client.get("/", headers=await as_user(w.enterprise_user))
+    assert "自查报告" in own.text and "自查隐患整改单" in own.text
+    assert "整改通知书" not in own.text
     other = await client.get("/", headers=await as_user(w.foreign_enterprise_user))
     assert f"/inspections/{iid}/" not in other.text
 
