@@ -92,6 +92,7 @@ async def test_the_enterprise_runs_a_self_inspection_end_to_end(phone, live_serv
 
     await page.goto(f"{live_server}/inspections/{inspection_id}")
     await page.click("form[data-submit] button[type=submit]")
+    await page.click("[data-confirm-submit]")  # the confirmation of what is locked
     await page.wait_for_selector(".state-submitted")
     await _shot(page, shots, "5-submitted")
 
