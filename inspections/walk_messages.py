@@ -178,6 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "确认后检查记录、隐患和签字均不能再修改。",
         "Once confirmed, the answers, hazards and signatures cannot be changed.",
     ),
+    "confirm.signature": ("{who}：{what}", "{who}: {what}"),
     "confirm.submit": ("确认提交", "Confirm and submit"),
     "confirm.back": ("返回检查", "Back to the checklist"),
     "hazard.requirement": ("检查要求（参考）", "Requirement (for reference)"),

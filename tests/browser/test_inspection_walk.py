@@ -159,6 +159,7 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     await page.wait_for_selector("#sign-enterprise .badge.ok")
 
     # Both signed: the sign page offers the submit, which first shows what will be locked.
+    await _shot(page, "sign")
     await page.click("[data-sign-submit] button[type=submit]")
     await page.wait_for_url(re.compile(r"/inspections/\d+/submit\??$"))
     lock = await page.inner_text("[data-lock]")

@@ -319,3 +319,20 @@ async def test_the_suggest_index_is_rebuilt_when_the_library_changes(client):
     found = await suggest.suggest(f.actor(w.inspector), f"{n}号氨制冷机房氨气报警")
     assert suggest._cache["stamp"] != before
     assert found[0]["code"] == f"ZL-{n}"
+
+
+async def test_the_confirmation_speaks_one_language_at_a_time(client):
+    w = await f.world()
+    insp = await walkdata.inspection(w)
+    h = await as_user(w.inspector)
+    await _answer_all(client, h, insp)
+    await _sign_inspector(client, h, insp)
+    await _refuse(client, h, insp)
+    en = {**h, "Cookie": h["Cookie"] + "; lang=en"}
+    r = await client.get(f"/inspections/{insp['id']}/submit", headers=en)
+    lock = r.text.split("data-lock>", 1)[1].split("</section>", 1)[0]
+    assert "Items: 3/3 answered (3 pass, 0 fail, 0 N/A)" in lock
+    assert "Inspector&#39;s signature: Signed by 李工" in lock or (
+        "Inspector's signature: Signed by 李工" in lock
+    )
+    assert "：" not in lock and "提交后" not in lock
