@@ -158,8 +158,15 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     await page.click("#sign-enterprise button[type=submit]")
     await page.wait_for_selector("#sign-enterprise .badge.ok")
 
-    # Both signed: the sign page offers the submit, which first shows what will be locked.
+    # Both signed: on the walk 提交检查 is now the primary button and 签字 secondary ...
     await _shot(page, "sign")
+    await page.goto(f"{live_server}/inspections/{visit['id']}#signatures")
+    assert "secondary" in await page.get_attribute("[data-sign-link]", "class")
+    primary = page.locator("form[data-submit] button[type=submit]")
+    assert "secondary" not in await primary.get_attribute("class")
+    await _shot(page, "walk-signed")
+    # ... and the sign page offers the submit, which first shows what will be locked.
+    await page.goto(f"{live_server}/inspections/{visit['id']}/sign")
     await page.click("[data-sign-submit] button[type=submit]")
     await page.wait_for_url(re.compile(r"/inspections/\d+/submit\??$"))
     lock = await page.inner_text("[data-lock]")
