@@ -1,5 +1,10 @@
 """The hazard form of the walk (prefilled from a failed item) and the photos of a hazard.
 
+The failed item's requirement is shown above the description as a reference, never as
+the description: an unedited hazard must not describe compliance. The description starts
+empty (required). Saving returns to the failed item on the walk (``?item=<id>#item-<id>``
+opens its section); a hazard without an item returns to itself in the hazards list.
+
 With JavaScript the form sends its fields only, with an ``Idempotency-Key`` (so a retry
 after a lost answer never makes a second hazard), and its photos follow one per request,
 each with its own key. Without JavaScript the photos go with the form (multipart)."""
@@ -90,8 +95,9 @@ async def hazard_new_page(
     inspection_id: PathId,
     item_id: FromQuery[int | None] = None,
 ) -> Template:
-    """The hazard form, prefilled from a failed item (text, basis, level, category,
-    sub-category, and the major-hazard clause when the item is a major criterion)."""
+    """The hazard form, prefilled from a failed item (basis, level, category,
+    sub-category, and the major-hazard clause when the item is a major criterion); the
+    item's requirement is shown as a reference, the description starts empty."""
     actor.require(*WALKERS)
     inspection = await service.get_inspection(actor, inspection_id)
     require_walker(actor, inspection)
@@ -100,7 +106,7 @@ async def hazard_new_page(
     form: dict[str, Any] = {"level": "general", "category": "site", "subcategory": "其他"}
     if item:
         form.update(
-            description=item["text"],
+            description="",
             legal_basis=item.get("legal_basis", ""),
             level=item.get("default_level") or "general",
             category=item.get("category") or "site",
@@ -175,10 +181,17 @@ async def hazard_create_submit(
             request, actor, inspection, values, errors_by_field(exc), item=item, status=400
         )
     failed = await _store_photos(actor, hazard["id"], form.getall("photos", []), "problem")
-    target = f"/inspections/{inspection_id}"
-    if failed:
-        target += f"?photos_failed={failed}"
-    return Redirect(f"{target}#hazard-{hazard['id']}", status_code=303)
+    return Redirect(back_to_walk(inspection_id, item, hazard["id"], failed), status_code=303)
+
+
+def back_to_walk(inspection_id: int, item: dict | None, hazard_id: int, failed: int = 0) -> str:
+    """Where a saved hazard returns: its failed item (``item=`` opens the item's section),
+    or for a hazard without an item the hazard itself in the list."""
+    query = [f"photos_failed={failed}"] if failed else []
+    if item:
+        query.append(f"item={item['id']}")
+    anchor = f"#item-{item['id']}" if item else f"#hazard-{hazard_id}"
+    return f"/inspections/{inspection_id}" + ("?" + "&".join(query) if query else "") + anchor
 
 
 @post(

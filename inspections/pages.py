@@ -29,11 +29,15 @@ from litestar.response import Redirect, Template
 
 from inspections import hazard_pages, rules, walk_messages
 from inspections import services as service
+from inspections.checklists import suggest as checklist_suggest
 from inspections.page_helpers import (
     WALKERS,
     is_walker,
+    lock_summary,
     one_file,
     require_walker,
+    signatures_done,
+    submit_missing,
     wants_json,
 )
 from inspections.schemas import ResultIn
@@ -83,10 +87,13 @@ async def today_page(actor: NamedDependency[Actor]) -> Template:
 # ---------------------------------------------------------------- the walk
 
 
-def _sections(inspection: dict, missing_items: set[int], editable: bool) -> list[dict]:
+def _sections(
+    inspection: dict, missing_items: set[int], editable: bool, focus: int | None = None
+) -> list[dict]:
     """The pinned checklist's items grouped by section, in checklist order; a section is
     open while it has an unanswered (or missing) item, or a failed one with no hazard
-    logged yet; read-only, the sections with a failed item are open."""
+    logged yet, or holds the ``focus`` item (the one a saved hazard returns to);
+    read-only, the sections with a failed item are open."""
     per_item: dict[int, int] = {}
     for h in inspection.get("hazards", []):
         if h.get("item_id"):
@@ -105,6 +112,9 @@ def _sections(inspection: dict, missing_items: set[int], editable: bool) -> list
     for s in sections:
         s["total"] = len(s["items"])
         s["answered"] = sum(1 for it in s["items"] if it["result"])
+        if focus is not None and any(it["id"] == focus for it in s["items"]):
+            s["open"] = True
+            continue
         if not editable:
             s["open"] = any(it["result"] == "fail" for it in s["items"])
             continue
@@ -174,6 +184,7 @@ async def _walk(
     missing_extra: list[dict] | None = None,
     flash: str = "",
     status: int = 200,
+    focus: int | None = None,
 ) -> Template:
     lang = lang_of(request)
     inspection = await service.get_inspection(actor, inspection_id)
@@ -188,12 +199,15 @@ async def _walk(
         "inspections/walk.html",
         context={
             "i": i,
-            "sections": _sections(inspection, missing["items"] if missing else set(), editable),
+            "sections": _sections(
+                inspection, missing["items"] if missing else set(), editable, focus
+            ),
             "subcategory_names": dict(walk_messages.hazard_choices(lang)["subcategories"]),
             "answered": inspection["items_answered"],
             "total": inspection["items_total"],
             "hazards": await _hazards_with_photos(inspection),
             "editable": editable,
+            "signed": signatures_done(inspection),
             "can_start": mine and inspection["state"] == "planned",
             "missing": missing,
             "flash": flash,
@@ -209,6 +223,7 @@ async def walk_page(
     inspection_id: PathId,
     queued: FromQuery[str | None] = None,
     photos_failed: FromQuery[int | None] = None,
+    item: FromQuery[int | None] = None,
 ) -> Template | Redirect:
     lang = lang_of(request)
     if actor.role == Role.officer:
@@ -220,7 +235,7 @@ async def walk_page(
         flash = translate("walk.queued", lang)
     elif photos_failed:
         flash = translate("walk.photos_failed", lang, n=photos_failed)
-    return await _walk(request, actor, inspection_id, flash=flash)
+    return await _walk(request, actor, inspection_id, flash=flash, focus=item)
 
 
 @post(
@@ -261,6 +276,36 @@ async def result_submit(
     return Redirect(f"/inspections/{inspection_id}#item-{result.item_id}", status_code=303)
 
 
+@get("/inspections/{inspection_id:int}/submit", include_in_schema=False, dependencies=ACTOR)
+async def submit_confirm_page(
+    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
+) -> Template:
+    """The confirmation before the irreversible submit: what will be locked (answers by
+    result, hazards by level, the signatures or the refusal), or what is still missing
+    (linked to the walk), in which case there is nothing to confirm."""
+    actor.require(*WALKERS)
+    lang = lang_of(request)
+    inspection = await service.get_inspection(actor, inspection_id)
+    require_walker(actor, inspection)
+    rules.require_editable(inspection["state"], "提交")
+    missing = _missing(inspection, submit_missing(inspection), lang)
+    for line in missing["lines"]:
+        if line["href"].startswith("#"):
+            line["href"] = f"/inspections/{inspection_id}{line['href']}"
+    hazards = inspection.get("hazards", [])
+    i = dict(inspection)
+    i["signatures"] = _signatures(inspection)
+    return Template(
+        "inspections/submit.html",
+        context={
+            "i": i,
+            "lock": lock_summary(inspection, hazards),
+            "hazards": hazards,
+            "missing": missing if missing["lines"] else None,
+        },
+    )
+
+
 @post(
     "/inspections/{inspection_id:int}/submit",
     include_in_schema=False,
@@ -270,9 +315,15 @@ async def result_submit(
 async def submit_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Template | Redirect:
-    """Submit; a 409 naming what is missing shows the walk with each missing item and
-    signature marked."""
+    """Submit, once confirmed (``confirmed=1``, sent by the confirmation page); without it
+    nothing changes and the confirmation page is shown (303). A 409 naming what is missing
+    shows the walk with each missing item and signature marked."""
     actor.require(*WALKERS)
+    form = await request.form()
+    if str(form.get("confirmed") or "") != "1":
+        inspection = await service.get_inspection(actor, inspection_id)
+        require_walker(actor, inspection)
+        return Redirect(f"/inspections/{inspection_id}/submit", status_code=303)
     try:
         await service.submit_inspection(actor, inspection_id)
     except DomainError as exc:
@@ -311,7 +362,12 @@ async def _sign_page(
     }
     return Template(
         "inspections/sign.html",
-        context={"i": i, "forms": {**defaults, **(forms or {})}, "errors": errors or {}},
+        context={
+            "i": i,
+            "forms": {**defaults, **(forms or {})},
+            "errors": errors or {},
+            "signed": signatures_done(inspection),
+        },
         status_code=status,
     )
 
@@ -384,11 +440,27 @@ async def signature_submit(
     return Redirect(f"/inspections/{inspection_id}#signatures", status_code=303)
 
 
+# ---------------------------------------------------------------- suggestions
+
+
+@get("/inspections/suggest", include_in_schema=False, dependencies=ACTOR)
+async def suggest_page(actor: NamedDependency[Actor], q: FromQuery[str] = "") -> Response:
+    """The hazard form's suggestions as JSON (the page's script, session cookie): the 3
+    library items closest to ``q``, each with its legal basis and default level. Kept
+    short for a weak signal: no sections, no ids of templates."""
+    found = await checklist_suggest.suggest(actor, q)
+    keep = ("code", "text", "legal_basis", "default_level", "major_basis", "category")
+    items = [{**{k: it[k] for k in keep}, "subcategory": it["subcategory"]} for it in found]
+    return Response({"items": items}, headers={"Cache-Control": "private, max-age=60"})
+
+
 ROUTES = [
     today_page,
+    suggest_page,
     walk_page,
     start_submit,
     result_submit,
+    submit_confirm_page,
     submit_submit,
     sign_page,
     signature_submit,

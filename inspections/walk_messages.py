@@ -155,6 +155,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sign.not_yet": ("未签字", "Not signed"),
     "sign.first": ("请先签名", "Please sign first"),
     "sign.back": ("返回检查", "Back to the checklist"),
+    "sign.all_signed": (
+        "签字已齐全。提交前请核对将锁定的内容。",
+        "Both have signed. Check what will be locked before submitting.",
+    ),
+    "walk.sign_again": ("查看或重新签字", "View or redo the signatures"),
+    "confirm.title": ("提交前确认", "Confirm the submission"),
+    "confirm.lead": (
+        "提交后以下内容将锁定，不可修改：",
+        "Submitting locks the following; it cannot be changed afterwards:",
+    ),
+    "confirm.items": (
+        "检查项：已查 {answered}/{total} 项（合格 {passed}，不合格 {failed}，不适用 {na}）",
+        "Items: {answered}/{total} answered ({passed} pass, {failed} fail, {na} N/A)",
+    ),
+    "confirm.hazards": (
+        "隐患：共 {n} 条（一般隐患 {general} 条，重大隐患 {major} 条）",
+        "Hazards: {n} ({general} general, {major} major)",
+    ),
+    "confirm.fixed": ("，其中立行立改 {n} 条", "; {n} fixed on the spot"),
+    "confirm.irreversible": (
+        "确认后检查记录、隐患和签字均不能再修改。",
+        "Once confirmed, the answers, hazards and signatures cannot be changed.",
+    ),
+    "confirm.signature": ("{who}：{what}", "{who}: {what}"),
+    "confirm.submit": ("确认提交", "Confirm and submit"),
+    "confirm.back": ("返回检查", "Back to the checklist"),
+    "hazard.requirement": ("检查要求（参考）", "Requirement (for reference)"),
+    "hazard.description_placeholder": (
+        "写明现场实际发现的问题",
+        "Describe what you actually found on site",
+    ),
+    "hazard.suggest_title": ("相近的检查项", "Closest checklist items"),
+    "hazard.suggest_use": ("采用依据和等级", "Use its basis and level"),
     "sign.again": ("重新签字（替换原签字）", "Sign again (replaces this one)"),
 }
 

@@ -7,6 +7,7 @@ exactly once even when the first answer is lost on the way back."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import httpx
@@ -17,6 +18,20 @@ from tests.imagegen import jpeg
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
 PHONE = {"width": 375, "height": 812}
+DESK = {"width": 1280, "height": 900}
+
+
+async def _shot(page, name: str) -> None:
+    """Full-page screenshots at 375 px and 1280 px into ``SAFETY_SCREENSHOT_DIR`` (none when
+    it is not set), the phone's size restored after."""
+    folder = os.environ.get("SAFETY_SCREENSHOT_DIR")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    for label, size in (("375", PHONE), ("1280", DESK)):
+        await page.set_viewport_size(size)
+        await page.screenshot(path=os.path.join(folder, f"walk-{name}-{label}.png"), full_page=True)
+    await page.set_viewport_size(PHONE)
 
 
 def _token(base: str, username: str) -> dict[str, str]:
@@ -104,10 +119,16 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     assert await page.locator("[data-answered]").inner_text() == str(count)
     assert await page.locator("button.choice.fail.on").count() == 1
 
-    # The failed item offers "log hazard", prefilled; a photo goes with it.
+    # The failed item offers "log hazard": its requirement shown as a reference, the
+    # description empty (an unedited hazard must not describe compliance); a photo goes
+    # with it, and saving returns to the failed item.
+    failed_item = await forms.nth(0).get_attribute("data-item")
     await page.locator("form[data-autosave] a.log-hazard").first.click()
     await page.wait_for_selector("form[data-hazard-form]")
-    assert await page.locator("#f-description").input_value() != ""
+    assert await page.locator("#f-description").input_value() == ""
+    assert await page.locator("[data-requirement]").is_visible()
+    await _shot(page, "hazard-form")
+    await page.fill("#f-description", "一号车间责任制未覆盖到班组")
     await page.fill("#f-location", "一号车间东侧")
     await page.fill("#f-suggestion", "立即整改并建立台账")
     if await page.locator("#f-level").input_value() == "major":
@@ -119,9 +140,12 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     )
     await page.wait_for_selector("ul[data-photo-list] img")
     await page.click("form[data-hazard-form] button[type=submit]")
-    await page.wait_for_url(re.compile(r"/inspections/\d+#hazard-\d+$"))
+    await page.wait_for_url(
+        re.compile(rf"/inspections/\d+\?item={failed_item}#item-{failed_item}$")
+    )
     await _outbox_empty(page)
-    hazard_id = int(page.url.rsplit("-", 1)[1])
+    assert await page.locator(f"#item-{failed_item}").is_visible()  # its section open
+    hazard_id = int((await page.locator("#hazards article.hazard").first.get_attribute("id"))[7:])
     await page.wait_for_selector(f"#photos-{hazard_id} img")
 
     # Both signatures, drawn with a finger (pointer events).
@@ -134,8 +158,25 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
     await page.click("#sign-enterprise button[type=submit]")
     await page.wait_for_selector("#sign-enterprise .badge.ok")
 
-    await page.goto(f"{live_server}/inspections/{visit['id']}")
-    await page.click("form[data-submit] button[type=submit]")
+    # Both signed: on the walk 提交检查 is now the primary button and 签字 secondary ...
+    await _shot(page, "sign")
+    await page.goto(f"{live_server}/inspections/{visit['id']}#signatures")
+    assert "secondary" in await page.get_attribute("[data-sign-link]", "class")
+    primary = page.locator("form[data-submit] button[type=submit]")
+    assert "secondary" not in await primary.get_attribute("class")
+    await _shot(page, "walk-signed")
+    # ... and the sign page offers the submit, which first shows what will be locked.
+    await page.goto(f"{live_server}/inspections/{visit['id']}/sign")
+    await page.click("[data-sign-submit] button[type=submit]")
+    await page.wait_for_url(re.compile(r"/inspections/\d+/submit\??$"))
+    lock = await page.inner_text("[data-lock]")
+    assert f"已查 {count}/{count} 项（合格 {count - 1}，不合格 1，不适用 0）" in lock
+    assert "共 1 条" in lock and "王经理 已签字" in lock
+    assert "提交后以下内容将锁定" in lock
+    await _shot(page, "confirm")
+    row = _api(live_server, "inspector", "GET", f"/api/v1/inspections/{visit['id']}").json()
+    assert row["state"] == "in_progress"  # nothing locked before the confirmation
+    await page.click("[data-confirm-submit]")
     await page.wait_for_selector(".state-submitted")
     assert await page.locator("form[data-autosave]").count() == 0
 
@@ -170,7 +211,14 @@ async def test_a_photo_taken_without_signal_arrives_exactly_once(phone, live_ser
     visit = _visit(live_server, "in_progress")
     await _login(page, live_server, "inspector")
     await page.goto(f"{live_server}/inspections/{visit['id']}/hazards/new")
+    # A free-text hazard: the closest library items are suggested while typing.
     await page.fill("#f-description", "消防通道堆放杂物")
+    await page.wait_for_selector("[data-suggest] li[data-suggestion]")
+    shown = await page.locator("[data-suggest] li[data-suggestion]").count()
+    assert 1 <= shown <= 3
+    await _shot(page, "suggest")
+    await page.locator("[data-suggest] li[data-suggestion] button").first.click()
+    assert await page.locator("#f-legal_basis").input_value() != ""
     await page.select_option("#f-subcategory", "消防")
     await page.click("form[data-hazard-form] button[type=submit]")
     await page.wait_for_url(re.compile(r"#hazard-\d+$"))

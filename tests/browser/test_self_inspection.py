@@ -77,9 +77,10 @@ async def test_the_enterprise_runs_a_self_inspection_end_to_end(phone, live_serv
     await page.wait_for_selector("ul[data-photo-list] img")
     await _shot(page, shots, "3-hazard-form")
     await page.click("form[data-hazard-form] button[type=submit]")
-    await page.wait_for_url(re.compile(r"/inspections/\d+#hazard-\d+$"))
+    # Back to the failed item (issue 19), the hazard listed on the walk.
+    await page.wait_for_url(re.compile(r"/inspections/\d+\?item=\d+#item-\d+$"))
     await _outbox_empty(page)
-    hazard_id = int(page.url.rsplit("-", 1)[1])
+    hazard_id = int((await page.locator("#hazards article.hazard").first.get_attribute("id"))[7:])
     await page.wait_for_selector(f"#photos-{hazard_id} img")
 
     await page.goto(f"{live_server}/inspections/{inspection_id}/sign")
@@ -92,6 +93,7 @@ async def test_the_enterprise_runs_a_self_inspection_end_to_end(phone, live_serv
 
     await page.goto(f"{live_server}/inspections/{inspection_id}")
     await page.click("form[data-submit] button[type=submit]")
+    await page.click("[data-confirm-submit]")  # the confirmation of what is locked
     await page.wait_for_selector(".state-submitted")
     await _shot(page, shots, "5-submitted")
 

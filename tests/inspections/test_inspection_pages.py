@@ -15,6 +15,7 @@ from tests.inspections import walkdata
 from tests.pages import as_user
 
 JSON = {"Accept": "application/json"}
+CONFIRMED = {"confirmed": "1"}  # sent by the confirmation page
 
 
 def _on(html: str, item_id: int) -> str | None:
@@ -100,7 +101,8 @@ async def test_the_hazard_form_is_prefilled_from_the_item_and_shows_errors_next_
     assert r.status_code == 303, r.text
     hazard = await Hazard.objects().where(Hazard.inspection == insp["id"]).first().run()
     assert hazard.level == "major" and hazard.item == major["id"]
-    assert r.headers["location"].endswith(f"#hazard-{hazard.id}")
+    # Back to the failed item (its section opened by ``item=``), not the page bottom.
+    assert r.headers["location"].endswith(f"?item={major['id']}#item-{major['id']}")
     photos = await Attachment.count().where(
         Attachment.owner_type == "hazard", Attachment.owner_id == hazard.id
     )
@@ -151,7 +153,7 @@ async def test_submit_shows_what_is_missing_then_the_page_is_read_only(client):
     url = f"/inspections/{insp['id']}"
     first, rest = insp["items"][0]["id"], insp["items"][1:]
     await client.post(url + "/results", data={"item_id": str(first), "result": "pass"}, headers=h)
-    r = await client.post(url + "/submit", headers=h, follow_redirects=False)
+    r = await client.post(url + "/submit", data=CONFIRMED, headers=h, follow_redirects=False)
     assert r.status_code == 409
     missing = r.text.split('id="missing"', 1)[1].split("</div>", 1)[0]
     for it in rest:
@@ -179,7 +181,7 @@ async def test_submit_shows_what_is_missing_then_the_page_is_read_only(client):
     }
     r = await client.post(url + "/signatures", data=refusal, headers=h, follow_redirects=False)
     assert r.status_code == 303, r.text
-    r = await client.post(url + "/submit", headers=h, follow_redirects=False)
+    r = await client.post(url + "/submit", data=CONFIRMED, headers=h, follow_redirects=False)
     assert r.status_code == 303
     row = await Inspection.select(Inspection.state).where(Inspection.id == insp["id"]).first().run()
     assert row["state"] == "submitted"

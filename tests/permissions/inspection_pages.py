@@ -61,7 +61,11 @@ async def _result(w, target):
 
 async def _submit(w, target):
     i = await _inspection(w, target)  # nothing answered: 409 naming what is missing
-    return Req("POST", f"/inspections/{i['id']}/submit", form={})
+    return Req("POST", f"/inspections/{i['id']}/submit", form={"confirmed": "1"})
+
+
+async def _suggest(w, target):
+    return Req("GET", "/inspections/suggest", params={"q": "灭火器过期"})
 
 
 async def _signature(w, target):
@@ -108,7 +112,15 @@ SPECS = {
     ("GET", P): Spec(_get(), READERS, OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/start"): Spec(_start, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/results"): Spec(_result, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
+    ("GET", P + "/submit"): Spec(_get("/submit"), its_inspector(200), OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/submit"): Spec(_submit, its_inspector(409), OWN_FOREIGN, anonymous=LOGIN),
+    # The hazard form's suggestions: the checklist library's readers; the grid worker
+    # logs no hazards (403, as for the library).
+    ("GET", "/inspections/suggest"): Spec(
+        _suggest,
+        {"admin": 200, "officer": 200, "inspector": 200, "enterprise": 200, "grid_worker": 403},
+        anonymous=LOGIN,
+    ),
     ("GET", P + "/sign"): Spec(_get("/sign"), its_inspector(200), OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/signatures"): Spec(_signature, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("GET", P + "/hazards/new"): Spec(

@@ -335,7 +335,13 @@
           return releasePhotos(hazardId, job.id).then(function () {
             sessionStorage.removeItem(storageKey);
             var back = form.getAttribute("data-done-url");
-            location.href = back + (hazardId ? "#hazard-" + hazardId : "?queued=1#hazards");
+            // Back to the failed item (its section opens), or to the hazard itself.
+            var item = form.getAttribute("data-done-item");
+            var query = [];
+            if (!hazardId) query.push("queued=1");
+            if (item) query.push("item=" + item);
+            location.href = back + (query.length ? "?" + query.join("&") : "") +
+              (item ? "#item-" + item : hazardId ? "#hazard-" + hazardId : "#hazards");
           });
         });
       });
