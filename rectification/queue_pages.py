@@ -20,6 +20,7 @@ from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import rules, services
+from rectification.list_context import list_context
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
@@ -69,7 +70,11 @@ def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
     )
 
 
-async def search_page(actor: Actor, params: dict[str, str], offset: str | None) -> Template:
+async def search_page(
+    actor: Actor, params: dict[str, str], offset: str | None, lang: str = "zh"
+) -> Template:
+    """The hazard search; opened from a figure, headed by what the figure is
+    (``rectification.list_context``)."""
     errors: list[dict[str, str]] = []
     flt = search_filter(params, errors)
     start = page_offset(offset)
@@ -83,6 +88,7 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             raise
         field_errors, status = errors_by_field(exc), 400
     today = local_today()
+    heading = await list_context(actor, flt, today, lang) if status == 200 else None
     units = await registry.unit_choices(actor) if actor.role == Role.officer else []
     return Template(
         "rectification/search.html",
@@ -98,6 +104,7 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             "statuses": list(STATUS_LABELS),
             "tab": "search",
             "is_officer": actor.role == Role.officer,
+            "list_context": heading,
         },
         status_code=status,
     )
