@@ -237,6 +237,15 @@ def campaign_running(ends_on: dt.date, today: dt.date) -> bool:
     return today <= ends_on
 
 
+def ended_campaign_refusal(ends_on: dt.date, today: dt.date, action: str) -> str | None:
+    """Why ``action`` (新建批次 / 生成检查任务) is refused on a campaign whose period has
+    ended (None while it runs): a finished campaign's plan is closed. Inspections already
+    planned stay and may still be walked or entered from paper afterwards."""
+    if campaign_running(ends_on, today):
+        return None
+    return f"活动已于 {ends_on} 结束，不能再{action}"
+
+
 @dataclass(frozen=True)
 class Booking:
     """Why an enterprise counts as already planned (已安排): an open inspection of a

@@ -116,7 +116,7 @@ async def hazards_page(
             "found_from": found_from or "",
             "found_to": found_to or "",
         }
-        return await queue_pages.search_page(actor, params, offset)
+        return await queue_pages.search_page(actor, params, offset, lang_of(request))
     queue = (show or "").strip() or None
     if queue is not None and queue not in home_rules.QUEUES:
         refuse([{"key": "show", "message": "show 须为 " + " / ".join(home_rules.QUEUES)}])

@@ -20,11 +20,17 @@ from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import rules, services
+from rectification.list_context import list_context
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
-from rectification.tables import EvidenceSubmission, RectificationPlan, Verification
-from safety import files
+from rectification.tables import (
+    EvidenceSubmission,
+    ExtensionRequest,
+    RectificationPlan,
+    Verification,
+)
+from safety import files, i18n
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound
 from safety.pages import errors_by_field, form_model, page_offset, query_date, query_id, refuse
@@ -35,6 +41,16 @@ from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50
+# the notice after an extension decision (kept here, next to the queue that shows it)
+i18n.register(
+    {
+        "rect.ext.decided_approved": ("已批准延期至 {date}：", "Extension to {date} approved:"),
+        "rect.ext.decided_refused": (
+            "已驳回延期至 {date} 的申请：",
+            "Extension to {date} refused:",
+        ),
+    }
+)
 QUEUE_SIZE = 20  # hazards shown with their photos at once
 SCAN_LIMIT = 2000  # submitted / overdue hazards read to order a queue
 
@@ -69,7 +85,11 @@ def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
     )
 
 
-async def search_page(actor: Actor, params: dict[str, str], offset: str | None) -> Template:
+async def search_page(
+    actor: Actor, params: dict[str, str], offset: str | None, lang: str = "zh"
+) -> Template:
+    """The hazard search; opened from a figure, headed by what the figure is
+    (``rectification.list_context``)."""
     errors: list[dict[str, str]] = []
     flt = search_filter(params, errors)
     start = page_offset(offset)
@@ -83,6 +103,7 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             raise
         field_errors, status = errors_by_field(exc), 400
     today = local_today()
+    heading = await list_context(actor, flt, today, lang) if status == 200 else None
     units = await registry.unit_choices(actor) if actor.role == Role.officer else []
     return Template(
         "rectification/search.html",
@@ -98,6 +119,7 @@ async def search_page(actor: Actor, params: dict[str, str], offset: str | None) 
             "statuses": list(STATUS_LABELS),
             "tab": "search",
             "is_officer": actor.role == Role.officer,
+            "list_context": heading,
         },
         status_code=status,
     )
@@ -263,13 +285,45 @@ async def extension_queue_data(actor: Actor) -> dict[str, Any]:
     return {"requests": [{**x, "h": hazards[x["hazard_id"]]} for x in requests], "total": total}
 
 
+async def decided_extension(actor: Actor, hazard_id: int) -> dict | None:
+    """The hazard's latest decided extension request, for the notice after a decision
+    (``?done=<hazard id>``): read back from the database, so the notice says what was
+    recorded, never what a link claims; None outside the officer's scope or undecided."""
+    hazard = (
+        await Hazard.select(Hazard.id, Hazard.description)
+        .where(Hazard.id == hazard_id, await hazard_condition(actor))
+        .first()
+        .run()
+    )
+    if hazard is None:
+        return None
+    decided = (
+        await ExtensionRequest.select(ExtensionRequest.status, ExtensionRequest.new_deadline)
+        .where(ExtensionRequest.hazard == hazard_id, ExtensionRequest.status != "pending")
+        .order_by(ExtensionRequest.decided_at, ascending=False)
+        .order_by(ExtensionRequest.id, ascending=False)
+        .first()
+        .run()
+    )
+    if decided is None or decided["status"] not in ("approved", "refused"):
+        return None
+    return {**hazard, **decided}
+
+
 async def _extension_queue(
-    actor: Actor, errors: dict[int, dict[str, str]] | None = None, status: int = 200
+    actor: Actor,
+    errors: dict[int, dict[str, str]] | None = None,
+    status: int = 200,
+    done: str | None = None,
 ) -> Template:
+    decided = None
+    if done and done.isdigit() and len(done) <= 12:
+        decided = await decided_extension(actor, int(done))
     return Template(
         "rectification/extension_queue.html",
         context={
             **await extension_queue_data(actor),
+            "decided": decided,
             "errors": errors or {},
             "tab": "extensions",
             "is_officer": True,
@@ -279,8 +333,12 @@ async def _extension_queue(
 
 
 @get("/hazards/extensions", include_in_schema=False, dependencies=ACTOR)
-async def extension_queue_page(actor: NamedDependency[Actor]) -> Template:
-    return await _extension_queue(actor)
+async def extension_queue_page(
+    actor: NamedDependency[Actor], done: FromQuery[str | None] = None
+) -> Template:
+    """The queue; ``?done=<hazard id>`` after a decision: a notice naming and linking the
+    hazard and the decision recorded (as the verification queue does after a verdict)."""
+    return await _extension_queue(actor, done=done)
 
 
 @post(
@@ -298,12 +356,12 @@ async def extension_decide_submit(
         decision = form_model(
             DecisionIn, approved=str(data.get("decision")) == "approve", comment=comment
         )
-        await services.decide_extension(actor, request_id, decision)
+        decided = await services.decide_extension(actor, request_id, decision)
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
         return await _extension_queue(actor, {request_id: errors_by_field(exc)}, exc.status_code)
-    return Redirect("/hazards/extensions", status_code=303)
+    return Redirect(f"/hazards/extensions?done={decided['hazard_id']}", status_code=303)
 
 
 # ---------------------------------------------------------------- overdue

@@ -23,7 +23,7 @@ from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.pages import campaign_context
 from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, booking_out, bookings, due_rows, pick_enterprises
-from inspections.rules import Booking, default_ticks
+from inspections.rules import Booking, campaign_running, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
@@ -100,11 +100,15 @@ async def batch_new_page(
     actor: NamedDependency[Actor],
     campaign_id: FromPath[int],
     preset: FromQuery[str | None] = None,
-) -> Template:
+) -> Template | Redirect:
     """``?preset=`` (due / red_orange_stale / open_hazards) ticks only the free enterprises
-    that risk-based pick names (inspections.risk.planning)."""
+        that risk-based pick names (inspections.risk.planning). A finished campaign sends the
+    officer back to its page, which says why there is no new batch."""
     actor.require(Role.officer)
     campaign = await service.get_campaign(actor, campaign_id)
+    if not campaign_running(campaign["ends_on"], local_today()):
+        # a finished campaign offers no form (its page hides the button; the post is 409)
+        return Redirect(f"/campaigns/{campaign_id}", status_code=303)
     n = len(campaign["batches"]) + 1
     lang = lang_of(request)
     agencies = (await list_agencies(actor, limit=2))["items"]

@@ -87,6 +87,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "campaign.batches": ("批次", "Batches"),
     "campaign.no_batches": ("还没有批次", "No batches yet"),
     "campaign.new_batch": ("新建批次", "New batch"),
+    "campaign.ended": (
+        "活动已于 {date} 结束，不再新建批次或生成检查任务；已安排的检查照常进行。",
+        "This campaign ended on {date}: no new batches or inspections; those already"
+        " planned go ahead.",
+    ),
     "campaign.enterprises": ("企业检查情况", "Enterprises and their inspections"),
     "campaign.deadlines": (
         "整改期限：一般隐患 {general} 天，重大隐患 {major} 天",

@@ -24,7 +24,7 @@ from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.messages import labels
 from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, booking_out, bookings
-from inspections.rules import default_ticks
+from inspections.rules import campaign_running, default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
@@ -269,6 +269,8 @@ async def campaign_context(
         "params": params,
         "checklists": await plan.checklist_choices(),
         "today": local_today().isoformat(),
+        # a finished campaign offers no 新建批次 / 生成检查任务 (the services refuse them)
+        "ended": not campaign_running(campaign["ends_on"], local_today()),
         "batch_errors": {},
         "batch_form": {},
         "kind_names": dict(labels(lang)["kinds"]),

@@ -119,6 +119,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map.total": ("合计", "Total"),
     "map.empty": ("辖区内还没有企业", "No enterprises in your area yet"),
     "map.legend": ("图例", "Legend"),
+    "map.swipe": ("左右滑动查看全部行业 →", "Swipe sideways for every industry →"),
     "due.title": (
         "待检企业（按风险等级确定检查频次）",
         "Due for inspection (frequency by risk level)",

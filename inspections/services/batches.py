@@ -7,6 +7,11 @@ second one: 409); its inspectors are active inspectors of the batch's agency (wh
 one). Creating a batch's inspections makes one for every enterprise of the batch that has no
 inspection in the campaign yet, cancelled ones aside (so a second call creates 0, and an
 enterprise whose visit was cancelled gets a new one).
+
+A finished campaign (today after its last day, ``rules.ended_campaign_refusal``) gets no
+new batch and no new generated inspections: 409 naming its end date. Back-dated paper
+entry is not hindered by this: the visits it records were planned while the campaign ran,
+and those planned inspections stay and can still be walked or entered afterwards.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
+from safety.settings import local_today
 from safety.tables import (
     Agency,
     Batch,
@@ -65,9 +71,17 @@ def group_of(ids: list[int], lead_id: int | None) -> list[tuple[int, bool]]:
     return [(i, i == lead) for i in unique]
 
 
+def _refuse_if_ended(ends_on: Any, action: str) -> None:
+    """409 naming the end date when the campaign has ended (nothing is written)."""
+    message = rules.ended_campaign_refusal(ends_on, local_today(), action)
+    if message is not None:
+        raise Conflict(message, [{"key": "_", "message": message}])
+
+
 async def add_batch(actor: Actor, campaign_id: int, data: BatchIn) -> dict:
     """Give part of the plan to an agency's expert group (lead + members)."""
     campaign = await campaign_row(actor, campaign_id)
+    _refuse_if_ended(campaign["ends_on"], "新建批次")
     errors = []
     if not data.name.strip():
         errors.append({"key": "name", "message": "批次名称不能为空"})
@@ -173,9 +187,10 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
     if batch is None:
         raise NotFound("批次不存在 (batch not found)")
     try:
-        await campaign_row(actor, batch["campaign"])
+        campaign = await campaign_row(actor, batch["campaign"])
     except NotFound as exc:
         raise NotFound("批次不存在 (batch not found)") from exc
+    _refuse_if_ended(campaign["ends_on"], "生成检查任务")
     errors = await checklist_errors(data.checklist_id)
     errors += rules.scheduled_on_problems(
         data.scheduled_on,

@@ -99,3 +99,11 @@ def test_the_week_bucket_stays_shallow_for_any_number_of_weeks():
     assert _week("2000-01-09", bounds) == 0
     assert _week("2026-12-07", bounds) == (D(2026, 12, 7) - first).days // 7
     assert _week("2999-12-31", bounds) == len(bounds)
+
+
+def test_it_refuses_batches_and_inspections_after_the_campaign_end_naming_the_day():
+    end = D(2026, 6, 30)
+    assert rules.ended_campaign_refusal(end, D(2026, 6, 30), "新建批次") is None
+    assert rules.ended_campaign_refusal(end, D(2026, 1, 1), "新建批次") is None
+    message = rules.ended_campaign_refusal(end, D(2026, 7, 1), "生成检查任务")
+    assert message == "活动已于 2026-06-30 结束，不能再生成检查任务"
