@@ -82,6 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outbox.pending": ("等待上传", "waiting"),
     "outbox.uploading": ("正在上传…", "sending…"),
     "outbox.failed": ("失败", "failed"),
+    "outbox.login_wait": ("登录后上传", "sent after you log in"),
+    "outbox.login_link": ("重新登录", "Log in again"),
     "outbox.retry": ("重试", "Retry"),
     "outbox.discard": ("放弃", "Discard"),
     "outbox.discard_confirm": (

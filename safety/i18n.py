@@ -55,7 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试",
         "Too many failed logins: this account is locked, try again in {minutes} minutes",
     ),
-    "login.expired": ("会话已过期，请重新登录", "Your session has expired, please log in again"),
+    "login.expired": ("登录已过期，请重新登录", "Your login has expired, please log in again"),
     "login.logged_out": ("您已退出登录", "You have logged out"),
     "home.welcome": ("欢迎，{name}", "Welcome, {name}"),
     "home.pick": ("请选择要使用的功能", "Choose what to work on"),

@@ -18,7 +18,7 @@ from safety.errors import NotAuthenticated, TooManyRequests
 from safety.logins import EnrolmentNeeded, SecondFactorNeeded, authenticate, login_for_token
 from safety.page_login import csrf_cookie, finish_login, pending_cookie
 from safety.schemas import MeOut, TokenIn, TokenOut
-from safety.sessions import SESSION_COOKIE
+from safety.sessions import SESSION_COOKIE, user_for_request
 from safety.sessions import logout as logout_session
 from safety.settings import get_settings
 from safety.web import ACTOR, client_ip, error_responses
@@ -62,8 +62,13 @@ async def me(actor: NamedDependency[Actor]) -> MeOut:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path may follow a login (no open redirect to another site)."""
+    """Only a local path may follow a login (no open redirect to another site): it starts
+    with one ``/``, and holds no backslash and no control character (a browser drops a tab
+    or newline from a URL, so ``/<TAB>/evil.example`` would become ``//evil.example``,
+    another site). Spaces and Chinese stay (a search ``?q=`` may hold them)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
@@ -72,18 +77,45 @@ def safe_next(target: str | None) -> str:
 
 
 def _login_page(
-    request: Request, next_url: str, error: str | None = None, username: str = "", status=200
+    request: Request,
+    next_url: str,
+    error: str | None = None,
+    username: str = "",
+    status=200,
+    notice: str | None = None,
 ) -> Template:
     return Template(
         "login.html",
-        context={"next": safe_next(next_url), "error": error, "username": username},
+        context={
+            "next": safe_next(next_url),
+            "error": error,
+            "username": username,
+            "notice": notice,
+        },
         status_code=status,
     )
 
 
+async def _expired(request: Request, reason: str | None) -> bool:
+    """Is the user here because their login expired? Said by the outbox's login link
+    (``reason=expired``), or seen: the browser still carries a session cookie that opens
+    no session (idle or absolute timeout; the row is gone). A plain visit, or one after
+    logging out (which deletes the cookie), is not."""
+    if reason == "expired":
+        return True
+    return bool(request.cookies.get(SESSION_COOKIE)) and await user_for_request(request) is None
+
+
 @get("/login", include_in_schema=False)
-async def login_page(request: Request, next: FromQuery[str | None] = None) -> Template:
-    return _login_page(request, next or "/")
+async def login_page(
+    request: Request, next: FromQuery[str | None] = None, reason: FromQuery[str | None] = None
+) -> Template:
+    """The login form; ``next`` (a local path only, see ``safe_next``) is where the login
+    leads, through the second step too; after an expired login it says so."""
+    notice = None
+    if await _expired(request, reason):
+        notice = i18n.translate("login.expired", i18n.lang_of(request))
+    return _login_page(request, next or "/", notice=notice)
 
 
 @post("/login", include_in_schema=False, status_code=303)

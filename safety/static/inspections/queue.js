@@ -4,6 +4,9 @@
 // Idempotency-Key, so a retry after a lost response never makes a second hazard or photo.
 // Network errors and 5xx are retried with exponential backoff (1 s, 2 s, 4 s … 60 s, with
 // jitter); a refusal (4xx) stops the job and shows why. Pages work without this file.
+// A 401 (the login expired) is not a refusal: the job keeps its place (status "login"),
+// nothing more is sent until the next page load (after logging in again) or until the tab
+// comes back to the front, and the panel offers the login link (docs/session-expiry.md).
 (function () {
   "use strict";
   var DB_NAME = "safety-outbox";
@@ -66,6 +69,7 @@
   function remove(id) { return tx(STORE, "readwrite", function (s) { s.delete(id); }); }
   function doneOf(id) { return tx(DONE, "readonly", function (s) { return s.get(id); }); }
 
+  var loginNeeded = false; // the server said 401: wait for a new login, keep every job
   var settled = false; // nothing waiting, as of the last look (synchronous, for tests)
   var generation = 0; // bumped by every enqueue: a look that started before one is stale
 
@@ -192,6 +196,15 @@
         document.dispatchEvent(new CustomEvent("outbox:done", { detail: { job: job, body: data } }));
       });
     }
+    if (status === 401) {
+      // The login expired: keep the job (and everything behind it) for after the login.
+      // Its waiters are not told: a form waiting on it shows "kept on this phone".
+      loginNeeded = true;
+      job.status = "login";
+      job.error = "";
+      job.nextAt = 0;
+      return put(job);
+    }
     // 409 "in progress" (the same key still running elsewhere) and 5xx: try again later.
     if (status >= 500 || status === 429 || (status === 409 && data && /progress/i.test(data.detail || ""))) {
       return backoff(job, "HTTP " + status);
@@ -204,6 +217,7 @@
 
   function pump() {
     if (running) return;
+    if (loginNeeded) { notify(); return; }
     running = true;
     clearTimeout(timer);
     all().then(function (jobs) {
@@ -239,6 +253,7 @@
   function retry(id) {
     return tx(STORE, "readonly", function (s) { return s.get(id); }).then(function (job) {
       if (!job) return;
+      loginNeeded = false;
       job.status = "pending";
       job.nextAt = 0;
       job.attempts = 0;
@@ -257,19 +272,31 @@
     }).then(kick);
   });
 
-  // A job left "uploading" by a closed page is sent again (its key makes that safe).
+  // A job left "uploading" by a closed page is sent again (its key makes that safe), and
+  // so is one that waited for a login (this page load may be the one after the login; if
+  // not, the first job meets the 401 again and the rest keep waiting).
   function recover() {
+    loginNeeded = false;
     return all().then(function (jobs) {
-      return Promise.all(jobs.filter(function (j) { return j.status === "uploading"; }).map(function (j) {
+      return Promise.all(jobs.filter(function (j) {
+        return j.status === "uploading" || j.status === "login";
+      }).map(function (j) {
         j.status = "pending";
+        j.nextAt = 0;
         return put(j);
       }));
     });
   }
 
+  // Logged in again in another tab: coming back to this one tries again.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && loginNeeded) recover().then(kick);
+  });
+
   window.Outbox = {
     enqueue: enqueue,
     settled: function () { return settled; },
+    loginNeeded: function () { return loginNeeded; },
     wait: wait,
     all: all,
     retry: retry,

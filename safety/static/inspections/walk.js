@@ -97,7 +97,7 @@
 
   // ------------------------------------------------------------------ the outbox panel
 
-  function jobLine(job) {
+  function jobLine(job, login) {
     var li = document.createElement("li");
     li.className = "job job-" + job.status;
     if (job.kind === "photo" && job.files[0]) {
@@ -114,7 +114,9 @@
     li.appendChild(label);
     var state = document.createElement("span");
     state.className = "job-state";
-    var word = text("job" + job.status.charAt(0).toUpperCase() + job.status.slice(1), job.status);
+    // While the login is expired every waiting job waits for it (none is tried before).
+    var shown = login && job.status === "pending" ? "login" : job.status;
+    var word = text("job" + shown.charAt(0).toUpperCase() + shown.slice(1), shown);
     if (job.status === "pending" && job.attempts) word += " (" + job.attempts + ")";
     if (job.status === "failed" && job.error) word += ": " + job.error;
     state.textContent = word;
@@ -144,15 +146,28 @@
     var live = jobs.filter(function (j) { return j.status !== "staged"; });
     pendingForScope = live.filter(function (j) { return j.scope === scope; }).length;
     if (!panel) return;
+    var login = live.some(function (j) { return j.status === "login"; });
     var list = $("ul", panel);
     list.textContent = "";
-    live.forEach(function (j) { list.appendChild(jobLine(j)); });
+    live.forEach(function (j) { list.appendChild(jobLine(j, login)); });
     var count = $("[data-outbox-count]", panel);
     if (count) count.textContent = live.length;
     panel.hidden = live.length === 0;
     var failed = live.some(function (j) { return j.status === "failed"; });
     panel.classList.toggle("has-failed", failed);
     if (failed) panel.open = true;
+    // The login expired: everything stays queued; say so, with the way back to this page.
+    var banner = $("[data-outbox-login]", panel);
+    if (banner) {
+      if (login && banner.hidden) panel.open = true;
+      banner.hidden = !login;
+      var link = $("a", banner);
+      if (link) {
+        link.href = "/login?reason=expired&next=" +
+          encodeURIComponent(location.pathname + location.search);
+      }
+    }
+    panel.classList.toggle("needs-login", login);
   });
 
   // Answers still in the outbox (this tab or an earlier one) show on the page as chosen.
