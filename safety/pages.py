@@ -21,7 +21,7 @@ GW = Role.grid_worker  # 网格员
 # home page shows the same entries as tiles under a heading per group (an officer has
 # fourteen: one flat list was a wall of buttons on a phone).
 NAV: list[tuple[str, str, tuple[Role, ...], str]] = [
-    ("nav.home", "/", (ADM, OFF, INS, ENT), "work"),
+    ("nav.home", "/", (ADM, OFF, INS, ENT, GW), "work"),
     ("nav.today", "/inspections/today", (INS,), "work"),
     ("nav.dashboard", "/dashboard", (OFF,), "work"),
     ("nav.hazards", "/hazards", (OFF, INS, ENT), "work"),

@@ -19,12 +19,13 @@ from inspections.page_helpers import one_file, wants_json
 from inspections.patrol import departments, messages, rules, service, views  # noqa: F401
 from inspections.patrol.schemas import DepartmentIn, DepartmentPatch, PatrolReportIn, TriageIn
 from inspections.patrol.scope import grid_enterprises, own_grids
+from rectification.home import rules as home_rules
 from safety import files
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
-from safety.pages import as_int, errors_by_field, form_model, page_offset
+from safety.pages import as_int, errors_by_field, form_model, page_offset, refuse
 from safety.tables import Enterprise, Role
 from safety.web import ACTOR, PathId
 
@@ -49,14 +50,32 @@ def _filled(values: dict[str, str]) -> dict[str, str]:
 # ---------------------------------------------------------------- the grid worker
 
 
-async def mine_data(actor: Actor, offset: int) -> dict[str, Any]:
-    """The grid worker's reports with their fate (newest first): two queries (the rows with
-    grid, enterprise and hazard status joined; the page's photos)."""
+def mine_filter(status: str | None) -> views.ReportFilter:
+    """我的上报's filter: ``status`` one of the home's outcomes (待研判 / 已立案 / 已转办 /
+    不予立案 / 重复, ``rectification.home.rules.GRID_OUTCOMES``), the same definition as the
+    home's counts; anything else is a 400 naming ``status``."""
+    if status is None:
+        return views.ReportFilter()
+    if status not in home_rules.GRID_OUTCOMES:
+        choices = " / ".join(home_rules.GRID_OUTCOMES)
+        refuse([{"key": "status", "message": f"status 须为 {choices}"}])
+    wanted, duplicate = home_rules.outcome_filter(status)
+    return views.ReportFilter(status=wanted, duplicate=duplicate)
+
+
+async def mine_data(actor: Actor, offset: int, status: str | None = None) -> dict[str, Any]:
+    """The grid worker's reports with their fate (newest first), all or of one outcome:
+    two queries (the rows with grid, enterprise and hazard status joined; the page's
+    photos)."""
     actor.require(Role.grid_worker)
-    rows, _ = await views.list_reports(
-        actor, views.ReportFilter(), MINE_SIZE + 1, offset, with_total=False
-    )
-    return {"reports": rows[:MINE_SIZE], "more": len(rows) > MINE_SIZE, "offset": offset}
+    flt = mine_filter(status)
+    rows, _ = await views.list_reports(actor, flt, MINE_SIZE + 1, offset, with_total=False)
+    return {
+        "reports": rows[:MINE_SIZE],
+        "more": len(rows) > MINE_SIZE,
+        "offset": offset,
+        "status": status or "",
+    }
 
 
 @get("/patrol", include_in_schema=False, dependencies=ACTOR)
@@ -64,11 +83,13 @@ async def mine_page(
     actor: NamedDependency[Actor],
     offset: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
 ) -> Template:
-    """我的上报: the grid worker's home; each report's fate, and the hazard's status up to
-    closure. ``sent`` (after a form post without JavaScript): the new report's number and
-    a link to it on top ("已上报，编号 #123 查看")."""
-    data = await mine_data(actor, page_offset(offset))
+    """我的上报: each report's fate, and the hazard's status up to closure; ``status``
+    (the home's tiles) one outcome only. ``sent`` (after a form post without JavaScript):
+    the new report's number and a link to it on top ("已上报，编号 #123 查看")."""
+    actor.require(Role.grid_worker)
+    data = await mine_data(actor, page_offset(offset), (status or "").strip() or None)
     return Template("patrol/mine.html", context={**data, "sent": as_int(sent)})
 
 

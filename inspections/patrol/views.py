@@ -82,6 +82,8 @@ class ReportFilter:
     q: str | None = None
     reported_from: dt.date | None = None
     reported_to: dt.date | None = None
+    # True: only reports linked as a duplicate (重复上报); False: none of them
+    duplicate: bool | None = None
 
 
 async def _conditions(actor: Actor, flt: ReportFilter) -> list[Any]:
@@ -97,6 +99,10 @@ async def _conditions(actor: Actor, flt: ReportFilter) -> list[Any]:
         raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
     if flt.status is not None:
         conditions.append(PatrolReport.status == flt.status)
+    if flt.duplicate is True:
+        conditions.append(PatrolReport.triage_action == "duplicate")
+    elif flt.duplicate is False:
+        conditions.append(PatrolReport.triage_action != "duplicate")
     if flt.enterprise_id is not None:
         conditions.append(PatrolReport.enterprise == flt.enterprise_id)
     if flt.org_unit_id is not None:

@@ -60,6 +60,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.state.planned": ("待检查", "Planned"),
     "home.state.in_progress": ("检查中", "In progress"),
     "home.state.submitted": ("已提交", "Submitted"),
+    # the grid worker
+    "home.gw.new": ("待研判", "Awaiting triage"),
+    "home.gw.hazard": ("已立案", "Became hazards"),
+    "home.gw.referred": ("已转办", "Referred"),
+    "home.gw.dismissed": ("不予立案", "Dismissed"),
+    "home.gw.duplicate": ("重复上报", "Duplicates"),
+    "home.gw.all_reports": ("查看全部上报", "All my reports"),
+    "home.gw.report": ("随手拍上报", "Report what you see"),
+    "home.gw.log": ("今日网格日志", "Today's patrol log"),
+    "home.gw.log_missing": ("今天还没写", "Not written yet today"),
+    "home.gw.log_written": ("今天已写", "Written today"),
+    "home.gw.write": ("写日志", "Write the log"),
+    "home.gw.add": ("补充日志", "Add to the log"),
+    "home.gw.open": ("查看日志", "Open the log"),
+    "home.gw.no_grid": (
+        "您的账号未分配网格，请联系管理员。",
+        "No grid is assigned to you: ask the administrator.",
+    ),
+    "home.gw.unvisited": ("本月未走访", "Not visited this month"),
+    "home.gw.unvisited_hint": ("自 {day} 起的日志未记录", "Not in your logs since {day}"),
+    "home.gw.unvisited_title": ("本月未走访的企业", "Enterprises not visited this month"),
+    "home.gw.all_visited": (
+        "本月网格内的企业都已走访。",
+        "You have visited every enterprise this month.",
+    ),
+    "home.gw.more_unvisited": ("另有 {n} 家未列出", "{n} more not listed"),
 }
 
 

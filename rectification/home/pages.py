@@ -1,8 +1,9 @@
 """The home page (``/``): each role opens on its work (PRODUCT.md "Each role's home is its
 work"). The enterprise contact, the officer and the inspector see their queue as count
 tiles, each tile opening the list it counts, then short lists whose items open the hazard
-or inspection to act on, then the role's menu; the grid worker still goes straight to
-their reports; the administrator gets the menu.
+or inspection to act on, then the role's menu; so does the grid worker (我的上报 by
+outcome, today's 网格日志, the enterprises of their grids not visited this month); the
+administrator gets the menu.
 
 Decisions where the issue is silent (also in docs/home.md):
 - 被退回 and 延期结果 are listed on the home itself (with the reason / the decision); the
@@ -17,6 +18,13 @@ Decisions where the issue is silent (also in docs/home.md):
   page exists (issue 19 point 4), with the number of submitted inspections.
 - Today's inspections of the officer's area are listed on the home (no officer list of
   inspections by day exists); cancelled ones are left out.
+- Grid worker: the five outcomes partition their reports — a report linked as a
+  duplicate counts under 重复上报 only, not under its original's status; each opens
+  ``/patrol?status=``. 今日网格日志 counts their logs of today (one per grid) and opens
+  ``/patrol/logs?date=today``; each grid is listed with 写日志 or 查看日志 / 补充日志.
+  本月未走访 = active enterprises of their grids named in none of THEIR logs dated this
+  calendar month (the configured time zone), listed on the home (max ``UNVISITED_LIMIT``),
+  each with the log form of its grid (no form takes an enterprise to preselect).
 """
 
 from __future__ import annotations
@@ -25,11 +33,12 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from rectification.figures import dashboard_messages
 from rectification.figures.dashboard_pages import _figures_of
 from rectification.home import messages, queries
+from rectification.home import rules as home_rules
 from safety.auth import Actor
 from safety.i18n import lang_of, translate
 from safety.settings import local_today
@@ -105,12 +114,40 @@ def officer_tiles(data: dict[str, Any], lang: str) -> list[dict]:
     ]
 
 
+def grid_worker_tiles(data: dict[str, Any], lang: str, today: Any) -> list[dict]:
+    c = data["counts"]
+
+    def t(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
+    outcomes = [
+        _tile(o, t(f"home.gw.{o}"), c[o], f"/patrol?status={o}", tone="plain")
+        for o in home_rules.GRID_OUTCOMES
+    ]
+    written = t("home.gw.log_written") if c["logs_today"] else t("home.gw.log_missing")
+    day = data["month_start"].isoformat()
+    return [
+        *outcomes,
+        _tile("log", t("home.gw.log"), c["logs_today"], f"/patrol/logs?date={today}", written),
+        _tile(
+            "unvisited",
+            t("home.gw.unvisited"),
+            c["unvisited"],
+            "#unvisited",
+            t("home.gw.unvisited_hint", day=day),
+            "warn",
+        ),
+    ]
+
+
 @get("/", include_in_schema=False, dependencies=ACTOR)
-async def home(request: Request, actor: NamedDependency[Actor]) -> Template | Redirect:
-    """The role's queue; a grid worker goes straight to their reports."""
-    if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
-        return Redirect("/patrol", status_code=303)
+async def home(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """The role's queue; the administrator gets the menu."""
     today, lang = local_today(), lang_of(request)
+    if actor.role == Role.grid_worker:  # 网格员: on a phone, walking their grid
+        data = await queries.grid_worker_home(actor, today)
+        context = {**data, "tiles": grid_worker_tiles(data, lang, today)}
+        return Template("home/grid_worker.html", context={"me": actor, "today": today, **context})
     if actor.role == Role.enterprise:
         data = await queries.enterprise_home(actor, today)
         context = {

@@ -1,12 +1,14 @@
 """The statements behind each home page: the counts of one home in ONE statement (each
 count a scalar sub-select built from the same Piccolo conditions as the list it opens),
 plus a few short lists. A fixed number of statements whatever the data (tested at two
-sizes): the enterprise's home 4, the officer's 5, the inspector's 2 (see docs/home.md).
+sizes): the enterprise's home 4, the officer's 5, the inspector's 2, the grid worker's 3
+(see docs/home.md).
 
   enterprise_home(actor, today) -> dict   待整改 / 即将到期 / 已逾期 / 被退回 / 延期结果 /
                                           自查 / 文书
   officer_home(actor, today) -> dict      待验收 / 延期待批 / 逾期 / 待研判 / 今日检查 / 活动指标
   inspector_home(actor, today) -> dict    今日 / 逾期 / 进行中 / 待复查 / 我的检查记录
+  grid_worker_home(actor, today) -> dict  我的上报 by outcome / 今日网格日志 / 本月未走访
   returned_ids(enterprise_id) -> set      the enterprise's hazards sent back (被退回)
 """
 
@@ -18,19 +20,21 @@ from typing import Any
 from piccolo.query.functions.aggregate import Max
 from piccolo.querystring import QueryString
 
-from inspections.patrol.scope import report_condition
+from inspections.patrol import views as patrol_views
+from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
+from inspections.patrol.scope import report_condition, unit_ids
 from inspections.patrol.tables import PatrolReport
 from inspections.services.scope import hazard_condition, inspection_condition
 from inspections.tables import Hazard, Inspection
 from rectification.figures.dashboard import ACTIVE_LIMIT
 from rectification.figures.queries import subtree_units
 from rectification.figures.service import campaigns_stats
-from rectification.home.rules import OPEN, due_window
+from rectification.home.rules import GRID_OUTCOMES, OPEN, due_window, month_start, outcome_filter
 from rectification.tables import ExtensionRequest, Verification
 from safety.auth import Actor
 from safety.db import engine
 from safety.settings import get_settings
-from safety.tables import Campaign, Enterprise, Role
+from safety.tables import Campaign, Enterprise, OrgUnit, OrgUnitKind, Role
 
 LIST_SIZE = 10  # items a home lists under a count (the rest: the list the count opens)
 RECENT_DAYS = 30  # 延期结果: extension requests decided within this many days
@@ -285,3 +289,83 @@ async def inspector_home(actor: Actor, today: dt.date) -> dict[str, Any]:
         .run()
     )
     return {"counts": counts, "visits": visits}
+
+
+# ---------------------------------------------------------------- the grid worker
+
+UNVISITED_LIMIT = 50  # unvisited enterprises listed on the grid worker's home
+
+
+async def grid_worker_home(actor: Actor, today: dt.date) -> dict[str, Any]:
+    """The grid worker's queue: 3 statements (the counts; their grids with today's log;
+    the enterprises of their grids not visited this month).
+
+    我的上报 by outcome uses the very conditions of the list its tile opens (``/patrol?
+    status=``, ``inspections.patrol.views``). Visited this month = named in one of the
+    worker's own patrol logs dated from the 1st of this month (the configured time zone's
+    ``today``) to today; another worker's log does not count for them."""
+    actor.require(Role.grid_worker)
+    outcomes = {}
+    for outcome in GRID_OUTCOMES:
+        status, duplicate = outcome_filter(outcome)
+        flt = patrol_views.ReportFilter(status=status, duplicate=duplicate)
+        outcomes[outcome] = _count(PatrolReport, *await patrol_views._conditions(actor, flt))
+    units = await unit_ids(actor)  # a sub-select: no statement of its own
+    me = actor.user_id or -1
+    mine_this_month = PatrolLog.select(PatrolLog.id).where(
+        PatrolLog.worker == me, PatrolLog.day >= month_start(today), PatrolLog.day <= today
+    )
+    visited = PatrolLogVisit.select(PatrolLogVisit.enterprise).where(
+        PatrolLogVisit.log.is_in(mine_this_month)
+    )
+    unvisited = (
+        Enterprise.org_unit.is_in(units) if units is not None else Enterprise.id == -1,
+        Enterprise.active.eq(True),
+        Enterprise.id.not_in(visited),
+    )
+    todays = (PatrolLog.worker == me, PatrolLog.day == today)
+    counts = await _counts(
+        **outcomes,
+        logs_today=_count(PatrolLog, *todays),
+        unvisited=_count(Enterprise, *unvisited),
+    )
+    todays_log = QueryString(
+        "(SELECT MIN(l.id) FROM patrol_log l WHERE l.org_unit = org_unit.id"
+        " AND l.worker = {} AND l.day = {}) AS log_id",
+        me,
+        today,
+    )
+    grids = []
+    if units is not None:
+        grids = (
+            await OrgUnit.select(
+                OrgUnit.id,
+                OrgUnit.name,
+                OrgUnit.parent.name.as_alias("parent_name"),
+                todays_log,
+            )
+            .where(OrgUnit.id.is_in(units), OrgUnit.kind == OrgUnitKind.grid.value)
+            .order_by(OrgUnit.path)
+            .run()
+        )
+    enterprises = (
+        await Enterprise.select(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.address,
+            Enterprise.org_unit.as_alias("org_unit_id"),
+            Enterprise.org_unit.name.as_alias("org_unit_name"),
+        )
+        .where(*unvisited)
+        .order_by(Enterprise.org_unit.name)
+        .order_by(Enterprise.name)
+        .order_by(Enterprise.id)
+        .limit(UNVISITED_LIMIT)
+        .run()
+    )
+    return {
+        "counts": counts,
+        "grids": grids,
+        "unvisited": enterprises,
+        "month_start": month_start(today),
+    }

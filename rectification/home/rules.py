@@ -34,3 +34,26 @@ def in_queue(queue: str, status: str, effective: dt.date, today: dt.date, due_da
 def due_window(today: dt.date, due_days: int) -> tuple[dt.date, dt.date]:
     """The first and last effective deadline of 即将到期 (both included)."""
     return today, today + dt.timedelta(days=due_days)
+
+
+# ---------------------------------------------------------------- the grid worker
+# 我的上报 by outcome: each report in exactly one. A report linked as a duplicate (重复上报)
+# takes its original's status (inspections.patrol.rules.status_after) but its outcome for
+# the worker is 重复, so the five counts add up to all their reports.
+GRID_OUTCOMES = ("new", "hazard", "referred", "dismissed", "duplicate")
+
+
+def outcome_filter(outcome: str) -> tuple[str | None, bool]:
+    """The (status, duplicate) a list filters on for ``outcome``: a status, or None for
+    any; ``duplicate`` whether the report is linked as a duplicate (else it is not)."""
+    if outcome not in GRID_OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    if outcome == "duplicate":
+        return None, True
+    return outcome, False
+
+
+def month_start(today: dt.date) -> dt.date:
+    """The first day of ``today``'s calendar month: an enterprise is visited this month
+    when a log of the worker's from this day to ``today`` names it."""
+    return today.replace(day=1)

@@ -55,7 +55,7 @@ EXPECTED_NAV = {
     },
     "inspector": {"/", "/inspections/today", "/enterprises", "/hazards", "/admin/checklists"},
     "enterprise": {"/", "/enterprises", "/hazards", "/risk-points", "/self-inspections"},
-    "grid": {"/patrol", "/patrol/new", "/patrol/logs"},
+    "grid": {"/", "/patrol", "/patrol/new", "/patrol/logs"},
 }
 
 

@@ -41,7 +41,8 @@ async def test_a_report_sent_offline_arrives_exactly_once(browser, live_server):
     page = await context.new_page()
     try:
         await login(page, live_server, "grid")
-        assert page.url.endswith("/patrol")
+        assert page.url.endswith("/")
+        await page.goto(live_server + "/patrol")
         await page.click("a.patrol-cta")
         await page.wait_for_url("**/patrol/new")
         width = await page.evaluate("document.documentElement.scrollWidth")

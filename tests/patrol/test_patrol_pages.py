@@ -44,9 +44,9 @@ class QueryCounter:
             setattr(cls, name, original)
 
 
-async def test_the_grid_worker_lands_on_their_reports(client, w):
+async def test_the_grid_worker_lands_on_their_queue_one_tap_from_reporting(client, w):
     r = await client.get("/", headers=await as_user(w.grid_worker), follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/patrol"
+    assert r.status_code == 200 and 'href="/patrol/new"' in r.text
     form = await client.get("/patrol/new", headers=await as_user(w.grid_worker))
     assert form.status_code == 200
     assert w.enterprise["name"] in form.text

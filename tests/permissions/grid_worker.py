@@ -15,8 +15,6 @@ HAZARD = "/api/v1/hazards/{hazard_id:int}"
 HAZARD_PAGE = "/hazards/{hazard_id:int}"
 
 GRID_WORKER: dict[tuple[str, str], int | dict[str, int]] = {
-    # Their home is "my reports".
-    ("GET", "/"): 303,
     # The enterprises of their grid (or community), read only: the World's enterprise
     # sits in grid1, the grid worker's grid.
     ("GET", "/api/v1/enterprises"): 200,

@@ -127,8 +127,8 @@ SPECS = {
     ),
     # ------------------------------------------------------------ any signed-in user
     ("GET", "/api/v1/me"): Spec(fixed("GET", "/api/v1/me"), EVERYONE),
-    # Each role's home is its queue (rectification.home); a grid worker's is /patrol.
-    ("GET", "/"): Spec(fixed("GET", "/"), EVERYONE, anonymous=LOGIN),
+    # Each role's home is its queue (rectification.home), the grid worker's too.
+    ("GET", "/"): Spec(fixed("GET", "/"), {**EVERYONE, "grid_worker": 200}, anonymous=LOGIN),
     # ------------------------------------------------------------ users (admin)
     ("GET", "/api/v1/users"): Spec(fixed("GET", "/api/v1/users"), ADMIN_ONLY),
     ("POST", "/api/v1/users"): Spec(_create_user, ADMIN_CREATES),

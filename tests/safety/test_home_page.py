@@ -7,17 +7,20 @@ enterprise contact). A fixed, small number of statements whatever the data."""
 import datetime as dt
 import re
 
+from inspections.patrol import logs
+from inspections.patrol.log_schemas import PatrolLogIn
 from inspections.tables import Hazard, Inspection
 from rectification import services as rect
 from rectification.figures.service import campaigns_stats
 from rectification.home import queries
+from rectification.home.rules import GRID_OUTCOMES
 from rectification.schemas import DecisionIn, ExtensionIn, VerificationIn
 from safety import charts
 from safety.settings import get_settings, local_today
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user
-from tests.patrol.helpers import report
+from tests.patrol.helpers import HAZARD, report, triage
 from tests.patrollog.counting import count_queries
 from tests.rectification import evidence
 from tests.rectification.test_rectification_api import _open_hazard
@@ -28,6 +31,8 @@ ROWS = {  # what one row of each list a tile opens looks like
     "/hazards/extensions": r'<section class="card" id="x\d+"',
     "/hazards/overdue": r'<tr><td><a href="/hazards/\d+"',
     "/patrol/triage": r'<section class="card patrol-item" id="r\d+"',
+    "/patrol?status=": r'<li class="card patrol-item" id="r\d+"',
+    "/patrol/logs?": r'<li class="card">',
 }
 
 
@@ -207,7 +212,8 @@ async def test_each_role_sees_only_its_own_home(client):
     admin = await client.get("/", headers=await as_user(w.admin))
     assert admin.status_code == 200 and _tiles(admin.text) == {}
     r = await client.get("/", headers=await as_user(w.grid_worker), follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/patrol"
+    assert r.status_code == 200, r.text
+    assert set(_tiles(r.text)) == {*GRID_OUTCOMES, "log", "unvisited"}
 
 
 async def test_the_enterprise_sees_its_latest_reports_and_notices(client):
@@ -293,3 +299,120 @@ async def test_the_enterprise_contact_gets_tiles_without_headings(client):
     assert sections and all(heading == "" for heading, _ in sections)
     tiles = [t for _, ts in sections for t in ts]
     assert "/hazards" in tiles and "/admin/users" not in tiles
+
+
+# ---------------------------------------------------------------- the grid worker
+
+
+async def _grid_worker_world(w: f.World) -> dict[str, dict]:
+    """The grid worker's reports, one per outcome (two waiting), a duplicate of the
+    dismissed one, and a foreign worker's report."""
+    gw, grid1 = w.grid_worker, w.tree["grid1"]["id"]
+    made = {k: await report(gw, org_unit_id=grid1) for k in ("new", "new2", "ref", "dis", "dup")}
+    made["hz"] = await report(gw, org_unit_id=grid1, enterprise_id=w.enterprise["id"])
+    await triage(w.officer, made["hz"]["id"], enterprise_id=w.enterprise["id"], **HAZARD)
+    await triage(w.officer, made["ref"]["id"], action="refer", to="市场监管", reason="无照经营")
+    await triage(w.officer, made["dis"]["id"], action="dismiss", reason="已自行整改")
+    await triage(w.officer, made["dup"]["id"], action="duplicate", duplicate_of=made["dis"]["id"])
+    await report(w.foreign_grid_worker, org_unit_id=w.foreign_tree["grid1"]["id"])
+    return made
+
+
+async def _log(worker: dict, grid: int, ids: list[int], day: dt.date) -> dict:
+    data = PatrolLogIn(org_unit_id=grid, date=day, visited_enterprise_ids=ids)
+    return await logs.save_log(f.actor(worker), data)
+
+
+async def test_the_grid_worker_home_counts_their_reports_by_outcome_as_the_lists_they_open(
+    client,
+):
+    w = await f.world()
+    await _grid_worker_world(w)
+    headers = await as_user(w.grid_worker)
+    r = await client.get("/", headers=headers)
+    assert r.status_code == 200, r.text
+    tiles = _tiles(r.text)
+    counts = {k: n for k, (n, _) in tiles.items() if k in GRID_OUTCOMES}
+    # the duplicate takes its original's status (dismissed) but counts as 重复 only
+    assert counts == {"new": 2, "hazard": 1, "referred": 1, "dismissed": 1, "duplicate": 1}
+    for key in GRID_OUTCOMES:
+        n, href = tiles[key]
+        assert href == f"/patrol?status={key}"
+        page = await client.get(href, headers=headers)
+        assert page.status_code == 200, (href, page.text)
+        assert _rows(page.text, href) == n, href
+    everything = await client.get("/patrol", headers=headers)
+    assert _rows(everything.text, "/patrol?status=") == sum(counts.values())
+    # 首页 is in the grid worker's menu now
+    nav = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', r.text, re.S).group(1)
+    assert 'href="/"' in nav
+
+
+async def test_my_reports_refuse_an_unknown_outcome(client):
+    w = await f.world()
+    headers = await as_user(w.grid_worker)
+    r = await client.get("/patrol?status=closed", headers=headers)
+    assert r.status_code == 400
+    assert "status" in r.text
+    assert (await client.get("/patrol?status=dismissed", headers=headers)).status_code == 200
+    # who may not read the list is refused before the filter is looked at
+    for other in (w.officer, w.enterprise_user, w.inspector):
+        refused = await client.get("/patrol?status=closed", headers=await as_user(other))
+        assert refused.status_code == 403, other["role"]
+
+
+async def test_the_grid_worker_home_shows_todays_log_and_the_enterprises_not_visited_this_month(
+    client,
+):
+    w = await f.world()
+    today = local_today()
+    grid1, grid2 = w.tree["grid1"]["id"], w.tree["grid2"]["id"]
+    seen = w.enterprise  # in grid1
+    last_month = await f.enterprise(grid1)  # visited only before the 1st
+    by_other = await f.enterprise(grid1)  # visited this month, by another worker
+    never = await f.enterprise(grid1)
+    elsewhere = await f.enterprise(grid2)  # not the worker's grid
+    other = await f.user("grid_worker", org_unit_id=grid1)
+    await _log(w.grid_worker, grid1, [last_month["id"]], today.replace(day=1) - dt.timedelta(1))
+    await _log(other, grid1, [by_other["id"]], today)
+    headers = await as_user(w.grid_worker)
+
+    before = await client.get("/", headers=headers)
+    assert _tiles(before.text)["log"][0] == 0
+    assert f'data-write="{grid1}"' in before.text
+
+    await _log(w.grid_worker, grid1, [seen["id"]], today)
+    r = await client.get("/", headers=headers)
+    assert r.status_code == 200, r.text
+    tiles = _tiles(r.text)
+    n, href = tiles["log"]
+    assert n == 1 and href == f"/patrol/logs?date={today.isoformat()}"
+    assert _rows((await client.get(href, headers=headers)).text, href) == n
+    assert f'data-write="{grid1}"' not in r.text and "data-log=" in r.text
+    listed = r.text.split('id="unvisited"')[1].split("</section>")[0]
+    ids = {int(i) for i in re.findall(r'data-enterprise="(\d+)"', listed)}
+    assert ids == {last_month["id"], by_other["id"], never["id"]}
+    assert tiles["unvisited"][0] == len(ids)
+    assert seen["id"] not in ids and elsewhere["id"] not in ids
+
+
+async def test_the_grid_worker_home_runs_the_same_few_statements_at_two_sizes(client):
+    w = await f.world()
+    gw, today = f.actor(w.grid_worker), local_today()
+    grid1 = w.tree["grid1"]["id"]
+    await _grid_worker_world(w)
+    await _log(w.grid_worker, grid1, [w.enterprise["id"]], today)
+    with count_queries() as small:
+        await queries.grid_worker_home(gw, today)
+    with count_queries() as page_small:
+        assert (await client.get("/", headers=await as_user(w.grid_worker))).status_code == 200
+    for _ in range(3):
+        await _grid_worker_world(w)
+        await f.enterprise(grid1)
+    with count_queries() as large:
+        data = await queries.grid_worker_home(gw, today)
+    assert data["counts"]["new"] == 8 and data["counts"]["unvisited"] == 3
+    with count_queries() as page_large:
+        assert (await client.get("/", headers=await as_user(w.grid_worker))).status_code == 200
+    assert small.count == large.count <= 5, (small.count, large.count)
+    assert page_small.count == page_large.count, (page_small.count, page_large.count)

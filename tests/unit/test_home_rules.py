@@ -5,7 +5,13 @@ import datetime as dt
 
 import pytest
 
-from rectification.home.rules import due_window, in_queue
+from rectification.home.rules import (
+    GRID_OUTCOMES,
+    due_window,
+    in_queue,
+    month_start,
+    outcome_filter,
+)
 
 TODAY = dt.date(2026, 5, 10)
 
@@ -41,3 +47,39 @@ def test_overdue_starts_the_day_after_the_deadline():
 def test_it_refuses_an_unknown_queue():
     with pytest.raises(ValueError):
         in_queue("everything", "pending", TODAY, TODAY, 3)
+
+
+# ---------------------------------------------------------------- the grid worker
+
+
+@pytest.mark.parametrize("status", ["new", "hazard", "referred", "dismissed"])
+def test_a_status_outcome_lists_that_status_without_the_duplicates(status):
+    assert outcome_filter(status) == (status, False)
+
+
+def test_the_duplicates_are_listed_whatever_fate_they_share():
+    assert outcome_filter("duplicate") == (None, True)
+
+
+def test_the_outcomes_are_the_report_statuses_and_the_duplicates():
+    from inspections.patrol.rules import STATUSES
+
+    assert set(GRID_OUTCOMES) == {*STATUSES, "duplicate"}
+
+
+def test_it_refuses_an_unknown_outcome():
+    with pytest.raises(ValueError):
+        outcome_filter("closed")
+
+
+@pytest.mark.parametrize(
+    ("today", "first"),
+    [
+        (dt.date(2026, 5, 10), dt.date(2026, 5, 1)),
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 1)),
+        (dt.date(2026, 12, 31), dt.date(2026, 12, 1)),
+        (dt.date(2028, 2, 29), dt.date(2028, 2, 1)),
+    ],
+)
+def test_this_month_starts_on_the_first_of_todays_month(today, first):
+    assert month_start(today) == first
