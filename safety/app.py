@@ -46,6 +46,7 @@ ROUTE_MODULES = [
     "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
+    "inspections.records",
     "rectification.pages",
     "rectification.ledger.web",
     "inspections.documents.api",

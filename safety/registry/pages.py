@@ -14,6 +14,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from inspections.records import messages as _records_messages  # noqa: F401 - registers texts
+from inspections.records import queries as inspection_records
 from safety.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
@@ -144,10 +146,20 @@ async def enterprise_page(
     e = await service.get_enterprise(actor, enterprise_id)
     lang = lang_of(request)
     labels = choices(lang)
+    # 检查记录 (issue 19 point 4): its inspections the reader may see, with their documents;
+    # the grid worker reads the registry but not inspections (docs/records.md).
+    records = None
+    if actor.role in (Role.officer, Role.inspector, Role.enterprise):
+        records = await inspection_records.enterprise_records(actor, e["id"])
     return Template(
         "registry/detail.html",
         context={
             "e": e,
+            "records": records,
+            "history_link": actor.role in (Role.officer, Role.inspector),
+            "hazards_href": "/hazards"
+            if actor.role == Role.enterprise
+            else "/hazards?" + urlencode({"q": e["name"]}),
             "saved": bool(saved),
             "is_officer": actor.role == Role.officer,
             **labels,

@@ -48,6 +48,10 @@ async def _today(w, target):
     return Req("GET", "/inspections/today")
 
 
+async def _history(w, target):
+    return Req("GET", "/inspections", params={"state": "submitted"})
+
+
 async def _start(w, target):
     i = await _inspection(w, target, "planned")
     return Req("POST", f"/inspections/{i['id']}/start", form={})
@@ -110,6 +114,13 @@ P = "/inspections/{inspection_id:int}"
 SPECS = {
     ("GET", "/inspections/today"): Spec(_today, INSPECTOR_ONLY, anonymous=LOGIN),
     ("GET", P): Spec(_get(), READERS, OWN_FOREIGN, anonymous=LOGIN),
+    # The history (inspections.records): the inspector's and the officer's; the enterprise
+    # finds its records on its enterprise page, the admin and the grid worker have none.
+    ("GET", "/inspections"): Spec(
+        _history,
+        {"admin": 403, "officer": 200, "inspector": 200, "enterprise": 403},
+        anonymous=LOGIN,
+    ),
     ("POST", P + "/start"): Spec(_start, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("POST", P + "/results"): Spec(_result, its_inspector(303), OWN_FOREIGN, anonymous=LOGIN),
     ("GET", P + "/submit"): Spec(_get("/submit"), its_inspector(200), OWN_FOREIGN, anonymous=LOGIN),
