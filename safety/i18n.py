@@ -31,7 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.today": ("今日检查", "Today"),
     "nav.enterprises": ("企业", "Enterprises"),
     "nav.campaigns": ("检查活动", "Campaigns"),
-    "nav.inspections": ("检查", "Inspections"),
+    "nav.inspections": ("检查记录", "Inspection records"),
     "nav.hazards": ("隐患", "Hazards"),
     "nav.users": ("用户", "Users"),
     "nav.org_units": ("组织机构", "Org units"),

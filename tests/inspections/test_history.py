@@ -227,4 +227,7 @@ async def test_hazard_inspection_and_enterprise_link_to_each_other(client):
 async def test_the_inspector_home_links_the_history(client):
     w = await f.world()
     r = await client.get("/", headers=await as_user(w.inspector))
-    assert 'href="/inspections" id="history"' in r.text
+    # the count beside it is of submitted inspections: the link opens those (what to reprint)
+    assert 'href="/inspections?state=submitted" id="history"' in r.text
+    listed = await client.get("/inspections?state=submitted", headers=await as_user(w.inspector))
+    assert listed.status_code == 200
