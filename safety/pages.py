@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from safety import i18n
 from safety.schemas import MAX_DB_INT
 from safety.tables import Role
 
@@ -123,12 +124,13 @@ def template_current_path(context: Mapping[str, Any]) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def errors_by_field(exc: Any) -> dict[str, str]:
+def errors_by_field(exc: Any, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
     """A ``DomainError`` as field → message, for showing each message next to its field
-    on a form; the overall detail under "_"."""
-    out = {"_": exc.detail}
+    on a form; the overall detail under "_". One language: a "中文 (english)" message shows
+    its ``lang`` half (Chinese unless the caller passes the page's language)."""
+    out = {"_": i18n.localise(exc.detail, lang)}
     for e in exc.extra:
-        out.setdefault(e.get("key", "_"), e.get("message", ""))
+        out.setdefault(e.get("key", "_"), i18n.localise(e.get("message", ""), lang))
     return out
 
 
