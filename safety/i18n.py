@@ -172,11 +172,15 @@ def split_pair(text: str) -> tuple[str, str] | None:
 
 
 def localise(text: str, lang: str = DEFAULT_LANG) -> str:
-    """A message in one language: the half of a "中文 (english)" pair for ``lang``; any
-    other text unchanged."""
-    pair = split_pair(text) if isinstance(text, str) else None
-    if pair is None:
+    """A message in one language: the half of a "中文 (english)" pair for ``lang``, or the
+    catalogue's text for a message registered under its Chinese text (``error_messages``);
+    any other text unchanged."""
+    if not isinstance(text, str):
         return text
+    pair = split_pair(text)
+    if pair is None:
+        # a Chinese message with its English in a catalogue, keyed by the Chinese text
+        return translate(text, lang) if text in MESSAGES else text
     return pair[1] if lang == "en" else pair[0]
 
 
@@ -224,3 +228,12 @@ def template_t(context: Mapping[str, Any], key: str, **values: Any) -> str:
 
 def template_lang(context: Mapping[str, Any]) -> str:
     return lang_of(context.get("request"))
+
+
+def _register_errors() -> None:
+    from safety.error_messages import ERRORS
+
+    register({zh: (zh, en) for zh, en in ERRORS.items()})
+
+
+_register_errors()
