@@ -44,7 +44,9 @@ class SafetyGroup(click.Group):
             url = get_settings().resolved_database_url
             if "@" in url:
                 url = url.split("://")[0] + "://…@" + url.split("@", 1)[1]
-            raise click.ClickException(f"数据库不可用：{url}: {type(exc).__name__}: {exc}") from exc
+            raise click.ClickException(
+                f"database error at {url}: {type(exc).__name__}: {exc}"
+            ) from exc
 
 
 @click.group(cls=SafetyGroup, help="安全生产双重预防检查与整改跟踪系统 — management commands.")
