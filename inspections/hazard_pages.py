@@ -208,7 +208,7 @@ async def hazard_photo_submit(
     actor.require(*WALKERS)
     hazard = await hazard_photos.photo_target(actor, hazard_id)
     if hazard["inspection"] != inspection_id:
-        raise NotFound("隐患不存在 (no such hazard)")
+        raise NotFound("隐患不存在")
     require_walker(actor, await service.get_inspection(actor, inspection_id))
     form = await request.form()
     kind = str(form.get("kind") or "problem")

@@ -40,7 +40,7 @@ def require_walker(actor: Actor, inspection: dict) -> None:
     """403 for anyone who may read the inspection but not walk it (an officer, or an
     enterprise on an inspection that is not its self-inspection)."""
     if not is_walker(actor, inspection):
-        raise Forbidden("只有检查人员（企业自查时为本企业联系人）可以操作 (walkers only)")
+        raise Forbidden("只有检查人员（企业自查时为本企业联系人）可以操作")
 
 
 WALKERS = (Role.inspector, Role.enterprise)
@@ -49,7 +49,7 @@ WALKERS = (Role.inspector, Role.enterprise)
 def one_file(uploads: list) -> Any:
     """The single ``file`` an outbox request carries; 400 naming ``file`` otherwise."""
     if len(uploads) != 1:
-        raise ValidationFailed.field("file", "请选择一个文件 (exactly one `file`)")
+        raise ValidationFailed.field("file", "请选择一个文件")
     return uploads[0]
 
 

@@ -400,5 +400,5 @@ def self_signature_problems(signer: str, refused_reason: str) -> list[dict[str, 
     principal (主要负责人, e.g. the legal representative), optional. Nobody refuses to sign
     their own enterprise's self-inspection: 拒签 is refused."""
     if signer == "enterprise" and refused_reason.strip():
-        return [{"key": "refused_reason", "message": "企业自查不适用拒签 (no refusal to sign)"}]
+        return [{"key": "refused_reason", "message": "企业自查不适用拒签"}]
     return []

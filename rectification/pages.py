@@ -284,7 +284,7 @@ async def evidence_submit(
         # The ticked photos' ids first: a bad one changes nothing, not even an upload.
         errors: list[dict[str, str]] = []
         ticked = [query_id(x, "photo_ids", errors) for x in _list(data.get("photo_ids"))]
-        refuse(errors, "输入有误 (invalid input)")
+        refuse(errors, "输入有误")
         ticked = [x for x in ticked if x is not None]
         for upload in _list(data.get("photos")):
             if isinstance(upload, UploadFile) and upload.filename:

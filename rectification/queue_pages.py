@@ -281,7 +281,7 @@ async def extension_queue_data(actor: Actor) -> dict[str, Any]:
     today = local_today()
     hazards = {r["id"]: hazard_out(r, today) for r in rows}
     if len(hazards) < len(ids):  # (the requests were scoped by their hazards already)
-        raise NotFound("隐患不存在 (hazard not found)")
+        raise NotFound("隐患不存在")
     return {"requests": [{**x, "h": hazards[x["hazard_id"]]} for x in requests], "total": total}
 
 

@@ -96,9 +96,9 @@ def next_status(status: str, action: Action, level: str) -> HazardStatus:
         action is Action.submit and current is P and level != HazardLevel.general.value
     ):
         why = (
-            "重大隐患须先填写五落实整改方案 (a major hazard needs a plan before evidence)"
+            "重大隐患须先填写五落实整改方案"
             if action is Action.submit and current is P
-            else "当前状态不允许此操作 (not allowed in the current state)"
+            else "当前状态不允许此操作"
         )
         raise InvalidTransition(
             f"{ACTION_LABELS[action]}：隐患当前状态为「{STATUS_LABELS[current.value]}」"
@@ -137,7 +137,7 @@ def may_verify(
 
 def require_verifier(role: str, **facts: object) -> None:
     if not may_verify(role, **facts):  # type: ignore[arg-type]
-        raise Forbidden("您无权验收此隐患 (you may not verify this hazard)")
+        raise Forbidden("您无权验收此隐患")
 
 
 # ---------------------------------------------------------------- deadlines and overdue
@@ -200,9 +200,7 @@ def plan_problems(
     deadline = plan.get("deadline")
     if isinstance(deadline, dt.date):
         if deadline < found_on:
-            errors.append(
-                {"key": "deadline", "message": "整改时限不能早于隐患发现日期 (before found_on)"}
-            )
+            errors.append({"key": "deadline", "message": "整改时限不能早于隐患发现日期"})
         elif deadline > effective:
             errors.append(
                 {
@@ -217,7 +215,7 @@ def plan_problems(
 def require_plan(plan: Mapping[str, object], **facts: object) -> None:
     errors = plan_problems(plan, **facts)  # type: ignore[arg-type]
     if errors:
-        raise ValidationFailed("整改方案不完整 (the plan is incomplete)", errors)
+        raise ValidationFailed("整改方案不完整", errors)
 
 
 # ---------------------------------------------------------------- evidence
@@ -228,11 +226,9 @@ def evidence_problems(
 ) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     if not description.strip():
-        errors.append({"key": "description", "message": "请说明整改情况 (required)"})
+        errors.append({"key": "description", "message": "请说明整改情况"})
     if completed_on > today:
-        errors.append(
-            {"key": "completed_on", "message": "完成日期不能晚于今天 (not in the future)"}
-        )
+        errors.append({"key": "completed_on", "message": "完成日期不能晚于今天"})
     elif completed_on < found_on:
         errors.append(
             {
@@ -355,10 +351,10 @@ def extension_problems(
     """(field errors → 400, conflict → 409 message) of an extension request."""
     next_status(status, Action.extend, HazardLevel.general.value)  # 409 when closed etc.
     if has_pending:
-        return [], "已有一个待审批的延期申请 (an extension request is already pending)"
+        return [], "已有一个待审批的延期申请"
     errors: list[dict[str, str]] = []
     if not reason.strip():
-        errors.append({"key": "reason", "message": "请说明延期理由 (required)"})
+        errors.append({"key": "reason", "message": "请说明延期理由"})
     if new_deadline <= effective:
         errors.append(
             {
@@ -368,11 +364,11 @@ def extension_problems(
             }
         )
     elif new_deadline < today:
-        errors.append({"key": "new_deadline", "message": "新期限不能早于今天 (in the past)"})
+        errors.append({"key": "new_deadline", "message": "新期限不能早于今天"})
     return errors, None
 
 
 def void_problems(reason: str) -> list[dict[str, str]]:
     if not reason.strip():
-        return [{"key": "reason", "message": "作废须说明理由 (a reason is required)"}]
+        return [{"key": "reason", "message": "作废须说明理由"}]
     return []

@@ -57,7 +57,7 @@ def check_password(password: str, username: str) -> None:
     problems = password_problems(password, username, s.password_min_length, s.password_min_classes)
     if problems:
         raise ValidationFailed(
-            "密码不符合要求 (password refused)",
+            "密码不符合要求",
             [{"key": "password", "message": p} for p in problems],
         )
 
@@ -85,11 +85,9 @@ async def _check_links(role: Role, data: NewUser) -> None:
             .where((OrgUnit.id == value) & OrgUnit.kind.is_in(list(GRID_WORKER_UNIT_KINDS)))
             .run()
         ):
-            errors.append(
-                {"key": field, "message": "网格员须关联到网格或社区 (a grid or a community)"}
-            )
+            errors.append({"key": field, "message": "网格员须关联到网格或社区"})
     if errors:
-        raise ValidationFailed("用户信息有误 (invalid user)", errors)
+        raise ValidationFailed("用户信息有误", errors)
 
 
 async def create_user(actor: Actor, data: NewUser) -> dict:
@@ -105,7 +103,7 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
         errors.append({"key": "role", "message": ROLE_MESSAGE})
         role = None
     if errors:
-        raise ValidationFailed("用户信息有误 (invalid user)", errors)
+        raise ValidationFailed("用户信息有误", errors)
     check_password(data.password, username)
     await _check_links(role, data)
     password_hash = await hash_password(data.password)
@@ -172,7 +170,7 @@ async def get_user(actor: Actor, user_id: int) -> dict:
     actor.require(Role.admin)
     row = await User.select(*PUBLIC_COLUMNS).where(User.id == user_id).first().run()
     if row is None:
-        raise NotFound("用户不存在 (user not found)")
+        raise NotFound("用户不存在")
     return row
 
 
@@ -199,7 +197,7 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
     actor.require(Role.admin)
     current = await User.select().where(User.id == user_id).first().run()
     if current is None:
-        raise NotFound("用户不存在 (user not found)")
+        raise NotFound("用户不存在")
     fields = patch.model_fields_set
     errors: list[dict[str, str]] = []
     changes: dict = {}
@@ -221,14 +219,12 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
     if user_id == actor.user_id and (
         patch.active is False or ("role" in fields and role != Role(current["role"]))
     ):
-        raise Conflict(
-            "不能停用自己或修改自己的角色 (you cannot disable yourself or change your own role)"
-        )
+        raise Conflict("不能停用自己或修改自己的角色")
     for key in ("qualification", "specialty", "phone", "email"):
         if key in fields:
             changes[getattr(User, key)] = getattr(patch, key)
     if errors:
-        raise ValidationFailed("用户信息有误 (invalid user)", errors)
+        raise ValidationFailed("用户信息有误", errors)
 
     # The links the (possibly new) role needs, taken from the patch or kept.
     links = NewUser(

@@ -381,7 +381,7 @@ def audit_filter(
             except ValidationFailed as exc:
                 errors.extend(exc.extra)
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     return AuditFilter(
         actor=who or None,
         action=action or None,

@@ -55,7 +55,7 @@ class Actor:
     def require(self, *roles: Role) -> None:
         """403 unless the actor has one of ``roles`` (the action is never theirs)."""
         if self.role not in roles:
-            raise Forbidden("您的角色无权执行此操作 (your role may not do this)")
+            raise Forbidden("您的角色无权执行此操作")
 
 
 SYSTEM = Actor(user_id=0, username="system", role=Role.admin)
@@ -125,15 +125,15 @@ async def user_for_token(token: str) -> dict:
         user_id = int(claims["sub"])
         epoch = int(claims["ep"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise NotAuthenticated("令牌无效或已过期 (invalid or expired token)") from exc
+        raise NotAuthenticated("令牌无效或已过期") from exc
     user = await User.select().where(User.id == user_id).first().run()
     if not user or not user["active"] or user["token_epoch"] != epoch:
-        raise NotAuthenticated("令牌已失效 (token revoked)")
+        raise NotAuthenticated("令牌已失效")
     from safety import twofactor
 
     if await twofactor.blocks(user):
         raise NotAuthenticated(
-            "您的角色须启用两步验证 (your role requires two-factor login: enrol first)",
+            "您的角色须启用两步验证",
             [{"key": "otp", "message": "enrolment required"}],
         )
     return user

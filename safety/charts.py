@@ -40,7 +40,7 @@ RED = "#c62828"
 GREY = "#dde3ea"
 INK = "#1c2733"
 MUTED = "#5b6b7b"
-EMPTY_TEXT = "暂无数据 (no data)"
+EMPTY_TEXT = "暂无数据"
 
 # Characters XML 1.0 cannot carry (C0 controls other than tab/LF/CR, surrogates, U+FFFE/F).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

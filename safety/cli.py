@@ -45,7 +45,7 @@ class SafetyGroup(click.Group):
             if "@" in url:
                 url = url.split("://")[0] + "://…@" + url.split("@", 1)[1]
             raise click.ClickException(
-                f"数据库不可用 (database error) at {url}: {type(exc).__name__}: {exc}"
+                f"database error at {url}: {type(exc).__name__}: {exc}"
             ) from exc
 
 
@@ -107,7 +107,9 @@ def createuser(username, password, role, display_name, enterprise_id, org_unit_i
     try:
         user = run(create_user(SYSTEM, data))
     except DomainError as exc:
-        reasons = "; ".join(e["message"] for e in exc.extra) or exc.detail
+        from safety.i18n import english  # the command speaks English: the English halves
+
+        reasons = "; ".join(english(e["message"]) for e in exc.extra) or english(exc.detail)
         raise click.ClickException(f"user not created: {reasons}") from exc
     click.echo(f"created user {user['username']} (id {user['id']}, role {user['role']})")
 

@@ -25,11 +25,16 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
+from safety import i18n
 from safety.errors import DomainError, NotAuthenticated, NotFound
 
 log = logging.getLogger("safety")
 
 JSON_PREFIXES = ("/api/", "/health", "/schema")
+
+# a "中文 (english)" pair: each response shows one half (``i18n.localise``)
+UTF8_REFUSED = "表单字段不是有效的 UTF-8 文本 (a form field is not valid UTF-8 text)"
+INTERNAL_ERROR = "服务器内部错误 (internal server error)"
 
 
 def wants_json(request: Request) -> bool:
@@ -113,6 +118,18 @@ def _not_found_task(request: Request, exc: NotFound) -> BackgroundTask | None:
     )
 
 
+def _one_language(item: Any, lang: str) -> Any:
+    """A field error in the caller's language (``message``), with the stable English text
+    beside it (``message_en``); ``key`` untouched."""
+    if not isinstance(item, dict) or not isinstance(item.get("message"), str):
+        return item
+    return {
+        **item,
+        "message": i18n.localise(item["message"], lang),
+        "message_en": i18n.english(item["message"]),
+    }
+
+
 def _respond(
     request: Request,
     status_code: int,
@@ -121,8 +138,15 @@ def _respond(
     headers: dict[str, str] | None = None,
     background: BackgroundTask | None = None,
 ) -> Response:
+    lang = i18n.request_lang(request)
+    if isinstance(extra, list):
+        extra = [_one_language(item, lang) for item in extra]
     if wants_json(request):
-        body: dict[str, Any] = {"status_code": status_code, "detail": detail}
+        body: dict[str, Any] = {
+            "status_code": status_code,
+            "detail": i18n.localise(detail, lang),
+            "detail_en": i18n.english(detail),
+        }
         if extra:
             body["extra"] = extra
         elif extra is not None:
@@ -132,7 +156,7 @@ def _respond(
         "error.html",
         context={
             "status_code": status_code,
-            "detail": detail,
+            "detail": i18n.localise(detail, lang),
             "extra": extra if isinstance(extra, list) else [],
         },
         status_code=status_code,
@@ -196,7 +220,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, UnicodeDecodeError):
         # Litestar decodes a multipart part sent without a file name as UTF-8 text and
         # lets the error escape: bytes where text belongs are bad input, not a crash.
-        message = "表单字段不是有效的 UTF-8 文本 (a form field is not valid UTF-8 text)"
+        message = UTF8_REFUSED
         return _respond(request, 400, message, [{"key": "body", "message": message}])
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _respond(request, 500, "服务器内部错误 (internal server error)")
+    return _respond(request, 500, INTERNAL_ERROR)

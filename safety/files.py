@@ -331,7 +331,7 @@ async def list_for(owner_type: str, owner_ids: Iterable[int]) -> dict[int, list[
 async def file_for(actor: Actor, attachment_id: int, variant: str) -> tuple[Path, str, dict]:
     """The file to serve (path, content type, the row) if the actor may see the owner
     record; 404 otherwise (missing, unknown owner type, or outside their scope)."""
-    missing = NotFound("文件不存在 (file not found)")
+    missing = NotFound("文件不存在")
     if not 1 <= attachment_id <= MAX_DB_INT:
         raise missing
     row = await Attachment.select().where(Attachment.id == attachment_id).first().run()

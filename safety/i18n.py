@@ -9,6 +9,7 @@ one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -148,6 +149,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# ---------------------------------------------------------------- one language per message
+# Older service messages pair the two languages in one string, "中文 (english)": the error
+# boundary (``safety.errorpages``) splits such a pair and shows one half, so no user sees
+# both. New messages go in a catalogue as (zh, en). tests/unit/test_one_language.py keeps
+# the catalogues clean and the source's remaining pairs splittable (docs/one-language.md).
+CJK_CHARS = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+CJK = re.compile(f"[{CJK_CHARS}]")
+_PAIR = re.compile(
+    rf"^(?P<zh>.*[{CJK_CHARS}].*?)\s*\((?P<en>[^()\n{CJK_CHARS}]*[A-Za-z]{{2}}[^()\n{CJK_CHARS}]*)\)\s*$",
+    re.S,
+)
+
+
+def split_pair(text: str) -> tuple[str, str] | None:
+    """``"需要登录 (authentication required)"`` → ``("需要登录", "authentication required")``;
+    None when the text is not such a pair (one language already)."""
+    found = _PAIR.match(text)
+    if found is None:
+        return None
+    return found.group("zh").rstrip(), found.group("en").strip()
+
+
+def localise(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A message in one language: the half of a "中文 (english)" pair for ``lang``, or the
+    catalogue's text for a message registered under its Chinese text (``error_messages``);
+    any other text unchanged."""
+    if not isinstance(text, str):
+        return text
+    pair = split_pair(text)
+    if pair is None:
+        # a Chinese message with its English in a catalogue, keyed by the Chinese text
+        return translate(text, lang) if text in MESSAGES else text
+    return pair[1] if lang == "en" else pair[0]
+
+
+def english(text: str) -> str:
+    """The stable English half of a pair (what API clients may match on), else the text."""
+    return localise(text, "en")
+
+
 def register(messages: Mapping[str, tuple[str, str]]) -> None:
     """Add a package's messages (key → (Chinese, English))."""
     MESSAGES.update(messages)
@@ -157,6 +198,21 @@ def lang_of(request: Any) -> str:
     """The request's language: the ``lang`` cookie when valid, else Chinese."""
     value = request.cookies.get(LANG_COOKIE) if request is not None else None
     return value if value in LANGS else DEFAULT_LANG
+
+
+def request_lang(request: Any) -> str:
+    """The language of a response: the ``lang`` cookie; else, for an API client that sends a
+    token (not a browser page), its ``Accept-Language``; else Chinese."""
+    if request is None:
+        return DEFAULT_LANG
+    value = request.cookies.get(LANG_COOKIE)
+    if value in LANGS:
+        return value
+    if request.headers.get("authorization"):
+        accept = request.headers.get("accept-language", "").strip().lower()
+        if accept.startswith("en"):
+            return "en"
+    return DEFAULT_LANG
 
 
 def translate(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
@@ -172,3 +228,12 @@ def template_t(context: Mapping[str, Any], key: str, **values: Any) -> str:
 
 def template_lang(context: Mapping[str, Any]) -> str:
     return lang_of(context.get("request"))
+
+
+def _register_errors() -> None:
+    from safety.error_messages import ERRORS
+
+    register({zh: (zh, en) for zh, en in ERRORS.items()})
+
+
+_register_errors()

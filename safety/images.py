@@ -64,7 +64,7 @@ def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> P
     """Check and prepare one upload; raises 400 (empty, truncated, corrupt), 413 (too
     many pixels) or 415 (not a JPEG/PNG/WebP)."""
     if not data:
-        raise ValidationFailed.field("file", "文件为空 (the file is empty)")
+        raise ValidationFailed.field("file", "文件为空")
     # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (its images
     # may be cut); an upload must be whole, so this process decodes strictly. Nothing sets
     # it back: WeasyPrint does so only once, when first imported (safety.reports).
@@ -73,7 +73,7 @@ def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> P
         img = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
         raise UnsupportedMediaType(
-            "只接受 JPEG、PNG 或 WebP 图片 (only JPEG, PNG or WebP images are accepted)",
+            "只接受 JPEG、PNG 或 WebP 图片",
             [{"key": "file", "message": "not a JPEG, PNG or WebP image"}],
         ) from None
     except Image.DecompressionBombError as exc:

@@ -21,7 +21,7 @@ from safety.settings import get_settings
 from safety.tables import LoginAttempt, User
 from safety.usernames import normalise_username, username_key
 
-BAD_CREDENTIALS = "用户名或密码错误 (wrong username or password)"
+BAD_CREDENTIALS = "用户名或密码错误"
 
 
 @dataclass(frozen=True)
@@ -184,8 +184,8 @@ async def _neither(attempt_id: int, user: dict, shown: str, ip: str | None, via:
         )
 
 
-OTP_NEEDED = "需要两步验证码 (a two-factor code is required)"
-OTP_WRONG = "两步验证码错误或已使用 (wrong or already used two-factor code)"
+OTP_NEEDED = "需要两步验证码"
+OTP_WRONG = "两步验证码错误或已使用"
 ENROL_NEEDED = (
     "您的角色须启用两步验证：请在网页登录并按提示启用 "
     "(your role requires two-factor login: log in on the web page and enrol)"

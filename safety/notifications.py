@@ -150,7 +150,7 @@ async def mark_read(user_id: int, notification_id: int) -> dict[str, Any]:
         .run()
     )
     if row is None:
-        raise NotFound("没有这条消息 (no such notification)")
+        raise NotFound("没有这条消息")
     if row["read_at"] is None:
         now = dt.datetime.now(dt.UTC)
         await (

@@ -66,7 +66,7 @@ async def create_org_unit(actor: Actor, data: OrgUnitIn) -> dict:
                 }
             )
     if errors:
-        raise ValidationFailed("单位信息有误 (invalid org unit)", errors)
+        raise ValidationFailed("单位信息有误", errors)
     async with write_transaction():
         dup = OrgUnit.exists().where(OrgUnit.name == name)
         dup = dup.where(OrgUnit.parent == parent["id"] if parent else OrgUnit.parent.is_null())
@@ -101,7 +101,7 @@ async def get_org_unit(actor: Actor, org_unit_id: int) -> dict:
     scope = await org_scope(actor)
     row = await OrgUnit.select().where(OrgUnit.id == org_unit_id).first().run()
     if row is None or (scope is not None and row["id"] not in scope):
-        raise NotFound("单位不存在 (org unit not found)")
+        raise NotFound("单位不存在")
     return row
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from safety import i18n
 from safety.schemas import MAX_DB_INT
 from safety.tables import Role
 
@@ -123,12 +124,13 @@ def template_current_path(context: Mapping[str, Any]) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def errors_by_field(exc: Any) -> dict[str, str]:
+def errors_by_field(exc: Any, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
     """A ``DomainError`` as field → message, for showing each message next to its field
-    on a form; the overall detail under "_"."""
-    out = {"_": exc.detail}
+    on a form; the overall detail under "_". One language: a "中文 (english)" message shows
+    its ``lang`` half (Chinese unless the caller passes the page's language)."""
+    out = {"_": i18n.localise(exc.detail, lang)}
     for e in exc.extra:
-        out.setdefault(e.get("key", "_"), e.get("message", ""))
+        out.setdefault(e.get("key", "_"), i18n.localise(e.get("message", ""), lang))
     return out
 
 
@@ -141,7 +143,7 @@ def errors_by_field(exc: Any) -> dict[str, str]:
 # model bounds next (pydantic then names the field), the other two for a default choice
 # of a form (a grid, a day) where anything unusable means "the default".
 
-DATE_MESSAGE = "日期格式应为 YYYY-MM-DD (a date)"
+DATE_MESSAGE = "日期格式应为 YYYY-MM-DD"
 
 
 def _stripped(raw: Any) -> str:
@@ -204,7 +206,7 @@ def field_messages(errors: list[dict[str, str]]) -> dict[str, str]:
     return out
 
 
-def refuse(errors: list[dict[str, str]], detail: str = "筛选条件有误 (invalid filter)") -> None:
+def refuse(errors: list[dict[str, str]], detail: str = "筛选条件有误") -> None:
     """The field errors ``query_id`` / ``query_date`` collected, as one 400 (if any)."""
     from safety.errors import ValidationFailed
 
@@ -231,7 +233,7 @@ def form_model(model: Any, **values: Any) -> Any:
         return model(**values)
     except ValidationError as exc:
         raise ValidationFailed(
-            "输入有误 (invalid input)",
+            "输入有误",
             [
                 {"key": str(e["loc"][0]) if e["loc"] else "_", "message": e["msg"]}
                 for e in exc.errors()

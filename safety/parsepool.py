@@ -88,7 +88,7 @@ def _call(fn: Callable[..., Any], args: tuple, cpu_seconds: float) -> tuple:
         exc = _too_slow_error(cpu_seconds)
         return ("error", ValidationFailed, exc.detail, exc.extra)
     except MemoryError:
-        message = "文件内容过于复杂，无法读取，请删除无关内容或分批导入 (file too complex)"
+        message = "文件内容过于复杂，无法读取，请删除无关内容或分批导入"
         return ("error", ValidationFailed, message, [{"key": "file", "message": message}])
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
@@ -210,9 +210,7 @@ async def run(fn: Callable[..., Any], *args: Any) -> Any:
                 _POOL.kill(generation)
                 if bystander and attempt == 1:
                     continue  # another parse's kill took this one down: run it again
-                raise ValidationFailed.field(
-                    "file", "文件无法读取（解析进程异常退出） (the parser crashed on this file)"
-                ) from None
+                raise ValidationFailed.field("file", "文件无法读取（解析进程异常退出）") from None
             if outcome[0] == "ok":
                 return outcome[1]
             _, cls, detail, extra = outcome

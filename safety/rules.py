@@ -31,7 +31,7 @@ def password_problems(
             f"(needs {min_classes} of: lowercase, uppercase, digits, symbols)"
         )
     if username and username.lower() in password.lower():
-        problems.append("密码不能包含用户名 (must not contain the username)")
+        problems.append("密码不能包含用户名")
     return problems
 
 

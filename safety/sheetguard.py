@@ -31,7 +31,7 @@ from xml.parsers import expat
 from safety.errors import UnsupportedMediaType, ValidationFailed
 from safety.text import file_text
 
-UNREADABLE_XLSX = "无法读取该Excel文件 (not a readable .xlsx)"
+UNREADABLE_XLSX = "无法读取该Excel文件"
 MAX_COLUMNS = 100  # a ledger-like sheet has fewer; wider rows are cut (a sheet may claim 16,384)
 
 
@@ -78,7 +78,7 @@ def read_rows(filename: str, data: bytes, caps: Caps | None = None) -> list[list
         raise UnsupportedMediaType("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
     if name.endswith((".csv", ".txt")) or not name:
         return _read_csv(data, caps)
-    raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件 (only .xlsx or .csv)")
+    raise UnsupportedMediaType("只能导入 .xlsx 或 .csv 文件")
 
 
 def inspect_xlsx(data: bytes, caps: Caps) -> None:

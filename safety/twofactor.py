@@ -115,7 +115,7 @@ async def confirm_enrolment(actor: Actor, code: str) -> list[str]:
         secret = totp.unseal(row["pending_secret"], actor.user_id) if row else None
         if secret is None:
             raise Conflict(
-                "没有待确认的两步验证，请先开始启用 (no pending enrolment: start one first)",
+                "没有待确认的两步验证，请先开始启用",
                 [{"key": "code", "message": "state: not pending"}],
             )
         step = totp.matching_step(secret, cleaned)
@@ -148,7 +148,7 @@ async def confirm_enrolment(actor: Actor, code: str) -> list[str]:
                 after={"enrolled": True, "recovery_codes": len(codes)},
             )
     if wrong:
-        raise ValidationFailed.field("code", "验证码错误或已过期 (wrong or expired code)")
+        raise ValidationFailed.field("code", "验证码错误或已过期")
     return codes
 
 
@@ -221,7 +221,7 @@ async def disable(actor: Actor, code: str) -> None:
     async with write_transaction():
         if not await is_enrolled(actor.user_id):
             raise Conflict(
-                "两步验证未启用 (two-factor login is not enabled)",
+                "两步验证未启用",
                 [{"key": "code", "message": "state: not enrolled"}],
             )
         kind, why = await use_code(actor.user_id, code)
@@ -246,7 +246,7 @@ async def disable(actor: Actor, code: str) -> None:
                 after={"enrolled": False, "proved_with": kind},
             )
     if failed:
-        raise ValidationFailed.field("code", "验证码错误或已使用 (wrong or already used code)")
+        raise ValidationFailed.field("code", "验证码错误或已使用")
 
 
 async def reset(actor: Actor, user_id: int) -> None:
@@ -256,7 +256,7 @@ async def reset(actor: Actor, user_id: int) -> None:
     actor.require(Role.admin)
     async with write_transaction():
         if not await User.exists().where(User.id == user_id).run():
-            raise NotFound("用户不存在 (user not found)")
+            raise NotFound("用户不存在")
         before = await _remove(user_id)
         if before["enrolled"] or before["pending"]:
             await (

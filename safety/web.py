@@ -48,14 +48,14 @@ async def _authenticate(request: Request) -> Actor:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("需要令牌 (bearer token required)")
+            raise NotAuthenticated("需要令牌")
         user = await user_for_token(token.strip())
         return actor_from_user(user, client_ip(request))
     from safety.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
     if user is None:
-        raise NotAuthenticated("需要登录 (authentication required)")
+        raise NotAuthenticated("需要登录")
     from safety.notifications import unread_count
 
     request.state.unread = await unread_count(user["id"])  # the layout's bell
@@ -97,7 +97,7 @@ def check_query_parameters(connection: ASGIConnection, handler: BaseRouteHandler
             name = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", key)
             errors.append({"key": name, "message": f"{name} 含控制字符 (control character)"})
     if errors:
-        raise ValidationFailed("查询参数有误 (invalid query parameter)", errors)
+        raise ValidationFailed("查询参数有误", errors)
 
 
 async def known_actor(request: Request) -> Actor | None:

@@ -235,7 +235,7 @@ async def batch_inspections_submit(
     actor.require(Role.officer)
     campaign = await service.get_campaign(actor, campaign_id)
     if not any(b["id"] == batch_id for b in campaign["batches"]):
-        raise NotFound("批次不存在 (batch not found)")
+        raise NotFound("批次不存在")
     try:
         data_in = form_model(
             BatchInspectionsIn,

@@ -86,7 +86,7 @@ async def load_upload(actor: Actor, token: str) -> tuple[dict[str, Any], bytes]:
     actor.require(Role.admin)
     found = await anyio.to_thread.run_sync(_load_sync, token)
     if found is None or found[0].get("user_id") != actor.user_id:
-        raise NotFound("导入文件不存在或已过期 (upload not found)")
+        raise NotFound("导入文件不存在或已过期")
     return found
 
 

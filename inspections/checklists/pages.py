@@ -123,7 +123,7 @@ async def import_upload(
     upload = data.get("file")
     try:
         if not form["code"]:
-            raise ValidationFailed.field("code", "请填写检查表编码 (code is required)")
+            raise ValidationFailed.field("code", "请填写检查表编码")
         if not isinstance(upload, UploadFile):
             raise ValidationFailed.field("file", translate("checklists.import.no_file", lang))
         content = await upload.read()

@@ -120,7 +120,7 @@ def _optional_text(
 
 def _clean_item(out: Cleaned, item: Any, path: str) -> dict[str, Any]:
     if not isinstance(item, Mapping):
-        out.error(path, "检查项须为对象 (must be an object)")
+        out.error(path, "检查项须为对象")
         return {}
     code = _required_text(out, item, "code", f"{path}.code", MAX_ITEM_CODE, "编号")
     text = _required_text(out, item, "text", f"{path}.text", MAX_TEXT, "检查内容")
@@ -138,9 +138,9 @@ def _clean_item(out: Cleaned, item: Any, path: str) -> dict[str, Any]:
         out, item, "major_basis", f"{path}.major_basis", MAX_TEXT, "重大隐患判定依据"
     )
     if level == "major" and not major_basis:
-        out.error(f"{path}.major_basis", "重大隐患须写明判定依据 (required for major items)")
+        out.error(f"{path}.major_basis", "重大隐患须写明判定依据")
     if level == "general" and major_basis:
-        out.error(f"{path}.major_basis", "一般隐患不填重大隐患判定依据 (only for major items)")
+        out.error(f"{path}.major_basis", "一般隐患不填重大隐患判定依据")
     return {
         "code": code,
         "text": text,
@@ -158,7 +158,7 @@ def clean_template(data: Any) -> Cleaned:
     within the template."""
     out = Cleaned(template={})
     if not isinstance(data, Mapping):
-        out.error("_", "检查表须为对象 (must be an object)")
+        out.error("_", "检查表须为对象")
         return out
     t = out.template
     t["code"] = _required_text(out, data, "code", "code", MAX_TEMPLATE_CODE, "检查表编码")
@@ -168,7 +168,7 @@ def clean_template(data: Any) -> Cleaned:
     sections = data.get("sections")
     t["sections"] = []
     if not isinstance(sections, list) or not sections:
-        out.error("sections", "至少需要一个检查项目（分类）(at least one section)")
+        out.error("sections", "至少需要一个检查项目（分类）")
         return out
     if len(sections) > MAX_SECTIONS:
         out.error("sections", f"检查项目（分类）不能超过 {MAX_SECTIONS} 个")
@@ -178,7 +178,7 @@ def clean_template(data: Any) -> Cleaned:
     for i, section in enumerate(sections):
         path = f"sections[{i}]"
         if not isinstance(section, Mapping):
-            out.error(path, "检查项目须为对象 (must be an object)")
+            out.error(path, "检查项目须为对象")
             continue
         title = _required_text(
             out, section, "title", f"{path}.title", MAX_SECTION_TITLE, "检查项目（分类）名称"
@@ -186,7 +186,7 @@ def clean_template(data: Any) -> Cleaned:
         items = section.get("items")
         cleaned_items = []
         if not isinstance(items, list) or not items:
-            out.error(f"{path}.items", "每个检查项目至少需要一条检查内容 (at least one item)")
+            out.error(f"{path}.items", "每个检查项目至少需要一条检查内容")
         else:
             total += len(items)
             if total > MAX_ITEMS:

@@ -45,7 +45,7 @@ _CURRENT = WhereRaw(
 
 
 def _not_found() -> NotFound:
-    return NotFound("检查表不存在 (checklist not found)")
+    return NotFound("检查表不存在")
 
 
 async def _assemble(templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,7 +145,7 @@ def validate(data: Any) -> dict[str, Any]:
     """The cleaned template, or a 400 naming every bad field by its path."""
     cleaned = rules.clean_template(data)
     if cleaned.errors:
-        raise ValidationFailed("检查表内容有误 (invalid checklist)", cleaned.errors)
+        raise ValidationFailed("检查表内容有误", cleaned.errors)
     return cleaned.template
 
 

@@ -140,7 +140,7 @@ def parse_rows(rows: list[list[Any]]) -> ParsedChecklist:
         sheet.rows[path] = number
         section["items"].append(item)
     if not sheet.sections:
-        raise ValidationFailed.field("file", "表中没有检查内容 (no items)")
+        raise ValidationFailed.field("file", "表中没有检查内容")
     return sheet
 
 

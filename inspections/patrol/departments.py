@@ -79,7 +79,7 @@ async def create_department(actor: Actor, data: DepartmentIn) -> dict:
 
 async def update_department(actor: Actor, department_id: int, data: DepartmentPatch) -> dict:
     actor.require(Role.admin)
-    missing = NotFound("部门不存在 (department not found)")
+    missing = NotFound("部门不存在")
     if not is_row_id(department_id):
         raise missing
     fields = data.model_fields_set

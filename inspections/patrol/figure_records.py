@@ -58,7 +58,7 @@ async def figure_records(
     if group_by not in GROUP_COLUMN:
         errors.append({"key": "group_by", "message": "group_by 须为 grid / worker"})
     if errors:
-        raise ValidationFailed("统计项有误 (invalid figure)", errors)
+        raise ValidationFailed("统计项有误", errors)
     unit = await figures._scope(actor, org_unit_id)
     start, to = figures.period(date_from, date_to)
     window = [

@@ -142,7 +142,7 @@ async def _scope(actor: Actor, org_unit_id: int | None) -> dict:
             .run()
         )
     if row is None:
-        raise NotFound("单位不存在 (org unit not found)", object_type="org_unit")
+        raise NotFound("单位不存在", object_type="org_unit")
     return row
 
 

@@ -58,9 +58,9 @@ async def grid_row(actor: Actor, org_unit_id: int, key: str = "org_unit_id") -> 
             .run()
         )
     if row is None:
-        raise NotFound("网格不存在 (grid not found)", object_type="org_unit", object_id=org_unit_id)
+        raise NotFound("网格不存在", object_type="org_unit", object_id=org_unit_id)
     if row["kind"] != OrgUnitKind.grid.value:
-        raise ValidationFailed.field(key, "请选择网格 (org_unit_id must be a grid)")
+        raise ValidationFailed.field(key, "请选择网格")
     return row
 
 
@@ -104,7 +104,7 @@ async def save_log(actor: Actor, data: PatrolLogIn) -> dict:
             day=data.date, today=local_today(), visited=visited, in_grid=in_grid
         )
         if errors:
-            raise ValidationFailed("网格日志有误 (invalid patrol log)", errors)
+            raise ValidationFailed("网格日志有误", errors)
         existing = (
             await PatrolLog.select()
             .where(
@@ -280,7 +280,7 @@ async def get_log(actor: Actor, log_id: int) -> dict:
     if is_row_id(log_id):
         row = await _log_query().where(PatrolLog.id == log_id, condition).first().run()
     if row is None:
-        raise NotFound("网格日志不存在 (patrol log not found)")
+        raise NotFound("网格日志不存在")
     return (await _shape([row]))[0]
 
 
@@ -300,7 +300,7 @@ async def _scope_path(actor: Actor, org_unit_id: int | None) -> str:
             .run()
         )
     if row is None:
-        raise NotFound("单位不存在 (org unit not found)", object_type="org_unit")
+        raise NotFound("单位不存在", object_type="org_unit")
     return row["path"]
 
 

@@ -77,5 +77,5 @@ async def report_row(actor: Actor, report_id: int) -> dict:
             await PatrolReport.select().where(PatrolReport.id == report_id, condition).first().run()
         )
     if row is None:
-        raise NotFound("上报不存在 (patrol report not found)")
+        raise NotFound("上报不存在")
     return row

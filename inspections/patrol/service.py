@@ -55,7 +55,7 @@ async def submit_report(actor: Actor, data: PatrolReportIn) -> dict:
     """A new report (``new``) in one of the grid worker's grids. The grid defaults to
     theirs; the enterprise, when named, must sit in that grid. 400 naming each bad field."""
     if actor.role != Role.grid_worker:
-        raise Forbidden("只有网格员可以上报 (grid workers only)")
+        raise Forbidden("只有网格员可以上报")
     grid_id = data.org_unit_id or await _default_grid(actor)
     errors = rules.check_report(
         description=data.description,
@@ -75,7 +75,7 @@ async def submit_report(actor: Actor, data: PatrolReportIn) -> dict:
         )
         .run()
     ):
-        errors.append({"key": "org_unit_id", "message": "不是您负责的网格 (not one of your grids)"})
+        errors.append({"key": "org_unit_id", "message": "不是您负责的网格"})
         grid_id = None
     if data.enterprise_id is not None and grid_id is not None:
         in_grid = (
@@ -85,7 +85,7 @@ async def submit_report(actor: Actor, data: PatrolReportIn) -> dict:
         )
         if not in_grid:
             errors.append({"key": "enterprise_id", "message": "该企业不在所选网格内"})
-    _fail(errors, "上报信息有误 (invalid report)")
+    _fail(errors, "上报信息有误")
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
         report = PatrolReport(
@@ -114,7 +114,7 @@ async def photo_target(actor: Actor, report_id: int) -> dict:
     """The report a grid worker may add photos to: their own (403 other roles, 404 not
     theirs); checked before the upload is read."""
     if actor.role != Role.grid_worker:
-        raise Forbidden("只有上报的网格员可以添加照片 (the reporting grid worker only)")
+        raise Forbidden("只有上报的网格员可以添加照片")
     return await report_row(actor, report_id)
 
 
@@ -303,7 +303,7 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
                 errors.append({"key": "duplicate_of", "message": "上报不存在"})
             elif original["status"] == "new":
                 errors.append({"key": "duplicate_of", "message": "只能关联到已研判的上报"})
-    _fail(errors, "研判信息有误 (invalid triage)")
+    _fail(errors, "研判信息有误")
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
         current = (

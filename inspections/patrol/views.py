@@ -96,7 +96,7 @@ async def _conditions(actor: Actor, flt: ReportFilter) -> list[Any]:
         if day is not None and not FIRST_DAY <= day <= LAST_DAY
     ]
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     if flt.status is not None:
         conditions.append(PatrolReport.status == flt.status)
     if flt.duplicate is True:

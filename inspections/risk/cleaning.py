@@ -144,7 +144,7 @@ def clean_point(
             errors.append({"key": key, "message": f"不能超过 {limit} 个字 (at most {limit})"})
         merged[key] = text
     if not merged.get("name"):
-        errors.append({"key": "name", "message": "风险点名称不能为空 (name is required)"})
+        errors.append({"key": "name", "message": "风险点名称不能为空"})
 
     if "accident_types" in given:
         types, unknown = clean_accident_types(given["accident_types"])

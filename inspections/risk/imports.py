@@ -60,9 +60,9 @@ class ImportResult:
 
 async def read_upload(filename: str, data: bytes) -> ParsedSheet:
     if len(data) > get_settings().max_upload_bytes:
-        raise PayloadTooLarge("文件过大 (file too large)")
+        raise PayloadTooLarge("文件过大")
     if not data:
-        raise ValidationFailed.field("file", "文件为空 (empty file)")
+        raise ValidationFailed.field("file", "文件为空")
     return await parsepool.run(read_and_parse, filename, data, Caps.from_settings())
 
 

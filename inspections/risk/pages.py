@@ -276,7 +276,7 @@ async def import_submit(
     upload = data.get("file")
     try:
         if not isinstance(upload, UploadFile):
-            raise ValidationFailed.field("file", "请选择文件 (choose a file)")
+            raise ValidationFailed.field("file", "请选择文件")
         content = await upload.read()
         result = await imports.import_points(actor, enterprise_id, upload.filename or "", content)
     except DomainError as exc:

@@ -173,7 +173,7 @@ async def due_rows(
     if not 0 <= within_days <= 3650:
         errors.append({"key": "within_days", "message": "within_days 须为 0..3650"})
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     conditions = await _scope(actor, org_unit_id)
     if enterprise_ids is not None:
         conditions.append(Enterprise.id.is_in(enterprise_ids or [-1]))

@@ -288,14 +288,14 @@ def control_errors(colour: str, control_tier: str | None, responsible_person: st
             errors.append(
                 {
                     "key": "control_tier",
-                    "message": "重大风险须由公司级管控 (a major risk is controlled by the company)",
+                    "message": "重大风险须由公司级管控",
                 }
             )
         if not (responsible_person or "").strip():
             errors.append(
                 {
                     "key": "responsible_person",
-                    "message": "重大风险须明确责任人 (a major risk needs a named person)",
+                    "message": "重大风险须明确责任人",
                 }
             )
     return errors

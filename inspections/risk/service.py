@@ -78,7 +78,7 @@ async def enterprise_row(actor: Actor, enterprise_id: int) -> dict[str, Any]:
             .run()
         )
     if row is None:
-        raise NotFound("企业不存在 (enterprise not found)", object_type="enterprise")
+        raise NotFound("企业不存在", object_type="enterprise")
     return row
 
 
@@ -144,7 +144,7 @@ async def point_row(actor: Actor, point_id: int) -> dict[str, Any]:
             .run()
         )
     if row is None:
-        raise NotFound("风险点不存在 (risk point not found)", object_type="risk_point")
+        raise NotFound("风险点不存在", object_type="risk_point")
     return to_out(row)
 
 
@@ -255,7 +255,7 @@ async def spread_of(enterprise_id: int) -> dict[str, Any]:
 
 
 def _invalid(errors: list[dict[str, str]]) -> ValidationFailed:
-    return ValidationFailed("风险点信息有误 (invalid risk point)", errors)
+    return ValidationFailed("风险点信息有误", errors)
 
 
 async def _refuse_duplicate(enterprise_id: int, name: str, except_id: int | None = None) -> None:
@@ -361,7 +361,7 @@ def _stale(current_version: int | None) -> Conflict:
     hint = f"，当前版本 {current_version}" if current_version is not None else ""
     return Conflict(
         f"该风险点已被他人修改，请刷新后重试{hint} (stale version)",
-        [{"key": "version", "message": "版本已过期 (stale version)"}],
+        [{"key": "version", "message": "版本已过期"}],
     )
 
 

@@ -34,7 +34,7 @@ MAX_DAYS_AHEAD = 92
 
 def schedule_problems(scheduled_on: dt.date, today: dt.date) -> list[dict[str, str]]:
     if scheduled_on < today - dt.timedelta(days=MAX_DAYS_BACK):
-        return [{"key": "scheduled_on", "message": "自查日期不能早于一年前 (more than a year ago)"}]
+        return [{"key": "scheduled_on", "message": "自查日期不能早于一年前"}]
     if scheduled_on > today + dt.timedelta(days=MAX_DAYS_AHEAD):
         return [
             {
@@ -55,9 +55,9 @@ async def start_self_inspection(
     transaction; the API leaves it planned, started by ``POST .../start``."""
     actor.require(Role.enterprise)
     if actor.enterprise_id is None:
-        raise Forbidden("该账号未关联企业 (this account belongs to no enterprise)")
+        raise Forbidden("该账号未关联企业")
     if data.enterprise_id is not None and data.enterprise_id != actor.enterprise_id:
-        raise NotFound("企业不存在 (enterprise not found)")
+        raise NotFound("企业不存在")
     enterprise = (
         await Enterprise.select(Enterprise.id, Enterprise.active)
         .where(Enterprise.id == actor.enterprise_id)
@@ -65,16 +65,16 @@ async def start_self_inspection(
         .run()
     )
     if enterprise is None:
-        raise NotFound("企业不存在 (enterprise not found)")
+        raise NotFound("企业不存在")
     if not enterprise["active"]:
         raise Conflict(
-            "企业已注销，不能再自查 (the enterprise is closed)",
+            "企业已注销，不能再自查",
             [{"key": "enterprise_id", "message": "enterprise closed"}],
         )
     errors = await checklist_errors(data.checklist_id)
     errors += schedule_problems(data.scheduled_on, local_today())
     if errors:
-        raise ValidationFailed("自查信息有误 (invalid self-inspection)", errors)
+        raise ValidationFailed("自查信息有误", errors)
     start_now = start and data.scheduled_on <= local_today()
     async with write_transaction():
         inspection = Inspection(

@@ -111,7 +111,7 @@ async def add_batch(actor: Actor, campaign_id: int, data: BatchIn) -> dict:
     errors += await check_inspectors(list(data.inspector_ids), data.agency_id)
     errors += _lead_errors(list(data.inspector_ids), data.lead_id)
     if errors:
-        raise ValidationFailed("批次信息有误 (invalid batch)", errors)
+        raise ValidationFailed("批次信息有误", errors)
     name = data.name.strip()
     async with write_transaction():
         if await Batch.exists().where(Batch.campaign == campaign_id, Batch.name == name).run():
@@ -185,11 +185,11 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
     if is_row_id(batch_id):
         batch = await Batch.select().where(Batch.id == batch_id).first().run()
     if batch is None:
-        raise NotFound("批次不存在 (batch not found)")
+        raise NotFound("批次不存在")
     try:
         campaign = await campaign_row(actor, batch["campaign"])
     except NotFound as exc:
-        raise NotFound("批次不存在 (batch not found)") from exc
+        raise NotFound("批次不存在") from exc
     _refuse_if_ended(campaign["ends_on"], "生成检查任务")
     errors = await checklist_errors(data.checklist_id)
     errors += rules.scheduled_on_problems(
@@ -198,7 +198,7 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
         (batch["starts_on"], batch["ends_on"]),
     )
     if errors:
-        raise ValidationFailed("检查任务信息有误 (invalid inspections)", errors)
+        raise ValidationFailed("检查任务信息有误", errors)
     group = [
         (r["user"], r["is_lead"])
         for r in await BatchInspector.select()
@@ -208,7 +208,7 @@ async def create_batch_inspections(actor: Actor, batch_id: int, data: BatchInspe
     ]
     if not group:
         raise Conflict(
-            "该批次还没有检查人员 (the batch has no inspectors)",
+            "该批次还没有检查人员",
             [{"key": "inspector_ids", "message": "请先为批次指定检查人员"}],
         )
     created: list[int] = []

@@ -108,7 +108,7 @@ async def create_campaign(actor: Actor, data: CampaignIn) -> dict:
         )
         errors.extend(plan_errors)
     if errors:
-        raise ValidationFailed("检查活动信息有误 (invalid campaign)", errors)
+        raise ValidationFailed("检查活动信息有误", errors)
     async with write_transaction():
         campaign = Campaign(
             name=data.name.strip(),

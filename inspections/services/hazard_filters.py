@@ -99,7 +99,7 @@ async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> 
     if flt.found_from and flt.found_to and flt.found_to < flt.found_from:
         errors.append({"key": "found_to", "message": "结束日期不能早于开始日期"})
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     for value, column in (
         (flt.status, Hazard.status),
         (flt.level, Hazard.level),

@@ -102,7 +102,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
                 }
             )
     if errors:
-        raise ValidationFailed("隐患信息有误 (invalid hazard)", errors)
+        raise ValidationFailed("隐患信息有误", errors)
     deadline = data.deadline or rules.default_deadline(
         found_on, data.level, await days_for(inspection)
     )

@@ -101,7 +101,7 @@ async def create_inspection(actor: Actor, data: InspectionIn) -> dict:
     if data.lead_id is not None and data.lead_id not in data.inspector_ids:
         errors.append({"key": "lead_id", "message": "组长须是所列检查人员之一"})
     if errors:
-        raise ValidationFailed("检查信息有误 (invalid inspection)", errors)
+        raise ValidationFailed("检查信息有误", errors)
     group = group_of(list(data.inspector_ids), data.lead_id)
     async with write_transaction():
         await refuse_duplicate(campaign["id"], data.enterprise_id)
@@ -224,10 +224,8 @@ async def group_row(actor: Actor, inspection_id: int) -> dict:
     own = actor.role == Role.enterprise and row["enterprise"] == actor.enterprise_id
     if not rules.may_walk(actor.role.value, kind=row["kind"], in_group=member, own_enterprise=own):
         if actor.role == Role.enterprise:
-            raise Forbidden(
-                "企业只能填写本企业的自查 (an enterprise walks its own self-inspections only)"
-            )
-        raise NotFound("检查不存在 (inspection not found)")
+            raise Forbidden("企业只能填写本企业的自查")
+        raise NotFound("检查不存在")
     return row
 
 
@@ -335,7 +333,7 @@ async def save_results(actor: Actor, inspection_id: int, entries: list[ResultIn]
     }
     errors = rules.unknown_items([e.item_id for e in entries], checklist)
     if errors:
-        raise ValidationFailed("检查项不在本检查表中 (item not on this checklist)", errors)
+        raise ValidationFailed("检查项不在本检查表中", errors)
     wanted = {e.item_id: e for e in entries}
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():

@@ -97,7 +97,7 @@ async def add_hazard_photo(
         raise ValidationFailed.field("kind", "kind 须为 " + " / ".join(allowed))
     if hazard["status"] == "voided":
         raise Conflict(
-            "隐患已作废 (hazard is voided)",
+            "隐患已作废",
             [{"key": "status", "message": "current status: voided"}],
         )
     row = await files.save_bytes(

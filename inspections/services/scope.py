@@ -116,7 +116,7 @@ async def campaign_row(actor: Actor, campaign_id: int) -> dict:
     if is_row_id(campaign_id):
         row = await Campaign.select().where(Campaign.id == campaign_id, condition).first().run()
     if row is None:
-        raise NotFound("检查活动不存在 (campaign not found)")
+        raise NotFound("检查活动不存在")
     return row
 
 
@@ -129,7 +129,7 @@ async def inspection_row(actor: Actor, inspection_id: int) -> dict:
             await Inspection.select().where(Inspection.id == inspection_id, condition).first().run()
         )
     if row is None:
-        raise NotFound("检查不存在 (inspection not found)")
+        raise NotFound("检查不存在")
     return row
 
 
@@ -150,7 +150,7 @@ async def hazard_row(actor: Actor, hazard_id: int) -> dict:
     if is_row_id(hazard_id):
         row = await Hazard.select().where(Hazard.id == hazard_id, condition).first().run()
     if row is None:
-        raise NotFound("隐患不存在 (hazard not found)")
+        raise NotFound("隐患不存在")
     return row
 
 

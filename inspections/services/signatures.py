@@ -39,7 +39,7 @@ async def add_signature(
     if row["kind"] == rules.SELF:
         errors += rules.self_signature_problems(signer, refused_reason)
     if errors:
-        raise ValidationFailed("签字信息有误 (invalid signature)", errors)
+        raise ValidationFailed("签字信息有误", errors)
     attachment_id = None
     signature_sha256 = None
     if content is not None:

@@ -71,7 +71,7 @@ async def recheck_context(actor: Actor, hazard_id: int) -> tuple[dict[str, Any],
         .run()
     )
     if verification is None:
-        raise Conflict("该隐患尚未复查验收，没有复查意见书 (no verification yet)")
+        raise Conflict("该隐患尚未复查验收，没有复查意见书")
     submission = None
     if verification["submission"]:
         submission = (

@@ -71,7 +71,7 @@ def _as_of(raw: str | None, errors: list[dict[str, str]]) -> dt.date:
         try:
             return min(dt.date.fromisoformat(raw.strip()), today)
         except ValueError:
-            errors.append({"key": "as_of", "message": "日期格式应为 YYYY-MM-DD (a date)"})
+            errors.append({"key": "as_of", "message": "日期格式应为 YYYY-MM-DD"})
     return today
 
 
@@ -169,7 +169,7 @@ async def campaign_figures_page(
     status, field_errors = 200, {}
     if errors:
         status = 400
-        field_errors = errors_by_field(ValidationFailed("筛选条件有误 (invalid filter)", errors))
+        field_errors = errors_by_field(ValidationFailed("筛选条件有误", errors))
     try:
         stats = await campaign_stats(actor, campaign_id, day, grouping)
     except DomainError as exc:
@@ -241,7 +241,7 @@ async def campaign_enterprises_page(
     group_label = ""
     try:
         if errors:
-            raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+            raise ValidationFailed("筛选条件有误", errors)
         group_key = parse_group_key(group_by or None, key, required=False)
         rows, total = await campaign_enterprises(
             actor, campaign_id, which, day, group_by or None, group_key, PAGE_SIZE, start

@@ -146,7 +146,7 @@ async def campaign_and_path(actor: Actor, campaign_id: int) -> tuple[dict, str]:
         )
         row = rows[0] if rows else None
     if row is None or not safe_path(row["path"]):
-        raise NotFound("检查活动不存在 (campaign not found)")
+        raise NotFound("检查活动不存在")
     return row, row["path"]
 
 

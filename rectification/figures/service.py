@@ -177,7 +177,7 @@ async def campaign_stats(
     check_group_by(group_by)
     actor.require(Role.officer)
     if actor.org_unit_id is None or not 1 <= campaign_id <= 2**31 - 1:
-        raise NotFound("检查活动不存在 (campaign not found)")
+        raise NotFound("检查活动不存在")
     asof = make_as_of(as_of)
     units = await subtree_units(actor.org_unit_id, actor.org_unit_id)
     where = f"hazard.campaign = {int(campaign_id)} AND e.org_unit IN {units}"
@@ -193,7 +193,7 @@ async def campaign_stats(
     rows = await raw_rows(sql)
     found = [r for r in rows if r["part"] == "c"]
     if not found:
-        raise NotFound("检查活动不存在 (campaign not found)")
+        raise NotFound("检查活动不存在")
     hazard_rows = [r for r in rows if r["part"] == "h"]
     enterprise_rows = [r for r in rows if r["part"] == "e"]
     plan_part = "t" if group_by in ("batch", "agency") else "e"
@@ -282,10 +282,10 @@ async def org_unit_stats(
     if found_from and found_to and found_to < found_from:
         errors.append({"key": "to", "message": "结束日期不能早于开始日期"})
     if errors:
-        raise ValidationFailed("统计条件有误 (invalid figures request)", errors)
+        raise ValidationFailed("统计条件有误", errors)
     actor.require(Role.officer)
     if actor.org_unit_id is None or not 1 <= org_unit_id <= 2**31 - 1:
-        raise NotFound("组织单元不存在 (org unit not found)")
+        raise NotFound("组织单元不存在")
     asof = make_as_of(as_of)
     units = await subtree_units(org_unit_id, actor.org_unit_id)
     where = org_unit_where(units, found_from, found_to, source, asof)
@@ -298,7 +298,7 @@ async def org_unit_stats(
     all_rows = await raw_rows(counts_sql(where, asof, grouping, True, extra=(check,)))
     found = [r for r in all_rows if r["part"] == "u"]
     if not found:
-        raise NotFound("组织单元不存在 (org unit not found)")
+        raise NotFound("组织单元不存在")
     unit = {"id": int(found[0]["planned"]), "name": found[0]["glabel"]}
     rows = [r for r in all_rows if r["part"] == "h"]
     by_source = _merge(rows, "gsource")
@@ -338,7 +338,7 @@ async def campaign_enterprises(
     if group_by is not None and group_by not in d.GROUPS:
         errors.append({"key": "group_by", "message": "group_by 须为 " + " / ".join(d.GROUPS)})
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     campaign, path = await campaign_and_path(actor, campaign_id)
     asof = make_as_of(as_of)
     inspected = d.inspected_sql(asof, int(campaign["id"]), "ce.enterprise")

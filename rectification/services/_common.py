@@ -29,7 +29,7 @@ async def _can_see_submission(actor: Actor, submission_id: int) -> None:
         .run()
     )
     if row is None:
-        raise NotFound("文件不存在 (file not found)")
+        raise NotFound("文件不存在")
     await hazard_row(actor, row["hazard"])
 
 
@@ -88,7 +88,7 @@ def _require_own_enterprise(actor: Actor, hazard: dict, what: str) -> None:
     if actor.role != Role.enterprise:
         raise Forbidden(f"只有企业联系人可以{what} (the enterprise's contact only)")
     if hazard["enterprise"] != actor.enterprise_id:  # hazard_row already scoped it
-        raise NotFound("隐患不存在 (hazard not found)")
+        raise NotFound("隐患不存在")
 
 
 def _errors(errors: list[dict[str, str]], message: str) -> None:

@@ -47,7 +47,7 @@ async def request_extension(actor: Actor, hazard_id: int, data: ExtensionIn) -> 
         )
         if conflict:
             raise Conflict(conflict, [{"key": "extension_requests", "message": conflict}])
-        _errors(errors, "延期申请有误 (invalid extension request)")
+        _errors(errors, "延期申请有误")
         request = ExtensionRequest(
             hazard=hazard_id,
             new_deadline=data.new_deadline,
@@ -90,10 +90,10 @@ async def decide_extension(actor: Actor, request_id: int, data: DecisionIn) -> d
         .run()
     )
     if row is None:
-        raise NotFound("延期申请不存在 (extension request not found)")
+        raise NotFound("延期申请不存在")
     await hazard_row(actor, row["hazard"])
     if not data.approved and not data.comment.strip():
-        raise ValidationFailed.field("comment", "不批准须说明理由 (say why it is refused)")
+        raise ValidationFailed.field("comment", "不批准须说明理由")
     async with write_transaction():
         request = (
             await ExtensionRequest.select().where(ExtensionRequest.id == request_id).first().run()

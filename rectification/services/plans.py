@@ -149,7 +149,7 @@ async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> d
             .run()
         )
         errors += rules.evidence_plan_problems(plan, level=hazard["level"])
-        _errors(errors, "整改反馈有误 (invalid evidence)")
+        _errors(errors, "整改反馈有误")
         submission = EvidenceSubmission(
             hazard=hazard_id,
             description=data.description.strip(),

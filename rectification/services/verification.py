@@ -42,7 +42,7 @@ async def check_verification(actor: Actor, hazard_id: int, data: VerificationIn)
     )
     _errors(
         rules.verification_problems(data.result, data.comment, level=hazard["level"]),
-        "验收信息有误 (invalid verification)",
+        "验收信息有误",
     )
     action = Action.verify_pass if data.result == "pass" else Action.verify_fail
     rules.next_status(hazard["status"], action, hazard["level"])
@@ -185,7 +185,7 @@ async def void_hazard(actor: Actor, hazard_id: int, reason: str) -> dict:
     with its own audit event), so 延期审批 no longer lists it."""
     actor.require(Role.officer)
     await hazard_row(actor, hazard_id)
-    _errors(rules.void_problems(reason), "作废须说明理由 (a reason is required)")
+    _errors(rules.void_problems(reason), "作废须说明理由")
     async with write_transaction():
         hazard = await _fresh(hazard_id)
         target = rules.next_status(hazard["status"], Action.void, hazard["level"])

@@ -109,7 +109,7 @@ async def users_create(actor: NamedDependency[Actor], data: FormData) -> Templat
             agency_id=_opt_int(data, "agency_id", errors),
         )
         if errors:
-            raise ValidationFailed("用户信息有误 (invalid user)", errors)
+            raise ValidationFailed("用户信息有误", errors)
         await accounts.create_user(actor, new)
     except (ValidationFailed, DomainError) as exc:
         if exc.status_code not in (400, 409):
@@ -169,7 +169,7 @@ async def user_edit_submit(
             fields[key] = _opt_int(data, key, errors)
     try:
         if errors:
-            raise ValidationFailed("用户信息有误 (invalid user)", errors)
+            raise ValidationFailed("用户信息有误", errors)
         await accounts.update_user(actor, user_id, form_model(accounts.UserPatch, **fields))
     except DomainError as exc:
         if exc.status_code not in (400, 409):
@@ -234,7 +234,7 @@ async def org_units_create(actor: NamedDependency[Actor], data: FormData) -> Tem
             code=_text(data, "code") or None,
         )
         if errors:
-            raise ValidationFailed("单位信息有误 (invalid org unit)", errors)
+            raise ValidationFailed("单位信息有误", errors)
         await orgs.create_org_unit(actor, unit)
     except DomainError as exc:
         if exc.status_code not in (400, 409):

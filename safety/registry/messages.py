@@ -119,7 +119,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "registry.status.open": ("在营", "Operating"),
     "registry.status.closed": ("关闭", "Closed"),
-    "registry.error.invalid": ("企业信息有误 (invalid enterprise)", "Invalid enterprise details"),
+    "registry.error.invalid": ("企业信息有误", "Invalid enterprise details"),
     "registry.error.grid": ("请选择所属网格", "Choose the grid"),
     "registry.error.version": ("缺少版本号", "The version is missing"),
     # import

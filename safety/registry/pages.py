@@ -221,7 +221,9 @@ async def enterprise_create_submit(
     except DomainError as exc:
         if exc.status_code not in (400, 409):
             raise
-        return await _form_page(actor, lang, values, errors_by_field(exc), status=exc.status_code)
+        return await _form_page(
+            actor, lang, values, errors_by_field(exc, lang), status=exc.status_code
+        )
     return Redirect(f"/enterprises/{row['id']}?saved=1", status_code=303)
 
 
@@ -260,7 +262,9 @@ async def enterprise_edit_submit(
             raise
         # On a stale version show the current one, so saving again is a conscious overwrite.
         shown = await service.get_enterprise(actor, enterprise_id) if exc.status_code == 409 else e
-        return await _form_page(actor, lang, values, errors_by_field(exc), shown, exc.status_code)
+        return await _form_page(
+            actor, lang, values, errors_by_field(exc, lang), shown, exc.status_code
+        )
     return Redirect(f"/enterprises/{enterprise_id}?saved=1", status_code=303)
 
 

@@ -214,7 +214,7 @@ def clean_enterprise(
             else:
                 out[key] = text
     if creating and "name" not in out and not any(e["key"] == "name" for e in errors):
-        err("name", "企业名称不能为空 (name is required)")
+        err("name", "企业名称不能为空")
 
     if given("uscc"):
         raw = cell_text(values["uscc"])
@@ -235,7 +235,7 @@ def clean_enterprise(
                 out["uscc"] = verdict.code
                 out["uscc_flagged"] = not verdict.check_ok
     elif creating and "uscc" not in refused:
-        err("uscc", "统一社会信用代码不能为空 (uscc is required)")
+        err("uscc", "统一社会信用代码不能为空")
 
     if given("industry"):
         raw = values["industry"]
@@ -250,7 +250,7 @@ def clean_enterprise(
             err("industry", "行业门类应为 GB/T 4754 门类字母 A–T 或门类名称(如“C”或“制造业”)")
 
     choices = (
-        ("scale", _SCALES, "企业规模应为 规上/小型/小微 (above_scale/small/micro)"),
+        ("scale", _SCALES, "企业规模应为 规上/小型/小微"),
         ("standardisation_level", _LEVELS, "标准化等级应为 无/三级/二级/一级"),
     )
     # The risk colour is derived from the enterprise's risk points (inspections.risk), never
@@ -258,7 +258,7 @@ def clean_enterprise(
     # kept; a sheet's 风险等级 column (the export writes it) is read past.
     if given("risk_colour") and not from_sheet:
         if _COLOURS.get(cell_text(values["risk_colour"]).lower()) is None:
-            err("risk_colour", "风险等级应为 红/橙/黄/蓝 (red/orange/yellow/blue)")
+            err("risk_colour", "风险等级应为 红/橙/黄/蓝")
     for key, mapping, message in choices:
         if given(key):
             v = mapping.get(cell_text(values[key]).lower())

@@ -115,7 +115,7 @@ async def scope_condition(actor: Actor):
 async def get_enterprise(actor: Actor, enterprise_id: int) -> dict[str, Any]:
     """One enterprise the actor may see; 404 when missing or outside their scope."""
     if not _is_row_id(enterprise_id):
-        raise NotFound("企业不存在 (enterprise not found)")
+        raise NotFound("企业不存在")
     scope = await scope_condition(actor)
     row = (
         await Enterprise.select(*_columns())
@@ -124,7 +124,7 @@ async def get_enterprise(actor: Actor, enterprise_id: int) -> dict[str, Any]:
         .run()
     )
     if row is None:
-        raise NotFound("企业不存在 (enterprise not found)")
+        raise NotFound("企业不存在")
     return to_out(row)
 
 
@@ -136,7 +136,7 @@ def _is_row_id(value: Any) -> bool:
 async def grid_in_scope(actor: Actor, org_unit_id: Any) -> list[dict[str, str]]:
     """Errors for ``org_unit_id`` unless it is a grid in the officer's subtree."""
     if org_unit_id is None or org_unit_id == "":
-        return [{"key": "org_unit_id", "message": "请选择所属网格 (org_unit_id is required)"}]
+        return [{"key": "org_unit_id", "message": "请选择所属网格"}]
     if not _is_row_id(org_unit_id):
         return [{"key": "org_unit_id", "message": "网格不存在或不在您的辖区内"}]
     prefix = await officer_prefix(actor)
@@ -149,7 +149,7 @@ async def grid_in_scope(actor: Actor, org_unit_id: Any) -> list[dict[str, str]]:
     if unit is None or prefix is None or not unit["path"].startswith(prefix):
         return [{"key": "org_unit_id", "message": "网格不存在或不在您的辖区内"}]
     if unit["kind"] != OrgUnitKind.grid.value:
-        return [{"key": "org_unit_id", "message": "企业须归属到网格 (must be a grid)"}]
+        return [{"key": "org_unit_id", "message": "企业须归属到网格"}]
     return []
 
 
@@ -187,7 +187,7 @@ async def _conditions(actor: Actor, flt: EnterpriseFilter) -> list:
     if flt.org_unit_id is not None and not _is_row_id(flt.org_unit_id):
         errors.append({"key": "org_unit_id", "message": f"org_unit_id 须为 1..{MAX_DB_INT}"})
     if errors:
-        raise ValidationFailed("筛选条件有误 (invalid filter)", errors)
+        raise ValidationFailed("筛选条件有误", errors)
     if flt.q and flt.q.strip():
         conditions.append(
             contains(
@@ -250,7 +250,7 @@ async def create_enterprise(actor: Actor, data: dict[str, Any]) -> dict[str, Any
     cleaned = clean_enterprise(data, creating=True)
     errors = cleaned.errors + await grid_in_scope(actor, data.get("org_unit_id"))
     if errors:
-        raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+        raise ValidationFailed("企业信息有误", errors)
     fields = cleaned.fields
     async with write_transaction():
         await _refuse_duplicate(fields["uscc"])
@@ -287,7 +287,7 @@ async def update_enterprise(
             if key in CLEARABLE:
                 clear[key] = None
             elif key in ("name", "uscc", "org_unit_id"):
-                errors.append({"key": key, "message": "不能为空 (required)"})
+                errors.append({"key": key, "message": "不能为空"})
     given = {k: v for k, v in data.items() if k not in clear}
     cleaned = clean_enterprise(given, creating=False)
     errors += cleaned.errors
@@ -299,7 +299,7 @@ async def update_enterprise(
             errors += await grid_in_scope(actor, data["org_unit_id"])
         fields["org_unit"] = data["org_unit_id"]
     if errors:
-        raise ValidationFailed("企业信息有误 (invalid enterprise)", errors)
+        raise ValidationFailed("企业信息有误", errors)
     if version != current["version"]:
         raise _stale(current["version"])
     before = data_of({**current, "org_unit": current["org_unit_id"]})
@@ -335,7 +335,7 @@ def _stale(current_version: int | None) -> Conflict:
     hint = f"，当前版本 {current_version}" if current_version is not None else ""
     return Conflict(
         f"该企业信息已被他人修改，请刷新后重试{hint} (stale version)",
-        [{"key": "version", "message": "版本已过期 (stale version)"}],
+        [{"key": "version", "message": "版本已过期"}],
     )
 
 

@@ -56,9 +56,9 @@ async def read_upload(filename: str, data: bytes) -> ParsedSheet:
     """Parse and validate a sheet in a worker process (``safety.parsepool.run``: openpyxl
     holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
     if len(data) > get_settings().max_upload_bytes:
-        raise PayloadTooLarge("文件过大 (file too large)")
+        raise PayloadTooLarge("文件过大")
     if not data:
-        raise ValidationFailed.field("file", "文件为空 (empty file)")
+        raise ValidationFailed.field("file", "文件为空")
     return await parsepool.run(_parse, filename, data, Caps.from_settings())
 
 
@@ -302,5 +302,5 @@ async def load_upload(actor: Actor, token: str) -> tuple[str, bytes]:
     actor.require(Role.officer)
     found = await anyio.to_thread.run_sync(_load_sync, token)
     if found is None or found[0].get("user_id") != actor.user_id:
-        raise NotFound("导入文件不存在或已过期 (upload not found)", object_type="import_upload")
+        raise NotFound("导入文件不存在或已过期", object_type="import_upload")
     return found[0].get("filename") or "", found[1]

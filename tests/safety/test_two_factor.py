@@ -273,7 +273,7 @@ async def test_a_required_role_gets_no_token_and_no_session_until_enrolled(clien
     session = await as_user(officer)
     with required_roles("admin,officer"):
         r = await _token(client, officer)
-        assert _names_otp(r) and "enrol" in r.json()["extra"][0]["message"]
+        assert _names_otp(r) and "enrol" in r.json()["extra"][0]["message_en"]
         r = await client.get("/api/v1/me", headers=f.headers(officer))
         assert r.status_code == 401 and r.json()["extra"][0]["key"] == "otp"
         r = await client.get("/", headers=session, follow_redirects=False)

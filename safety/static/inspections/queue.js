@@ -206,7 +206,7 @@
       return put(job);
     }
     // 409 "in progress" (the same key still running elsewhere) and 5xx: try again later.
-    if (status >= 500 || status === 429 || (status === 409 && data && /progress/i.test(data.detail || ""))) {
+    if (status >= 500 || status === 429 || (status === 409 && data && /progress/i.test(data.detail_en || data.detail || ""))) {
       return backoff(job, "HTTP " + status);
     }
     job.status = "failed";

@@ -1,0 +1,50 @@
+"""Errors in one language (issue 19, point 6): ``detail`` and ``extra[].message`` in the
+caller's language, ``detail_en``/``message_en`` the stable English; pages show one half."""
+
+from __future__ import annotations
+
+from tests import factories as f
+from tests.pages import as_user
+
+
+async def test_it_answers_an_api_error_in_chinese_only_with_the_english_beside(client):
+    r = await client.get("/api/v1/me")
+    assert r.status_code == 401
+    body = r.json()
+    assert body["detail"] == "需要令牌"
+    assert body["detail_en"] == "bearer token required"
+
+
+async def test_it_answers_in_english_when_the_token_client_asks_for_it(client):
+    w = await f.world()
+    h = {**f.headers(w.officer), "Accept-Language": "en-GB,en;q=0.9"}
+    r = await client.get("/api/v1/hazards", params={"found_from": "nope"}, headers=h)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["detail"] == body["detail_en"]
+    assert not any("\u4e00" <= c <= "\u9fff" for c in body["detail"])
+    for item in body["extra"]:
+        assert item["key"] and item["message"] == item["message_en"], item
+
+
+async def test_it_names_each_field_in_chinese_only_by_default(client):
+    w = await f.world()
+    h = f.headers(w.officer)
+    r = await client.get("/api/v1/hazards", params={"found_from": "nope"}, headers=h)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["extra"], body
+    for item in body["extra"]:
+        assert "(" not in item["message"] and item["message_en"], item
+    assert "(" not in body["detail"]
+
+
+async def test_it_shows_a_page_error_in_the_cookie_language_only(client):
+    w = await f.world()
+    h = await as_user(w.officer)
+    r = await client.get("/hazards/99999999", headers=h)
+    assert r.status_code == 404
+    assert "not found" not in r.text
+    english = {**h, "Cookie": h["Cookie"] + "; lang=en"}
+    r = await client.get("/hazards/99999999", headers=english)
+    assert r.status_code == 404 and "not found" in r.text and "隐患不存在" not in r.text
