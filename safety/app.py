@@ -20,6 +20,7 @@ from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.i18n import remember_page_lang
 from safety.reports import pool as reports_pool
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
@@ -120,6 +121,8 @@ def create_app() -> Litestar:
         # slack is the multipart envelope. Bigger files get 413 from the services.
         request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
         before_send=[add_security_headers],
+        # the page language, for form errors made where no request is at hand
+        before_request=remember_page_lang,
         # parsepool: the worker processes that parse uploads.
         on_startup=[open_pool, parsepool.start, reports_pool.start],
         on_shutdown=[close_pool, parsepool.stop, reports_pool.stop],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -198,6 +199,22 @@ def lang_of(request: Any) -> str:
     """The request's language: the ``lang`` cookie when valid, else Chinese."""
     value = request.cookies.get(LANG_COOKIE) if request is not None else None
     return value if value in LANGS else DEFAULT_LANG
+
+
+# The language of the page being answered, for code that has no request at hand (a form's
+# field errors: ``safety.pages.errors_by_field``). Set before each route handler runs
+# (``remember_page_lang``, the app's ``before_request``); Chinese outside a request.
+_PAGE_LANG: ContextVar[str] = ContextVar("page_lang", default=DEFAULT_LANG)
+
+
+async def remember_page_lang(request: Any) -> None:
+    """``before_request``: note the request's page language (the ``lang`` cookie). Async on
+    purpose: Litestar runs a sync hook in a worker thread, whose context is thrown away."""
+    _PAGE_LANG.set(lang_of(request))
+
+
+def page_lang() -> str:
+    return _PAGE_LANG.get()
 
 
 def request_lang(request: Any) -> str:

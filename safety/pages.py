@@ -124,10 +124,11 @@ def template_current_path(context: Mapping[str, Any]) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def errors_by_field(exc: Any, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
+def errors_by_field(exc: Any, lang: str | None = None) -> dict[str, str]:
     """A ``DomainError`` as field → message, for showing each message next to its field
-    on a form; the overall detail under "_". One language: a "中文 (english)" message shows
-    its ``lang`` half (Chinese unless the caller passes the page's language)."""
+    on a form; the overall detail under "_". One language: the page's (the ``lang`` cookie
+    of the request being answered, ``i18n.page_lang``) unless the caller names one."""
+    lang = lang or i18n.page_lang()
     out = {"_": i18n.localise(exc.detail, lang)}
     for e in exc.extra:
         out.setdefault(e.get("key", "_"), i18n.localise(e.get("message", ""), lang))

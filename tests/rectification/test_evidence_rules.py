@@ -391,3 +391,22 @@ async def test_voiding_leaves_a_decided_extension_request_as_it_was(client):
         HazardTransition.hazard == h["id"]
     )
     assert not any("延期申请已取消" in n["note"] for n in notes)
+
+
+async def test_the_forms_error_is_in_the_pages_language_only(client):
+    w = await f.world()
+    h = await _open_hazard(w)
+    me = await as_user(w.enterprise_user)
+    form = {
+        "description": (None, "已清理配电箱前杂物"),
+        "completed_on": (None, str(TODAY + dt.timedelta(days=2))),
+        "action": (None, "submit"),
+    }
+    r = await client.post(f"/hazards/{h['id']}/evidence", files=form, headers=me)
+    assert r.status_code == 400 and "完成日期不能晚于今天" in r.text
+    assert "not in the future" not in r.text
+    english = {**me, "Cookie": me["Cookie"] + "; lang=en"}
+    r = await client.post(f"/hazards/{h['id']}/evidence", files=form, headers=english)
+    assert r.status_code == 400 and "not in the future" in r.text
+    assert "完成日期不能晚于今天" not in r.text
+    assert await _status(h["id"]) == "pending" and await _submissions(h["id"]) == 0
