@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -33,21 +32,14 @@ from inspections.checklists import suggest as checklist_suggest
 from inspections.page_helpers import (
     WALKERS,
     is_walker,
-    lock_summary,
-    one_file,
-    require_walker,
     signatures_done,
-    submit_missing,
     wants_json,
 )
 from inspections.schemas import ResultIn
-from inspections.services import signatures, views
-from safety import files
+from inspections.services import views
 from safety.auth import Actor
-from safety.errors import DomainError
 from safety.i18n import lang_of, translate
-from safety.idempotency import run_idempotent
-from safety.pages import as_int, errors_by_field, form_model
+from safety.pages import as_int, form_model
 from safety.settings import local_clock, local_today
 from safety.tables import Role
 from safety.web import ACTOR, PathId
@@ -125,7 +117,7 @@ def _sections(
     return sections
 
 
-def _missing(inspection: dict, extra: list[dict], lang: str) -> dict:
+def missing_summary(inspection: dict, extra: list[dict], lang: str) -> dict:
     """The service's 409 (``items.<id>``, ``signatures.<signer>``) as lines to show and
     the ids to mark on the page."""
     by_id = {it["id"]: it for it in inspection["items"]}
@@ -164,7 +156,7 @@ async def _hazards_with_photos(inspection: dict) -> list[dict]:
     return [{**h, "photos": photos.get(h["id"], [])} for h in hazards]
 
 
-def _signatures(inspection: dict) -> dict:
+def signatures_view(inspection: dict) -> dict:
     """API signature shapes plus the page-side (session cookie) image URL."""
     out: dict[str, Any] = {}
     for signer in rules.SIGNERS:
@@ -177,7 +169,7 @@ def _signatures(inspection: dict) -> dict:
     return out
 
 
-async def _walk(
+async def walk(
     request: Request,
     actor: Actor,
     inspection_id: int,
@@ -188,11 +180,11 @@ async def _walk(
 ) -> Template:
     lang = lang_of(request)
     inspection = await service.get_inspection(actor, inspection_id)
-    missing = _missing(inspection, missing_extra, lang) if missing_extra else None
+    missing = missing_summary(inspection, missing_extra, lang) if missing_extra else None
     mine = is_walker(actor, inspection)
     editable = mine and inspection["state"] == "in_progress"
     i = dict(inspection)
-    i["signatures"] = _signatures(inspection)
+    i["signatures"] = signatures_view(inspection)
     if i.get("submitted_at"):
         i["submitted_at_text"] = local_clock(i["submitted_at"])
     return Template(
@@ -235,7 +227,7 @@ async def walk_page(
         flash = translate("walk.queued", lang)
     elif photos_failed:
         flash = translate("walk.photos_failed", lang, n=photos_failed)
-    return await _walk(request, actor, inspection_id, flash=flash, focus=item)
+    return await walk(request, actor, inspection_id, flash=flash, focus=item)
 
 
 @post(
@@ -276,170 +268,6 @@ async def result_submit(
     return Redirect(f"/inspections/{inspection_id}#item-{result.item_id}", status_code=303)
 
 
-@get("/inspections/{inspection_id:int}/submit", include_in_schema=False, dependencies=ACTOR)
-async def submit_confirm_page(
-    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
-) -> Template:
-    """The confirmation before the irreversible submit: what will be locked (answers by
-    result, hazards by level, the signatures or the refusal), or what is still missing
-    (linked to the walk), in which case there is nothing to confirm."""
-    actor.require(*WALKERS)
-    lang = lang_of(request)
-    inspection = await service.get_inspection(actor, inspection_id)
-    require_walker(actor, inspection)
-    rules.require_editable(inspection["state"], "提交")
-    missing = _missing(inspection, submit_missing(inspection), lang)
-    for line in missing["lines"]:
-        if line["href"].startswith("#"):
-            line["href"] = f"/inspections/{inspection_id}{line['href']}"
-    hazards = inspection.get("hazards", [])
-    i = dict(inspection)
-    i["signatures"] = _signatures(inspection)
-    return Template(
-        "inspections/submit.html",
-        context={
-            "i": i,
-            "lock": lock_summary(inspection, hazards),
-            "hazards": hazards,
-            "missing": missing if missing["lines"] else None,
-        },
-    )
-
-
-@post(
-    "/inspections/{inspection_id:int}/submit",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
-async def submit_submit(
-    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
-) -> Template | Redirect:
-    """Submit, once confirmed (``confirmed=1``, sent by the confirmation page); without it
-    nothing changes and the confirmation page is shown (303). A 409 naming what is missing
-    shows the walk with each missing item and signature marked."""
-    actor.require(*WALKERS)
-    form = await request.form()
-    if str(form.get("confirmed") or "") != "1":
-        inspection = await service.get_inspection(actor, inspection_id)
-        require_walker(actor, inspection)
-        return Redirect(f"/inspections/{inspection_id}/submit", status_code=303)
-    try:
-        await service.submit_inspection(actor, inspection_id)
-    except DomainError as exc:
-        if exc.status_code != 409 or not any(
-            str(e.get("key", "")).startswith(("items.", "signatures.")) for e in exc.extra
-        ):
-            raise
-        return await _walk(request, actor, inspection_id, missing_extra=exc.extra, status=409)
-    return Redirect(f"/inspections/{inspection_id}", status_code=303)
-
-
-# ---------------------------------------------------------------- signatures
-
-
-async def _sign_page(
-    actor: Actor,
-    inspection_id: int,
-    forms: dict[str, dict] | None = None,
-    errors: dict[str, dict] | None = None,
-    status: int = 200,
-) -> Template:
-    inspection = await service.get_inspection(actor, inspection_id)
-    require_walker(actor, inspection)
-    rules.require_editable(inspection["state"], "签字")
-    i = dict(inspection)
-    i["signatures"] = _signatures(inspection)
-    ent = i["signatures"]["enterprise"] or {}
-    ins = i["signatures"]["inspector"] or {}
-    defaults = {
-        "inspector": {"signer_name": ins.get("signer_name") or actor.display_name},
-        "enterprise": {
-            "signer_name": ent.get("signer_name") or "",
-            "refused": bool(ent.get("refused_reason")),
-            "refused_reason": ent.get("refused_reason") or "",
-        },
-    }
-    return Template(
-        "inspections/sign.html",
-        context={
-            "i": i,
-            "forms": {**defaults, **(forms or {})},
-            "errors": errors or {},
-            "signed": signatures_done(inspection),
-        },
-        status_code=status,
-    )
-
-
-@get("/inspections/{inspection_id:int}/sign", include_in_schema=False, dependencies=ACTOR)
-async def sign_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
-    """Both signatures: a pad for the inspector and one for the enterprise's
-    representative, who may instead refuse (拒签) with a reason."""
-    actor.require(*WALKERS)
-    return await _sign_page(actor, inspection_id)
-
-
-@post(
-    "/inspections/{inspection_id:int}/signatures",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
-async def signature_submit(
-    request: Request, actor: NamedDependency[Actor], inspection_id: PathId
-) -> Response | Template | Redirect:
-    """``signer``, ``signer_name`` and the drawn ``file`` (PNG), or ``refused`` with
-    ``refused_reason`` for the enterprise. A new signature replaces the old one."""
-    actor.require(*WALKERS)
-    form = await request.form()
-    signer = str(form.get("signer") or "")
-    signer_name = str(form.get("signer_name") or "").strip()
-    refused = str(form.get("refused") or "") in ("1", "on", "true") or (
-        wants_json(request) and bool(str(form.get("refused_reason") or "").strip())
-    )
-    reason = str(form.get("refused_reason") or "").strip() if refused else ""
-    uploads = [u for u in form.getall("file", []) if isinstance(u, UploadFile) and u.filename]
-    if wants_json(request):
-        content = b""
-        if uploads:
-            content = await files.read_upload(one_file(uploads))
-        digest = await files.digest(content) if content else ""
-        payload = {"signer": signer, "signer_name": signer_name, "refused_reason": reason}
-
-        async def save() -> dict:
-            return await signatures.add_signature(
-                actor,
-                inspection_id,
-                signer,
-                signer_name=signer_name,
-                refused_reason=reason,
-                content=content or None,
-                filename=f"{signer}.png",
-            )
-
-        return await run_idempotent(request, actor, {**payload, "file_sha256": digest}, save)
-    try:
-        content = await files.read_upload(uploads[0]) if uploads and not refused else None
-        await signatures.add_signature(
-            actor,
-            inspection_id,
-            signer,
-            signer_name=signer_name,
-            refused_reason=reason,
-            content=content,
-            filename=uploads[0].filename if uploads else "",
-        )
-    except DomainError as exc:
-        if exc.status_code != 400 or signer not in rules.SIGNERS:
-            raise
-        forms = {signer: {"signer_name": signer_name, "refused": refused, "refused_reason": reason}}
-        return await _sign_page(
-            actor, inspection_id, forms, {signer: errors_by_field(exc)}, status=400
-        )
-    return Redirect(f"/inspections/{inspection_id}#signatures", status_code=303)
-
-
 # ---------------------------------------------------------------- suggestions
 
 
@@ -460,9 +288,5 @@ ROUTES = [
     walk_page,
     start_submit,
     result_submit,
-    submit_confirm_page,
-    submit_submit,
-    sign_page,
-    signature_submit,
     *hazard_pages.ROUTES,
 ]

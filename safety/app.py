@@ -47,6 +47,7 @@ ROUTE_MODULES = [
     "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
+    "inspections.submit_pages",
     "inspections.records",
     "rectification.pages",
     "rectification.ledger.web",

@@ -227,7 +227,8 @@ _PROBLEMS = {
 def _verify_files(workers: int | None) -> bool:
     """Check the stored files (``files.verify_store``); print one line per problem and a
     summary. True when there is a problem."""
-    from safety.files import files_root, verify_store
+    from safety.files import files_root
+    from safety.files_verify import verify_store
 
     store = run(verify_store(workers=workers))
     for p in store.problems:

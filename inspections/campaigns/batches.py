@@ -19,10 +19,11 @@ from litestar.response import Redirect, Template
 
 from inspections import services as service
 from inspections.campaigns import plan
+from inspections.campaigns.bookings import booking_out, bookings
 from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.pages import campaign_context
 from inspections.risk.messages import labels as risk_labels
-from inspections.risk.planning import PRESETS, booking_out, bookings, due_rows, pick_enterprises
+from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
 from inspections.rules import Booking, campaign_running, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
 from safety.auth import Actor

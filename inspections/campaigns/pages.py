@@ -20,10 +20,11 @@ from litestar.response import Redirect, Template
 
 from inspections import services as service
 from inspections.campaigns import plan
+from inspections.campaigns.bookings import booking_out, bookings
 from inspections.campaigns.forms import ids, many, one, remap
 from inspections.campaigns.messages import labels
 from inspections.risk.messages import labels as risk_labels
-from inspections.risk.planning import PRESETS, booking_out, bookings
+from inspections.risk.planning import PRESETS
 from inspections.rules import campaign_running, default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
 from safety.auth import Actor

@@ -12,6 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 
+from inspections.campaigns import bookings
 from inspections.risk import export, imports, planning, service
 from inspections.risk.pages import PAGE_ROUTES
 from inspections.risk.schemas import (
@@ -196,8 +197,8 @@ async def planning_due(
         due_only=due_only,
     )
     page = rows[off : off + lim]
-    booked = await planning.bookings([r["enterprise_id"] for r in page])
-    items = [DueOut(**r, booked=planning.booking_out(booked.get(r["enterprise_id"]))) for r in page]
+    booked = await bookings.bookings([r["enterprise_id"] for r in page])
+    items = [DueOut(**r, booked=bookings.booking_out(booked.get(r["enterprise_id"]))) for r in page]
     return Page[DueOut](items=items, total=len(rows))
 
 

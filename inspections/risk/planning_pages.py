@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from inspections.campaigns import bookings
 from inspections.risk import planning
 from inspections.risk.messages import labels
 from inspections.risk.rules import COLOURS, UNRATED
@@ -92,8 +93,8 @@ async def due_page(
         total = len(listed)
         rows = listed[start : start + PAGE_SIZE]
         # 已安排: the page's rows already planned in a campaign that has not ended.
-        booked = await planning.bookings([r["enterprise_id"] for r in rows])
-        rows = [{**r, "booked": planning.booking_out(booked.get(r["enterprise_id"]))} for r in rows]
+        booked = await bookings.bookings([r["enterprise_id"] for r in rows])
+        rows = [{**r, "booked": bookings.booking_out(booked.get(r["enterprise_id"]))} for r in rows]
     except ValidationFailed as exc:
         errors = errors_by_field(exc)
     months = planning.frequencies()

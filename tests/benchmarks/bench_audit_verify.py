@@ -14,7 +14,7 @@ the image processing of an upload is not what is measured here.
 
 Measured:
 1. the chain walk alone (``audit.verify_chain``) over every event;
-2. the file check (``files.verify_store``) with each of ``BENCH_WORKERS`` hashing threads,
+2. the file check (``files_verify.verify_store``) with each of ``BENCH_WORKERS`` hashing threads,
    warm (the files in the page cache, as right after writing them) and cold (each file
    evicted from the page cache first with posix_fadvise(DONTNEED), so it is read from disk);
 3. the whole command, ``safety audit verify``, as IT staff would run it (warm).
@@ -130,7 +130,7 @@ def evict(root: Path) -> None:
 
 
 async def measure() -> None:
-    from safety import files
+    from safety import files, files_verify
     from safety.audit import verify_chain
     from safety.db import close_pool, open_pool
 
@@ -145,7 +145,7 @@ async def measure() -> None:
             for workers in WORKERS:
                 if cold:
                     evict(files.files_root())
-                report = await files.verify_store(workers=workers)
+                report = await files_verify.verify_store(workers=workers)
                 assert report.ok and report.files == PHOTOS, report.problems[:3]
                 mb = report.bytes / 1_000_000
                 print(

@@ -17,7 +17,7 @@ from litestar.datastructures import UploadFile
 from PIL import Image
 from PIL.ExifTags import IFD, Base
 
-from safety import audit, files
+from safety import audit, files, files_verify
 from safety.images import process
 from safety.settings import get_settings
 from safety.tables import Attachment, AuditEvent
@@ -458,11 +458,11 @@ def test_only_save_bytes_stores_files_and_makes_attachment_rows():
     assert stores == []
 
 
-async def _verify_problems(ids: set[int]) -> dict[int, list[files.FileProblem]]:
+async def _verify_problems(ids: set[int]) -> dict[int, list[files_verify.FileProblem]]:
     """``verify_store``'s problems about these attachment ids (the shared test database
     holds other tests' rows too)."""
-    report = await files.verify_store()
-    out: dict[int, list[files.FileProblem]] = {}
+    report = await files_verify.verify_store()
+    out: dict[int, list[files_verify.FileProblem]] = {}
     for problem in report.problems:
         for ref in problem.rows:
             if ref["id"] in ids:
