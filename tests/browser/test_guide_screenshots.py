@@ -27,6 +27,10 @@ PHONE = {"width": 375, "height": 812}
 DESK = {"width": 1280, "height": 800}
 MAX_BYTES = 200 * 1024  # each picture stays small enough to commit
 
+# The first walk of a session also waits for the demo to load (live_server): on
+# PostgreSQL under a busy machine that alone took over four minutes.
+pytestmark = pytest.mark.timeout(600)
+
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
