@@ -394,7 +394,7 @@ def may_walk(role: str, *, kind: str, in_group: bool, own_enterprise: bool) -> b
 
 
 def self_signature_problems(signer: str, refused_reason: str) -> list[dict[str, str]]:
-    """Signatures of a self-inspection (decision, README "企业自查"): the ``inspector``
+    """Signatures of a self-inspection (decision: dev/design/self-inspection): the ``inspector``
     signature is the person who did the check (the enterprise's safety contact) and is
     required; the ``enterprise`` signature is the countersignature of the enterprise's
     principal (主要负责人, e.g. the legal representative), optional. Nobody refuses to sign

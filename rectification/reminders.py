@@ -1,6 +1,6 @@
 """``safety remind``: nobody chases anybody by phone.
 
-Once a day (cron or a systemd timer, see the README) this finds
+Once a day (cron or a systemd timer, see docs/ops/commands.md) this finds
 - hazards due within ``remind_due_days`` (default 3) → the enterprise's contacts;
 - overdue hazards (逾期) → the enterprise's contacts and the officers over it;
 - submissions waiting for verification longer than ``remind_verify_days`` (default 2)

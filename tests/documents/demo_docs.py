@@ -1,4 +1,4 @@
-"""The README's pictures of the four documents, from the demo data.
+"""The pictures of the four documents in the manual, from the demo data.
 
 Not collected by pytest. Loads the demo into a fresh SQLite file in a temporary folder,
 finishes the demo's in-progress visit (济南恒达金属制品有限公司: the other items answered,
