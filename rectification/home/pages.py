@@ -91,12 +91,15 @@ def _self_tile(data: dict[str, Any], t: Any) -> dict:
     """自查: when the next one is due (``rules.self_check_due``); the tile starts one (the
     start form), or opens the one under way."""
     due: home_rules.SelfCheckDue = data["self_due"]
+    day = ""
     if due.next_on is None:
         text = t("home.ent.self_due_never")
     elif due.due:
         text = t("home.ent.self_due_over", n=due.days_over)
-    else:
-        text = t("home.ent.self_due_next", day=due.next_on.isoformat())
+    else:  # the day apart, so that the line breaks around it, never inside it
+        day = due.next_on.isoformat()
+        text = t("home.ent.self_due_next", day="\0")
+    before, _, after = text.partition("\0")
     going = data["self_going"]
     tile = _tile(
         "self_due",
@@ -105,7 +108,7 @@ def _self_tile(data: dict[str, Any], t: Any) -> dict:
         f"/inspections/{going}" if going else "/self-inspections#start",
         tone="bad" if due.due else "plain",
     )
-    return {**tile, "text": text, "due": due.due}
+    return {**tile, "text": (before, day, after), "due": due.due}
 
 
 def inspector_tiles(data: dict[str, Any], lang: str) -> list[dict]:

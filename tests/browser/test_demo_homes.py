@@ -231,17 +231,18 @@ async def _assert_self_tile(db: Db, me: dict, today: dt.date, html: str) -> None
         f"SELECT MAX(scheduled_on) FROM inspection WHERE enterprise = {me['enterprise']} "
         "AND kind = 'self' AND state = 'submitted'"
     )
-    tile = re.search(r'id="tile-self_due">\s*<span class="q-text">([^<]+)</span>', html)
+    tile = re.search(r'id="tile-self_due">\s*<span class="q-text">(.*?)</span>\s*<span', html)
     assert tile, html
+    text = re.sub(r"<[^>]+>", "", tile.group(1))
     if last is None:
-        assert tile.group(1) == "尚未自查，请开始自查"
+        assert text == "尚未自查，请开始自查"
         return
     next_on = dt.date.fromisoformat(str(last)[:10]) + dt.timedelta(
         days=get_settings().self_inspect_days
     )
     over = (today - next_on).days
     want = f"自查已到期 {over} 天" if over > 0 else f"下次自查 {next_on.isoformat()}"
-    assert tile.group(1) == want
+    assert text == want
 
 
 async def _assert_history_link(db: Db, me: dict, client: httpx.AsyncClient, html: str) -> None:

@@ -30,11 +30,13 @@ async def _tile(client, user: dict) -> dict:
     assert r.status_code == 200, r.text
     found = re.search(
         r'<a class="q-tile q-state([^"]*)" href="([^"]+)" id="tile-self_due">\s*'
-        r'<span class="q-text">([^<]+)</span>\s*<span class="q-label">([^<]+)</span>',
+        r'<span class="q-text">(.*?)</span>\s*<span class="q-label">([^<]+)</span>',
         r.text,
     )
     assert found, r.text
     tone, href, text, label = found.groups()
+    # the day sits in a span of its own (it never breaks inside)
+    text = re.sub(r'<span class="date">([^<]+)</span>', r"\1", text)
     return {"due": "is-bad" in tone, "href": href, "text": text, "label": label}
 
 
