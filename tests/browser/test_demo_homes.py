@@ -24,6 +24,9 @@ from safety.settings import get_settings, local_today
 from tests.safety.test_home_page import ROWS, _rows, _tiles
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
+# The first test loads the demo (its history through the services: minutes on PostgreSQL
+# on a busy machine), as tests/safety/test_demo.py allows.
+pytestmark = pytest.mark.timeout(900)
 OPEN = "('pending', 'rectifying')"
 
 
