@@ -21,7 +21,7 @@ from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import rules, services
-from rectification.list_context import list_context
+from rectification.list_context import enterprise_chip, list_context
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
@@ -95,15 +95,7 @@ async def search_page(
     errors: list[dict[str, str]] = []
     flt = search_filter(params, errors)
     start = page_offset(offset)
-    # the enterprise filter's chip: its name, only when the reader may see the enterprise
-    # (the registry's scope: 404 otherwise, as /enterprises/{id}; the list itself is
-    # scoped and would be empty)
-    chip = None
-    if flt.enterprise_id is not None:
-        chip = {
-            "name": (await registry.get_enterprise(actor, flt.enterprise_id))["name"],
-            "without": urlencode({k: v for k, v in params.items() if v and k != "enterprise_id"}),
-        }
+    chip = await enterprise_chip(actor, flt, params)  # 404: an enterprise not theirs
     rows, total, status = [], 0, 200
     try:
         refuse(errors)
