@@ -196,7 +196,7 @@ async def test_the_enterprise_page_lists_its_inspections_documents_and_rechecks(
         assert f'href="/inspections/{iid}/notice.pdf"' in r.text
         assert f'href="/hazards/{closed["id"]}/recheck.pdf"' in r.text
         assert f"/hazards/{still_open['id']}/recheck.pdf" not in r.text  # not verified
-    # the contact's hazards link is their own list; the officer's the search by its name
+    # the contact's hazards link is their own list; the officer's the enterprise filter
     ent = await client.get(
         f"/enterprises/{w.enterprise['id']}", headers=await as_user(w.enterprise_user)
     )
