@@ -1,6 +1,6 @@
 """The heading of a drill-down hazard list: what the figure filters of ``/hazards`` mean,
 in words ("2026年冬季安全生产大检查 · 发现隐患 · 截至 2026-12-07"), and the way back to
-the figures they came from.
+the figures they came from; and the enterprise filter's chip (``enterprise_chip``).
 
 Decisions where the issue is silent:
 - The heading is shown when the list is opened with a figure's filters (``figure``,
@@ -30,6 +30,7 @@ from safety import i18n
 from safety.auth import Actor
 from safety.errors import DomainError
 from safety.registry.rules import INDUSTRY_SECTIONS
+from safety.registry.service import get_enterprise
 from safety.tables import Role
 
 # the filters that make a list a figure's records (``rectification.figures.links``)
@@ -139,4 +140,17 @@ async def list_context(actor: Actor, flt: Any, today: dt.date, lang: str) -> dic
     return {
         "parts": heading_parts(flt, names, today, lang),
         "back": back_link(flt, actor.role == Role.officer, today),
+    }
+
+
+async def enterprise_chip(actor: Actor, flt: Any, params: dict[str, str]) -> dict | None:
+    """The ``enterprise_id`` filter as a chip: the enterprise's name and the query without
+    it (× clears only that filter). The name is read with the registry's scope, so an
+    enterprise the reader may not see (another area's, a missing id) is a 404, as
+    ``/enterprises/{id}``: the page never names it (the list alone would just be empty)."""
+    if flt.enterprise_id is None:
+        return None
+    return {
+        "name": (await get_enterprise(actor, flt.enterprise_id))["name"],
+        "without": urlencode({k: v for k, v in params.items() if v and k != "enterprise_id"}),
     }

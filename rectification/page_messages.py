@@ -135,6 +135,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rect.tab.overdue": ("逾期", "Overdue"),
     "rect.queue.empty": ("暂无待办。", "Nothing waiting."),
     "rect.search.q": ("关键词", "Keyword"),
+    "rect.search.enterprise_chip": ("企业：{name}", "Enterprise: {name}"),
+    "rect.search.chip_clear": ("清除企业筛选", "Clear the enterprise filter"),
     "rect.search.status": ("状态", "Status"),
     "rect.search.level": ("等级", "Level"),
     "rect.search.overdue": ("逾期", "Overdue"),

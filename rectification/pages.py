@@ -94,6 +94,7 @@ async def hazards_page(
     industry: FromQuery[str | None] = None,
     source: FromQuery[str | None] = None,
     show: FromQuery[str | None] = None,
+    enterprise_id: FromQuery[str | None] = None,
 ) -> Template:
     if actor.role != Role.enterprise:
         # the records behind a figure (rectification.figures.links): same names as the API
@@ -112,6 +113,7 @@ async def hazards_page(
             "level": level or "",
             "overdue": overdue or "",
             "q": q or "",
+            "enterprise_id": enterprise_id or "",
             "org_unit_id": org_unit_id or "",
             "found_from": found_from or "",
             "found_to": found_to or "",

@@ -1,4 +1,5 @@
-"""The officer's hazard pages: search (the API's filters, paged), the verification queue
+"""The officer's hazard pages: search (the API's filters, paged; ``enterprise_id`` shown
+as a chip with the enterprise's name), the verification queue
 (submitted, oldest submission first, before/after photos side by side), the extension queue
 and the overdue list (most days overdue first, with enterprise and community)."""
 
@@ -20,7 +21,7 @@ from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import rules, services
-from rectification.list_context import list_context
+from rectification.list_context import enterprise_chip, list_context
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
 from rectification.schemas import DecisionIn
@@ -71,6 +72,7 @@ def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
         level=params["level"] or None,
         overdue={"1": True, "0": False}.get(params["overdue"]),
         q=params["q"] or None,
+        enterprise_id=query_id(params.get("enterprise_id"), "enterprise_id", errors),
         org_unit_id=query_id(params["org_unit_id"], "org_unit_id", errors),
         found_from=query_date(params["found_from"], "found_from", errors),
         found_to=query_date(params["found_to"], "found_to", errors),
@@ -93,6 +95,7 @@ async def search_page(
     errors: list[dict[str, str]] = []
     flt = search_filter(params, errors)
     start = page_offset(offset)
+    chip = await enterprise_chip(actor, flt, params)  # 404: an enterprise not theirs
     rows, total, status = [], 0, 200
     try:
         refuse(errors)
@@ -120,6 +123,7 @@ async def search_page(
             "tab": "search",
             "is_officer": actor.role == Role.officer,
             "list_context": heading,
+            "enterprise_chip": chip,
         },
         status_code=status,
     )

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     sheet_max_shared_strings: int = Field(default=200_000, ge=1)
     sheet_max_unpacked_mb: int = Field(default=200, ge=1)
 
+    # The enterprise's home (``rectification.home``): a self-inspection is due when its
+    # last submitted one is older than this many days, or there is none.
+    self_inspect_days: int = Field(default=30, ge=1, le=366)
+
     # Reminders (``safety remind``) and their delivery. Without SMTP or a webhook only the
     # in-app bell is used.
     remind_due_days: int = 3  # hazards due within this many days

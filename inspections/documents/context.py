@@ -4,6 +4,7 @@ of queries, within the caller's scope (404 outside it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from inspections import services
@@ -164,6 +165,21 @@ async def _common(actor: Actor, inspection_id: int, res: Resources) -> dict[str,
     }
 
 
+def _head(ctx: dict, inspection_id: int, build: Callable[..., issuer.Heading]) -> issuer.Heading:
+    """The document's heading (``issuer.report_heading`` or ``issuer.notice_heading``: the
+    same arguments, read from the common context) and its title, set on ``ctx``."""
+    heading = build(
+        kind=ctx["inspection"]["kind"],
+        office=ctx["office"],
+        enterprise=ctx["enterprise"]["name"],
+        day=ctx["day"],
+        inspection_id=inspection_id,
+        self_no=ctx["self_no"],
+    )
+    ctx.update(heading=heading, title=f"{ctx['enterprise']['name']} {heading.title}")
+    return heading
+
+
 async def report_context(actor: Actor, inspection_id: int) -> tuple[dict, Resources]:
     """检查报告 (a self-inspection's: 自查报告, ``issuer``): header, results summary,
     failed items, hazards with photos, signatures."""
@@ -192,17 +208,8 @@ async def report_context(actor: Actor, inspection_id: int) -> tuple[dict, Resour
         row = sig_files.get(s.get("attachment_id"))
         return {**s, "image": res.file(row) if row else None}
 
-    heading = issuer.report_heading(
-        kind=ctx["inspection"]["kind"],
-        office=ctx["office"],
-        enterprise=ctx["enterprise"]["name"],
-        day=ctx["day"],
-        inspection_id=inspection_id,
-        self_no=ctx["self_no"],
-    )
+    _head(ctx, inspection_id, issuer.report_heading)
     ctx.update(
-        heading=heading,
-        title=f"{ctx['enterprise']['name']} {heading.title}",
         counts={
             "total": len(items),
             "pass": counts["pass"],
@@ -235,17 +242,8 @@ async def notice_context(actor: Actor, inspection_id: int) -> tuple[dict, Resour
     res = Resources()
     ctx = await _common(actor, inspection_id, res)
     url = notice_url(inspection_id)
-    heading = issuer.notice_heading(
-        kind=ctx["inspection"]["kind"],
-        office=ctx["office"],
-        enterprise=ctx["enterprise"]["name"],
-        day=ctx["day"],
-        inspection_id=inspection_id,
-        self_no=ctx["self_no"],
-    )
+    heading = _head(ctx, inspection_id, issuer.notice_heading)
     ctx.update(
-        heading=heading,
-        title=f"{ctx['enterprise']['name']} {heading.title}",
         number=ctx["self_no"] if heading.own else issuer.street_number(ctx["day"], inspection_id),
         qr=qr_svg(url),
         qr_url=url,

@@ -6,13 +6,15 @@ from safety import i18n
 MESSAGES: dict[str, tuple[str, str]] = {
     "records.title": ("检查记录", "Inspection records"),
     "records.hint.inspector": (
-        "您参加的检查，最新的在前；可重新打印检查报告和整改通知书。",
-        "The inspections you took part in, newest first; reprint their reports and notices.",
+        "您参加的检查，最新的在前，已安排的检查列在最后；可重新打印检查报告和整改通知书。",
+        "The inspections you took part in, newest first, the planned ones last; reprint"
+        " their reports and notices.",
     ),
     "records.hint.officer": (
-        "本辖区企业的检查，最新的在前。",
-        "Inspections of the enterprises in your area, newest first.",
+        "本辖区企业的检查，最新的在前，已安排的检查列在最后。",
+        "Inspections of the enterprises in your area, newest first, the planned ones last.",
     ),
+    "records.planned": ("已安排的检查", "Planned inspections"),
     "records.filter.from": ("检查日期从", "From"),
     "records.filter.to": ("至", "To"),
     "records.filter.q": ("企业名称", "Enterprise name"),
@@ -41,8 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "records.section": ("检查记录", "Inspection records"),
     "records.section_empty": ("暂无检查记录。", "No inspections yet."),
     "records.section_more": (
-        "仅列出最近 {n} 次检查。",
-        "Only the latest {n} inspections are listed.",
+        "仅列出 {n} 次检查。",
+        "Only {n} inspections are listed.",
     ),
     "records.all_history": ("在检查记录中筛选", "Filter in the inspection records"),
     "records.hazards_link": ("该企业的隐患", "This enterprise's hazards"),

@@ -92,10 +92,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fig.ent.no": ("未检查", "Not yet"),
     "fig.ent.group": ("分组：{label}", "Group: {label}"),
     "fig.back": ("返回数据统计", "Back to the figures"),
-    "fig.list.notice": (
-        "按统计口径列出：{figure}（截至 {day}，含当日）。",
-        "Listing the records behind a figure: {figure} (as of the end of {day}).",
-    ),
     "fig.list.clear": ("清除", "Clear"),
     "fig.list.figure.found": ("发现隐患", "hazards found"),
     "fig.list.figure.major": ("重大隐患", "major hazards"),

@@ -9,9 +9,11 @@ Decisions where the issue is silent (also in docs/home.md):
 - 被退回 and 延期结果 are listed on the home itself (with the reason / the decision); the
   被退回 tile opens ``/hazards?show=returned``; the 延期结果 tile jumps to its list below.
 - 延期结果 = requests approved or refused in the last ``RECENT_DAYS`` days.
-- 自查: the enterprise's self-inspections under way and the day of its last submitted
-  one (no self-inspection frequency exists in the data: the risk colour's frequency is
-  the street's supervision, ``inspections.risk.planning``).
+- 自查: due when the last submitted self-inspection's day is more than
+  ``SAFETY_SELF_INSPECT_DAYS`` days ago, or there is none (``rules.self_check_due``); the
+  tile reads "下次自查 <day>" or "自查已到期 N 天" and starts one (the start form of
+  ``/self-inspections``: a checklist must be chosen) or opens the one in progress. The
+  self-inspections under way are counted beside it.
 - The inspector's 今日 and 逾期 both open the 待检 group of ``/inspections/today`` (planned,
   due today or before), which lists them together; their visits to do now are also
   listed on the home (one tap to the walk). 我的检查记录 links ``/inspections`` once that
@@ -80,8 +82,33 @@ def enterprise_tiles(data: dict[str, Any], lang: str) -> list[dict]:
             "#decided",
             t("home.ent.decided_hint", n=queries.RECENT_DAYS),
         ),
+        _self_tile(data, t),
         _tile("self", t("home.ent.self_open"), c["self_open"], "/self-inspections"),
     ]
+
+
+def _self_tile(data: dict[str, Any], t: Any) -> dict:
+    """自查: when the next one is due (``rules.self_check_due``); the tile starts one (the
+    start form), or opens the one under way."""
+    due: home_rules.SelfCheckDue = data["self_due"]
+    day = ""
+    if due.next_on is None:
+        text = t("home.ent.self_due_never")
+    elif due.due:
+        text = t("home.ent.self_due_over", n=due.days_over)
+    else:  # the day apart, so that the line breaks around it, never inside it
+        day = due.next_on.isoformat()
+        text = t("home.ent.self_due_next", day="\0")
+    before, _, after = text.partition("\0")
+    going = data["self_going"]
+    tile = _tile(
+        "self_due",
+        t("home.ent.self_continue" if going else "home.ent.self_start"),
+        0,
+        f"/inspections/{going}" if going else "/self-inspections#start",
+        tone="bad" if due.due else "plain",
+    )
+    return {**tile, "text": (before, day, after), "due": due.due}
 
 
 def inspector_tiles(data: dict[str, Any], lang: str) -> list[dict]:

@@ -5,7 +5,7 @@ sizes): the enterprise's home 4, the officer's 5, the inspector's 2, the grid wo
 (see docs/home.md).
 
   enterprise_home(actor, today) -> dict   待整改 / 即将到期 / 已逾期 / 被退回 / 延期结果 /
-                                          自查 / 文书
+                                          自查 (due, under way) / 文书
   officer_home(actor, today) -> dict      待验收 / 延期待批 / 逾期 / 待研判 / 今日检查 / 活动指标
   inspector_home(actor, today) -> dict    今日 / 逾期 / 进行中 / 待复查 / 我的检查记录
   grid_worker_home(actor, today) -> dict  我的上报 by outcome / 今日网格日志 / 本月未走访
@@ -24,12 +24,20 @@ from inspections.patrol import views as patrol_views
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
 from inspections.patrol.scope import report_condition, unit_ids
 from inspections.patrol.tables import PatrolReport
+from inspections.records import queries as records
 from inspections.services.scope import hazard_condition, inspection_condition
 from inspections.tables import Hazard, Inspection
 from rectification.figures.dashboard import ACTIVE_LIMIT
 from rectification.figures.queries import subtree_units
 from rectification.figures.service import campaigns_stats
-from rectification.home.rules import GRID_OUTCOMES, OPEN, due_window, month_start, outcome_filter
+from rectification.home.rules import (
+    GRID_OUTCOMES,
+    OPEN,
+    due_window,
+    month_start,
+    outcome_filter,
+    self_check_due,
+)
 from rectification.tables import ExtensionRequest, Verification
 from safety.auth import Actor
 from safety.db import engine
@@ -39,6 +47,7 @@ from safety.tables import Campaign, Enterprise, OrgUnit, OrgUnitKind, Role
 LIST_SIZE = 10  # items a home lists under a count (the rest: the list the count opens)
 RECENT_DAYS = 30  # 延期结果: extension requests decided within this many days
 TODAY_LIMIT = 20  # today's inspections listed on the officer's home
+DOCUMENTS = 5  # latest submitted inspections listed with their documents (enterprise)
 
 
 async def _counts(**queries: Any) -> dict[str, int]:
@@ -116,6 +125,9 @@ async def enterprise_home(actor: Actor, today: dt.date) -> dict[str, Any]:
         self_last=Inspection.select(Max(Inspection.scheduled_on)).where(
             *own_self, Inspection.state == "submitted"
         ),
+        self_going=Inspection.select(Max(Inspection.id)).where(
+            *own_self, Inspection.state == "in_progress"
+        ),
     )
     latest = Verification.select(Max(Verification.id)).group_by(Verification.hazard)
     returned = (
@@ -154,27 +166,16 @@ async def enterprise_home(actor: Actor, today: dt.date) -> dict[str, Any]:
         .limit(LIST_SIZE)
         .run()
     )
-    documents = (
-        await Inspection.select(
-            Inspection.id,
-            Inspection.kind,
-            Inspection.scheduled_on,
-            Inspection.submitted_at,
-            Inspection.campaign.name.as_alias("campaign_name"),
-            QueryString(
-                "(SELECT COUNT(*) FROM hazard h WHERE h.inspection = inspection.id"
-                " AND h.status <> 'voided') AS hazards"
-            ),
-        )
-        .where(Inspection.enterprise == ent, Inspection.state == "submitted")
-        .order_by(Inspection.submitted_at, ascending=False)
-        .order_by(Inspection.id, ascending=False)
-        .limit(5)
-        .run()
+    # the latest submitted inspections with their documents: the records' own query
+    documents = await records.latest(
+        actor, records.HistoryFilter(enterprise_id=ent, state="submitted"), DOCUMENTS
     )
+    self_last = _as_date(counts["self_last"])
     return {
-        "counts": {k: v for k, v in counts.items() if k != "self_last"},
-        "self_last": _as_date(counts["self_last"]),
+        "counts": {k: v for k, v in counts.items() if k not in ("self_last", "self_going")},
+        "self_last": self_last,
+        "self_due": self_check_due(self_last, today, get_settings().self_inspect_days),
+        "self_going": counts["self_going"],
         "returned": returned,
         "decided": decided,
         "documents": documents,

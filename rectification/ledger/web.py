@@ -130,6 +130,7 @@ async def export_ledger_page(
     agency_id: FromQuery[str | None] = None,
     industry: FromQuery[str | None] = None,
     source: FromQuery[str | None] = None,
+    enterprise_id: FromQuery[str | None] = None,
 ) -> Stream:
     """The hazard list page's "导出台账": its form, read as the list reads it."""
     actor.require(Role.officer)  # before the filters: another role's bad filter is a 403
@@ -148,6 +149,7 @@ async def export_ledger_page(
         "agency_id": agency_id,
         "industry": industry,
         "source": source,
+        "enterprise_id": enterprise_id,
     }
     errors: list[dict[str, str]] = []
     flt = search_filter({k: v or "" for k, v in params.items()}, errors)

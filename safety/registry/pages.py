@@ -159,7 +159,7 @@ async def enterprise_page(
             "history_link": actor.role in (Role.officer, Role.inspector),
             "hazards_href": "/hazards"
             if actor.role == Role.enterprise
-            else "/hazards?" + urlencode({"q": e["name"]}),
+            else "/hazards?" + urlencode({"enterprise_id": e["id"]}),
             "saved": bool(saved),
             "is_officer": actor.role == Role.officer,
             **labels,

@@ -111,6 +111,26 @@ async def test_it_lists_newest_first_and_pages(client):
     assert _records(second.text) == [i["id"] for i in made[30:]]
 
 
+async def test_the_records_come_first_newest_first_then_the_planned_visits(client):
+    w = await f.world()
+    today, day = local_today(), dt.timedelta(days=1)
+    later = await walkdata.inspection(w, state="planned", scheduled_on=today + 9 * day)
+    soon = await walkdata.inspection(w, state="planned", scheduled_on=today + 2 * day)
+    done = await _submitted(w, scheduled_on=today - 3 * day)
+    going = await walkdata.inspection(w, state="in_progress")
+    cancelled = await walkdata.inspection(w, state="cancelled", scheduled_on=today - day)
+    r = await client.get("/inspections", headers=await as_user(w.inspector))
+    order = [going["id"], cancelled["id"], done["id"], soon["id"], later["id"]]
+    assert [i for i in _records(r.text) if i in order] == order
+    # the planned ones under their own heading, after the last record
+    split = r.text.index('id="planned"')
+    assert r.text.index(f'data-record="{done["id"]}"') < split
+    assert split < r.text.index(f'data-record="{soon["id"]}"')
+    # the enterprise's page lists in the same order
+    records = await queries.enterprise_records(f.actor(w.enterprise_user), w.enterprise["id"])
+    assert [x["id"] for x in records["rows"] if x["id"] in order] == order
+
+
 async def test_it_refuses_a_bad_filter_next_to_its_field_and_lists_nothing(client):
     w = await f.world()
     await _submitted(w)
@@ -176,7 +196,7 @@ async def test_the_enterprise_page_lists_its_inspections_documents_and_rechecks(
         assert f'href="/inspections/{iid}/notice.pdf"' in r.text
         assert f'href="/hazards/{closed["id"]}/recheck.pdf"' in r.text
         assert f"/hazards/{still_open['id']}/recheck.pdf" not in r.text  # not verified
-    # the contact's hazards link is their own list; the officer's the search by its name
+    # the contact's hazards link is their own list; the officer's the enterprise filter
     ent = await client.get(
         f"/enterprises/{w.enterprise['id']}", headers=await as_user(w.enterprise_user)
     )

@@ -232,7 +232,11 @@ async def test_the_hazard_list_takes_the_figure_filters_and_refuses_bad_ones(cli
     officer = await as_user(s["w"].officer)
     base = f"/hazards?campaign_id={s['campaign']}"
     r = await client.get(base + "&figure=overdue", headers=officer)
-    assert r.status_code == 200 and "按统计口径列出：逾期未整改" in r.text
+    assert r.status_code == 200
+    # the heading states the figure and the day, once (no second line repeating them)
+    heading = r.text.split('id="list-context"', 1)[1].split("</p>", 1)[0]
+    assert "逾期未整改" in heading and f"截至 {local_today().isoformat()}" in heading
+    assert r.text.count("截至") == 1
     # Filtering again keeps the figure (hidden fields of the GET form).
     assert '<input type="hidden" name="figure" value="overdue">' in r.text
     r = await client.get(base + "&figure=everything", headers=officer)

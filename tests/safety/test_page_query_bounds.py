@@ -23,7 +23,7 @@ PAGES = [
     ("officer", "/patrol/figures", ["org_unit_id"], ["from", "to"]),
     ("officer", "/patrol/figures/records", ["org_unit_id", "key"], ["from", "to"]),
     ("officer", "/self-inspections", ["enterprise_id"], []),
-    ("officer", "/hazards", ["org_unit_id", "campaign_id"], []),
+    ("officer", "/hazards", ["org_unit_id", "campaign_id", "enterprise_id"], []),
     ("officer", "/hazards", [], ["found_from", "found_to", "as_of"]),
 ]
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from rectification.home import rules
 from rectification.home.rules import (
     GRID_OUTCOMES,
     due_window,
@@ -83,3 +84,22 @@ def test_it_refuses_an_unknown_outcome():
 )
 def test_this_month_starts_on_the_first_of_todays_month(today, first):
     assert month_start(today) == first
+
+
+def test_a_self_inspection_is_due_the_day_after_its_interval():
+    last, every = dt.date(2026, 11, 26), 30
+    due_by = dt.date(2026, 12, 26)
+    on_time = rules.self_check_due(last, dt.date(2026, 12, 8), every)
+    assert on_time == rules.SelfCheckDue(False, due_by, 0)
+    assert rules.self_check_due(last, due_by, every) == rules.SelfCheckDue(False, due_by, 0)
+    late = rules.self_check_due(last, dt.date(2026, 12, 27), every)
+    assert late == rules.SelfCheckDue(True, due_by, 1)
+    assert rules.self_check_due(last, dt.date(2027, 1, 7), every).days_over == 12
+    # the bounds of SAFETY_SELF_INSPECT_DAYS
+    assert rules.self_check_due(last, dt.date(2026, 11, 28), 1).days_over == 1
+    assert not rules.self_check_due(last, dt.date(2027, 11, 27), 366).due
+
+
+def test_an_enterprise_that_never_self_inspected_is_due_now():
+    never = rules.self_check_due(None, dt.date(2026, 12, 8), 30)
+    assert never.due and never.next_on is None and never.days_over == 0
