@@ -155,7 +155,6 @@ def nginx_config(folder: Path, https_port: int, http_port: int, app_port: int) -
             "/etc/ssl/safety/fullchain.pem": str(cert),
             "/etc/ssl/safety/privkey.pem": str(key),
             "/var/log/nginx/": f"{folder}/",
-            "/var/www/letsencrypt": str(folder / "acme"),
         },
         "deploy/nginx/safety.conf",
     )
