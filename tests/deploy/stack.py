@@ -195,6 +195,8 @@ def running(folder: Path, url: str) -> Iterator[Stack]:
                 "SAFETY_BASE_URL": f"https://127.0.0.1:{https_port}",
                 # the shipped 127.0.0.1 (nginx) and a network, to see the setting at work
                 "SAFETY_TRUSTED_PROXIES": f"127.0.0.1,{TRUSTED_NETWORK}",
+                # the officer logs in with a password alone (two-factor: its own tests)
+                "SAFETY_TOTP_REQUIRED_ROLES": "",
             }
         ),
     }
