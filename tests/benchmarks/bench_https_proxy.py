@@ -5,8 +5,9 @@ serve`` (plain HTTP) and through the shipped nginx site (HTTPS, keep-alive), sid
 
 The stack is tests/deploy/stack.py's (the deploy/ files, a self-signed certificate, a fresh
 SQLite database with one officer). Requests are sequential on one keep-alive connection per
-side, so the figures are latency, not throughput: the login page (a rendered template with
-a CSRF cookie), /health (one database ping) and a 28 kB stylesheet (gzip through nginx).
+side, alternating between the sides, so the figures are latency, not throughput: the login
+page (a rendered template with a CSRF cookie), /health (one database ping) and a 28 kB
+stylesheet (gzip through nginx).
 """
 
 from __future__ import annotations
@@ -33,14 +34,20 @@ from tests.deploy.stack import running  # noqa: E402
 PATHS = ("/login", "/health", "/static/app.css")
 
 
-def _times(http: httpx.Client, url: str, n: int) -> list[float]:
-    http.get(url).raise_for_status()  # warm: connection, TLS session, template cache
-    out = []
-    for _ in range(n):
-        started = time.perf_counter()
+def _pair(direct: httpx.Client, proxied: httpx.Client, urls: tuple[str, str], n: int):
+    """Milliseconds of ``n`` requests each, alternating sides (and which goes first), so the
+    noise of a busy machine falls on both alike."""
+    sides = ((direct, urls[0]), (proxied, urls[1]))
+    for http, url in sides:  # warm: connection, TLS session, template cache
         http.get(url).raise_for_status()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
+    times: tuple[list[float], list[float]] = ([], [])
+    for i in range(n):
+        for k in (0, 1) if i % 2 else (1, 0):
+            http, url = sides[k]
+            started = time.perf_counter()
+            http.get(url).raise_for_status()
+            times[k].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def main() -> None:
@@ -53,8 +60,7 @@ def main() -> None:
             print(f"{args.requests} sequential requests each; milliseconds, median / p95")
             print(f"{'path':<18} {'direct (http)':>16} {'nginx (https)':>16} {'ratio':>7}")
             for path in PATHS:
-                a = _times(direct, stack.app + path, args.requests)
-                b = _times(proxied, stack.https + path, args.requests)
+                a, b = _pair(direct, proxied, (stack.app + path, stack.https + path), args.requests)
                 p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
                 ma, mb = statistics.median(a), statistics.median(b)
                 print(
