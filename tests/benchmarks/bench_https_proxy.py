@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -55,12 +56,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="safety-bench-stack-"))
+    try:
+        _measure(folder, args.requests)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(_TMP, ignore_errors=True)
+
+
+def _measure(folder: Path, requests: int) -> None:
     with running(folder, os.environ["DATABASE_URL"]) as stack:
         with httpx.Client() as direct, httpx.Client(verify=False) as proxied:
-            print(f"{args.requests} sequential requests each; milliseconds, median / p95")
+            print(f"{requests} sequential requests each; milliseconds, median / p95")
             print(f"{'path':<18} {'direct (http)':>16} {'nginx (https)':>16} {'ratio':>7}")
             for path in PATHS:
-                a, b = _pair(direct, proxied, (stack.app + path, stack.https + path), args.requests)
+                a, b = _pair(direct, proxied, (stack.app + path, stack.https + path), requests)
                 p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
                 ma, mb = statistics.median(a), statistics.median(b)
                 print(
