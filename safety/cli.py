@@ -36,8 +36,12 @@ class SafetyGroup(click.Group):
     traceback (every command touches the database, most of them before anything else)."""
 
     def invoke(self, ctx: click.Context):
+        from safety.migrations import NewerDatabase
+
         try:
             return super().invoke(ctx)
+        except NewerDatabase as exc:
+            raise click.ClickException(str(exc)) from exc
         except Exception as exc:
             if not _is_database_error(exc):
                 raise
@@ -65,7 +69,10 @@ def _load_checklists() -> None:
     click.echo(f"checklists unchanged: {len(done.unchanged)}")
 
 
-@main.command(help="Apply pending migrations and load the checklist library (idempotent).")
+@main.command(
+    help="Apply pending migrations and load the checklist library (idempotent). Refuses a "
+    "database migrated by a newer version. Take a backup first (safety backup)."
+)
 def migrate() -> None:
     from safety.migrations import apply_migrations
 
@@ -115,9 +122,15 @@ def createuser(username, password, role, display_name, enterprise_id, org_unit_i
 
 
 def _refuse_pending_migrations() -> None:
-    from safety.migrations import pending_migrations
+    """Stop unless the database is exactly as migrated as the code: neither behind (pending
+    migrations) nor ahead (``NewerDatabase``, see safety.migrations)."""
+    from safety.migrations import pending_migrations, refuse_newer_database
 
-    todo = run(pending_migrations())
+    async def check():
+        await refuse_newer_database()
+        return await pending_migrations()
+
+    todo = run(check())
     if todo:
         listing = "\n".join(f"  {app}: {mid} ({desc})" for app, mid, desc in todo)
         raise click.ClickException(
@@ -126,6 +139,8 @@ def _refuse_pending_migrations() -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
+    """uvicorn believes X-Forwarded-For/-Proto only from SAFETY_TRUSTED_PROXIES: the app's
+    client address (audit, login records) and scheme come from there (safety.web)."""
     import uvicorn
 
     uvicorn.run(
@@ -135,11 +150,15 @@ def _serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
+        forwarded_allow_ips=get_settings().trusted_proxies,
         log_level="info",
     )
 
 
-@main.command(help="Serve the app with uvicorn. Refuses to start with pending migrations.")
+@main.command(
+    help="Serve the app with uvicorn. Refuses to start with pending migrations, or on a "
+    "database migrated by a newer version."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)

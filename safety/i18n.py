@@ -59,6 +59,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "login.expired": ("登录已过期，请重新登录", "Your login has expired, please log in again"),
     "login.logged_out": ("您已退出登录", "You have logged out"),
+    "login.not_https": (
+        "此连接未使用 HTTPS，浏览器不会保存登录状态，登录将无法完成。请使用 https:// 开头的地址"
+        "访问；如已使用，请管理员检查反向代理的 X-Forwarded-Proto 与 SAFETY_TRUSTED_PROXIES 设置。",
+        "This connection is not HTTPS, so the browser will not keep your login. Open the "
+        "https:// address; if you did, ask the administrator to check the reverse proxy's "
+        "X-Forwarded-Proto header and SAFETY_TRUSTED_PROXIES.",
+    ),
     "home.welcome": ("欢迎，{name}", "Welcome, {name}"),
     "home.pick": ("请选择要使用的功能", "Choose what to work on"),
     "common.save": ("保存", "Save"),

@@ -12,7 +12,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,28 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     # Secure cookies and HSTS; unset, they follow base_url (on when it is https://).
     secure_cookies: bool | None = None
+    # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IPs or
+    # CIDRs, comma separated (docs/ops/deploy.md); uvicorn applies it (``safety serve``).
+    # From any other peer those headers are ignored: the client address is the peer's.
+    trusted_proxies: str = Field(default="127.0.0.1,::1", max_length=2000)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        """Each entry an IP address or a network, written canonically (``10.0.0.1/24`` is
+        ``10.0.0.0/24``); ``*`` (trust anyone) and host names are refused."""
+        import ipaddress
+
+        entries = []
+        for entry in filter(None, (e.strip() for e in value.split(","))):
+            try:
+                ip = ipaddress.ip_network(entry, strict=False) if "/" in entry else None
+                entries.append(str(ip or ipaddress.ip_address(entry)))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        if not entries:
+            raise ValueError("name at least one proxy address, e.g. 127.0.0.1")
+        return ",".join(entries)
 
     # Brute force protection.
     login_max_failures: int = 5

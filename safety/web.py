@@ -33,6 +33,10 @@ QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_DB_INT)]
 
 
 def client_ip(request: Request) -> str | None:
+    """The caller's address, as recorded in the audit trail, sessions and login tries.
+    Behind a proxy it is the X-Forwarded-For client only when the proxy is one of
+    SAFETY_TRUSTED_PROXIES: ``safety serve`` has uvicorn rewrite the connection's client
+    from that header for trusted peers alone, so a header sent by anyone else is ignored."""
     return request.client.host if request.client else None
 
 

@@ -84,6 +84,10 @@ def _login_page(
     status=200,
     notice: str | None = None,
 ) -> Template:
+    """``not_https``: the deployment sets Secure cookies but this request did not come
+    over HTTPS as the app sees it (plain HTTP, or a proxy whose X-Forwarded-Proto is not
+    believed: docs/ops/deploy.md). The browser would drop the cookies and the login would
+    fail with no reason given; the page says why instead."""
     return Template(
         "login.html",
         context={
@@ -91,6 +95,7 @@ def _login_page(
             "error": error,
             "username": username,
             "notice": notice,
+            "not_https": bool(get_settings().secure_cookies) and request.url.scheme != "https",
         },
         status_code=status,
     )
