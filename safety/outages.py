@@ -234,3 +234,19 @@ class _Log:
 
 
 OUTAGE_LOG = _Log()
+
+
+class _NoOutageTracebacks(logging.Filter):
+    """asyncpg's pool logs a traceback each time it fails to reconnect (a warning with
+    ``exc_info``): during an outage that is a traceback a second. Kept as one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] and classify(record.exc_info[1]):
+            record.msg = f"{record.msg} ({type(record.exc_info[1]).__name__}: %s)"
+            record.args = (*(record.args or ()), record.exc_info[1])
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_NoOutageTracebacks())
