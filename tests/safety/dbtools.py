@@ -177,7 +177,7 @@ async def served(
     ``data_dir``: the server's SAFETY_DATA_DIR (else a new one); ``log_path``: where its
     stderr goes (else a temporary file)."""
     port = free_port()
-    err = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
+    err = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115, ASYNC230
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
