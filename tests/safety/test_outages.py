@@ -124,7 +124,7 @@ def truncate_wal(url: str) -> None:
     """Empty the SQLite write-ahead log, so the next write must take new space (a WAL
     keeps its size after a checkpoint, and a write into it needs none)."""
     if url.startswith("sqlite:"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
