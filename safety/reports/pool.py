@@ -52,6 +52,7 @@ class _Pool:
         # Set by the app's shutdown (cleared by its start-up): a render whose worker was
         # killed then fails instead of starting a fresh pool behind the stopping server.
         self.stopped = False
+        self.warming: threading.Thread | None = None  # started by ``start``
 
     def get(self) -> concurrent.futures.ProcessPoolExecutor:
         from safety.settings import get_settings
@@ -129,7 +130,14 @@ async def start() -> None:
     not) and start the workers (the first builds the document fonts if they are missing).
     Nothing here delays the server's first answer."""
     _POOL.stopped = False
-    threading.Thread(target=_find_font_and_warm, name="pdf-warm", daemon=True).start()
+    _POOL.warming = threading.Thread(target=_find_font_and_warm, name="pdf-warm", daemon=True)
+    _POOL.warming.start()
+
+
+def wait_warm(timeout: float | None = None) -> None:
+    """Block until the start-up's font look-up and warm-up are done (tests, scripts)."""
+    if _POOL.warming is not None:
+        _POOL.warming.join(timeout)
 
 
 async def stop() -> None:

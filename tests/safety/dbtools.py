@@ -105,6 +105,12 @@ async def drop_pg_database(url: str) -> None:
 # ---------------------------------------------------------------- subprocesses
 
 
+def _env(url: str, data_dir: Path | None) -> dict[str, str]:
+    # subprocess_env looked up at call time, one argument when it can be: a test may
+    # monkeypatch it (test_cli pins one data directory so)
+    return subprocess_env(url) if data_dir is None else subprocess_env(url, data_dir)
+
+
 def subprocess_env(url: str, data_dir: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = url
@@ -132,7 +138,7 @@ async def run(
     proc = await asyncio.create_subprocess_exec(
         *args,
         cwd=ROOT,
-        env=subprocess_env(url, data_dir),
+        env=_env(url, data_dir),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -186,7 +192,7 @@ async def served(
         "--port",
         str(port),
         cwd=ROOT,
-        env=subprocess_env(url, data_dir),
+        env=_env(url, data_dir),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=err,
         start_new_session=True,
