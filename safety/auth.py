@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import anyio.to_thread
 import jwt
@@ -34,9 +35,14 @@ def _make_hasher() -> PasswordHasher:
 
 
 _hasher = _make_hasher()
-# A real hash to verify against when the username does not exist, so timing does not tell
-# an attacker which usernames are real.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash to verify against when the username does not exist, so timing does not
+    tell an attacker which usernames are real. Made on first use, not at import: at the
+    production cost it took half a second of every start-up (docs/dev/outages.md)."""
+    return _hasher.hash("dummy-password-for-timing")
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ def hash_password_sync(password: str) -> str:
 
 def verify_password_sync(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -164,8 +164,9 @@ async def close_pool() -> None:
         await db.close_connection_pool()
 
 
-async def ping(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS) -> bool:
-    """Does the database answer? On SQLite the query must read the file: ``SELECT 1``
+async def probe(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS):
+    """Does the database answer? None when it does, else what it raised (a
+    ``TimeoutError`` when it hangs). On SQLite the query must read the file: ``SELECT 1``
     succeeds even on a file of garbage. A database that hangs counts as down after
     ``patience`` seconds, so /health answers 503 instead of hanging with it."""
     db = engine() if db is None else db
@@ -176,8 +177,13 @@ async def ping(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS)
     done, _ = await asyncio.wait({task}, timeout=patience)
     if not done:
         task.cancel()
-        return False
-    return task.exception() is None
+        return TimeoutError(f"the database did not answer within {patience} s")
+    return task.exception()
+
+
+async def ping(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS) -> bool:
+    """True when the database answers (``probe``)."""
+    return await probe(db, patience) is None
 
 
 def contains(text: str, *columns: Any) -> WhereRaw:

@@ -25,7 +25,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from safety import i18n
+from safety import i18n, outages
 from safety.errors import DomainError, NotAuthenticated, NotFound
 
 log = logging.getLogger("safety")
@@ -137,6 +137,7 @@ def _respond(
     extra: Any = None,
     headers: dict[str, str] | None = None,
     background: BackgroundTask | None = None,
+    fields: dict[str, str] | None = None,
 ) -> Response:
     lang = i18n.request_lang(request)
     if isinstance(extra, list):
@@ -151,6 +152,7 @@ def _respond(
             body["extra"] = extra
         elif extra is not None:
             body["extra"] = []
+        body.update(fields or {})
         return Response(body, status_code=status_code, headers=headers, background=background)
     return Template(
         "error.html",
@@ -222,5 +224,10 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
         # lets the error escape: bytes where text belongs are bad input, not a crash.
         message = UTF8_REFUSED
         return _respond(request, 400, message, [{"key": "body", "message": message}])
+    kind = outages.classify(exc)
+    if kind is not None:  # the database or the storage failed: 503, one log line per kind
+        outages.OUTAGE_LOG.refused(kind, exc)
+        headers = {"Retry-After": outages.retry_after()}
+        return _respond(request, 503, outages.message(kind), None, headers, None, {"reason": kind})
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _respond(request, 500, INTERNAL_ERROR)

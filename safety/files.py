@@ -294,14 +294,19 @@ async def save_bytes(
 
 async def _remove_unreferenced(sha256: str, created: list[Path]) -> None:
     """After a failed insert: remove the files this upload created, unless a row uses
-    them (decided while holding the write lock, so no insert of such a row interleaves)."""
+    them (decided while holding the write lock, so no insert of such a row interleaves).
+    When the database cannot even be asked (an outage: the disk is full, the database is
+    gone) they are removed all the same: no insert of those bytes can commit either, and
+    one that still did puts its files back after its commit (``save_bytes``)."""
     if not created:
         return
-    with contextlib.suppress(Exception):  # the insert's own error is the one to report
+    try:
         async with write_transaction():
             used = await Attachment.exists().where(Attachment.sha256 == sha256).run()
             if not used:
                 await anyio.to_thread.run_sync(_unlink, created)
+    except Exception:  # noqa: BLE001 - the insert's own error is the one to report
+        await anyio.to_thread.run_sync(_unlink, created)
 
 
 # ---------------------------------------------------------------- reading

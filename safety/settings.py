@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
+    # Outages (safety.outages): the Retry-After of a 503 when the database cannot be
+    # reached, the disk is full or the data directory is read-only.
+    outage_retry_seconds: int = Field(default=30, ge=1, le=3600)
 
     # Printed documents (safety.reports): the system CJK font (unset: found through
     # fontconfig / the usual paths), where the pre-subset fonts are kept (unset:

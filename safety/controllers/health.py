@@ -1,16 +1,31 @@
-"""GET /health: liveness and database reachability (no auth)."""
+"""GET /health: liveness, database reachability and writable storage (no auth).
 
-from litestar import get
+200 ``{"status": "ok", "database": "ok"}``; else 503 with ``Retry-After`` and the reason
+(``safety.outages``): ``{"status": "error", "database": "ok"|"error", "reason":
+"database_unreachable"|"storage_full"|"read_only", "detail", "detail_en"}``."""
+
+from litestar import Request, get
 from litestar.response import Response
 
-from safety.db import ping
+from safety import i18n, outages
 
 
 @get("/health", tags=["system"], summary="Health check", exclude_from_auth=True)
-async def health() -> Response[dict[str, str]]:
-    if await ping():
+async def health(request: Request) -> Response[dict[str, str]]:
+    kind, database_ok = await outages.current()
+    outages.OUTAGE_LOG.over(still=kind)
+    if kind is None:
         return Response({"status": "ok", "database": "ok"}, status_code=200)
-    return Response({"status": "error", "database": "error"}, status_code=503)
+    outages.OUTAGE_LOG.refused(kind, None)
+    text = outages.message(kind)
+    body = {
+        "status": "error",
+        "database": "ok" if database_ok else "error",
+        "reason": kind,
+        "detail": i18n.localise(text, i18n.request_lang(request)),
+        "detail_en": i18n.english(text),
+    }
+    return Response(body, status_code=503, headers={"Retry-After": outages.retry_after()})
 
 
 ROUTES = [health]

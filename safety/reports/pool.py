@@ -52,6 +52,7 @@ class _Pool:
         # Set by the app's shutdown (cleared by its start-up): a render whose worker was
         # killed then fails instead of starting a fresh pool behind the stopping server.
         self.stopped = False
+        self.warming: threading.Thread | None = None  # started by ``start``
 
     def get(self) -> concurrent.futures.ProcessPoolExecutor:
         from safety.settings import get_settings
@@ -108,22 +109,35 @@ def _warm(executor: concurrent.futures.ProcessPoolExecutor, workers: int) -> Non
             log.warning("PDF pool: warming up failed", exc_info=True)
 
 
-async def start() -> None:
-    """App start-up: say whether a CJK font is there (a warning when not), and start the
-    workers in the background (the first builds the document fonts if they are missing)."""
+def _find_font_and_warm() -> None:
+    """Off the start-up path (a thread): finding the font reads a 20 MB collection's
+    character maps (a second on a busy machine) and the first worker may build the
+    document fonts (~25 s): ``/health`` and the pages answer meanwhile."""
     from safety.reports import fonts
     from safety.settings import get_settings
 
-    _POOL.stopped = False
-    source = await asyncio.get_running_loop().run_in_executor(None, fonts.find_source)
+    source = fonts.find_source()
     if source is None:
         log.warning("PDF documents are unavailable: %s", fonts.INSTALL_HINT)
         return
     log.info("PDF documents: CJK font %s (%s)", source.family, source.path)
-    workers = get_settings().pdf_workers
-    threading.Thread(
-        target=_warm, args=(_POOL.get(), workers), name="pdf-warm", daemon=True
-    ).start()
+    if not _POOL.stopped:  # the server may have stopped meanwhile
+        _warm(_POOL.get(), get_settings().pdf_workers)
+
+
+async def start() -> None:
+    """App start-up: in the background, say whether a CJK font is there (a warning when
+    not) and start the workers (the first builds the document fonts if they are missing).
+    Nothing here delays the server's first answer."""
+    _POOL.stopped = False
+    _POOL.warming = threading.Thread(target=_find_font_and_warm, name="pdf-warm", daemon=True)
+    _POOL.warming.start()
+
+
+def wait_warm(timeout: float | None = None) -> None:
+    """Block until the start-up's font look-up and warm-up are done (tests, scripts)."""
+    if _POOL.warming is not None:
+        _POOL.warming.join(timeout)
 
 
 async def stop() -> None:

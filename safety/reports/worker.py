@@ -5,17 +5,24 @@ registered with fontconfig once, not per document), the parsed style sheets (the
 style sheet, ``templates/reports/print.css``, is not in the documents' HTML: it is parsed
 once per worker and given to every render; the @font-face sheet once per distinct text)
 and the decoded-image cache (photos are content-addressed, so a URL always means the
-same image)."""
+same image).
+
+WeasyPrint itself is imported only where a document is rendered (in the workers, whose
+fork server preloads it): the server process imports this module for ``stylesheet_text``
+and the names of ``render``, and importing WeasyPrint there cost some 3 s of every
+start-up before ``/health`` could answer (docs/dev/outages.md)."""
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safety.reports import fonts
-from safety.reports.fetcher import SafeFetcher
+
+if TYPE_CHECKING:
+    from safety.reports.fetcher import SafeFetcher
 
 log = logging.getLogger("safety")
 
@@ -114,6 +121,8 @@ def _render(
     html: str, resources: dict[str, tuple[str, str, str]], print_dir: str
 ) -> tuple[bytes, list[str]]:
     from weasyprint import HTML
+
+    from safety.reports.fetcher import SafeFetcher
 
     css, font_files = font_css(html)
     fetcher = SafeFetcher({**resources, **font_files}, Path(print_dir))

@@ -3,6 +3,7 @@ what to install) from the document endpoints instead of PDFs full of boxes."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -40,7 +41,8 @@ async def test_without_a_cjk_font_documents_are_503_with_what_to_install(
     client, no_cjk_font, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="safety"):
-        await pool.start()
+        await pool.start()  # the font is looked for in the background (a fast start)
+        await asyncio.to_thread(pool.wait_warm, 60)
     assert any("fonts-noto-cjk" in r.getMessage() for r in caplog.records)
     w = await f.world()
     from tests.inspections import factories as fi

@@ -105,10 +105,16 @@ async def drop_pg_database(url: str) -> None:
 # ---------------------------------------------------------------- subprocesses
 
 
-def subprocess_env(url: str) -> dict[str, str]:
+def _env(url: str, data_dir: Path | None) -> dict[str, str]:
+    # subprocess_env looked up at call time, one argument when it can be: a test may
+    # monkeypatch it (test_cli pins one data directory so)
+    return subprocess_env(url) if data_dir is None else subprocess_env(url, data_dir)
+
+
+def subprocess_env(url: str, data_dir: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = url
-    env["SAFETY_DATA_DIR"] = tempfile.mkdtemp(prefix="safety-data-")
+    env["SAFETY_DATA_DIR"] = str(data_dir or tempfile.mkdtemp(prefix="safety-data-"))
     env["PICCOLO_CONF"] = "safety.piccolo_conf"
     env.pop("SAFETY_TEST_DATABASE_URL", None)
     return env
@@ -126,11 +132,13 @@ class Result:
         return f"<exit {self.code}\nstdout: {self.out}\nstderr: {self.err}>"
 
 
-async def run(args: list[str], url: str, seconds: float = 120) -> Result:
+async def run(
+    args: list[str], url: str, seconds: float = 120, data_dir: Path | None = None
+) -> Result:
     proc = await asyncio.create_subprocess_exec(
         *args,
         cwd=ROOT,
-        env=subprocess_env(url),
+        env=_env(url, data_dir),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -160,15 +168,22 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def served(url: str, startup_timeout: float = 60) -> AsyncIterator[str]:
+async def served(
+    url: str,
+    startup_timeout: float = 60,
+    data_dir: Path | None = None,
+    log_path: Path | None = None,
+) -> AsyncIterator[str]:
     """``safety serve`` on a free port; yields the base URL once it answers. The server
     runs in a session of its own and, when the block ends, that session's process group —
     the server, its PDF and parse workers, their fork server — is stopped (SIGTERM, then
     SIGKILL after 10 s): nothing else is touched. Its stderr goes to a file, not a pipe: a
     worker still warming up after the server was killed held the pipe open, and waiting
-    for the process (which waits for its pipes) hung the test for good on a busy machine."""
+    for the process (which waits for its pipes) hung the test for good on a busy machine.
+    ``data_dir``: the server's SAFETY_DATA_DIR (else a new one); ``log_path``: where its
+    stderr goes (else a temporary file)."""
     port = free_port()
-    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    err = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115, ASYNC230
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -177,7 +192,7 @@ async def served(url: str, startup_timeout: float = 60) -> AsyncIterator[str]:
         "--port",
         str(port),
         cwd=ROOT,
-        env=subprocess_env(url),
+        env=_env(url, data_dir),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=err,
         start_new_session=True,
