@@ -242,9 +242,18 @@ async def save_upload(
 
 
 async def save_bytes(
-    data: bytes, *, filename: str, owner_type: str, owner_id: int, kind: str, actor: Actor
+    data: bytes,
+    *,
+    filename: str,
+    owner_type: str,
+    owner_id: int,
+    kind: str,
+    actor: Actor,
+    before_insert: Callable[[], Awaitable[None]] | None = None,
 ) -> Attachment:
-    """As ``save_upload``, for bytes already in hand (a signature canvas, demo data)."""
+    """As ``save_upload``, for bytes already in hand (a signature canvas, demo data).
+    ``before_insert`` runs in the insert's write transaction, before the row: a check
+    that must not race another upload (a per-owner limit) raises there, nothing kept."""
     settings = get_settings()
     if len(data) > settings.max_upload_bytes:
         raise _too_large(settings.max_upload_bytes)
@@ -280,6 +289,8 @@ async def save_bytes(
     )
     try:
         async with write_transaction():
+            if before_insert is not None:
+                await before_insert()
             await row.save().run()
             await audit.record(
                 actor,
