@@ -54,6 +54,7 @@ from safety.images import Checked, Variants, check, variants
 from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import Attachment, AttachmentKind
+from safety.text import clean_filename
 
 CHUNK = 1024 * 1024
 VARIANTS = {
@@ -277,7 +278,7 @@ async def save_bytes(
         sha256=processed.sha256,
         content_type=processed.content_type,
         size=len(processed.original),
-        filename=(filename or "")[:255],
+        filename=clean_filename(filename or ""),
         kind=kind,
         owner_type=owner_type,
         owner_id=owner_id,
