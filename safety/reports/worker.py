@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from safety.reports import fonts
+from safety.reports import coverage, fonts
 from safety.reports.fetcher import SafeFetcher
 
 log = logging.getLogger("safety")
@@ -115,6 +115,7 @@ def _render(
 ) -> tuple[bytes, list[str]]:
     from weasyprint import HTML
 
+    html = coverage.printable_text(html)  # a visible "〓(U+20000)", never an empty box
     css, font_files = font_css(html)
     fetcher = SafeFetcher({**resources, **font_files}, Path(print_dir))
     if len(_image_cache) > IMAGE_CACHE_MAX:
