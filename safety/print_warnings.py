@@ -32,8 +32,8 @@ WRITES = ("POST", "PUT", "PATCH")
 MESSAGES = {
     "print.unprintable": (
         "以下字符没有字体可以打印，打印的文书中将显示为“〓”加编码：{chars}",
-        "No font can print these characters; printed documents show them as "
-        '"〓" with their code: {chars}',
+        "No font can print these characters; printed documents show a geta mark and "
+        "the code in their place: {chars}",
     ),
 }
 i18n.register(MESSAGES)
