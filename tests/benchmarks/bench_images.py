@@ -81,16 +81,16 @@ def main() -> None:
     phone = imagegen.phone_photo()
     print(f"rounds: {ROUNDS}; budget {get_settings().max_image_decode_mb} MB")
     print(f"16-bit PNG 7071x7071: {len(deep):,} bytes; phone JPEG 4000x3000: {len(phone):,} bytes")
-    print(f"{'case':<28}{'before s':>10}{'after s':>10}{'ratio':>9}  after answers")
+    print(f"{'case':<28}{'before s':>10}{'after s':>10}{'ratio':>12}  after answers")
     cases = [("16-bit PNG 7071x7071", deep, True), ("phone JPEG, first", phone, True)]
     for name, data, fresh in cases:
         b, _ = median_of(before, data, fresh)
         a, outcome = median_of(after, data, fresh)
-        print(f"{name:<28}{b:>10.3f}{a:>10.4f}{b / a:>8.1f}x  {outcome}")
+        print(f"{name:<28}{b:>10.3f}{a:>10.4f}{b / a:>11,.1f}x  {outcome}")
     after(phone)  # stored once: the repeat finds it
     b, _ = median_of(before, phone, False)
     a, outcome = median_of(after, phone, False)
-    print(f"{'phone JPEG, same again':<28}{b:>10.3f}{a:>10.4f}{b / a:>8.1f}x  {outcome}")
+    print(f"{'phone JPEG, same again':<28}{b:>10.3f}{a:>10.4f}{b / a:>11,.1f}x  {outcome}")
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
