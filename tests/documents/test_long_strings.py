@@ -1,7 +1,8 @@
 """Long unbroken Latin strings (a URL, a serial number) wrap inside the printed page
-(issue 20, point 7): a 300-character string in a hazard's description, location and
-suggestion and in the enterprise's address, and no word pdftotext finds lies past the
-page's right edge, on the notice, the inspection report and the recheck opinion."""
+(issue 20, point 7): a 300-character string in a hazard's description, suggestion and legal
+basis and in the enterprise's address (200 characters of it in the location, its column's
+length); no word pdftotext finds lies past the page's text area, on the notice, the
+inspection report, the recheck opinion and the campaign summary."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ async def docs(client):
     d = await world.build(client, hazards=2, photos_per_hazard=0, extra_description=LONG)
     ids = [h["id"] for h in d.hazards]
     await Hazard.update(
-        {Hazard.location: LONG, Hazard.suggestion: LONG, Hazard.legal_basis: LONG}
+        {Hazard.location: LONG[:200], Hazard.suggestion: LONG, Hazard.legal_basis: LONG}
     ).where(Hazard.id.is_in(ids))
     await Enterprise.update({Enterprise.address: LONG}).where(Enterprise.id == d.enterprise["id"])
     return d
