@@ -92,3 +92,14 @@ async def test_a_missing_variant_is_made_again(client, w, monkeypatch):
     again = await _upload(client, w, data, "d.jpg")
     assert again.status_code == 201, again.text
     assert files.path_of(row["sha256"], "print").exists()
+
+
+def test_the_budget_setting_is_bounded():
+    from pydantic import ValidationError
+
+    from safety.settings import Settings
+
+    for bad in (7, 2049):
+        with pytest.raises(ValidationError):
+            Settings(max_image_decode_mb=bad)
+    assert Settings().max_image_decode_mb == 64
