@@ -16,7 +16,7 @@ from inspections.tables import Hazard
 from safety.tables import Enterprise
 from tests import factories as f
 from tests.documents import world
-from tests.documents.test_documents import pdftotext
+from tests.documents.test_documents import keep, pdftotext
 
 LONG = "https://example.com/" + "A1b2C3d4E5" * 28  # 300 characters, no break opportunity
 
@@ -65,6 +65,7 @@ async def test_a_300_character_string_stays_on_the_page(client, docs, document):
     }[document]
     r = await client.get(url, headers=f.headers(docs.w.officer))
     assert r.status_code == 200, r.text
+    keep(f"long-string-{document}.pdf", r.content)
     assert words_past_the_edge(r.content) == []
     if document != "campaign":  # the summary lists no hazard text
         assert pdftotext(r.content).count("A1b2C3d4E5") >= 28
