@@ -25,6 +25,7 @@ from inspections.page_helpers import WALKERS, one_file, require_walker, wants_js
 from inspections.schemas import HazardIn
 from inspections.services import photos as hazard_photos
 from inspections.services.hazards import days_for
+from inspections.services.photo_limit import PhotoLimitReached
 from inspections.tables import RiskPoint
 from safety import files
 from safety.auth import Actor
@@ -142,7 +143,7 @@ async def _store_photos(actor: Actor, hazard_id: int, uploads: list, kind: str) 
                 actor, hazard_id, content, filename=upload.filename, kind=kind
             )
         except DomainError as exc:
-            if exc.status_code not in (400, 413, 415):
+            if exc.status_code not in (400, 413, 415) and not isinstance(exc, PhotoLimitReached):
                 raise
             failed += 1
     return failed

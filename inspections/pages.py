@@ -37,6 +37,7 @@ from inspections.page_helpers import (
 )
 from inspections.schemas import ResultIn
 from inspections.services import views
+from inspections.services.photo_limit import photo_limit
 from safety.auth import Actor
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, form_model
@@ -226,7 +227,7 @@ async def walk_page(
     if queued:
         flash = translate("walk.queued", lang)
     elif photos_failed:
-        flash = translate("walk.photos_failed", lang, n=photos_failed)
+        flash = translate("walk.photos_failed", lang, n=photos_failed, limit=photo_limit())
     return await walk(request, actor, inspection_id, flash=flash, focus=item)
 
 

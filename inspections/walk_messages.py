@@ -71,8 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kept on this phone; it will be sent when the signal returns.",
     ),
     "walk.photos_failed": (
-        "有 {n} 张照片未能保存（须为 JPEG/PNG/WebP 图片，不超过 15 MB），请重新拍摄。",
-        "{n} photos were not kept (JPEG/PNG/WebP images up to 15 MB only); take them again.",
+        "有 {n} 张照片未能保存（须为 JPEG/PNG/WebP 图片，不超过 15 MB；"
+        "每个隐患最多 {limit} 张），请重新拍摄。",
+        "{n} photos were not kept (JPEG/PNG/WebP images up to 15 MB only, at most {limit} "
+        "per hazard); take them again.",
     ),
     "outbox.title": ("待上传", "Waiting to send"),
     "outbox.result": ("检查结果", "Answer"),

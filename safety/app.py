@@ -15,12 +15,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from safety import parsepool
+from safety import parsepool, print_warnings
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
-from safety.i18n import remember_page_lang
 from safety.reports import pool as reports_pool
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
@@ -82,6 +81,7 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
     engine.register_template_callable("current_path", pages.template_current_path)
     engine.register_template_callable("unread_count", pages.template_unread)
     engine.engine.filters["localtime"] = pages.template_localtime
+    engine.register_template_callable("print_warning", print_warnings.print_warning)
 
 
 def create_app() -> Litestar:
@@ -122,8 +122,10 @@ def create_app() -> Litestar:
         # slack is the multipart envelope. Bigger files get 413 from the services.
         request_max_body_size=get_settings().max_upload_bytes + 1024 * 1024,
         before_send=[add_security_headers],
-        # the page language, for form errors made where no request is at hand
-        before_request=remember_page_lang,
+        # the page language, for form errors made where no request is at hand, and the
+        # characters of a write no PDF font has (a warning in the answer: print_warnings)
+        before_request=print_warnings.note,
+        after_request=print_warnings.attach,
         # parsepool: the worker processes that parse uploads.
         on_startup=[open_pool, parsepool.start, reports_pool.start],
         on_shutdown=[close_pool, parsepool.stop, reports_pool.stop],

@@ -6,8 +6,9 @@ prepares them in a bounded pool of ``image_workers`` threads running at a lower 
 priority (ten phones uploading at once queue there instead of starving the event loop;
 Pillow releases the GIL while it decodes, resizes and encodes). The files are then written
 content-addressed under ``<data_dir>/files/ab/cd/<sha256>`` (plus ``.display.jpg``,
-``.print.jpg`` and ``.thumb.jpg``), each atomically (a temporary file renamed into place),
-and only then is the row inserted, with its audit event, in one transaction:
+``.print.jpg`` and ``.thumb.jpg``), each atomically (a temporary file renamed into place);
+an original already stored (same sha256) reuses its stored variants, no pixel decoded.
+Only then is the row inserted, with its audit event, in one transaction:
 - a failed write raises before the insert: no row;
 - a failed insert removes the files it wrote, unless another row references the same
   bytes (checked inside a write transaction, so it cannot race an insert of that row);
@@ -49,10 +50,11 @@ from safety import audit
 from safety.auth import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
-from safety.images import Processed, process
+from safety.images import Checked, Variants, check, variants
 from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import Attachment, AttachmentKind
+from safety.text import clean_filename
 
 CHUNK = 1024 * 1024
 VARIANTS = {
@@ -141,15 +143,24 @@ def _write_atomically(path: Path, data: bytes) -> bool:
     return True
 
 
-def _store(p: Processed) -> list[Path]:
-    """Write the three files; the paths this call created (to undo on a failed insert)."""
+def _store_missing(checked: Checked) -> list[Path]:
+    """Write the original and its variants unless they are all stored already: the
+    same original (its sha256) again reuses the stored variants, no pixel decoded — a
+    retried upload or a photo sent twice costs a hash, not the image work."""
+    if all(path_of(checked.sha256, v).exists() for v in VARIANTS):
+        return []
+    return _store(checked, variants(checked.original))
+
+
+def _store(p: Checked, made: Variants) -> list[Path]:
+    """Write the four files; the paths this call created (to undo on a failed insert)."""
     created: list[Path] = []
     try:
         for variant, data in (
             ("original", p.original),
-            ("display", p.display),
-            ("print", p.print_copy),
-            ("thumbnail", p.thumbnail),
+            ("display", made.display),
+            ("print", made.print_copy),
+            ("thumbnail", made.thumbnail),
         ):
             path = path_of(p.sha256, variant)
             if _write_atomically(path, data):
@@ -232,32 +243,42 @@ async def save_upload(
 
 
 async def save_bytes(
-    data: bytes, *, filename: str, owner_type: str, owner_id: int, kind: str, actor: Actor
+    data: bytes,
+    *,
+    filename: str,
+    owner_type: str,
+    owner_id: int,
+    kind: str,
+    actor: Actor,
+    before_insert: Callable[[], Awaitable[None]] | None = None,
 ) -> Attachment:
-    """As ``save_upload``, for bytes already in hand (a signature canvas, demo data)."""
+    """As ``save_upload``, for bytes already in hand (a signature canvas, demo data).
+    ``before_insert`` runs in the insert's write transaction, before the row: a check
+    that must not race another upload (a per-owner limit) raises there, nothing kept."""
     settings = get_settings()
     if len(data) > settings.max_upload_bytes:
         raise _too_large(settings.max_upload_bytes)
     if kind not in AttachmentKind._value2member_map_:
         raise ValidationFailed.field("kind", f"unknown attachment kind {kind!r}")
 
-    def prepare() -> tuple[Processed, list[Path]]:
+    def prepare() -> tuple[Checked, list[Path]]:
         # One trip to the pool: a second trip would queue behind every other upload's
         # processing, and all uploads of a burst would finish only at its end.
-        done = process(
+        checked = check(
             data,
             keep_gps=settings.keep_gps,
             max_pixels=settings.max_image_pixels,
             timezone=settings.timezone,
+            max_decode_bytes=settings.max_image_decode_mb * 1024 * 1024,
         )
-        return done, _store(done)
+        return checked, _store_missing(checked)
 
     processed, created = await _in_worker(prepare)
     row = Attachment(
         sha256=processed.sha256,
         content_type=processed.content_type,
         size=len(processed.original),
-        filename=(filename or "")[:255],
+        filename=clean_filename(filename or ""),
         kind=kind,
         owner_type=owner_type,
         owner_id=owner_id,
@@ -269,6 +290,8 @@ async def save_bytes(
     )
     try:
         async with write_transaction():
+            if before_insert is not None:
+                await before_insert()
             await row.save().run()
             await audit.record(
                 actor,
@@ -288,7 +311,7 @@ async def save_bytes(
         await _remove_unreferenced(processed.sha256, created)
         raise
     # A concurrent failed insert of the same bytes may have removed them meanwhile.
-    await anyio.to_thread.run_sync(_store, processed)
+    await anyio.to_thread.run_sync(_store_missing, processed)
     return row
 
 

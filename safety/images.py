@@ -6,15 +6,21 @@ keeps answering meanwhile.
   of the upload are never trusted.
 - A decompression bomb is refused from its header (width × height over the limit) before
   a single pixel is decoded; Pillow's own bomb check is a second net.
+- So is an image that would cost too much to decode though under the pixel cap (a
+  7071×7071 16-bit PNG: 300 MB of samples, seconds of work): the decoding budget is
+  width × height × bytes per pixel as decoded (bands of the mode, × 2 for a 16-bit PNG;
+  a JPEG counted at the reduced scale it is decoded at), from the header
+  (``SAFETY_MAX_IMAGE_DECODE_MB``).
+- ``check`` does all that reads only the header and metadata (type, limits, capture time,
+  GPS removal, the stored original's sha256, the displayed size); ``variants`` is the pixel
+  work. ``safety.files`` skips the latter when the original is already stored.
 - The display copy (≤ 1600 px), the print copy (≤ 720 px: what printed documents embed
   as it is, ``safety.reports``) and the thumbnail (≤ 320 px) are JPEGs with the EXIF
   orientation applied; transparency (a drawn signature) is flattened onto white. JPEGs are
   decoded at a reduced scale (libjpeg's DCT scaling, ``draft``), which is what keeps a 12 MP
   phone photo fast.
 - The stored original is the uploaded bytes, byte for byte, except that its GPS position is
-  removed (unless kept by setting): the EXIF block is rewritten without the GPS directory
-  inside the file's container (JPEG segment, PNG chunk, WebP chunk), so the picture itself
-  is never re-encoded. XMP packets that mention GPS are dropped too.
+  removed (unless kept by setting; ``safety.image_gps``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ import datetime as dt
 import hashlib
 import io
 import struct
-import zlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -31,6 +36,8 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import IFD, Base
 
 from safety.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from safety.image_gps import without_gps
+from safety.limit_messages import catalogued
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES = {
@@ -44,25 +51,131 @@ PRINT_PX = 720  # ~85 mm at ~215 dpi: two photos per row on A4
 PRINT_QUALITY = 75
 THUMBNAIL_PX = 320
 JPEG_QUALITY = 82
-_XMP_JPEG = b"http://ns.adobe.com/xap/1.0/\x00"
 
 
 @dataclass(frozen=True)
-class Processed:
+class Checked:
+    """What the header and metadata tell, no pixel decoded."""
+
     content_type: str
     original: bytes  # what is stored: the upload, GPS removed unless kept
     sha256: str  # of ``original``: its name on disk
-    display: bytes
-    print_copy: bytes
-    thumbnail: bytes
     width: int  # as displayed (orientation applied)
     height: int
     captured_at: dt.datetime | None
 
 
-def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> Processed:
-    """Check and prepare one upload; raises 400 (empty, truncated, corrupt), 413 (too
-    many pixels) or 415 (not a JPEG/PNG/WebP)."""
+@dataclass(frozen=True)
+class Variants:
+    display: bytes
+    print_copy: bytes
+    thumbnail: bytes
+
+
+@dataclass(frozen=True)
+class Processed(Checked):
+    display: bytes
+    print_copy: bytes
+    thumbnail: bytes
+
+
+def process(
+    data: bytes,
+    *,
+    keep_gps: bool,
+    max_pixels: int,
+    timezone: str,
+    max_decode_bytes: int | None = None,
+) -> Processed:
+    """Check and prepare one upload (``check`` then ``variants``)."""
+    checked = check(
+        data,
+        keep_gps=keep_gps,
+        max_pixels=max_pixels,
+        timezone=timezone,
+        max_decode_bytes=max_decode_bytes,
+    )
+    made = variants(checked.original)
+    return Processed(
+        **{k: getattr(checked, k) for k in Checked.__dataclass_fields__},
+        display=made.display,
+        print_copy=made.print_copy,
+        thumbnail=made.thumbnail,
+    )
+
+
+def check(
+    data: bytes,
+    *,
+    keep_gps: bool,
+    max_pixels: int,
+    timezone: str,
+    max_decode_bytes: int | None = None,
+) -> Checked:
+    """Check one upload from its header and metadata; raises 400 (empty, truncated,
+    corrupt header), 413 (too many pixels, over the decoding budget) or 415 (not a
+    JPEG/PNG/WebP). Cheap: no pixel is decoded."""
+    with _open(data) as img:
+        width, height = img.size
+        if width * height > max_pixels:
+            raise _bomb(f"{width}×{height} px is over the limit of {max_pixels} px")
+        if max_decode_bytes is not None and decoded_bytes(img, data) > max_decode_bytes:
+            raise too_costly(max_decode_bytes)
+        fmt = img.format or "JPEG"
+        exif = _exif(img)
+        original = data if keep_gps else without_gps(data, fmt, exif)
+        turned = exif.get(Base.Orientation) in (5, 6, 7, 8)
+        return Checked(
+            content_type=CONTENT_TYPES[fmt],
+            original=original,
+            sha256=hashlib.sha256(original).hexdigest(),
+            width=height if turned else width,
+            height=width if turned else height,
+            captured_at=_captured_at(exif, timezone),
+        )
+
+
+def variants(data: bytes) -> Variants:
+    """The display, print and thumbnail JPEGs of an image ``check`` accepted."""
+    with _open(data) as img:
+        display, print_copy, thumbnail = _derivatives(img)
+    return Variants(display=display, print_copy=print_copy, thumbnail=thumbnail)
+
+
+def decoded_bytes(img: Image.Image, data: bytes) -> int:
+    """The bytes the image decodes to, from its header: the bands of its mode (one byte
+    each, two for a 16-bit PNG), a JPEG at the 1/2–1/8 scale ``_derivatives`` decodes it
+    at (its cost follows that, not the full size)."""
+    per_pixel = len(img.getbands())
+    if img.format == "PNG" and len(data) > 24 and data[24] == 16:  # IHDR bit depth
+        per_pixel *= 2
+    width, height = _draft_size(img)
+    return width * height * per_pixel
+
+
+def _draft_request(img: Image.Image) -> tuple[int, int] | None:
+    """The size to ask a JPEG's decoder for (``Image.draft``), None for full size."""
+    ratio = DISPLAY_PX / max(img.size)
+    if img.format not in ("JPEG", "MPO") or ratio >= 1:
+        return None
+    return max(1, int(img.size[0] * ratio)), max(1, int(img.size[1] * ratio))
+
+
+def _draft_size(img: Image.Image) -> tuple[int, int]:
+    """The size an image is decoded at: a JPEG at the 1/1, 1/2, 1/4 or 1/8 scale that
+    ``Image.draft`` picks for ``_draft_request`` (its rule, computed without decoding);
+    other formats at full size."""
+    width, height = img.size
+    request = _draft_request(img)
+    if request is None:
+        return width, height
+    fits = min(width // request[0], height // request[1])
+    scale = next(s for s in (8, 4, 2, 1) if fits >= s)
+    return (width + scale - 1) // scale, (height + scale - 1) // scale
+
+
+def _open(data: bytes) -> Image.Image:
+    """The image's header read (nothing decoded yet), or the upload's 400/413/415."""
     if not data:
         raise ValidationFailed.field("file", "文件为空")
     # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (its images
@@ -70,7 +183,7 @@ def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> P
     # it back: WeasyPrint does so only once, when first imported (safety.reports).
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        img = Image.open(io.BytesIO(data), formats=FORMATS)
+        return Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
         raise UnsupportedMediaType(
             "只接受 JPEG、PNG 或 WebP 图片",
@@ -80,26 +193,15 @@ def process(data: bytes, *, keep_gps: bool, max_pixels: int, timezone: str) -> P
         raise _bomb(str(exc)) from None
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         raise _corrupt(exc) from None
-    with img:
-        width, height = img.size
-        if width * height > max_pixels:
-            raise _bomb(f"{width}×{height} px is over the limit of {max_pixels} px")
-        content_type = CONTENT_TYPES[img.format or "JPEG"]
-        exif = _exif(img)
-        captured_at = _captured_at(exif, timezone)
-        display, print_copy, thumbnail, size = _derivatives(img)
-        original = data if keep_gps else _without_gps(data, img.format or "JPEG", exif)
-    return Processed(
-        content_type=content_type,
-        original=original,
-        sha256=hashlib.sha256(original).hexdigest(),
-        display=display,
-        print_copy=print_copy,
-        thumbnail=thumbnail,
-        width=size[0],
-        height=size[1],
-        captured_at=captured_at,
+
+
+def too_costly(max_decode_bytes: int) -> PayloadTooLarge:
+    mb = max_decode_bytes // (1024 * 1024)
+    message = catalogued(
+        f"图片尺寸或色深过大（解码超过 {mb} MB），请缩小尺寸或另存为 JPEG 后重新上传",
+        f"the image is too large to decode (over {mb} MB): make it smaller or save it as a JPEG",
     )
+    return PayloadTooLarge(message, [{"key": "file", "message": message}])
 
 
 def _bomb(why: str) -> PayloadTooLarge:
@@ -122,17 +224,13 @@ def _exif(img: Image.Image) -> Image.Exif:
         return Image.Exif()
 
 
-def _derivatives(img: Image.Image) -> tuple[bytes, bytes, bytes, tuple[int, int]]:
-    """(display, print and thumbnail JPEGs, displayed size of the original). Shrunk
-    first, then turned upright (the boxes are square, so the order does not change the
-    result, and turning the small image is cheaper); each copy from the one before."""
-    full = img.size
-    orientation = _exif(img).get(Base.Orientation)
-    if img.format in ("JPEG", "MPO"):
-        # Decode at 1/2, 1/4 or 1/8 scale when that still covers the display size.
-        ratio = DISPLAY_PX / max(full)
-        if ratio < 1:
-            img.draft("RGB", (max(1, int(full[0] * ratio)), max(1, int(full[1] * ratio))))
+def _derivatives(img: Image.Image) -> tuple[bytes, bytes, bytes]:
+    """Display, print and thumbnail JPEGs. Shrunk first, then turned upright (the boxes
+    are square, so the order does not change the result, and turning the small image is
+    cheaper); each copy from the one before."""
+    request = _draft_request(img)
+    if request is not None:  # decode at 1/2, 1/4 or 1/8 scale if that covers the display
+        img.draft("RGB", request)
     try:
         img.load()
         img.thumbnail((DISPLAY_PX, DISPLAY_PX), Image.Resampling.BICUBIC, reducing_gap=2.0)
@@ -147,8 +245,7 @@ def _derivatives(img: Image.Image) -> tuple[bytes, bytes, bytes, tuple[int, int]
         raise _bomb(str(exc)) from None
     except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
         raise _corrupt(exc) from None
-    size = (full[1], full[0]) if orientation in (5, 6, 7, 8) else full
-    return display, print_copy, thumbnail, size
+    return display, print_copy, thumbnail
 
 
 def _flatten(img: Image.Image) -> Image.Image:
@@ -192,121 +289,3 @@ def _captured_at(exif: Image.Exif, timezone: str) -> dt.datetime | None:
         except ValueError:
             pass
     return naive.replace(tzinfo=ZoneInfo(timezone))
-
-
-# ---------------------------------------------------------------- GPS removal
-
-
-def _without_gps(data: bytes, fmt: str, exif: Image.Exif) -> bytes:
-    has_gps = IFD.GPSInfo in exif
-    if not has_gps and b"GPS" not in data[:262144]:
-        return data  # no GPS directory and no XMP mentioning GPS near the start
-    tiff = _exif_without_gps(exif) if has_gps else None
-    if fmt in ("JPEG", "MPO"):
-        return _jpeg_replace_exif(data, tiff)
-    if fmt == "PNG":
-        return _png_replace_exif(data, tiff)
-    return _webp_replace_exif(data, tiff)
-
-
-def _exif_without_gps(exif: Image.Exif) -> bytes:
-    """The EXIF block (TIFF bytes, no ``Exif\\0\\0`` header) minus the GPS directory.
-    Should Pillow fail to write the block back, only orientation and capture time are
-    kept: losing a maker note is better than leaking a position."""
-    try:
-        exif.get_ifd(IFD.Exif)  # loaded, so it is written back
-        del exif[IFD.GPSInfo]
-        return exif.tobytes()[6:]
-    except Exception:  # noqa: BLE001
-        minimal = Image.Exif()
-        for tag in (Base.Orientation, Base.DateTime):
-            if tag in exif:
-                minimal[tag] = exif[tag]
-        return minimal.tobytes()[6:]
-
-
-def _jpeg_replace_exif(data: bytes, tiff: bytes | None) -> bytes:
-    """Rewrite the APP1 Exif segment (and drop XMP packets mentioning GPS); the scan data
-    after SOS is copied untouched."""
-    out = bytearray(data[:2])
-    pos = 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF:
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker == 0xDA or not 0xC0 <= marker <= 0xFE:  # start of scan: the rest verbatim
-            break
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        segment = data[pos : pos + 2 + length]
-        body = segment[4:]
-        if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
-            if tiff is not None:
-                block = b"Exif\x00\x00" + tiff
-                if len(block) + 2 <= 0xFFFF:
-                    segment = b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block
-                else:
-                    segment = b""
-        elif marker == 0xE1 and body.startswith(_XMP_JPEG) and b"GPS" in body:
-            segment = b""
-        out += segment
-        pos += 2 + length
-    out += data[pos:]
-    return bytes(out)
-
-
-def _png_replace_exif(data: bytes, tiff: bytes | None) -> bytes:
-    out = bytearray(data[:8])
-    pos = 8
-    while pos + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        chunk = data[pos : pos + 12 + length]
-        payload = chunk[8:-4]
-        if kind == b"eXIf" and tiff is not None:
-            chunk = struct.pack(">I", len(tiff)) + b"eXIf" + tiff
-            chunk += struct.pack(">I", zlib.crc32(b"eXIf" + tiff))
-        elif kind in (b"tEXt", b"zTXt", b"iTXt") and _png_text_mentions_position(kind, payload):
-            chunk = b""
-        out += chunk
-        pos += 12 + length
-        if kind == b"IEND":
-            break
-    return bytes(out)
-
-
-def _png_text_mentions_position(kind: bytes, payload: bytes) -> bool:
-    keyword = payload.split(b"\x00", 1)[0].lower()
-    if b"exif" in keyword:  # ImageMagick's "Raw profile type exif" carries the whole block
-        return True
-    if kind == b"zTXt":
-        try:
-            payload = zlib.decompress(payload.split(b"\x00", 1)[1][1:])
-        except (zlib.error, IndexError):
-            return False
-    return b"GPS" in payload
-
-
-def _webp_replace_exif(data: bytes, tiff: bytes | None) -> bytes:
-    chunks = bytearray()
-    pos = 12
-    vp8x_at = -1
-    dropped_xmp = False
-    while pos + 8 <= len(data):
-        kind = data[pos : pos + 4]
-        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
-        padded = length + (length & 1)
-        chunk = data[pos : pos + 8 + padded]
-        payload = chunk[8 : 8 + length]
-        if kind == b"VP8X":
-            vp8x_at = len(chunks)
-        if kind == b"EXIF" and tiff is not None:
-            chunk = b"EXIF" + struct.pack("<I", len(tiff)) + tiff + (b"\x00" * (len(tiff) & 1))
-        elif kind == b"XMP " and b"GPS" in payload:
-            chunk = b""
-            dropped_xmp = True
-        chunks += chunk
-        pos += 8 + padded
-    if dropped_xmp and vp8x_at >= 0:
-        chunks[vp8x_at + 8] &= ~0x04 & 0xFF  # the "has XMP" flag
-    return b"RIFF" + struct.pack("<I", len(chunks) + 4) + b"WEBP" + bytes(chunks)

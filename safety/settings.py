@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     # and every byte of it is scanned and decoded in the request.
     max_json_bytes: int = 256 * 1024
     max_image_pixels: int = 50_000_000
+    # Decoding budget (safety.images): width × height × bytes per pixel as decoded, checked
+    # from the header; a 16-bit or huge PNG under the pixel cap costs seconds otherwise.
+    max_image_decode_mb: int = Field(default=64, ge=8, le=2048)
+    # Photos one hazard may hold (every path that adds one: docs/ops/limits.md).
+    max_photos_per_hazard: int = Field(default=12, ge=1, le=50)
     keep_gps: bool = False
     image_workers: int = 2
     # Spreadsheet imports (safety.sheetguard): parsed in worker processes, within caps.

@@ -27,6 +27,10 @@ Chinese characters for names there); unassigned code points (a newer Unicode tha
 replacing each refused character with U+FFFD, so no stored row can break an export again.
 Every spreadsheet writer uses it (``safety.sheetguard.write_sheet``).
 
+``clean_filename`` is the rule for an uploaded file's name, at upload and again when a
+stored name is served (rows kept before it): the last path part only, without the refused
+characters, tabs and line breaks, leading dots; the extension kept when cut to length.
+
 ``short`` shows stored text in a line of its own (a notification, a digest, a timeline note):
 whitespace runs become one space, and more than ``n`` characters end in "…".
 """
@@ -86,3 +90,21 @@ def short(text: str, n: int) -> str:
     """``text`` on one line, at most ``n`` characters (the last one "…" if cut)."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_PATH_SEPARATORS = re.compile(r"[/\\]")
+
+
+def clean_filename(name: str, limit: int = 255) -> str:
+    """An uploaded file's name as stored and served: its last path part (no directory, no
+    ``../``), the characters the rule refuses removed, tabs, line breaks and whitespace
+    runs one space (a header carries no line break), no leading dots or spaces (no hidden
+    or relative name); at most ``limit`` characters, the extension kept. May be empty."""
+    name = _PATH_SEPARATORS.split(_REFUSED.sub("", name))[-1]
+    name = " ".join(name.split()).lstrip(". ")
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and len(ext) < 16:
+        return stem[: limit - len(ext) - 1].rstrip() + "." + ext
+    return name[:limit]

@@ -100,3 +100,26 @@ def png_bomb(side: int = 20000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
     )
+
+
+def png_deep(side: int, channels: int = 3, depth: int = 16) -> bytes:
+    """A ``side``×``side`` PNG of ``channels`` (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) samples
+    of ``depth`` bits: a horizontal gradient, every row after the first filtered "Up" (all
+    zeros), so a picture of hundreds of MB decoded is a few hundred KB on the wire."""
+    color = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
+    top = (1 << depth) - 1
+    sample = ">H" if depth == 16 else ">B"
+    row = b"".join(struct.pack(sample, x * top // max(1, side - 1)) * channels for x in range(side))
+    compressor = zlib.compressobj(9)
+    same = b"\x02" + bytes(len(row))
+    data = compressor.compress(b"\x00" + row)
+    data += b"".join(compressor.compress(same) for _ in range(side - 1)) + compressor.flush()
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + payload))
+        return struct.pack(">I", len(payload)) + kind + payload + crc
+
+    header = struct.pack(">IIBBBBB", side, side, depth, color, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )

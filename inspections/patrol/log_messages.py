@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inspections.patrol.log_rules import MESSAGES as RULE_MESSAGES
 from safety import i18n
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -67,3 +68,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 i18n.register(MESSAGES)
+i18n.register(RULE_MESSAGES)

@@ -6,7 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-NOTES_MAX = 2000
+NOTES_MAX = 2000  # one entry
+# A day's log: entries of the same day are merged into it, so its notes are capped as a
+# whole. 6,000 characters are three full entries; a day of rounds is a few hundred. An
+# entry that would pass it is refused (400 naming ``notes``): cutting it would silently
+# lose what the worker wrote, and the worker can shorten it (docs/dev/hardening.md).
+DAY_NOTES_MAX = 6000
+DAY_NOTES_FULL = f"当天日志的巡查情况最多 {DAY_NOTES_MAX} 字，本次内容放不下，请精简后再保存"
+MESSAGES = {
+    DAY_NOTES_FULL: (
+        DAY_NOTES_FULL,
+        f"a day's log holds at most {DAY_NOTES_MAX} characters of notes: "
+        "this entry does not fit, please shorten it",
+    )
+}
 # A log is a record of rounds already walked: a date ahead of today (in the configured time
 # zone) is refused; so is one older than this, which can only be a typo (a year's logs are
 # the scale the product is designed for).
@@ -58,6 +71,21 @@ def merged_notes(old: str, new: str) -> str:
     if not old:
         return new
     return f"{old}\n{new}"
+
+
+def added_notes(old: str, merged: str) -> str:
+    """What a merge appended to ``old`` (empty when the entry was already there): what the
+    audit event records, instead of the whole notes again."""
+    old = old.strip()
+    return merged[len(old) :].lstrip("\n") if merged.startswith(old) else merged
+
+
+def day_notes_problem(old: str, merged: str) -> dict[str, str] | None:
+    """The field error when a merge would make a day's notes pass ``DAY_NOTES_MAX`` (an
+    entry that adds nothing, a retry, is never refused, even on a log stored longer)."""
+    if len(merged) <= DAY_NOTES_MAX or merged == old.strip():
+        return None
+    return {"key": "notes", "message": DAY_NOTES_FULL}
 
 
 def merged_visits(old: Iterable[int], new: Iterable[int]) -> list[int]:

@@ -8,7 +8,10 @@ Decision (the contract leaves it open): one log per worker, grid and day. A seco
 for the same day is MERGED into it — the visited enterprises are joined, the notes
 appended on a new line — because a phone that queued two entries offline (a morning and an
 afternoon round) must lose neither; it answers 200 with ``merged: true`` (201 when the
-log is new). A retry with the same ``Idempotency-Key`` replays the first answer instead.
+log is new). A day's notes are capped as a whole (``log_rules.DAY_NOTES_MAX``): an entry
+that would pass the cap is refused, 400 naming ``notes``; the merge's audit event records
+only what the entry added (``added_notes``), never the whole notes again. A retry with
+the same ``Idempotency-Key`` replays the first answer instead.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ async def save_log(actor: Actor, data: PatrolLogIn) -> dict:
                 updated_at=now,
             )
             await log.save().run()
-            log_id, new_visits, before = log.id, visited, None
+            log_id, new_visits, before, added = log.id, visited, None, None
         else:
             log_id = existing["id"]
             old = await (
@@ -137,11 +140,21 @@ async def save_log(actor: Actor, data: PatrolLogIn) -> dict:
                 .run()
             )
             new_visits = [e for e in rules.merged_visits(old, visited) if e not in set(old)]
-            before = {"notes": existing["notes"], "visited_enterprise_ids": old}
+            notes = rules.merged_notes(existing["notes"], data.notes)
+            problem = rules.day_notes_problem(existing["notes"], notes)
+            if problem:
+                raise ValidationFailed("网格日志有误", [problem])
+            # Only what this entry added: the whole notes again in every merge's event
+            # would grow the audit trail with the square of a day's entries.
+            before = {"version": existing["version"], "notes_chars": len(existing["notes"])}
+            added = {
+                "added_notes": rules.added_notes(existing["notes"], notes),
+                "added_visited_enterprise_ids": new_visits,
+            }
             await (
                 PatrolLog.update(
                     {
-                        PatrolLog.notes: rules.merged_notes(existing["notes"], data.notes),
+                        PatrolLog.notes: notes,
                         PatrolLog.version: existing["version"] + 1,
                         PatrolLog.updated_at: now,
                     }
@@ -162,7 +175,7 @@ async def save_log(actor: Actor, data: PatrolLogIn) -> dict:
             "patrol_log",
             log_id,
             before=before,
-            after=data.model_dump(mode="json"),
+            after=data.model_dump(mode="json") if existing is None else added,
         )
     out = (await _shape([await _log_query().where(PatrolLog.id == log_id).first().run()]))[0]
     return {**out, "merged": existing is not None}

@@ -20,6 +20,7 @@ from inspections.patrol.tables import PatrolReport, ReferralDepartment
 from inspections.patrol.views import detail
 from inspections.services.hazard_news import announce_hazards
 from inspections.services.hazards import insert_hazard
+from inspections.services.photo_limit import has_room, photo_limit, require_room
 from inspections.tables import Hazard
 from safety import audit, files
 from safety.auth import Actor
@@ -125,6 +126,8 @@ async def add_report_photo(
     arrives too late: the phone's queue may deliver it after the triage, and when the
     report already became a hazard the hazard gets it too (a before-photo)."""
     report = await photo_target(actor, report_id)
+    # A report's photos become its hazard's: it holds as many as a hazard may (409 past it).
+    await require_room(REPORT, report["id"])
     row = await files.save_bytes(
         content,
         filename=filename,
@@ -132,6 +135,7 @@ async def add_report_photo(
         owner_id=report["id"],
         kind="problem",
         actor=actor,
+        before_insert=lambda: require_room(REPORT, report["id"]),
     )
     # The triage may commit between the photo's row and this look: it then copied the
     # photo itself. Read the report and the hazard's photos in the writers' queue, after
@@ -144,14 +148,20 @@ async def add_report_photo(
             .run()
         )
         hazard_id = fresh["hazard"]
-        if hazard_id is not None and not (
-            await Attachment.exists()
-            .where(
-                Attachment.owner_type == HAZARD,
-                Attachment.owner_id == hazard_id,
-                Attachment.sha256 == row.sha256,
+        # A hazard already full (its inspector's and worker's photos meanwhile) does not
+        # get the copy; the photo stays on the report, which the hazard links to.
+        if (
+            hazard_id is not None
+            and await has_room(HAZARD, hazard_id)
+            and not (
+                await Attachment.exists()
+                .where(
+                    Attachment.owner_type == HAZARD,
+                    Attachment.owner_id == hazard_id,
+                    Attachment.sha256 == row.sha256,
+                )
+                .run()
             )
-            .run()
         ):
             await _copy_photos([row.to_dict()], hazard_id)
     return files.attachment_out(row)
@@ -329,7 +339,8 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
                 .order_by(Attachment.id)
                 .run()
             )
-            await _copy_photos(photos, hazard_id)
+            # a report kept from before the limit may hold more: the first ones are copied
+            await _copy_photos(photos[: photo_limit()], hazard_id)
             changes[PatrolReport.enterprise] = values["enterprise"]
             await audit.record(
                 actor,

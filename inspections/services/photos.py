@@ -15,6 +15,7 @@ hazard; an inspection's signature images to whoever may see the inspection.
 
 from __future__ import annotations
 
+from inspections.services.photo_limit import require_room
 from inspections.services.scope import hazard_row, inspection_row
 from inspections.tables import Inspection
 from safety import files
@@ -66,7 +67,8 @@ async def add_hazard_photo(
     actor: Actor, hazard_id: int, content: bytes, filename: str = "", kind: str = "problem"
 ) -> dict:
     """Store one photo of the hazard; returns ``{"id","kind","url","thumbnail_url",...}``.
-    JPEG/PNG/WebP only, by content (415), ≤ 15 MB (413), an empty or truncated image 400."""
+    JPEG/PNG/WebP only, by content (415), ≤ 15 MB (413), an empty or truncated image 400,
+    past the photos a hazard may hold 409 (``photo_limit``)."""
     hazard = await photo_target(actor, hazard_id)
     if actor.role == Role.enterprise and await _walking_own(hazard):
         # 企业自查: the contact logging a hazard on its own self-inspection's walk takes the
@@ -100,6 +102,7 @@ async def add_hazard_photo(
             "隐患已作废",
             [{"key": "status", "message": "current status: voided"}],
         )
+    await require_room(HAZARD, hazard["id"])  # before the image work; again at the insert
     row = await files.save_bytes(
         content,
         filename=filename,
@@ -107,5 +110,6 @@ async def add_hazard_photo(
         owner_id=hazard["id"],
         kind=kind,
         actor=actor,
+        before_insert=lambda: require_room(HAZARD, hazard["id"]),
     )
     return files.attachment_out(row)

@@ -5,6 +5,8 @@ px) and ``/thumbnail`` (≤ 320 px). Who may see a file is who may see its owner
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
@@ -12,12 +14,24 @@ from litestar.response import File
 
 from safety import files
 from safety.auth import Actor
+from safety.text import clean_filename
 from safety.web import ACTOR, PathId, error_responses
 
 # Content-addressed: the bytes behind a URL never change, so a browser may keep them for
 # a year; private, because they are per-user (never in a shared cache).
 CACHE_CONTROL = "private, max-age=31536000, immutable"
 IMAGE = "image/*"
+
+
+def disposition(name: str) -> str:
+    """``inline`` with the name (RFC 6266): a plain ASCII ``filename`` (other characters
+    as "_") for old clients and, when the name is not plain ASCII, ``filename*`` in
+    UTF-8 (RFC 5987). The name is cleaned again: rows stored before the rule keep theirs."""
+    name = clean_filename(name) or "file"
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in name)
+    if plain == name:
+        return f'inline; filename="{name}"'
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 async def _serve(actor: Actor, file_id: int, variant: str) -> File:
@@ -27,10 +41,9 @@ async def _serve(actor: Actor, file_id: int, variant: str) -> File:
         name = f"{row['sha256'][:12]}-{variant}.jpg"
     return File(
         path,
-        filename=name,
         media_type=content_type,
-        content_disposition_type="inline",
         headers={
+            "content-disposition": disposition(name),
             "Cache-Control": CACHE_CONTROL,
             "ETag": f'"{row["sha256"]}{files.VARIANTS[variant]}"',
             "X-Content-Type-Options": "nosniff",

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safety.reports import fonts
+from safety.reports import coverage, fonts
 
 if TYPE_CHECKING:
     from safety.reports.fetcher import SafeFetcher
@@ -124,6 +124,7 @@ def _render(
 
     from safety.reports.fetcher import SafeFetcher
 
+    html = coverage.printable_text(html)  # a visible "〓(U+20000)", never an empty box
     css, font_files = font_css(html)
     fetcher = SafeFetcher({**resources, **font_files}, Path(print_dir))
     if len(_image_cache) > IMAGE_CACHE_MAX:
