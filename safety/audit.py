@@ -48,7 +48,7 @@ def _canonical(row: dict[str, Any]) -> bytes:
 
 
 def chain_value(previous: str, row: dict[str, Any]) -> str:
-    key = get_settings().secret_key.encode()
+    key = get_settings().secret_key.get_secret_value().encode()
     return hmac.new(key, previous.encode() + b"|" + _canonical(row), hashlib.sha256).hexdigest()
 
 

@@ -12,7 +12,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,12 +20,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAFETY_", extra="ignore")
 
     # DATABASE_URL is the conventional name, so it is read without the SAFETY_ prefix.
-    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # Secrets (the URL may hold a password, the key signs everything, the webhook URL
+    # carries the robot's key) are ``SecretStr``: repr/str/logs show ``**********``; a use
+    # reads ``.get_secret_value()`` (the database URL: ``resolved_database_url``).
+    database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Path("./var")
     # Signs tokens, CSRF cookies and the audit chain. Unset: a random key is made on first
     # start and kept in ``<data_dir>/secret_key`` (never a key published in the source,
     # with which anyone could sign an admin's token).
-    secret_key: str = ""
+    secret_key: SecretStr = SecretStr("")
     timezone: str = "Asia/Shanghai"
     base_url: str = "http://127.0.0.1:8000"
 
@@ -86,10 +89,11 @@ class Settings(BaseSettings):
     smtp_from: str = "safety@localhost"
     smtp_starttls: bool = False
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10
     smtp_retries: int = 2
-    webhook_url: str = ""  # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    webhook_url: SecretStr = SecretStr("")
     webhook_timeout_seconds: float = 5
     webhook_retries: int = 2
 
@@ -138,9 +142,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secret_key(self) -> Settings:
-        if not self.secret_key:
-            self.secret_key = load_or_create_secret(self.data_dir / "secret_key")
-        elif self.secret_key in KNOWN_INSECURE_KEYS or len(self.secret_key) < 32:
+        key = self.secret_key.get_secret_value()
+        if not key:
+            self.secret_key = SecretStr(load_or_create_secret(self.data_dir / "secret_key"))
+        elif key in KNOWN_INSECURE_KEYS or len(key) < 32:
             raise ValueError(
                 "SAFETY_SECRET_KEY is a published or short key: set a long random secret, "
                 "or unset it to have one generated in the data directory"
@@ -173,8 +178,8 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
+        if self.database_url is not None and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'safety.sqlite3').resolve()}"
 
 
