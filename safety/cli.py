@@ -36,8 +36,14 @@ class SafetyGroup(click.Group):
     traceback (every command touches the database, most of them before anything else)."""
 
     def invoke(self, ctx: click.Context):
+        from pydantic import ValidationError
+
         try:
             return super().invoke(ctx)
+        except ValidationError as exc:  # the settings (one line, no traceback)
+            from safety.settings import describe_settings_error
+
+            raise click.ClickException(describe_settings_error(exc)) from exc
         except Exception as exc:
             if not _is_database_error(exc):
                 raise
@@ -51,7 +57,9 @@ class SafetyGroup(click.Group):
 
 @click.group(cls=SafetyGroup, help="安全生产双重预防检查与整改跟踪系统 — management commands.")
 def main() -> None:
-    pass
+    from safety.logs import configure
+
+    configure()  # the settings are checked here, before any command runs
 
 
 def _load_checklists() -> None:
@@ -135,7 +143,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level="info",
+        log_config=None,  # uvicorn's loggers go through safety.logs (one format)
+        access_log=False,  # the access line is safety.access's (SAFETY_ACCESS_LOG)
     )
 
 

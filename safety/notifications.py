@@ -31,7 +31,7 @@ from safety.errors import NotFound
 from safety.settings import get_settings
 from safety.tables import Notification, NotificationDelivery
 
-log = logging.getLogger("safety.notifications")
+log = logging.getLogger(__name__)
 
 DELIVERY_CONCURRENCY = 8
 

@@ -11,8 +11,9 @@ import secrets
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -101,6 +102,12 @@ class Settings(BaseSettings):
     # officer's reminder digest.
     patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
 
+    # Logging (safety.logs; docs/ops/logging.md): human-readable lines or JSON lines on
+    # stderr (journald under systemd), the least level written, one access line per request.
+    log_format: Literal["human", "json"] = "human"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    access_log: bool = True  # "on"/"off", "true"/"false", "1"/"0"
+
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
@@ -133,6 +140,31 @@ class Settings(BaseSettings):
     # 会签: when on, a major hazard passed by an inspector stays 待验收 (marked 待会签)
     # until an officer passes it too; off (the default), the inspector's pass closes it.
     major_countersign: bool = False
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An IANA zone the system knows, checked at start: every local day (deadlines,
+        figures) depends on it, and a typo would otherwise fail on the first page."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
@@ -203,6 +235,22 @@ def load_or_create_secret(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key + "\n")
     return key
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable, e.g.
+    ``SAFETY_TIMEZONE: unknown time zone 'Mars/Base' …``: what the CLI prints instead of a
+    traceback when the configuration is refused."""
+    parts = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = str(error["loc"][0]) if error["loc"] else ""
+        if field in Settings.model_fields:
+            alias = Settings.model_fields[field].validation_alias
+            name = alias if isinstance(alias, str) else f"SAFETY_{field.upper()}"
+            message = f"{name}: {message}"
+        parts.append(message)
+    return "settings error: " + "; ".join(parts)
 
 
 @lru_cache

@@ -17,7 +17,7 @@ from typing import Any
 from safety.reports import fonts
 from safety.reports.fetcher import SafeFetcher
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 IMAGE_CACHE_MAX = 400  # decoded images kept per worker
 SHEETS_MAX = 64  # parsed @font-face sheets kept per worker (one per set of rare characters)
