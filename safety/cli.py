@@ -163,11 +163,13 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database only.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     from safety.demo import DEMO_LOGINS, load_demo
+    from safety.logs import without_audit_lines
     from safety.migrations import apply_migrations
 
     run(apply_migrations())
     _load_checklists()
-    loaded = run(load_demo())
+    with without_audit_lines():
+        loaded = run(load_demo())
     click.echo("demo data loaded" if loaded else "database not empty: demo data left as it is")
     click.echo(f"\n  URL: http://{host}:{port}/\n")
     for role, username, password in DEMO_LOGINS:

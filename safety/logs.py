@@ -17,6 +17,7 @@ the event's transaction commits (and by the ledger export, a read that leaves no
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import json
@@ -25,6 +26,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -44,9 +46,10 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "color_message",
 }
 
-# Libraries that chatter at INFO: WeasyPrint's every rendering step, and httpx's every
+# Libraries that chatter at INFO: Piccolo, WeasyPrint's every rendering step, and httpx's every
 # request with its full URL (a webhook's URL carries its key: never logged, even at DEBUG).
 _QUIET = {
+    "piccolo": logging.WARNING,  # "Running Sqlite version …" at every connection set-up
     "weasyprint": logging.WARNING,
     "fontTools": logging.WARNING,
     "httpx": logging.WARNING,
@@ -232,6 +235,17 @@ def audit_recorded(row: dict[str, Any], after: Any) -> None:
         row["success"],
         **detail,
     )
+
+
+@contextlib.contextmanager
+def without_audit_lines() -> Iterator[None]:
+    """No audit lines within: ``safety demo`` makes a synthetic history of hundreds of
+    events through the services, which are not operations worth a line each."""
+    audit_log.disabled = True
+    try:
+        yield
+    finally:
+        audit_log.disabled = False
 
 
 def _given_id(scope: dict[str, Any]) -> str | None:
