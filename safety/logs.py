@@ -177,10 +177,10 @@ def audit_event(
     """One INFO line of an audit-worthy event: who (user id and username only, no other
     personal data), what, on which object, ok or refused, and a few detail codes."""
     who = f"user {user_id} ({username})" if user_id else f"anonymous ({username or '-'})"
-    target = f" {object_type} {object_id}" if object_id is not None else ""
+    target = f" on {object_type} {object_id}" if object_id is not None else ""
     extras = "".join(f" {key}={value}" for key, value in detail.items())
     audit_log.info(
-        "%s %s%s %s%s",
+        "%s by %s%s: %s%s",
         action,
         who,
         target,

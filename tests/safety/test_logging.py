@@ -195,7 +195,7 @@ async def test_an_audit_event_is_logged_once_and_only_when_kept(capture):
         await audit.record(None, "auth.login_failed", "user", None, success=False, username="y")
         assert "auth.login_failed" not in buf.getvalue()  # not before the commit
     lines = [x for x in _lines(buf) if "auth.login_failed" in x]
-    assert lines == [lines[0]] and "anonymous (y) refused" in lines[0]
+    assert lines == [lines[0]] and "auth.login_failed by anonymous (y): refused" in lines[0]
     async with write_transaction():
         await audit.record(None, "enterprise.create", "enterprise", 1)  # not audit-worthy
     assert "enterprise.create" not in buf.getvalue()
@@ -209,7 +209,7 @@ async def test_a_ledger_export_is_logged_once(client, capture):
     )
     assert r.status_code == 200
     (line,) = [x for x in _lines(buf) if "ledger.export" in x]
-    assert "[req=ledger-1]" in line and f"user {w.officer['id']} " in line
+    assert "[req=ledger-1]" in line and f"ledger.export by user {w.officer['id']} (" in line
 
 
 # ---------------------------------------------------------------- secrets and the time zone
