@@ -114,7 +114,7 @@ async def record(
         )
     ).run()
     if logs.audit_worthy(action):  # one log line, once the event is kept
-        after_commit(partial(logs.audit_recorded, row, after))
+        after_commit(partial(logs.audit_recorded, row, before, after))
 
 
 # An outside-scope (404) request is recorded once per actor and object per window: a

@@ -219,13 +219,18 @@ def audit_worthy(action: str) -> bool:
     return action.startswith(AUDIT_WORTHY)
 
 
-def audit_recorded(row: dict[str, Any], after: Any) -> None:
-    """The log line of an audit event ``safety.audit.record`` kept (``row``: its columns)."""
-    detail = {}
+def audit_recorded(row: dict[str, Any], before: Any, after: Any) -> None:
+    """The log line of an audit event ``safety.audit.record`` kept (``row``: its columns).
+    An ``*.update`` names the fields that changed (never their values) and shows a code
+    (``role``, ``active``) only when it is one of them."""
+    detail: dict[str, Any] = {}
     if isinstance(after, dict):
-        detail = {key: after[key] for key in _DETAIL_CODES if key in after}
-        if row["action"].endswith(".update"):  # which fields changed, never their values
-            detail["changed"] = ",".join(sorted(after))
+        codes = [key for key in _DETAIL_CODES if key in after]
+        if row["action"].endswith(".update") and isinstance(before, dict):
+            changed = sorted(k for k in after if before.get(k, ...) != after[k])
+            codes = [key for key in codes if key in changed]
+            detail["changed"] = ",".join(changed)
+        detail = {**{key: after[key] for key in codes}, **detail}
     audit_event(
         row["action"],
         row["actor"],

@@ -306,3 +306,18 @@ def test_a_served_start_writes_one_format_and_no_secret(tmp_path):
     assert not re.search(r"^(INFO|WARNING|ERROR): ", text, re.M), text  # uvicorn's own format
     assert re.search(r"^\S+ \S+ INFO  uvicorn.error Uvicorn running on", text, re.M), text
     assert re.search(r"INFO  safety.access \[req=start-1\] GET /health 200 ", text), text
+
+
+async def test_a_user_change_names_the_fields_never_their_values(client, capture):
+    buf = capture()
+    admin, other = await f.user("admin"), await f.user("admin")
+    r = await client.patch(
+        f"/api/v1/users/{other['id']}",
+        json={"display_name": "王秘密", "active": False},
+        headers={**f.headers(admin), "X-Request-ID": "user-change-1"},
+    )
+    assert r.status_code == 200, r.text
+    (line,) = [x for x in _lines(buf) if "user.update" in x]
+    assert f"user.update by user {admin['id']} ({admin['username']}) on user {other['id']}" in line
+    assert line.endswith(": ok active=False changed=active,display_name,sessions_ended"), line
+    assert "[req=user-change-1]" in line and "王秘密" not in buf.getvalue()
