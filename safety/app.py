@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from safety import parsepool, print_warnings
+from safety import logs, parsepool, print_warnings
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
@@ -85,6 +85,7 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
 
 
 def create_app() -> Litestar:
+    logs.configure()  # the one log format (safety.logs); refuses bad settings first
     routes: list = []
     for name in ROUTE_MODULES:
         routes.extend(importlib.import_module(name).ROUTES)
@@ -94,7 +95,7 @@ def create_app() -> Litestar:
         )
     )
     document_json_limit(routes)
-    return Litestar(
+    app = Litestar(
         route_handlers=routes,
         template_config=TemplateConfig(
             directory=[
@@ -113,6 +114,7 @@ def create_app() -> Litestar:
             engine_callback=register_template_globals,
         ),
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
+        logging_config=None,  # Litestar's own root handler would be a second format
         csrf_config=csrf_config(),
         # Every JSON body is size-, encoding- and depth-checked (safety.bodies), and only
         # after the caller is authenticated (the guard runs before parameters are parsed).
@@ -148,3 +150,7 @@ def create_app() -> Litestar:
             security=[{"BearerToken": []}],
         ),
     )
+    # Outermost, around Litestar's own error handling: every response (404s of unknown
+    # paths, static files, streams) gets the request id and an access line.
+    app.asgi_handler = logs.RequestContext(app.asgi_handler)
+    return app

@@ -15,8 +15,10 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from safety import logs
 from safety.settings import get_settings, local_midnight
 from safety.tables import AuditEvent
 
@@ -48,7 +50,7 @@ def _canonical(row: dict[str, Any]) -> bytes:
 
 
 def chain_value(previous: str, row: dict[str, Any]) -> str:
-    key = get_settings().secret_key.encode()
+    key = get_settings().secret_key.get_secret_value().encode()
     return hmac.new(key, previous.encode() + b"|" + _canonical(row), hashlib.sha256).hexdigest()
 
 
@@ -71,7 +73,7 @@ async def record(
     """Append one event. Call inside the use case's write transaction, so the event and
     the change it describes land (or fail) together. ``actor`` is an ``Actor`` or None
     (anonymous, e.g. a failed login, where ``username`` names who was tried)."""
-    from safety.db import is_sqlite
+    from safety.db import after_commit, is_sqlite
 
     if not is_sqlite():
         await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", _PG_AUDIT_LOCK).run()
@@ -111,6 +113,8 @@ async def record(
             chain=row["chain"],
         )
     ).run()
+    if logs.audit_worthy(action):  # one log line, once the event is kept
+        after_commit(partial(logs.audit_recorded, row, before, after))
 
 
 # An outside-scope (404) request is recorded once per actor and object per window: a

@@ -119,7 +119,9 @@ def issue_token(user_id: int, token_epoch: int) -> tuple[str, int]:
         "exp": now + ttl,
         "jti": secrets.token_hex(8),
     }
-    return jwt.encode(claims, get_settings().secret_key, algorithm=_ALGORITHM), ttl
+    return jwt.encode(
+        claims, get_settings().secret_key.get_secret_value(), algorithm=_ALGORITHM
+    ), ttl
 
 
 async def user_for_token(token: str) -> dict:
@@ -127,7 +129,9 @@ async def user_for_token(token: str) -> dict:
     (the user was disabled or changed password since it was issued), or when the user's
     role requires a second factor they have not enrolled."""
     try:
-        claims = jwt.decode(token, get_settings().secret_key, algorithms=[_ALGORITHM])
+        claims = jwt.decode(
+            token, get_settings().secret_key.get_secret_value(), algorithms=[_ALGORITHM]
+        )
         user_id = int(claims["sub"])
         epoch = int(claims["ep"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:

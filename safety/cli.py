@@ -36,12 +36,18 @@ class SafetyGroup(click.Group):
     traceback (every command touches the database, most of them before anything else)."""
 
     def invoke(self, ctx: click.Context):
+        from pydantic import ValidationError
+
         from safety.migrations import NewerDatabase
 
         try:
             return super().invoke(ctx)
         except NewerDatabase as exc:
             raise click.ClickException(str(exc)) from exc
+        except ValidationError as exc:  # the settings (one line, no traceback)
+            from safety.settings import describe_settings_error
+
+            raise click.ClickException(describe_settings_error(exc)) from exc
         except Exception as exc:
             if not _is_database_error(exc):
                 raise
@@ -55,7 +61,9 @@ class SafetyGroup(click.Group):
 
 @click.group(cls=SafetyGroup, help="安全生产双重预防检查与整改跟踪系统 — management commands.")
 def main() -> None:
-    pass
+    from safety.logs import configure
+
+    configure()  # the settings are checked here, before any command runs
 
 
 def _load_checklists() -> None:
@@ -151,7 +159,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=True,
         forwarded_allow_ips=get_settings().trusted_proxies,
-        log_level="info",
+        log_config=None,  # uvicorn's loggers go through safety.logs (one format)
+        access_log=False,  # the access line is safety.access's (SAFETY_ACCESS_LOG)
     )
 
 
@@ -173,11 +182,13 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database only.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     from safety.demo import DEMO_LOGINS, load_demo
+    from safety.logs import without_audit_lines
     from safety.migrations import apply_migrations
 
     run(apply_migrations())
     _load_checklists()
-    loaded = run(load_demo())
+    with without_audit_lines():
+        loaded = run(load_demo())
     click.echo("demo data loaded" if loaded else "database not empty: demo data left as it is")
     click.echo(f"\n  URL: http://{host}:{port}/\n")
     for role, username, password in DEMO_LOGINS:

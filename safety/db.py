@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sqlite3
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -139,14 +141,38 @@ async def write_transaction():
     if current is not None:
         yield current
         return
-    async with _turn_to_write():
-        if isinstance(db, SQLiteEngine):
-            async with db.transaction(transaction_type=TransactionType.immediate) as tx:
-                yield tx
-            return
-        async with db.transaction() as tx:
-            await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
-            yield tx
+    committed: list[Callable[[], None]] = []
+    hooks = _after_commit.set(committed)
+    try:
+        async with _turn_to_write():
+            if isinstance(db, SQLiteEngine):
+                async with db.transaction(transaction_type=TransactionType.immediate) as tx:
+                    yield tx
+            else:
+                async with db.transaction() as tx:
+                    await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+                    yield tx
+    finally:
+        _after_commit.reset(hooks)
+    for hook in committed:  # reached only when the transaction committed
+        hook()
+
+
+# The hooks of the write transaction in progress (``after_commit``), None outside one.
+_after_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
+)
+
+
+def after_commit(hook: Callable[[], None]) -> None:
+    """Run ``hook`` once the current write transaction has committed (never on a
+    rollback); outside a write transaction, now. For side effects that must only tell of
+    what was kept, e.g. the log line of an audit event."""
+    pending = _after_commit.get()
+    if pending is None:
+        hook()
+    else:
+        pending.append(hook)
 
 
 async def open_pool() -> None:

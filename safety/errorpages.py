@@ -28,7 +28,7 @@ from litestar.response import Redirect, Template
 from safety import i18n, outages
 from safety.errors import DomainError, NotAuthenticated, NotFound
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/health", "/schema")
 

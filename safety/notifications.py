@@ -31,7 +31,7 @@ from safety.errors import NotFound
 from safety.settings import get_settings
 from safety.tables import Notification, NotificationDelivery
 
-log = logging.getLogger("safety.notifications")
+log = logging.getLogger(__name__)
 
 DELIVERY_CONCURRENCY = 8
 
@@ -183,7 +183,7 @@ def _send_mail_sync(to: str, subject: str, body: str) -> None:
         if s.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())
         if s.smtp_user:
-            smtp.login(s.smtp_user, s.smtp_password)
+            smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
         smtp.send_message(msg)
 
 
@@ -199,7 +199,9 @@ def webhook_payload(title: str, body: str, mobile: str | None) -> dict[str, Any]
 
 async def _post_webhook(client: httpx.AsyncClient, payload: dict[str, Any]) -> None:
     s = get_settings()
-    response = await client.post(s.webhook_url, json=payload, timeout=s.webhook_timeout_seconds)
+    response = await client.post(
+        s.webhook_url.get_secret_value(), json=payload, timeout=s.webhook_timeout_seconds
+    )
     response.raise_for_status()
     # WeCom and DingTalk answer 200 with {"errcode": N} on a refused message.
     try:
@@ -232,7 +234,7 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
     s = get_settings()
     ids = list(notification_ids)
     counts = {"sent": 0, "failed": 0}
-    if not ids or not (s.smtp_host or s.webhook_url):
+    if not ids or not (s.smtp_host or s.webhook_url.get_secret_value()):
         return counts
     rows = (
         await Notification.select(
@@ -276,12 +278,20 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
                     await anyio.to_thread.run_sync(_send_mail_sync, email, title, body)
 
                 jobs.append(attempt(nid, "email", email, mail, s.smtp_retries))
-            if s.webhook_url and (nid, "webhook") not in sent:
+            if s.webhook_url.get_secret_value() and (nid, "webhook") not in sent:
 
                 async def hook(title=title, body=body, mobile=mobile) -> None:
                     await _post_webhook(client, webhook_payload(title, body, mobile))
 
-                jobs.append(attempt(nid, "webhook", _host(s.webhook_url), hook, s.webhook_retries))
+                jobs.append(
+                    attempt(
+                        nid,
+                        "webhook",
+                        _host(s.webhook_url.get_secret_value()),
+                        hook,
+                        s.webhook_retries,
+                    )
+                )
         await asyncio.gather(*jobs)
     if results:
         await NotificationDelivery.insert(*results).run()

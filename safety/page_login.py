@@ -48,7 +48,7 @@ def pending_cookie(user: dict, step: str, next_url: str) -> Cookie:
         "iat": now,
         "exp": now + PENDING_TTL_SECONDS,
     }
-    value = jwt.encode(claims, get_settings().secret_key, algorithm=_ALGORITHM)
+    value = jwt.encode(claims, get_settings().secret_key.get_secret_value(), algorithm=_ALGORITHM)
     return Cookie(
         key=PENDING_COOKIE,
         value=value,
@@ -67,7 +67,10 @@ def read_pending(request: Request, step: str) -> dict[str, Any] | None:
         return None
     try:
         claims = jwt.decode(
-            value, get_settings().secret_key, algorithms=[_ALGORITHM], audience=PENDING_AUDIENCE
+            value,
+            get_settings().secret_key.get_secret_value(),
+            algorithms=[_ALGORITHM],
+            audience=PENDING_AUDIENCE,
         )
         if claims.get("step") != step:
             return None
@@ -85,7 +88,7 @@ def csrf_cookie() -> Cookie:
     s = get_settings()
     return Cookie(
         key=CSRF_COOKIE,
-        value=generate_csrf_token(secret=s.secret_key),
+        value=generate_csrf_token(secret=s.secret_key.get_secret_value()),
         path="/",
         secure=s.secure_cookies,
         httponly=True,

@@ -35,7 +35,7 @@ from typing import Any
 from safety.errors import DomainError, ValidationFailed
 from safety.procstop import stop_executor
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 WALL_CLOCK_FACTOR = 10  # the wall-clock backstop, in multiples of the CPU time limit
 STOP_GRACE_SECONDS = 5

@@ -38,7 +38,7 @@ CSRF_HEADER = "x-csrftoken"
 def csrf_config() -> CSRFConfig:
     s = get_settings()
     return CSRFConfig(
-        secret=s.secret_key,
+        secret=s.secret_key.get_secret_value(),
         cookie_name=CSRF_COOKIE,
         header_name=CSRF_HEADER,
         cookie_secure=s.secure_cookies,

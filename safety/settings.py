@@ -11,8 +11,9 @@ import secrets
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,12 +21,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAFETY_", extra="ignore")
 
     # DATABASE_URL is the conventional name, so it is read without the SAFETY_ prefix.
-    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # Secrets (the URL may hold a password, the key signs everything, the webhook URL
+    # carries the robot's key) are ``SecretStr``: repr/str/logs show ``**********``; a use
+    # reads ``.get_secret_value()`` (the database URL: ``resolved_database_url``).
+    database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Path("./var")
     # Signs tokens, CSRF cookies and the audit chain. Unset: a random key is made on first
     # start and kept in ``<data_dir>/secret_key`` (never a key published in the source,
     # with which anyone could sign an admin's token).
-    secret_key: str = ""
+    secret_key: SecretStr = SecretStr("")
     timezone: str = "Asia/Shanghai"
     base_url: str = "http://127.0.0.1:8000"
 
@@ -117,16 +121,23 @@ class Settings(BaseSettings):
     smtp_from: str = "safety@localhost"
     smtp_starttls: bool = False
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10
     smtp_retries: int = 2
-    webhook_url: str = ""  # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    # a WeCom/DingTalk group robot's URL (it carries its key: a secret)
+    webhook_url: SecretStr = SecretStr("")
     webhook_timeout_seconds: float = 5
     webhook_retries: int = 2
 
     # Grid patrol (网格巡查): reports left untriaged longer than this go into the
     # officer's reminder digest.
     patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
+
+    # Logging (safety.logs; docs/ops/logging.md): human-readable lines or JSON lines on
+    # stderr (journald under systemd), the least level written, one access line per request.
+    log_format: Literal["human", "json"] = "human"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    access_log: bool = True  # "on"/"off", "true"/"false", "1"/"0"
 
     # PostgreSQL pool.
     pg_pool_min: int = 1
@@ -164,6 +175,31 @@ class Settings(BaseSettings):
     # until an officer passes it too; off (the default), the inspector's pass closes it.
     major_countersign: bool = False
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An IANA zone the system knows, checked at start: every local day (deadlines,
+        figures) depends on it, and a typo would otherwise fail on the first page."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _secure_cookies(self) -> Settings:
         if self.secure_cookies is None:
@@ -172,9 +208,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secret_key(self) -> Settings:
-        if not self.secret_key:
-            self.secret_key = load_or_create_secret(self.data_dir / "secret_key")
-        elif self.secret_key in KNOWN_INSECURE_KEYS or len(self.secret_key) < 32:
+        key = self.secret_key.get_secret_value()
+        if not key:
+            self.secret_key = SecretStr(load_or_create_secret(self.data_dir / "secret_key"))
+        elif key in KNOWN_INSECURE_KEYS or len(key) < 32:
             raise ValueError(
                 "SAFETY_SECRET_KEY is a published or short key: set a long random secret, "
                 "or unset it to have one generated in the data directory"
@@ -207,8 +244,8 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
+        if self.database_url is not None and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'safety.sqlite3').resolve()}"
 
 
@@ -232,6 +269,22 @@ def load_or_create_secret(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key + "\n")
     return key
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable, e.g.
+    ``SAFETY_TIMEZONE: unknown time zone 'Mars/Base' …``: what the CLI prints instead of a
+    traceback when the configuration is refused."""
+    parts = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = str(error["loc"][0]) if error["loc"] else ""
+        if field in Settings.model_fields:
+            alias = Settings.model_fields[field].validation_alias
+            name = alias if isinstance(alias, str) else f"SAFETY_{field.upper()}"
+            message = f"{name}: {message}"
+        parts.append(message)
+    return "settings error: " + "; ".join(parts)
 
 
 @lru_cache

@@ -41,7 +41,7 @@ _SEALED_PREFIX = "v1."
 
 
 def _derived_key(purpose: str) -> bytes:
-    secret = get_settings().secret_key.encode()
+    secret = get_settings().secret_key.get_secret_value().encode()
     return hmac.new(secret, f"safety/totp/{purpose}".encode(), hashlib.sha256).digest()
 
 

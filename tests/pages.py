@@ -10,7 +10,7 @@ from safety.settings import get_settings
 
 
 def csrf_token() -> str:
-    return generate_csrf_token(get_settings().secret_key)
+    return generate_csrf_token(get_settings().secret_key.get_secret_value())
 
 
 async def session_cookie(user: dict) -> str:

@@ -30,6 +30,7 @@ from inspections.tables import Hazard, InspectionInspector
 from rectification.ledger import rules
 from rectification.rules import STATUS_LABELS
 from rectification.tables import RectificationPlan, Verification
+from safety import logs
 from safety.auth import Actor
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.settings import get_settings, local_today
@@ -122,6 +123,8 @@ async def open_ledger(
     actor.require(Role.officer)
     today = local_today()
     conditions = await filter_conditions(actor, flt, today)
+    # an export of the ledger is logged (safety.logs), though it records no audit event
+    logs.audit_event("ledger.export", actor.user_id, actor.username, "hazard")
     return _chunks(conditions, today, chunk)
 
 

@@ -5,7 +5,9 @@
 Rows that already collide under the new key (``Ädmin`` beside ``ädmin``, created before
 this rule) cannot share it: the oldest keeps it, a later one gets ``<key>#<id>``, which no
 typed name can produce (``#`` is not allowed in usernames), so that account cannot log in
-until an administrator deals with it. The migration prints each such account."""
+until an administrator deals with it. The migration logs each such account (a warning)."""
+
+import logging
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import Varchar
@@ -17,6 +19,8 @@ from safety.usernames import username_key
 ID = "2026-11-27T10:20:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "username key: backfill and unique index"
+
+log = logging.getLogger(__name__)
 
 
 class _AppUser(Table, tablename="app_user"):
@@ -33,7 +37,7 @@ async def forwards():
         for row in rows:
             key = username_key(row["username"])
             if key in taken:
-                print(f"username {row['username']!r} (id {row['id']}) collides: disabled key")
+                log.warning("user id %s: username collides under the new key: disabled", row["id"])
                 key = f"{key}#{row['id']}"
             taken.add(key)
             await _AppUser.update({_AppUser.username_key: key}).where(_AppUser.id == row["id"]).run()

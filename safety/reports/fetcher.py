@@ -17,7 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from safety.images import PRINT_PX, PRINT_QUALITY
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 SCHEME = "safety:"
 MIME = {

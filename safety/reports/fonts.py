@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 BUILD_VERSION = "1"  # bump when the build below changes what it writes
 FAMILY = "SafetyCJK"

@@ -21,7 +21,7 @@ from typing import Any
 
 from safety.procstop import stop_executor
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 # At shutdown a render (or a worker's warm-up) still running gets this long, then it is
 # killed: the server has answered its requests by then.

@@ -24,7 +24,7 @@ from safety.reports import coverage, fonts
 if TYPE_CHECKING:
     from safety.reports.fetcher import SafeFetcher
 
-log = logging.getLogger("safety")
+log = logging.getLogger(__name__)
 
 IMAGE_CACHE_MAX = 400  # decoded images kept per worker
 SHEETS_MAX = 64  # parsed @font-face sheets kept per worker (one per set of rare characters)

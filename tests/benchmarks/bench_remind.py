@@ -173,6 +173,8 @@ def _count_queries():
 
 
 async def _measure(n_hazards: int, n_enterprises: int) -> dict:
+    from pydantic import SecretStr
+
     from rectification.reminders import run_reminders
     from safety.db import close_pool, open_pool
     from safety.migrations import apply_migrations
@@ -186,7 +188,7 @@ async def _measure(n_hazards: int, n_enterprises: int) -> dict:
         await _fill(n_hazards, n_enterprises, today)
         filled = time.perf_counter() - started
         server, url, posts = _robot()
-        get_settings().webhook_url = url
+        get_settings().webhook_url = SecretStr(url)
         counter = _count_queries()
         started = time.perf_counter()
         first = await run_reminders(today)

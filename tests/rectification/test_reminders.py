@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+from pydantic import SecretStr
 
 from inspections.tables import Hazard
 from rectification.reminders import dedupe_key, run_reminders
@@ -85,7 +86,7 @@ class Robot:
 @pytest.fixture
 def robot(monkeypatch):
     r = Robot()
-    monkeypatch.setattr(get_settings(), "webhook_url", r.url)
+    monkeypatch.setattr(get_settings(), "webhook_url", SecretStr(r.url))
     yield r
     r.close()
 
@@ -229,7 +230,7 @@ async def test_a_hanging_webhook_is_recorded_and_does_not_hold_the_run(smtp, mon
     await _hazard(ent, deadline=day, description="气瓶未固定")
     slow = Robot(delay=3.0)
     s = get_settings()
-    monkeypatch.setattr(s, "webhook_url", slow.url)
+    monkeypatch.setattr(s, "webhook_url", SecretStr(slow.url))
     monkeypatch.setattr(s, "webhook_timeout_seconds", 0.3)
     monkeypatch.setattr(s, "webhook_retries", 1)
     try:
@@ -255,7 +256,7 @@ async def test_a_hanging_webhook_is_recorded_and_does_not_hold_the_run(smtp, mon
 
     # the next run retries only what failed
     good = Robot()
-    monkeypatch.setattr(s, "webhook_url", good.url)
+    monkeypatch.setattr(s, "webhook_url", SecretStr(good.url))
     try:
         again = await run_reminders(day)
     finally:

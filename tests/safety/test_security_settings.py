@@ -24,7 +24,7 @@ def test_without_a_configured_key_a_random_one_is_made_kept_and_private(tmp_path
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_the_old_default_key_cannot_sign_tokens_for_a_default_install(tmp_path):
     """With the published default, anyone could mint an admin's bearer token."""
-    key = Settings(data_dir=tmp_path, secret_key="").secret_key
+    key = Settings(data_dir=tmp_path, secret_key="").secret_key.get_secret_value()
     forged = jwt.encode({"sub": "1", "ep": 0}, "dev-insecure-secret-change-me", "HS256")
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(forged, key, algorithms=["HS256"])
