@@ -104,12 +104,12 @@ async def test_the_access_line_names_the_user_and_never_the_query(client, captur
 
 
 async def test_an_error_logs_its_traceback_once_with_the_request_id(client, capture, monkeypatch):
-    import safety.controllers.health as health
+    from safety import outages
 
     async def broken():
         raise RuntimeError("boom for the log test")
 
-    monkeypatch.setattr(health, "ping", broken)
+    monkeypatch.setattr(outages, "current", broken)
     buf = capture()
     r = await client.get("/health", headers={"X-Request-ID": "err-500"})
     assert r.status_code == 500
