@@ -16,8 +16,6 @@ on each engine (SQLite; PostgreSQL on BENCH_PG, default postgresql://postgres@12
 
     .venv/bin/python tests/benchmarks/bench_backup.py
     BENCH_DATASETS=demo BENCH_ENGINES=sqlite .venv/bin/python tests/benchmarks/bench_backup.py
-    # a street-year prepared once and reused (a SQLite data dir / a PostgreSQL template db):
-    BENCH_STREET_YEAR_SQLITE=/tmp/sy/data BENCH_STREET_YEAR_PG=safety_sy ... bench_backup.py
 """
 
 from __future__ import annotations
@@ -125,11 +123,11 @@ def psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
 
 
-def new_database(engine: str, folder: Path, template: str = "") -> str:
+def new_database(engine: str, folder: Path) -> str:
     if engine == "sqlite":
         return f"sqlite:///{folder / 'data' / 'safety.sqlite3'}"
     name = f"bench_backup_{secrets.token_hex(4)}"
-    psql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    psql(f'CREATE DATABASE "{name}"')
     return f"{PG}/{name}"
 
 
@@ -141,15 +139,6 @@ def drop(url: str) -> None:
 def prepare(dataset: str, engine: str, folder: Path) -> tuple[str, float]:
     data = folder / "data"
     started = time.perf_counter()
-    prepared_sqlite = os.environ.get("BENCH_STREET_YEAR_SQLITE")
-    prepared_pg = os.environ.get("BENCH_STREET_YEAR_PG", "")
-    if dataset == "street-year" and engine == "sqlite" and prepared_sqlite:
-        shutil.copytree(prepared_sqlite, data)
-        return new_database(engine, folder), time.perf_counter() - started
-    if dataset == "street-year" and engine == "postgresql" and prepared_pg:
-        url = new_database(engine, folder, prepared_pg)
-        shutil.copyfile(Path(prepared_sqlite or "") / "secret_key", _mkdir(data) / "secret_key")
-        return url, time.perf_counter() - started
     url = new_database(engine, folder)
     if dataset == "demo":
         safety("demo", "--no-serve", url=url, data_dir=data)
@@ -157,11 +146,6 @@ def prepare(dataset: str, engine: str, folder: Path) -> tuple[str, float]:
         safety("migrate", url=url, data_dir=data)
         safety("bench-data", url=url, data_dir=data)
     return url, time.perf_counter() - started
-
-
-def _mkdir(p: Path) -> Path:
-    p.mkdir(parents=True, exist_ok=True)
-    return p
 
 
 def python(mode: str, url: str, data_dir: Path, *args: str) -> subprocess.Popen:
@@ -209,7 +193,7 @@ def one_run(dataset: str, engine: str) -> dict:
             "rows": sum(manifest["counts"].values()),
             "db_mb": manifest["parts"]["database"]["size"] / 1e6,
             "files": len(manifest["attachments"]["originals"]),
-            "backup_s": first, "second_s": second, "second_copied": _copied(out2),
+            "backup_s": first, "backup_inner_s": manifest["duration_seconds"], "second_s": second, "second_copied": _copied(out2),
             "size_mb": du(backups[0], dest / "files") / 1e6, "restore_s": restore_s,
             "counts_match": "row counts match" in out3, "verify_s": verify_s,
             "audit_ok": "chain intact" in out4 and "FAILED" not in out4 and
@@ -235,7 +219,7 @@ def main() -> None:
             rows.append(r)
             print(json.dumps(r, default=lambda v: round(v, 2)), flush=True)
     cols = (
-        "dataset engine rows db_mb files backup_s second_s second_copied size_mb restore_s "
+        "dataset engine rows db_mb files backup_s backup_inner_s second_s second_copied size_mb restore_s "
         "verify_s counts_match audit_ok writes acked_before missing figures_same"
     ).split()
     print("\n| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
