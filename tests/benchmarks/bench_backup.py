@@ -193,7 +193,8 @@ def one_run(dataset: str, engine: str) -> dict:
             "rows": sum(manifest["counts"].values()),
             "db_mb": manifest["parts"]["database"]["size"] / 1e6,
             "files": len(manifest["attachments"]["originals"]),
-            "backup_s": first, "backup_inner_s": manifest["duration_seconds"], "second_s": second, "second_copied": _copied(out2),
+            "backup_s": first, "backup_inner_s": manifest["duration_seconds"],
+            "second_s": second, "second_copied": _copied(out2),
             "size_mb": du(backups[0], dest / "files") / 1e6, "restore_s": restore_s,
             "counts_match": "row counts match" in out3, "verify_s": verify_s,
             "audit_ok": "chain intact" in out4 and "FAILED" not in out4 and
@@ -219,8 +220,8 @@ def main() -> None:
             rows.append(r)
             print(json.dumps(r, default=lambda v: round(v, 2)), flush=True)
     cols = (
-        "dataset engine rows db_mb files backup_s backup_inner_s second_s second_copied size_mb restore_s "
-        "verify_s counts_match audit_ok writes acked_before missing figures_same"
+        "dataset engine rows db_mb files backup_s backup_inner_s second_s second_copied size_mb "
+        "restore_s verify_s counts_match audit_ok writes acked_before missing figures_same"
     ).split()
     print("\n| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
     for r in rows:
