@@ -2,8 +2,8 @@
 
 The manifest against its own sha256; every part (database copy, ``secret_key``) against
 the size and sha256 in the manifest; the database copy as a database (SQLite
-``integrity_check``, PostgreSQL ``pg_restore -l``); every attachment original the backup
-names, in the shared store, against its sha256 and size.
+``integrity_check``; PostgreSQL: ``pg_restore`` reads all of it); every attachment
+original the backup names, in the shared store, against its sha256 and size.
 """
 
 from __future__ import annotations

@@ -21,9 +21,17 @@ import pytest
 
 from safety import files
 from safety.auth import SYSTEM
-from safety.backup import BackupError, backups_in, read_manifest, store_of, store_path
+from safety.backup import (
+    BackupError,
+    backups_in,
+    read_manifest,
+    store_of,
+    store_path,
+    write_manifest,
+)
 from safety.backup import database as bdb
-from safety.backup.create import make_backup
+from safety.backup.create import make_backup, part
+from safety.backup.restore import restore_backup
 from safety.backup.verify import verify_backup
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import Settings, get_settings
@@ -272,6 +280,22 @@ async def test_verify_finds_a_flipped_byte_and_a_missing_secret_key(seeded, dest
     assert sha in err and "bytes changed" in err
     err = await damaged(lambda b: (b / "secret_key").unlink())
     assert "secret_key" in err and "missing" in err
+
+
+async def test_verify_finds_a_database_copy_damaged_before_its_manifest_was_written(seeded, dest):
+    """The manifest's sums match, the copy itself is broken: SQLite's integrity_check or
+    pg_restore reading the whole dump says so, and restore refuses it."""
+    backup = (await make_backup(dest)).path
+    manifest = read_manifest(backup)
+    db_file = backup / manifest["parts"]["database"]["file"]
+    data = db_file.read_bytes()
+    db_file.write_bytes(data[: len(data) // 2])
+    manifest["parts"]["database"] = part(db_file)
+    write_manifest(backup, manifest)
+    report = await verify_backup(backup)
+    assert len(report.problems) == 1 and report.problems[0].startswith("database: "), report
+    with pytest.raises(BackupError, match="failed its check, nothing restored"):
+        await restore_backup(backup, force=True)
 
 
 async def test_restore_refuses_a_target_that_is_not_empty(seeded, dest):
