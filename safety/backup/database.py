@@ -254,12 +254,18 @@ async def pg_check(dump: Path) -> str:
     return f"pg_restore cannot read the dump (exit {code}): {err.strip()}" if code else ""
 
 
-async def pg_is_empty(url: str) -> bool:
+@contextlib.asynccontextmanager
+async def _connection(url: str):
     conn = await asyncpg.connect(url)
     try:
-        n = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        yield conn
     finally:
         await conn.close()
+
+
+async def pg_is_empty(url: str) -> bool:
+    async with _connection(url) as conn:
+        n = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
     return n == 0
 
 
@@ -267,11 +273,8 @@ async def pg_restore(dump: Path, url: str, wipe: bool) -> None:
     """Restore into the database of ``url``; ``wipe`` empties its public schema first."""
     pg_restore_tool = _tool("pg_restore")
     if wipe:
-        conn = await asyncpg.connect(url)
-        try:
+        async with _connection(url) as conn:
             await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        finally:
-            await conn.close()
     dsn, env = _libpq(url)
     code, _, err = await _run(
         pg_restore_tool, "--no-owner", "--no-privileges", "--exit-on-error",
@@ -282,11 +285,8 @@ async def pg_restore(dump: Path, url: str, wipe: bool) -> None:
 
 
 async def pg_counts(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
+    async with _connection(url) as conn:
         return (await _pg_contents(conn))[0]
-    finally:
-        await conn.close()
 
 
 # ---------------------------------------------------------------- either engine
