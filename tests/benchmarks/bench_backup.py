@@ -53,12 +53,12 @@ async def write(out, stop_path: str) -> None:
     from PIL import Image
 
     from safety import files
+    from safety.auth import SYSTEM
     from safety.db import close_pool, open_pool
-    from safety.tables import Enterprise, User
+    from safety.tables import Enterprise
     from tests import factories as f
 
     await open_pool()
-    officer = await User.select().where(User.role == "officer").first().run()
     grid = (await Enterprise.select(Enterprise.org_unit).first().run())["org_unit"]
 
     async def one(k: int) -> None:
@@ -70,7 +70,7 @@ async def write(out, stop_path: str) -> None:
             Image.frombytes("RGB", (64, 48), os.urandom(64 * 48 * 3)).save(buf, "JPEG")
             row = await files.save_bytes(
                 buf.getvalue(), filename=f"w{k}-{i}.jpg", owner_type="enterprise",
-                owner_id=ent["id"], kind="scene", actor=f.actor(officer),
+                owner_id=ent["id"], kind="scene", actor=SYSTEM,
             )  # fmt: skip
             out.write(f"{time.time()} {ent['id']} {row.sha256}\n")
 
@@ -79,15 +79,18 @@ async def write(out, stop_path: str) -> None:
 
 
 async def figures() -> None:
+    """The hazard figures of every street (an officer of that street asking), overall
+    and by community."""
     from rectification.figures import service
-    from safety.tables import User
-    from tests.factories import actor
+    from safety.auth import Actor, Role
+    from safety.tables import OrgUnit
 
-    users = await User.select().where(User.role == "officer").order_by(User.id).run()
+    streets = await OrgUnit.select(OrgUnit.id).where(OrgUnit.kind == "street").run()
     out = []
-    for u in users:
-        if u["org_unit"]:
-            out.append(await service.org_unit_stats(actor(u), u["org_unit"]))
+    for row in sorted(streets, key=lambda r: r["id"]):
+        officer = Actor(user_id=0, username="bench", role=Role.officer, org_unit_id=row["id"])
+        out.append(await service.org_unit_stats(officer, row["id"]))
+        out.append(await service.org_unit_stats(officer, row["id"], group_by="community"))
     print(json.dumps(out, default=str, sort_keys=True))
 
 
@@ -168,6 +171,8 @@ def one_run(dataset: str, engine: str) -> dict:
         acks, stop = folder / "acks.txt", folder / "stop"
         writer = python("--writer", url, data, str(acks), str(stop))
         while not acks.exists() or len(acks.read_text().splitlines()) < 20:
+            if writer.poll() is not None:
+                raise RuntimeError("the writers stopped before writing")
             time.sleep(0.2)
         t0 = time.time()
         first, out1 = safety("backup", str(dest), url=url, data_dir=data)
