@@ -94,13 +94,14 @@ async def make_backup(dest: Path, keep: int | None = None) -> BackupResult:
         tmp.mkdir()
         try:
             snap = await database.snapshot(url, tmp)
+            seconds = {"database": time.perf_counter() - started}
             write_file(tmp / SECRET_KEY, (settings.secret_key + "\n").encode(), 0o600)
             copy = await asyncio.to_thread(
                 store.copy_originals, snap.originals, settings.data_dir / "files", store_of(tmp)
             )
-            originals = {
-                sha: size for sha, size in snap.originals.items() if sha not in copy.missing
-            }
+            seconds["attachments"] = time.perf_counter() - started - seconds["database"]
+            absent = set(copy.missing)  # a set: 72,000 missing names made a list scan O(n²)
+            originals = {sha: size for sha, size in snap.originals.items() if sha not in absent}
             manifest = {
                 "format": FORMAT,
                 "app_version": app_version(),
@@ -108,6 +109,7 @@ async def make_backup(dest: Path, keep: int | None = None) -> BackupResult:
                 "tools": snap.tools,
                 "created_at": created_at.isoformat(timespec="seconds"),
                 "duration_seconds": round(time.perf_counter() - started, 3),
+                "phase_seconds": {k: round(v, 3) for k, v in seconds.items()},
                 "migrations": snap.migrations,
                 "migration_heads": {app: ids[-1] for app, ids in snap.migrations.items() if ids},
                 "counts": snap.counts,

@@ -67,14 +67,24 @@ def copy_verified(source: Path, target: Path, sha256: str) -> str:
 def copy_originals(
     originals: dict[str, int], source_store: Path, target_store: Path, workers: int | None = None
 ) -> CopyReport:
-    """Copy every original not yet in ``target_store`` from ``source_store``."""
+    """Copy every original not yet in ``target_store`` from ``source_store``. What is
+    already there or missing is sorted out first, in this thread (two ``stat`` calls
+    each); only the files to copy go to the pool of hashing threads."""
     report = CopyReport()
+    todo = []
+    for sha in sorted(originals):
+        if store_path(target_store, sha).exists():
+            report.present += 1
+        elif not store_path(source_store, sha).exists():
+            report.missing.append(sha)
+        else:
+            todo.append(sha)
 
     def one(sha: str) -> tuple[str, str]:
         target = store_path(target_store, sha)
         return sha, copy_verified(store_path(source_store, sha), target, sha)
 
-    for sha, outcome in _parallel(one, sorted(originals), workers):
+    for sha, outcome in _parallel(one, todo, workers):
         if outcome == "copied":
             report.copied += 1
             report.copied_bytes += originals[sha] or 0
