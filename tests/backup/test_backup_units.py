@@ -32,7 +32,7 @@ def test_systemd_reads_the_backup_units_without_a_complaint(tmp_path):
 def test_the_timer_is_nightly_persistent_and_spread():
     timer = configparser.ConfigParser(strict=False, interpolation=None)
     timer.read(ROOT / "deploy" / "safety-backup.timer", encoding="utf-8")
-    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00"
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00 Asia/Shanghai"
     assert timer["Timer"]["Persistent"] == "true"
     assert timer["Timer"]["RandomizedDelaySec"]
     service = configparser.ConfigParser(strict=False, interpolation=None)
