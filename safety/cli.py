@@ -1,9 +1,10 @@
-"""The ``safety`` command: migrate, createuser, serve, demo, audit verify."""
+"""The ``safety`` command: migrate, createuser, serve, demo, audit verify, backup, restore."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import click
 
@@ -302,6 +303,69 @@ def _describe(p) -> str:
     if p.kind == "relinked":
         return f"{who} now names sha256 {p.sha256}; {p.detail}"
     return f"{who} (sha256 {p.sha256}) — recorded by its upload event, no longer in the database"
+
+
+@main.command(
+    help="Back up to DEST (a consistent snapshot while the server runs: database, "
+    "attachment originals, secret_key, manifest); keeps the newest SAFETY_BACKUP_KEEP. "
+    "With --verify, check the backup at PATH (or the newest under it) without restoring."
+)
+@click.argument("path", type=click.Path(path_type=Path, resolve_path=True))
+@click.option("--verify", is_flag=True, help="Check the backup at PATH instead of making one.")
+def backup(path: Path, verify: bool) -> None:
+    from safety.backup import BackupError
+    from safety.backup.cli_report import print_backup, print_verify
+
+    action = "backup.verify" if verify else "backup.create"
+    try:
+        failed = print_verify(run(_verify(path))) if verify else print_backup(run(_backup(path)))
+    except BackupError as exc:
+        _log_run(action, path, ok=False)
+        raise click.ClickException(str(exc)) from exc
+    _log_run(action, path, ok=not failed)
+    if failed:
+        sys.exit(1)
+
+
+def _log_run(action: str, path: Path, ok: bool) -> None:
+    """One audit line per backup, verification or restore run (``safety.logs``): the
+    command line is the operator, so no user is named."""
+    from safety.logs import audit_event
+
+    audit_event(action, None, "cli", success=ok, path=str(path))
+
+
+async def _backup(path: Path):
+    from safety.backup.create import make_backup
+
+    return await make_backup(path)
+
+
+async def _verify(path: Path):
+    from safety.backup.verify import verify_backup
+
+    return await verify_backup(path)
+
+
+@main.command(
+    help="Restore the backup at SRC (or the newest under it) into the empty data directory "
+    "and database of this configuration. Stop the server first."
+)
+@click.argument("src", type=click.Path(path_type=Path, exists=True))
+@click.option("--force", is_flag=True, help="Replace a database and data directory in use.")
+def restore(src: Path, force: bool) -> None:
+    from safety.backup import BackupError
+    from safety.backup.cli_report import print_restore
+    from safety.backup.restore import restore_backup
+
+    try:
+        failed = print_restore(run(restore_backup(src, force)))
+    except BackupError as exc:
+        _log_run("restore", src, ok=False)
+        raise click.ClickException(str(exc)) from exc
+    _log_run("restore", src, ok=not failed)
+    if failed:
+        sys.exit(1)
 
 
 @main.command(

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5
     webhook_retries: int = 2
 
+    # Backups (``safety backup DEST``): how many backups under DEST are kept (the newest).
+    backup_keep: int = Field(default=7, ge=1, le=1000)
+
     # Grid patrol (网格巡查): reports left untriaged longer than this go into the
     # officer's reminder digest.
     patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
