@@ -95,7 +95,9 @@ async def make_backup(dest: Path, keep: int | None = None) -> BackupResult:
         try:
             snap = await database.snapshot(url, tmp)
             seconds = {"database": time.perf_counter() - started}
-            write_file(tmp / SECRET_KEY, (settings.secret_key.get_secret_value() + "\n").encode(), 0o600)
+            write_file(
+                tmp / SECRET_KEY, (settings.secret_key.get_secret_value() + "\n").encode(), 0o600
+            )
             copy = await asyncio.to_thread(
                 store.copy_originals, snap.originals, settings.data_dir / "files", store_of(tmp)
             )

@@ -58,8 +58,8 @@ def rebuild_variants(originals: list[str]) -> tuple[int, list[str]]:
     upload does, ``safety.files``); (rebuilt, originals that could not be processed)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from safety.files import _store, path_of  # the upload's own writer: one way to store
-    from safety.images import process
+    from safety.files import _store_missing, path_of  # the upload's own writer
+    from safety.images import check
 
     settings = get_settings()
 
@@ -68,10 +68,10 @@ def rebuild_variants(originals: list[str]) -> tuple[int, list[str]]:
         try:
             # keep_gps=True: the stored original is kept as it is (its GPS, if any, was
             # removed at upload); no pixel cap: the file was accepted once already.
-            done = process(data, keep_gps=True, max_pixels=2**62, timezone=settings.timezone)
+            checked = check(data, keep_gps=True, max_pixels=2**62, timezone=settings.timezone)
+            _store_missing(checked)  # the copies an upload makes, from the same code
         except Exception:
             return sha
-        _store(done)
         return ""
 
     with ThreadPoolExecutor(max_workers=max(1, settings.image_workers)) as pool:
