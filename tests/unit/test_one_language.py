@@ -190,10 +190,10 @@ def test_it_refuses_a_mixed_language_string_in_pages_and_scripts() -> None:
             if ".venv" in path.parts or "vendor" in path.parts:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                # the text around Jinja's {{ … }} and {% … %}, one quoted string or one run
-                # of text between tags at a time
-                line = JINJA.sub(" ", line)
-                for text in re.findall(r"\"[^\"]*\"|'[^']*'|`[^`]*`|>[^<>]*<", line):
+                # each quoted string (a t("…") key, an attribute, a script's text), and
+                # each run of text between tags with Jinja's {{ … }} / {% … %} left out
+                quoted = re.findall(r"\"[^\"]*\"|'[^']*'|`[^`]*`", line)
+                for text in quoted + re.findall(r">[^<>]*<", JINJA.sub(" ", line)):
                     if _mixed(text):
                         bad.append(f"{path.relative_to(ROOT)}:{number}: {text}")
     assert not bad, "mixed-language page text:\n" + "\n".join(bad)
