@@ -161,8 +161,9 @@ CJK = re.compile(f"[{CJK_CHARS}]")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # pydantic puts this before the text of a validator's ValueError / assert
 _PYDANTIC_PREFIX = re.compile(r"^(?:Value error|Assertion failed), ")
-# (Chinese template as a pattern, the template itself), most literal text first
-_TEMPLATES: list[tuple[re.Pattern[str], str]] = []
+# (the template's longest literal part, its pattern, the template), most literal text
+# first; the literal part is looked for before the pattern is tried (a cheap miss)
+_TEMPLATES: list[tuple[str, re.Pattern[str], str]] = []
 # Chinese words a template's value may be (a state's label, a level): their English
 _TERMS: dict[str, str] = {}
 
@@ -184,8 +185,9 @@ def register_templates(templates: Iterable[str]) -> None:
     """Make formatted messages findable: each a catalogue key (its Chinese text)."""
     for template in templates:
         if PLACEHOLDER.search(template):
-            _TEMPLATES.append((template_pattern(template), template))
-    _TEMPLATES.sort(key=lambda item: -len(PLACEHOLDER.sub("", item[1])))
+            anchor = max(PLACEHOLDER.split(template)[::2], key=len)
+            _TEMPLATES.append((anchor, template_pattern(template), template))
+    _TEMPLATES.sort(key=lambda item: -len(PLACEHOLDER.sub("", item[2])))
 
 
 def strip_pydantic_prefix(text: str) -> str:
@@ -205,8 +207,8 @@ def localise(text: str, lang: str = DEFAULT_LANG) -> str:
         return translate(text, lang)
     if lang == DEFAULT_LANG or not CJK.search(text):
         return text
-    for pattern, template in _TEMPLATES:
-        found = pattern.fullmatch(text)
+    for anchor, pattern, template in _TEMPLATES:
+        found = pattern.fullmatch(text) if anchor in text else None
         if found is not None:
             values = {k: _TERMS.get(v) or localise(v, lang) for k, v in found.groupdict().items()}
             return translate(template, lang, **values)
