@@ -269,8 +269,12 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
 
 
 def template_t(context: Mapping[str, Any], key: str, **values: Any) -> str:
-    """``t("key", name=...)`` inside templates."""
-    return translate(key, lang_of(context.get("request")), **values)
+    """``t("key", name=...)`` inside templates; ``t(e.message)`` shows a service message
+    (an import row's, formatted ones included) in the page's language."""
+    lang = lang_of(context.get("request"))
+    if not values and key not in MESSAGES:
+        return localise(key, lang)
+    return translate(key, lang, **values)
 
 
 def template_lang(context: Mapping[str, Any]) -> str:

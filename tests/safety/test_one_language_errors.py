@@ -108,3 +108,26 @@ async def test_a_form_page_shows_a_formatted_message_in_the_cookie_language_only
     english = {**h, "Cookie": h["Cookie"] + "; lang=en"}
     r = await client.post("/admin/users", data=form, headers=english)
     assert f"username taken: {name}" in r.text and "已存在" not in r.text
+
+
+async def test_an_import_page_shows_each_rows_message_in_the_cookie_language_only(client):
+    from tests.safety.sheets import xlsx
+
+    w = await f.world()
+    h = await as_user(w.enterprise_user)
+    sheet = xlsx(
+        ["风险点名称", "评价方法", "L", "S", "管控层级"],
+        [["危化品库", "LS", 3, 3, "公司级"], ["坏行", "LS", 9, 3, ""]],
+    )
+    url = f"/enterprises/{w.enterprise['id']}/risk-points/import"
+    r = await client.post(url, files={"file": ("r.xlsx", sheet)}, headers=h)
+    assert r.status_code == 200, r.text
+    assert "likelihood 须为" in r.text and "must be one of" not in r.text
+    english = {**h, "Cookie": h["Cookie"] + "; lang=en"}
+    sheet = xlsx(
+        ["风险点名称", "评价方法", "L", "S", "管控层级"],
+        [["危化品库二", "LS", 3, 3, "公司级"], ["坏行二", "LS", 9, 3, ""]],
+    )
+    r = await client.post(url, files={"file": ("r.xlsx", sheet)}, headers=english)
+    assert r.status_code == 200, r.text
+    assert "likelihood must be one of" in r.text and "须为" not in r.text
