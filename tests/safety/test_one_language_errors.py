@@ -115,19 +115,13 @@ async def test_an_import_page_shows_each_rows_message_in_the_cookie_language_onl
 
     w = await f.world()
     h = await as_user(w.enterprise_user)
-    sheet = xlsx(
-        ["风险点名称", "评价方法", "L", "S", "管控层级"],
-        [["危化品库", "LS", 3, 3, "公司级"], ["坏行", "LS", 9, 3, ""]],
-    )
     url = f"/enterprises/{w.enterprise['id']}/risk-points/import"
-    r = await client.post(url, files={"file": ("r.xlsx", sheet)}, headers=h)
-    assert r.status_code == 200, r.text
-    assert "likelihood 须为" in r.text and "must be one of" not in r.text
-    english = {**h, "Cookie": h["Cookie"] + "; lang=en"}
-    sheet = xlsx(
-        ["风险点名称", "评价方法", "L", "S", "管控层级"],
-        [["危化品库二", "LS", 3, 3, "公司级"], ["坏行二", "LS", 9, 3, ""]],
-    )
-    r = await client.post(url, files={"file": ("r.xlsx", sheet)}, headers=english)
-    assert r.status_code == 200, r.text
-    assert "likelihood must be one of" in r.text and "须为" not in r.text
+    # (what the row's message reads, what must not show) for each page language
+    expected = {"zh": ("likelihood 须为", "must be one of"), "en": ("must be one of", "须为")}
+    for lang, (shown, absent) in expected.items():
+        page = {**h, "Cookie": f"{h['Cookie']}; lang={lang}"}
+        rows = [[f"危化品库{lang}", "LS", 3, 3, "公司级"], [f"坏行{lang}", "LS", 9, 3, ""]]
+        sheet = xlsx(["风险点名称", "评价方法", "L", "S", "管控层级"], rows)
+        r = await client.post(url, files={"file": ("r.xlsx", sheet)}, headers=page)
+        assert r.status_code == 200, r.text
+        assert shown in r.text and absent not in r.text, lang
