@@ -75,9 +75,8 @@ def next_state(state: str, action: str) -> str:
     sources, target = TRANSITIONS[action]
     if state not in sources:
         raise InvalidTransition(
-            f"检查当前状态为 {state}（{STATE_LABELS.get(state, state)}），不能 {action}"
-            f" (inspection is {state}; cannot {action})",
-            [{"key": "state", "message": f"current state: {state}"}],
+            f"检查当前状态为「{STATE_LABELS.get(state, state)}」，不允许此操作",
+            [{"key": "state", "message": f"当前状态：{state}"}],
         )
     return target
 
@@ -87,9 +86,8 @@ def require_editable(state: str, what: str) -> None:
     otherwise 409 naming the current state (a submitted inspection is immutable)."""
     if state != "in_progress":
         raise InvalidTransition(
-            f"检查当前状态为 {state}（{STATE_LABELS.get(state, state)}），不能修改{what}"
-            f" (inspection is {state}; {what} can change only while in_progress)",
-            [{"key": "state", "message": f"current state: {state}"}],
+            f"检查当前状态为「{STATE_LABELS.get(state, state)}」，不能修改{what}",
+            [{"key": "state", "message": f"当前状态：{state}"}],
         )
 
 
@@ -367,7 +365,7 @@ def check_signature(
     if has_file and not signer_name.strip():
         errors.append({"key": "signer_name", "message": "请填写签字人姓名"})
     if len(signer_name.strip()) > SIGNER_NAME_MAX:
-        message = f"签字人姓名不能超过 {SIGNER_NAME_MAX} 个字 (at most {SIGNER_NAME_MAX})"
+        message = f"签字人姓名不能超过 {SIGNER_NAME_MAX} 个字"
         errors.append({"key": "signer_name", "message": message})
     # The API and the page alike: what is stored must hold no control characters.
     for key, text in (("signer_name", signer_name), ("refused_reason", refused_reason)):

@@ -101,9 +101,8 @@ def next_status(status: str, action: Action, level: str) -> HazardStatus:
             else "当前状态不允许此操作"
         )
         raise InvalidTransition(
-            f"{ACTION_LABELS[action]}：隐患当前状态为「{STATUS_LABELS[current.value]}」"
-            f"({current.value})，{why}",
-            [{"key": "status", "message": f"current status: {current.value}"}],
+            f"{ACTION_LABELS[action]}：隐患当前状态为「{STATUS_LABELS[current.value]}」，{why}",
+            [{"key": "status", "message": f"当前状态：{current.value}"}],
         )
     return target
 
@@ -196,7 +195,7 @@ def plan_problems(
     for key, label in required.items():
         value = plan.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            errors.append({"key": key, "message": f"重大隐患须落实：{label} (required)"})
+            errors.append({"key": key, "message": f"重大隐患须落实：{label}"})
     deadline = plan.get("deadline")
     if isinstance(deadline, dt.date):
         if deadline < found_on:
@@ -205,8 +204,7 @@ def plan_problems(
             errors.append(
                 {
                     "key": "deadline",
-                    "message": f"整改时限晚于整改期限 {effective.isoformat()}，请先申请延期 "
-                    "(later than the effective deadline: request an extension first)",
+                    "message": f"整改时限晚于整改期限 {effective.isoformat()}，请先申请延期",
                 }
             )
     return errors
@@ -233,8 +231,7 @@ def evidence_problems(
         errors.append(
             {
                 "key": "completed_on",
-                "message": f"完成日期不能早于隐患发现日期 {found_on.isoformat()} "
-                "(not before the hazard was found)",
+                "message": f"完成日期不能早于隐患发现日期 {found_on.isoformat()}",
             }
         )
     return errors
@@ -359,8 +356,7 @@ def extension_problems(
         errors.append(
             {
                 "key": "new_deadline",
-                "message": f"新期限须晚于当前整改期限 {effective.isoformat()} "
-                "(must be after the current deadline)",
+                "message": f"新期限须晚于当前整改期限 {effective.isoformat()}",
             }
         )
     elif new_deadline < today:

@@ -78,7 +78,7 @@ async def _check_links(role: Role, data: NewUser) -> None:
         if value is None:
             errors.append({"key": field, "message": f"{role.value} 用户必须指定 {field}"})
         elif not await table.exists().where(table.id == value).run():
-            errors.append({"key": field, "message": f"{field} {value} 不存在 (does not exist)"})
+            errors.append({"key": field, "message": f"{field} {value} 不存在"})
         elif (
             role == Role.grid_worker
             and not await OrgUnit.exists()
@@ -111,7 +111,7 @@ async def create_user(actor: Actor, data: NewUser) -> dict:
         # By the key, like the database's unique index: no "Ädmin" beside "ädmin".
         if await User.exists().where(User.username_key == key).run():
             raise Conflict(
-                f"用户名 {username} 已存在 (username taken)",
+                f"用户名 {username} 已存在",
                 [{"key": "username", "message": "用户名已存在"}],
             )
         user = User(

@@ -343,7 +343,7 @@ def _bound(raw: str, key: str, end: bool) -> dt.datetime:
     except ValueError as exc:
         raise ValidationFailed.field(key, f"{key} 须为 YYYY-MM-DD 或带时区的时间") from exc
     if moment.tzinfo is None:
-        raise ValidationFailed.field(key, f"{key} 须带时区 (needs a UTC offset)")
+        raise ValidationFailed.field(key, f"{key} 须带时区")
     try:
         return moment.astimezone(dt.UTC)
     except OverflowError:  # within a day of the calendar's edge, in UTC terms

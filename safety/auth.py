@@ -144,6 +144,6 @@ async def user_for_token(token: str) -> dict:
     if await twofactor.blocks(user):
         raise NotAuthenticated(
             "您的角色须启用两步验证",
-            [{"key": "otp", "message": "enrolment required"}],
+            [{"key": "otp", "message": "须先启用两步验证"}],
         )
     return user

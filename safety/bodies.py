@@ -54,7 +54,7 @@ def _refuse(message: str) -> ValidationFailed:
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
-    message = f"请求体过大，JSON 上限 {limit} 字节 (JSON body over {limit} bytes)"
+    message = f"请求体过大，JSON 上限 {limit} 字节"
     return PayloadTooLarge(message, [{"key": "body", "message": message}])
 
 
@@ -66,11 +66,9 @@ def check_json_body(body: bytes) -> None:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _refuse(
-            f"请求体不是有效的 UTF-8 (body is not valid UTF-8 at byte {exc.start})"
-        ) from None
+        raise _refuse(f"请求体不是有效的 UTF-8，第 {exc.start} 字节处有误") from None
     if nesting_depth(body) > JSON_MAX_DEPTH:
-        raise _refuse(f"JSON 嵌套超过 {JSON_MAX_DEPTH} 层 (nested deeper than {JSON_MAX_DEPTH})")
+        raise _refuse(f"JSON 嵌套超过 {JSON_MAX_DEPTH} 层")
 
 
 class SafeRequest(Request):
@@ -85,5 +83,5 @@ class SafeRequest(Request):
             check_json_body(await self.body())
         try:
             return await super().json()
-        except (RecursionError, UnicodeDecodeError) as exc:  # belt and braces: never a 500
-            raise _refuse(f"JSON 无法解析 (malformed JSON: {type(exc).__name__})") from None
+        except (RecursionError, UnicodeDecodeError):  # belt and braces: never a 500
+            raise _refuse("JSON 无法解析") from None

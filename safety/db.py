@@ -119,8 +119,7 @@ async def _turn_to_write():
         await asyncio.wait_for(queue.acquire(), SQLITE_BUSY_TIMEOUT_SECONDS)
     except TimeoutError:
         raise ServiceBusy(
-            "服务器繁忙，请稍后重试 (busy: waited "
-            f"{SQLITE_BUSY_TIMEOUT_SECONDS} s for a turn to write)"
+            f"服务器繁忙（等待写入超过 {SQLITE_BUSY_TIMEOUT_SECONDS} 秒），请稍后重试"
         ) from None
     try:
         yield

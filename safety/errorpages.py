@@ -32,9 +32,9 @@ log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/health", "/schema")
 
-# a "中文 (english)" pair: each response shows one half (``i18n.localise``)
-UTF8_REFUSED = "表单字段不是有效的 UTF-8 文本 (a form field is not valid UTF-8 text)"
-INTERNAL_ERROR = "服务器内部错误 (internal server error)"
+# raised in Chinese; the English is in ``safety.error_messages`` (``i18n.localise``)
+UTF8_REFUSED = "表单字段不是有效的 UTF-8 文本"
+INTERNAL_ERROR = "服务器内部错误"
 
 
 def wants_json(request: Request) -> bool:

@@ -222,8 +222,8 @@ async def read_upload(upload: UploadFile) -> bytes:
 
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"文件超过 {limit // (1024 * 1024)} MB 上限 (the file is larger than {limit} bytes)",
-        [{"key": "file", "message": f"larger than {limit} bytes"}],
+        f"文件超过 {limit // (1024 * 1024)} MB 上限",
+        [{"key": "file", "message": f"文件超过 {limit} 字节上限"}],
     )
 
 

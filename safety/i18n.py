@@ -10,7 +10,7 @@ one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -158,42 +158,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 # ---------------------------------------------------------------- one language per message
-# Older service messages pair the two languages in one string, "中文 (english)": the error
-# boundary (``safety.errorpages``) splits such a pair and shows one half, so no user sees
-# both. New messages go in a catalogue as (zh, en). tests/unit/test_one_language.py keeps
-# the catalogues clean and the source's remaining pairs splittable (docs/one-language.md).
+# A service message is raised in Chinese; its English is in ``safety.error_messages``
+# (keyed by the Chinese text). A formatted message is registered as a template with
+# ``{placeholders}`` on both sides: the boundary matches the Chinese text it receives
+# against the Chinese templates and fills the English one with the values it captured.
+# tests/unit/test_one_language.py keeps every message in one language (docs/one-language.md).
 CJK_CHARS = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 CJK = re.compile(f"[{CJK_CHARS}]")
-_PAIR = re.compile(
-    rf"^(?P<zh>.*[{CJK_CHARS}].*?)\s*\((?P<en>[^()\n{CJK_CHARS}]*[A-Za-z]{{2}}[^()\n{CJK_CHARS}]*)\)\s*$",
-    re.S,
-)
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# pydantic puts this before the text of a validator's ValueError / assert
+_PYDANTIC_PREFIX = re.compile(r"^(?:Value error|Assertion failed), ")
+# (the template's longest literal part, its pattern, the template), most literal text
+# first; the literal part is looked for before the pattern is tried (a cheap miss)
+_TEMPLATES: list[tuple[str, re.Pattern[str], str]] = []
+# Chinese words a template's value may be (a state's label, a level): their English
+_TERMS: dict[str, str] = {}
 
 
-def split_pair(text: str) -> tuple[str, str] | None:
-    """``"需要登录 (authentication required)"`` → ``("需要登录", "authentication required")``;
-    None when the text is not such a pair (one language already)."""
-    found = _PAIR.match(text)
-    if found is None:
-        return None
-    return found.group("zh").rstrip(), found.group("en").strip()
+def template_pattern(template: str) -> re.Pattern[str]:
+    """``"用户名 {username} 已存在"`` → a pattern matching any text formatted from it,
+    capturing each placeholder's value (a placeholder used twice must repeat its value)."""
+    parts, seen = [], set()
+    for i, part in enumerate(PLACEHOLDER.split(template)):
+        if i % 2 == 0:
+            parts.append(re.escape(part))
+        else:
+            parts.append(f"(?P={part})" if part in seen else f"(?P<{part}>.+?)")
+            seen.add(part)
+    return re.compile("".join(parts), re.S)
+
+
+def register_templates(templates: Iterable[str]) -> None:
+    """Make formatted messages findable: each a catalogue key (its Chinese text)."""
+    for template in templates:
+        if PLACEHOLDER.search(template):
+            anchor = max(PLACEHOLDER.split(template)[::2], key=len)
+            _TEMPLATES.append((anchor, template_pattern(template), template))
+    _TEMPLATES.sort(key=lambda item: -len(PLACEHOLDER.sub("", item[2])))
+
+
+def strip_pydantic_prefix(text: str) -> str:
+    """``"Value error, 邮箱格式不正确"`` → ``"邮箱格式不正确"``: the message, not pydantic's
+    wording around it."""
+    return _PYDANTIC_PREFIX.sub("", text, count=1)
 
 
 def localise(text: str, lang: str = DEFAULT_LANG) -> str:
-    """A message in one language: the half of a "中文 (english)" pair for ``lang``, or the
-    catalogue's text for a message registered under its Chinese text (``error_messages``);
-    any other text unchanged."""
+    """A service message in ``lang``: the catalogue's text for a message registered under
+    its Chinese text, or the English template of the Chinese template the text was
+    formatted from (its values localised in turn); any other text unchanged."""
     if not isinstance(text, str):
         return text
-    pair = split_pair(text)
-    if pair is None:
-        # a Chinese message with its English in a catalogue, keyed by the Chinese text
-        return translate(text, lang) if text in MESSAGES else text
-    return pair[1] if lang == "en" else pair[0]
+    text = strip_pydantic_prefix(text)
+    if text in MESSAGES:
+        return translate(text, lang)
+    if lang == DEFAULT_LANG or not CJK.search(text):
+        return text
+    for anchor, pattern, template in _TEMPLATES:
+        found = pattern.fullmatch(text) if anchor in text else None
+        if found is not None:
+            values = {k: _TERMS.get(v) or localise(v, lang) for k, v in found.groupdict().items()}
+            return translate(template, lang, **values)
+    return text
 
 
 def english(text: str) -> str:
-    """The stable English half of a pair (what API clients may match on), else the text."""
+    """A message's stable English text (what API clients may match on)."""
     return localise(text, "en")
 
 
@@ -239,15 +269,19 @@ def request_lang(request: Any) -> str:
     return DEFAULT_LANG
 
 
-def translate(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+def translate(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
     pair = MESSAGES.get(key)
     text = key if pair is None else pair[1 if lang == "en" else 0]
     return text.format(**values) if values else text
 
 
 def template_t(context: Mapping[str, Any], key: str, **values: Any) -> str:
-    """``t("key", name=...)`` inside templates."""
-    return translate(key, lang_of(context.get("request")), **values)
+    """``t("key", name=...)`` inside templates; ``t(e.message)`` shows a service message
+    (an import row's, formatted ones included) in the page's language."""
+    lang = lang_of(context.get("request"))
+    if not values and key not in MESSAGES:
+        return localise(key, lang)
+    return translate(key, lang, **values)
 
 
 def template_lang(context: Mapping[str, Any]) -> str:
@@ -255,9 +289,11 @@ def template_lang(context: Mapping[str, Any]) -> str:
 
 
 def _register_errors() -> None:
-    from safety.error_messages import ERRORS
+    from safety.error_messages import ERRORS, TERMS
 
     register({zh: (zh, en) for zh, en in ERRORS.items()})
+    register_templates(ERRORS)
+    _TERMS.update(TERMS)
 
 
 _register_errors()

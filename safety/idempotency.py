@@ -60,7 +60,7 @@ def _key_of(request: Request) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= 128 or not all(" " <= c <= "~" for c in key):
-        raise ValidationFailed.field(HEADER, f"{HEADER} must be 1–128 printable ASCII characters")
+        raise ValidationFailed.field(HEADER, f"{HEADER} 须为 1–128 个可打印的 ASCII 字符")
     return key
 
 
@@ -203,8 +203,8 @@ async def _record(actor: Actor, key: str) -> dict[str, Any] | None:
 def _answer(found: dict[str, Any], digest: str) -> Response:
     if found["fingerprint"] != digest:
         raise Conflict(
-            f"{HEADER} 已用于另一个请求 (this {HEADER} was used for a different request)",
-            [{"key": HEADER, "message": "already used with another method, path or body"}],
+            f"{HEADER} 已用于另一个请求",
+            [{"key": HEADER, "message": "已用于方法、路径或请求体不同的请求"}],
         )
     if found["status_code"] == RUNNING:
         raise _in_progress()
@@ -216,8 +216,8 @@ def _answer(found: dict[str, Any], digest: str) -> Response:
 
 def _in_progress() -> Conflict:
     return Conflict(
-        f"同一 {HEADER} 的请求正在处理，请稍后重试 (a request with this key is in progress; retry)",
-        [{"key": HEADER, "message": "in progress, retry"}],
+        f"同一 {HEADER} 的请求正在处理，请稍后重试",
+        [{"key": HEADER, "message": "正在处理，请稍后重试"}],
     )
 
 

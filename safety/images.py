@@ -118,7 +118,7 @@ def check(
     with _open(data) as img:
         width, height = img.size
         if width * height > max_pixels:
-            raise _bomb(f"{width}×{height} px is over the limit of {max_pixels} px")
+            raise _bomb(f"图片为 {width}×{height} 像素，超过上限 {max_pixels} 像素")
         if max_decode_bytes is not None and decoded_bytes(img, data) > max_decode_bytes:
             raise too_costly(max_decode_bytes)
         fmt = img.format or "JPEG"
@@ -187,10 +187,10 @@ def _open(data: bytes) -> Image.Image:
     except UnidentifiedImageError:
         raise UnsupportedMediaType(
             "只接受 JPEG、PNG 或 WebP 图片",
-            [{"key": "file", "message": "not a JPEG, PNG or WebP image"}],
+            [{"key": "file", "message": "不是 JPEG、PNG 或 WebP 图片"}],
         ) from None
-    except Image.DecompressionBombError as exc:
-        raise _bomb(str(exc)) from None
+    except Image.DecompressionBombError:
+        raise _bomb("图片像素超过解码器的安全上限") from None
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         raise _corrupt(exc) from None
 
@@ -206,15 +206,14 @@ def too_costly(max_decode_bytes: int) -> PayloadTooLarge:
 
 def _bomb(why: str) -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"图片像素过多，疑似解压炸弹 (image has too many pixels: {why})",
+        "图片像素过多，疑似解压炸弹",
         [{"key": "file", "message": why}],
     )
 
 
 def _corrupt(exc: BaseException) -> ValidationFailed:
-    return ValidationFailed.field(
-        "file", f"图片不完整或已损坏 (the image is truncated or corrupt: {exc})"
-    )
+    del exc  # the decoder's own words are English only: the message names the fault
+    return ValidationFailed.field("file", "图片不完整或已损坏")
 
 
 def _exif(img: Image.Image) -> Image.Exif:
@@ -241,8 +240,8 @@ def _derivatives(img: Image.Image) -> tuple[bytes, bytes, bytes]:
         print_copy = _jpeg(flat, PRINT_QUALITY, optimize=True)
         flat.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.BICUBIC, reducing_gap=2.0)
         thumbnail = _jpeg(flat)
-    except Image.DecompressionBombError as exc:
-        raise _bomb(str(exc)) from None
+    except Image.DecompressionBombError:
+        raise _bomb("图片像素超过解码器的安全上限") from None
     except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
         raise _corrupt(exc) from None
     return display, print_copy, thumbnail

@@ -73,10 +73,7 @@ async def lock_state(username: str, now: dt.datetime | None = None) -> LockState
 
 def _locked_error(state: LockState, now: dt.datetime) -> TooManyRequests:
     minutes = get_settings().login_lock_minutes
-    exc = TooManyRequests(
-        f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试 "
-        f"(too many failed logins: locked for {minutes} minutes)"
-    )
+    exc = TooManyRequests(f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试")
     exc.headers = {"Retry-After": str(state.retry_after_seconds(now))}
     return exc
 
@@ -186,10 +183,7 @@ async def _neither(attempt_id: int, user: dict, shown: str, ip: str | None, via:
 
 OTP_NEEDED = "需要两步验证码"
 OTP_WRONG = "两步验证码错误或已使用"
-ENROL_NEEDED = (
-    "您的角色须启用两步验证：请在网页登录并按提示启用 "
-    "(your role requires two-factor login: log in on the web page and enrol)"
-)
+ENROL_NEEDED = "您的角色须启用两步验证：请在网页登录并按提示启用"
 
 
 async def authenticate(

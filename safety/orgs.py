@@ -62,7 +62,9 @@ async def create_org_unit(actor: Actor, data: OrgUnitIn) -> dict:
             errors.append(
                 {
                     "key": "parent_id",
-                    "message": f"{kind.value} 的上级须为 {wanted.value if wanted else '无'}",
+                    "message": f"{kind.value} 的上级须为 {wanted.value}"
+                    if wanted
+                    else f"{kind.value} 不能有上级单位",
                 }
             )
     if errors:

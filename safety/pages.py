@@ -184,7 +184,7 @@ def query_id(raw: Any, key: str, errors: list[dict[str, str]], lowest: int = 1) 
         return None
     value = parse_id(raw, lowest)
     if value is None:
-        message = f"{key} 须为 {lowest}..{MAX_DB_INT} 的编号 (not a valid id)"
+        message = f"{key} 须为 {lowest}..{MAX_DB_INT} 的编号"
         errors.append({"key": key, "message": message})
     return value
 

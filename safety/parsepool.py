@@ -67,8 +67,7 @@ def _init_worker(memory_bytes: int, niceness: int) -> None:
 def _too_slow_error(seconds: float) -> ValidationFailed:
     return ValidationFailed.field(
         "file",
-        f"文件解析超过 {seconds:g} 秒，已停止；请删除无关内容或分批导入"
-        f" (parsing took longer than {seconds:g} s)",
+        f"文件解析超过 {seconds:g} 秒，已停止；请删除无关内容或分批导入",
     )
 
 

@@ -16,7 +16,7 @@ def password_problems(
     username."""
     problems: list[str] = []
     if len(password) < min_length:
-        problems.append(f"密码至少 {min_length} 位 (at least {min_length} characters)")
+        problems.append(f"密码至少 {min_length} 位")
     classes = sum(
         [
             any(c.islower() for c in password),
@@ -26,10 +26,7 @@ def password_problems(
         ]
     )
     if classes < min_classes:
-        problems.append(
-            f"密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类 "
-            f"(needs {min_classes} of: lowercase, uppercase, digits, symbols)"
-        )
+        problems.append(f"密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类")
     if username and username.lower() in password.lower():
         problems.append("密码不能包含用户名")
     return problems

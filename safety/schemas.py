@@ -41,7 +41,7 @@ def _email(value: str | None) -> str | None:
     if not value:
         return None
     if not _EMAIL.fullmatch(value):
-        raise ValueError("邮箱格式不正确 (not an e-mail address)")
+        raise ValueError("邮箱格式不正确")
     return value
 
 

@@ -58,9 +58,8 @@ class Caps:
         )
 
 
-def _over(what: str, cap: int, zh: str) -> ValidationFailed:
-    message = f"文件{zh}超过 {cap} 个，请删除无关内容或分批导入 (more than {cap} {what})"
-    return ValidationFailed.field("file", message)
+def _over(cap: int, what: str) -> ValidationFailed:
+    return ValidationFailed.field("file", f"文件{what}超过 {cap} 个，请删除无关内容或分批导入")
 
 
 # ---------------------------------------------------------------- reading
@@ -91,8 +90,7 @@ def inspect_xlsx(data: bytes, caps: Caps) -> None:
                 mb = caps.unpacked_bytes >> 20
                 raise ValidationFailed.field(
                     "file",
-                    f"Excel文件解压后超过 {mb} MB，请删除无关内容或分批导入"
-                    f" (unpacks to more than {mb} MB)",
+                    f"Excel文件解压后超过 {mb} MB，请删除无关内容或分批导入",
                 )
             counter = _Counter(caps)
             for member in members:
@@ -118,19 +116,19 @@ class _Counter:
         if tag == "c":
             self.cells += 1
             if self.cells > caps.cells:
-                raise _over("cells", caps.cells, "单元格")
+                raise _over(caps.cells, "单元格")
         elif tag == "row":
             self.rows += 1
             if self.rows > caps.rows + 20:
-                raise _over("rows", caps.rows, "行数")
+                raise _over(caps.rows, "行数")
         elif tag == "si":
             self.strings += 1
             if self.strings > caps.shared_strings:
-                raise _over("shared strings", caps.shared_strings, "共享字符串")
+                raise _over(caps.shared_strings, "共享字符串")
         elif tag == "sst":
             declared = attrs.get("uniqueCount", "")
             if declared.isdigit() and int(declared) > caps.shared_strings:
-                raise _over("shared strings", caps.shared_strings, "共享字符串")
+                raise _over(caps.shared_strings, "共享字符串")
 
     @staticmethod
     def _doctype(*_args: Any) -> None:
@@ -169,7 +167,7 @@ def _read_xlsx(data: bytes, caps: Caps) -> list[list[Any]]:
         for row in ws.iter_rows(max_col=caps.columns, values_only=True):
             rows.append(list(row))
             if len(rows) > caps.rows + 20:
-                raise _over("rows", caps.rows, "行数")
+                raise _over(caps.rows, "行数")
         return rows
     except ValidationFailed:
         raise
@@ -191,7 +189,7 @@ def decode_csv(data: bytes) -> str:
             raise ValidationFailed.field(
                 "file",
                 f"CSV文件的 UTF-16 编码在第 {exc.start + 1} 字节处损坏（文件可能不完整），"
-                f"请重新导出后再导入 (broken UTF-16 at byte {exc.start + 1})",
+                "请重新导出后再导入",
             ) from exc
     try:
         return data.decode("utf-8-sig")
@@ -216,9 +214,9 @@ def _read_csv(data: bytes, caps: Caps) -> list[list[Any]]:
             rows.append(row[: caps.columns])
             cells += len(rows[-1])
             if len(rows) > caps.rows + 20:
-                raise _over("rows", caps.rows, "行数")
+                raise _over(caps.rows, "行数")
             if cells > caps.cells:
-                raise _over("cells", caps.cells, "单元格")
+                raise _over(caps.cells, "单元格")
     except csv.Error as exc:  # a cell over csv's field limit (128 KiB), a stray NUL …
         raise ValidationFailed.field(
             "file", f"CSV文件第 {len(rows) + 1} 行无法读取（单元格过长或格式错误）"

@@ -69,7 +69,7 @@ def text_problem(text: str) -> str | None:
     if bad is None:
         return None
     code = f"U+{ord(bad):04X}"
-    return f"含有不允许的控制字符 {code}，请删除后重试 (control character {code} not allowed)"
+    return f"含有不允许的控制字符 {code}，请删除后重试"
 
 
 def check_text(text: str) -> str:

@@ -116,7 +116,7 @@ async def confirm_enrolment(actor: Actor, code: str) -> list[str]:
         if secret is None:
             raise Conflict(
                 "没有待确认的两步验证，请先开始启用",
-                [{"key": "code", "message": "state: not pending"}],
+                [{"key": "code", "message": "状态：没有待确认的启用"}],
             )
         step = totp.matching_step(secret, cleaned)
         if step is None:
@@ -213,16 +213,15 @@ async def disable(actor: Actor, code: str) -> None:
     recovery code (a stolen session alone cannot). 400 naming ``code`` otherwise."""
     if required_for(actor.role):
         raise Conflict(
-            "您的角色须使用两步验证，只能重新启用，不能关闭 "
-            "(your role requires two-factor login: re-enrol instead of disabling it)",
-            [{"key": "code", "message": "state: required for your role"}],
+            "您的角色须使用两步验证，只能重新启用，不能关闭",
+            [{"key": "code", "message": "状态：您的角色必须启用"}],
         )
     failed = False
     async with write_transaction():
         if not await is_enrolled(actor.user_id):
             raise Conflict(
                 "两步验证未启用",
-                [{"key": "code", "message": "state: not enrolled"}],
+                [{"key": "code", "message": "状态：未启用"}],
             )
         kind, why = await use_code(actor.user_id, code)
         if kind is None:

@@ -69,7 +69,7 @@ def username_problems(raw: str) -> list[str]:
     """Why a username is refused (empty: accepted). Messages in Chinese and English."""
     name = normalise_username(raw)
     if not name or len(name) > MAX_LENGTH:
-        return [f"用户名须为1-{MAX_LENGTH}个字符 (1-{MAX_LENGTH} characters)"]
+        return [f"用户名须为1-{MAX_LENGTH}个字符"]
     problems: list[str] = []
     bad = []
     previous_is_letter = False
@@ -88,14 +88,10 @@ def username_problems(raw: str) -> list[str]:
     if bad:
         shown = " ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
         problems.append(
-            "用户名只能包含字母、数字和 _ . -，且不能以 _ . - 开头 "
-            f"(only letters, digits and _ . - not first; refused: {shown})"
+            f"用户名只能包含字母、数字和 _ . -，且不能以 _ . - 开头；不允许的字符：{shown}"
         )
     scripts = {s for s in map(script_of, name) if s}
     if not scripts_allowed_together(scripts):
         listed = ", ".join(sorted(scripts))
-        problems.append(
-            f"用户名不能混用不同文字（{listed}），如拉丁字母与西里尔字母 "
-            f"(must not mix scripts: {listed})"
-        )
+        problems.append(f"用户名不能混用不同文字（{listed}），如拉丁字母与西里尔字母")
     return problems

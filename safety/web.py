@@ -99,7 +99,7 @@ def check_query_parameters(connection: ASGIConnection, handler: BaseRouteHandler
     for key, value in connection.query_params.multi_items():
         if _CONTROL.search(key) or _CONTROL.search(value):
             name = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", key)
-            errors.append({"key": name, "message": f"{name} 含控制字符 (control character)"})
+            errors.append({"key": name, "message": f"{name} 含控制字符"})
     if errors:
         raise ValidationFailed("查询参数有误", errors)
 
@@ -181,11 +181,11 @@ def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     offset = 0 if offset is None else offset
     errors: list[dict[str, Any]] = []
     if not 1 <= limit <= MAX_LIMIT:
-        errors.append({"key": "limit", "message": f"limit must be 1..{MAX_LIMIT}"})
+        errors.append({"key": "limit", "message": f"limit 须为 1..{MAX_LIMIT}"})
     if not 0 <= offset <= MAX_DB_INT:
-        errors.append({"key": "offset", "message": f"offset must be 0..{MAX_DB_INT}"})
+        errors.append({"key": "offset", "message": f"offset 须为 0..{MAX_DB_INT}"})
     if errors:
-        raise ValidationFailed("invalid paging", errors)
+        raise ValidationFailed("分页参数有误", errors)
     return limit, offset
 
 

@@ -87,13 +87,13 @@ def _required_text(
     raw = data.get(name)
     value = _text(raw)
     if raw is not None and value is None:
-        out.error(path, f"{label}须为文本 (must be a string)")
+        out.error(path, f"{label}须为文本")
         return ""
     if not value:
-        out.error(path, f"{label}不能为空 (required)")
+        out.error(path, f"{label}不能为空")
         return ""
     if len(value) > max_len:
-        out.error(path, f"{label}不能超过 {max_len} 个字符 (too long)")
+        out.error(path, f"{label}不能超过 {max_len} 个字符")
     problem = text_problem(value)
     if problem:
         out.error(path, f"{label}{problem}")
@@ -108,10 +108,10 @@ def _optional_text(
         return ""
     value = _text(raw)
     if value is None:
-        out.error(path, f"{label}须为文本 (must be a string)")
+        out.error(path, f"{label}须为文本")
         return ""
     if len(value) > max_len:
-        out.error(path, f"{label}不能超过 {max_len} 个字符 (too long)")
+        out.error(path, f"{label}不能超过 {max_len} 个字符")
     problem = text_problem(value)
     if problem:
         out.error(path, f"{label}{problem}")

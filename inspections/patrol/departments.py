@@ -58,9 +58,7 @@ async def _taken(name: str, other_than: int | None = None) -> None:
     if other_than is not None:
         query = query.where(ReferralDepartment.id != other_than)
     if await query.run():
-        raise Conflict(
-            f"部门 {name} 已存在 (department exists)", [{"key": "name", "message": "已存在"}]
-        )
+        raise Conflict(f"部门 {name} 已存在", [{"key": "name", "message": "已存在"}])
 
 
 async def create_department(actor: Actor, data: DepartmentIn) -> dict:

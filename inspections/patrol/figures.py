@@ -160,7 +160,7 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date,
     to = _clamp(date_to or local_today())
     start = _clamp(date_from or to - dt.timedelta(days=DEFAULT_DAYS - 1))
     if start > to:
-        raise ValidationFailed.field("from", "from 晚于 to (from is after to)")
+        raise ValidationFailed.field("from", "from 晚于 to")
     return start, to
 
 

@@ -39,14 +39,12 @@ def entry_problems(
     with its id."""
     errors: list[dict[str, str]] = []
     if day > today:
-        errors.append(
-            {"key": "date", "message": f"日期不能晚于今天 {today.isoformat()} (date in the future)"}
-        )
+        errors.append({"key": "date", "message": f"日期不能晚于今天 {today.isoformat()}"})
     elif day < today - dt.timedelta(days=OLDEST_DAYS):
         errors.append(
             {
                 "key": "date",
-                "message": f"日期早于 {OLDEST_DAYS} 天前 (date more than {OLDEST_DAYS} days ago)",
+                "message": f"日期早于 {OLDEST_DAYS} 天前",
             }
         )
     allowed = set(in_grid)
@@ -55,8 +53,7 @@ def entry_problems(
             errors.append(
                 {
                     "key": "visited_enterprise_ids",
-                    "message": f"企业 {enterprise_id} 不在该网格 "
-                    f"(enterprise {enterprise_id} is not in this grid)",
+                    "message": f"企业 {enterprise_id} 不在该网格",
                 }
             )
     return errors

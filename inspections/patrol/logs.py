@@ -272,7 +272,7 @@ async def list_logs(
 ) -> tuple[list[dict], int]:
     """Logs in scope, newest day first, then grid."""
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationFailed.field("date_from", "date_from 晚于 date_to (after date_to)")
+        raise ValidationFailed.field("date_from", "date_from 晚于 date_to")
     query, count = _log_query(), PatrolLog.count()
     for condition in [await log_condition(actor), *await _filter_conditions(flt)]:
         query, count = query.where(condition), count.where(condition)

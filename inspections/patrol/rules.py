@@ -29,8 +29,8 @@ def require_new(status: str) -> None:
     """A triage is taken once: any report not ``new`` is a 409."""
     if status != "new":
         raise InvalidTransition(
-            f"该上报已研判（{status}），不能再次处理 (already triaged)",
-            [{"key": "status", "message": f"current status: {status}"}],
+            f"该上报已研判（{status}），不能再次处理",
+            [{"key": "status", "message": f"当前状态：{status}"}],
         )
 
 

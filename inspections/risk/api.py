@@ -116,7 +116,7 @@ async def update_risk_point(
     "/api/v1/risk-points/export.xlsx",
     dependencies=ACTOR,
     tags=TAGS,
-    summary="风险分级管控清单 as .xlsx (the columns the import reads)",
+    summary="风险分级管控清单: the risk points as .xlsx, in the columns the import reads",
     media_type=XLSX,
     responses=error_responses(400, 401, 403, 404),
 )

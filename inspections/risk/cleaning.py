@@ -141,7 +141,7 @@ def clean_point(
         if problem:
             errors.append({"key": key, "message": problem})
         elif len(text) > limit:
-            errors.append({"key": key, "message": f"不能超过 {limit} 个字 (at most {limit})"})
+            errors.append({"key": key, "message": f"不能超过 {limit} 个字"})
         merged[key] = text
     if not merged.get("name"):
         errors.append({"key": "name", "message": "风险点名称不能为空"})
@@ -184,8 +184,7 @@ def clean_point(
             errors.append(
                 {
                     "key": "control_tier",
-                    "message": "管控层级须为 公司级/车间级/班组级/岗位级"
-                    " (company/workshop/team/post)",
+                    "message": "管控层级须为 公司级/车间级/班组级/岗位级",
                 }
             )
         else:

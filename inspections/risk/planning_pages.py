@@ -77,7 +77,7 @@ async def due_page(
             if params[k] and as_int(params[k]) is None
         ]
         if bad:
-            raise ValidationFailed("invalid filter", bad)
+            raise ValidationFailed("筛选条件有误", bad)
         within = as_int(params["within_days"])
         listed = await planning.due_rows(
             actor,

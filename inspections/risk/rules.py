@@ -191,11 +191,11 @@ def scale_errors(
         if value is None or value == "":
             errors.append({"key": key, "message": f"{key} 必填，取值 {shown}"})
         elif not _on_scale(value, scale):
-            errors.append({"key": key, "message": f"{key} 须为 {shown} 之一 (off its scale)"})
+            errors.append({"key": key, "message": f"{key} 须为 {shown} 之一"})
 
     def unused(key: str, value: Any) -> None:
         if value not in (None, ""):
-            message = f"{method} 法不使用 {key} (not used by {method})"
+            message = f"{method} 法不使用 {key}"
             errors.append({"key": key, "message": message})
 
     if method == "LEC":

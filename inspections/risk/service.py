@@ -264,7 +264,7 @@ async def _refuse_duplicate(enterprise_id: int, name: str, except_id: int | None
         query = query.where(RiskPoint.id != except_id)
     if await query.run():
         raise Conflict(
-            f"该企业已有名为“{name}”的风险点 (a risk point of that name exists)",
+            f"该企业已有名为“{name}”的风险点",
             [{"key": "name", "message": "该企业已有同名风险点"}],
         )
 
@@ -358,9 +358,10 @@ async def update_point(
 
 
 def _stale(current_version: int | None) -> Conflict:
-    hint = f"，当前版本 {current_version}" if current_version is not None else ""
     return Conflict(
-        f"该风险点已被他人修改，请刷新后重试{hint} (stale version)",
+        "该风险点已被他人修改，请刷新后重试"
+        if current_version is None
+        else f"该风险点已被他人修改，请刷新后重试，当前版本 {current_version}",
         [{"key": "version", "message": "版本已过期"}],
     )
 

@@ -39,7 +39,7 @@ def schedule_problems(scheduled_on: dt.date, today: dt.date) -> list[dict[str, s
         return [
             {
                 "key": "scheduled_on",
-                "message": f"自查日期不能晚于 {MAX_DAYS_AHEAD} 天后 (too far ahead)",
+                "message": f"自查日期不能晚于 {MAX_DAYS_AHEAD} 天后",
             }
         ]
     return []
@@ -69,7 +69,7 @@ async def start_self_inspection(
     if not enterprise["active"]:
         raise Conflict(
             "企业已注销，不能再自查",
-            [{"key": "enterprise_id", "message": "enterprise closed"}],
+            [{"key": "enterprise_id", "message": "企业已注销"}],
         )
     errors = await checklist_errors(data.checklist_id)
     errors += schedule_problems(data.scheduled_on, local_today())

@@ -54,8 +54,10 @@ async def check_inspectors(
     bad = [i for i in dict.fromkeys(ids) if i not in ok]
     if not bad:
         return []
-    where = "本机构的" if agency_id is not None else ""
-    return [{"key": key, "message": f"不是{where}在岗检查人员: {ids_message(bad)}"}]
+    shown = ids_message(bad)
+    if agency_id is not None:
+        return [{"key": key, "message": f"不是本机构的在岗检查人员: {shown}"}]
+    return [{"key": key, "message": f"不是在岗检查人员: {shown}"}]
 
 
 def _lead_errors(ids: list[int], lead_id: int | None) -> list[dict[str, str]]:

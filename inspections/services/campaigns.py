@@ -35,7 +35,8 @@ from safety.tables import (
 
 def ids_message(ids: list[int]) -> str:
     shown = ", ".join(str(i) for i in ids[:20])
-    return shown + (f" 等 {len(ids)} 个" if len(ids) > 20 else "")
+    # no words: the list goes into Chinese and English messages alike
+    return shown + (f", … ({len(ids)})" if len(ids) > 20 else "")
 
 
 async def _unit_in_scope(actor: Actor, org_unit_id: int) -> dict | None:

@@ -97,8 +97,7 @@ async def log_hazard(actor: Actor, inspection_id: int, data: HazardIn) -> dict:
             errors.append(
                 {
                     "key": "risk_point_id",
-                    "message": f"风险点 {data.risk_point_id} 不是本企业在用的风险点"
-                    " (not an active risk point of this enterprise)",
+                    "message": f"风险点 {data.risk_point_id} 不是本企业在用的风险点",
                 }
             )
     if errors:

@@ -311,7 +311,7 @@ async def submit_inspection(actor: Actor, inspection_id: int) -> dict:
             self_inspection=current["kind"] == rules.SELF,
         )
         if missing:
-            raise Conflict(f"检查尚未完成，还缺 {len(missing)} 项 (inspection incomplete)", missing)
+            raise Conflict(f"检查尚未完成，还缺 {len(missing)} 项", missing)
         await _move(actor, row["id"], "submit", {Inspection.submitted_at: now}, {})
         if current["kind"] != rules.SELF:  # the notice is handed over at the visit's end
             await announce_hazards(actor, Hazard.inspection == row["id"])

@@ -44,10 +44,7 @@ async def photo_target(actor: Actor, hazard_id: int) -> dict:
     """The hazard an actor may add photos to (403 for a role that may not, 404 outside
     scope): checked before the upload is read."""
     if actor.role not in (Role.inspector, Role.enterprise, Role.grid_worker):
-        raise Forbidden(
-            "只有检查人员、企业联系人和上报的网格员可以上传隐患照片 "
-            "(inspectors, the enterprise and the reporting grid worker only)"
-        )
+        raise Forbidden("只有检查人员、企业联系人和上报的网格员可以上传隐患照片")
     return await hazard_row(actor, hazard_id)
 
 
@@ -80,7 +77,7 @@ async def add_hazard_photo(
         if hazard["status"] not in ("pending", "rectifying"):
             raise Conflict(
                 f"隐患当前状态为 {hazard['status']}，不能再上传整改照片",
-                [{"key": "status", "message": f"current status: {hazard['status']}"}],
+                [{"key": "status", "message": f"当前状态：{hazard['status']}"}],
             )
         allowed = ("rectified",)
     elif actor.role == Role.grid_worker:
@@ -90,7 +87,7 @@ async def add_hazard_photo(
         if hazard["status"] in ("closed", "voided"):
             raise Conflict(
                 f"隐患当前状态为 {hazard['status']}，不能再上传照片",
-                [{"key": "status", "message": f"current status: {hazard['status']}"}],
+                [{"key": "status", "message": f"当前状态：{hazard['status']}"}],
             )
         allowed = ("scene",)
     else:
@@ -100,7 +97,7 @@ async def add_hazard_photo(
     if hazard["status"] == "voided":
         raise Conflict(
             "隐患已作废",
-            [{"key": "status", "message": "current status: voided"}],
+            [{"key": "status", "message": "当前状态：voided"}],
         )
     await require_room(HAZARD, hazard["id"])  # before the image work; again at the insert
     row = await files.save_bytes(

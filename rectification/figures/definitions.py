@@ -72,7 +72,7 @@ def parse_group_key(
         return None
     if raw in (None, ""):
         if required:
-            raise ValidationFailed.field("key", "group_by 需要 key (the group's key, or none)")
+            raise ValidationFailed.field("key", "group_by 需要 key")
         return None
     if raw == "none":
         return None
@@ -82,7 +82,7 @@ def parse_group_key(
         return raw
     value = parse_id(raw)
     if value is None:
-        raise ValidationFailed.field("key", "key 须为编号或 none (an id, or none)")
+        raise ValidationFailed.field("key", "key 须为编号或 none")
     return value
 
 

@@ -86,7 +86,7 @@ async def _tell(
 
 def _require_own_enterprise(actor: Actor, hazard: dict, what: str) -> None:
     if actor.role != Role.enterprise:
-        raise Forbidden(f"只有企业联系人可以{what} (the enterprise's contact only)")
+        raise Forbidden(f"只有企业联系人可以{what}")
     if hazard["enterprise"] != actor.enterprise_id:  # hazard_row already scoped it
         raise NotFound("隐患不存在")
 

@@ -100,14 +100,14 @@ async def decide_extension(actor: Actor, request_id: int, data: DecisionIn) -> d
         )
         if request["status"] != "pending":
             raise Conflict(
-                f"该申请已处理（{request['status']}） (already decided)",
-                [{"key": "status", "message": f"current status: {request['status']}"}],
+                f"该申请已处理（{request['status']}）",
+                [{"key": "status", "message": f"当前状态：{request['status']}"}],
             )
         hazard = await _fresh(request["hazard"])
         if hazard["status"] not in ("pending", "rectifying"):
             raise Conflict(
                 f"隐患当前状态为 {hazard['status']}，不能再调整期限",
-                [{"key": "status", "message": f"current status: {hazard['status']}"}],
+                [{"key": "status", "message": f"当前状态：{hazard['status']}"}],
             )
         status = "approved" if data.approved else "refused"
         now = dt.datetime.now(dt.UTC)

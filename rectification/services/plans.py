@@ -131,8 +131,7 @@ async def submit_evidence(actor: Actor, hazard_id: int, data: SubmissionIn) -> d
                     errors.append(
                         {
                             "key": f"photo_ids[{i}]",
-                            "message": f"照片 {pid} 不是您为此隐患上传的整改照片，或已用过 "
-                            "(not your unused after-photo of this hazard)",
+                            "message": f"照片 {pid} 不是您为此隐患上传的整改照片，或已用过",
                         }
                     )
         settings = get_settings()

@@ -172,7 +172,7 @@ def _refuse_second_pass(actor: Actor) -> None:
     if actor.role != Role.officer:
         raise Conflict(
             "此重大隐患已验收通过，待监管员会签",
-            [{"key": "status", "message": "current status: submitted (countersign pending)"}],
+            [{"key": "status", "message": "当前状态：待会签"}],
         )
 
 

@@ -37,10 +37,10 @@ def _opt_int(form: dict[str, Any], key: str, errors: list[dict[str, str]]) -> in
     try:
         value = int(raw)
     except ValueError:
-        errors.append({"key": key, "message": f"{key} 须为整数 (must be a whole number)"})
+        errors.append({"key": key, "message": f"{key} 须为整数"})
         return None
     if not 1 <= value <= MAX_DB_INT:
-        errors.append({"key": key, "message": f"{key} 须为 1..{MAX_DB_INT} (not a valid id)"})
+        errors.append({"key": key, "message": f"{key} 须为 1..{MAX_DB_INT} 的编号"})
         return None
     return value
 

@@ -210,7 +210,7 @@ def clean_enterprise(
         if given(key):
             text = cell_text(values[key])
             if len(text) > MAX_LENGTHS[key]:
-                err(key, f"不能超过 {MAX_LENGTHS[key]} 个字 (too long)")
+                err(key, f"不能超过 {MAX_LENGTHS[key]} 个字")
             else:
                 out[key] = text
     if creating and "name" not in out and not any(e["key"] == "name" for e in errors):
@@ -228,8 +228,7 @@ def clean_enterprise(
             elif not verdict.check_ok and not confirmed:
                 err(
                     "uscc",
-                    "统一社会信用代码校验位错误(GB 32100-2015)；如确认代码无误，"
-                    "请勾选“代码已核实” (uscc_confirmed)",
+                    "统一社会信用代码校验位错误(GB 32100-2015)；如确认代码无误，请勾选“代码已核实”",
                 )
             else:
                 out["uscc"] = verdict.code

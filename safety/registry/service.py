@@ -267,7 +267,7 @@ async def _refuse_duplicate(uscc: str, except_id: int | None = None) -> None:
         query = query.where(Enterprise.id != except_id)
     if await query.run():
         raise Conflict(
-            f"统一社会信用代码 {uscc} 已登记 (already registered)",
+            f"统一社会信用代码 {uscc} 已登记",
             [{"key": "uscc", "message": "该统一社会信用代码已登记"}],
         )
 
@@ -332,9 +332,10 @@ async def update_enterprise(
 
 
 def _stale(current_version: int | None) -> Conflict:
-    hint = f"，当前版本 {current_version}" if current_version is not None else ""
     return Conflict(
-        f"该企业信息已被他人修改，请刷新后重试{hint} (stale version)",
+        "该企业信息已被他人修改，请刷新后重试"
+        if current_version is None
+        else f"该企业信息已被他人修改，请刷新后重试，当前版本 {current_version}",
         [{"key": "version", "message": "版本已过期"}],
     )
 

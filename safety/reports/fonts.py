@@ -55,8 +55,7 @@ CANDIDATES = {
 }
 INSTALL_HINT = (
     "未找到中文字体，无法生成 PDF：请安装 fonts-noto-cjk（Debian/Ubuntu: "
-    "apt-get install fonts-noto-cjk）或设置 SAFETY_PDF_FONT 为一个中文字体文件 "
-    "(no CJK font found: install fonts-noto-cjk, or set SAFETY_PDF_FONT to a CJK font file)"
+    "apt-get install fonts-noto-cjk）或设置 SAFETY_PDF_FONT 为一个中文字体文件"
 )
 PROBE = "检查报告隐患整改通知书街道办事处"  # a CJK font must cover these
 

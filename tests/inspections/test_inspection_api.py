@@ -101,14 +101,14 @@ async def test_wrong_states_are_409s_naming_the_current_state(client):
     me = f.headers(w.inspector)
     item = v.checklist["items"][0]["id"]
     r = await client.put(url(v, "/results"), json=[{"item_id": item, "result": "pass"}], headers=me)
-    assert r.status_code == 409 and "planned" in r.json()["detail"]
+    assert r.status_code == 409 and "planned" in r.json()["extra"][0]["message"]
     r = await client.post(url(v, "/submit"), headers=me)
-    assert r.status_code == 409 and "planned" in r.json()["detail"]
+    assert r.status_code == 409 and "planned" in r.json()["extra"][0]["message"]
     await client.post(url(v, "/start"), headers=me)
     r = await client.post(url(v, "/start"), headers=me)
-    assert r.status_code == 409 and "in_progress" in r.json()["detail"]
+    assert r.status_code == 409 and "in_progress" in r.json()["extra"][0]["message"]
     r = await client.post(url(v, "/cancel"), json={"reason": "x"}, headers=f.headers(w.officer))
-    assert r.status_code == 409 and "in_progress" in r.json()["detail"]
+    assert r.status_code == 409 and "in_progress" in r.json()["extra"][0]["message"]
 
 
 async def test_cancel_needs_a_reason_and_an_officer(client):

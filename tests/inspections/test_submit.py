@@ -80,14 +80,14 @@ async def test_the_whole_visit_ends_submitted_and_immutable(client):
     r = await client.put(
         url(v, "/results"), json=[{"item_id": items[0]["id"], "result": "fail"}], headers=me
     )
-    assert r.status_code == 409 and "submitted" in r.json()["detail"]
+    assert r.status_code == 409 and "submitted" in r.json()["extra"][0]["message"]
     assert (await sign(client, w, v)).status_code == 409
     r = await client.post(
         url(v, "/hazards"),
         json={"description": "迟到的隐患", "level": "general", "category": "site"},
         headers=me,
     )
-    assert r.status_code == 409 and "submitted" in r.json()["detail"]
+    assert r.status_code == 409 and "submitted" in r.json()["extra"][0]["message"]
     assert (await client.post(url(v, "/submit"), headers=me)).status_code == 409
     after = await Inspection.select().where(Inspection.id == v.inspection["id"]).first().run()
     assert after == before

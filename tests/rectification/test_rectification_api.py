@@ -112,7 +112,7 @@ async def test_a_major_hazard_needs_the_five_musts_and_a_failed_check_goes_back(
         json={"description": "已整改", "completed_on": str(local_today())},
         headers=ent,
     )
-    assert r.status_code == 409 and "pending" in r.json()["detail"]
+    assert r.status_code == 409 and "pending" in r.json()["extra"][0]["message"]
 
     deadline = str(h["effective_deadline"])
     for missing in ("responsible_person", "measures", "funds", "contingency_plan", "deadline"):
@@ -288,7 +288,7 @@ async def test_only_an_officer_voids_with_a_reason_and_never_a_closed_hazard(cli
     r = await client.post(
         f"/api/v1/hazards/{closed['id']}/void", json={"reason": "x"}, headers=f.headers(w.officer)
     )
-    assert r.status_code == 409 and "closed" in r.json()["detail"]
+    assert r.status_code == 409 and "closed" in r.json()["extra"][0]["message"]
 
 
 async def test_two_verifications_at_once_apply_once(client):

@@ -207,7 +207,7 @@ async def test_concurrent_requests_with_one_key_make_one_record(probe, w):
         await asyncio.wait_for(entered.wait(), 10)  # the first holds the claim, mid-write
         twin = await _send(probe, w, {"name": name}, key)
         assert twin.status_code == 409, twin.text
-        assert "in progress" in twin.json()["extra"][0]["message"]
+        assert "in progress" in twin.json()["extra"][0]["message_en"]
         gate.set()
         done = await first
     finally:

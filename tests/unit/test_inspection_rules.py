@@ -24,8 +24,9 @@ def test_it_allows_exactly_the_life_cycle_transitions(state, action):
     else:
         with pytest.raises(InvalidTransition) as refused:
             rules.next_state(state, action)
-        assert state in refused.value.detail  # the 409 names the current state
-        assert refused.value.extra == [{"key": "state", "message": f"current state: {state}"}]
+        # the 409 names the current state
+        assert f"「{rules.STATE_LABELS[state]}」" in refused.value.detail
+        assert refused.value.extra == [{"key": "state", "message": f"当前状态：{state}"}]
 
 
 def test_it_never_leaves_submitted_or_cancelled():
@@ -39,7 +40,7 @@ def test_it_never_leaves_submitted_or_cancelled():
 def test_it_refuses_edits_outside_in_progress(state):
     with pytest.raises(InvalidTransition) as refused:
         rules.require_editable(state, "检查结果")
-    assert state in refused.value.detail
+    assert f"「{rules.STATE_LABELS[state]}」" in refused.value.detail
 
 
 def test_it_allows_edits_in_progress():

@@ -35,8 +35,8 @@ def test_every_transition_is_allowed_or_refused_naming_the_state(action, state):
     if expected is None:
         with pytest.raises(InvalidTransition) as refused:
             rules.next_status(state, action, "general")
-        assert state in refused.value.detail
-        assert refused.value.extra == [{"key": "status", "message": f"current status: {state}"}]
+        assert f"「{rules.STATUS_LABELS[state]}」" in refused.value.detail
+        assert refused.value.extra == [{"key": "status", "message": f"当前状态：{state}"}]
     else:
         assert rules.next_status(state, action, "general").value == expected
 
