@@ -108,6 +108,7 @@ class RiskImportErrorOut(BaseModel):
     row: int
     field: str
     message: str
+    message_en: str = ""
     column: str
 
 

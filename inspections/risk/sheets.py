@@ -26,6 +26,7 @@ from inspections.risk.rules import LEVEL_NAMES, MEASURE_NAMES, TIER_NAMES
 from safety import sheetguard
 from safety.errors import ValidationFailed
 from safety.registry.rules import cell_text
+from safety.registry.sheets import RowError
 
 
 @dataclass(frozen=True)
@@ -94,22 +95,6 @@ _ALIAS_RANK: dict[str, tuple[str, int]] = {}
 for _col in COLUMNS:
     for _rank, _name in enumerate((_col.header, *_col.aliases)):
         _ALIAS_RANK.setdefault(_norm_header(_name), (_col.key, _rank))
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-    column: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "field": self.field,
-            "message": self.message,
-            "column": self.column,
-        }
 
 
 @dataclass

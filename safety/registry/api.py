@@ -92,6 +92,7 @@ class ImportErrorOut(BaseModel):
     row: int
     field: str
     message: str
+    message_en: str = ""
     column: str
 
 

@@ -116,10 +116,15 @@ class RowError:
     column: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """The row error as the import APIs answer it: ``message`` in Chinese and
+        ``message_en`` its stable English, as in an error's ``extra[]``."""
+        from safety.i18n import english
+
         return {
             "row": self.row,
             "field": self.field,
             "message": self.message,
+            "message_en": english(self.message),
             "column": self.column,
         }
 

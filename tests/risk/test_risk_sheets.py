@@ -5,6 +5,7 @@ spoiled points come back)."""
 from __future__ import annotations
 
 from inspections.tables import RiskPoint
+from safety import i18n
 from safety.tables import Enterprise
 from tests import factories as f
 from tests.safety.sheets import read_xlsx, xlsx
@@ -66,6 +67,12 @@ async def test_import_reads_aliases_reports_bad_rows_and_is_idempotent(client):
     }
     by_column = {e["row"]: e["column"] for e in body["errors"]}
     assert by_column[5] == "L" and by_column[6] == "事故类型"
+    # each row's message in Chinese, its stable English beside it (one language each; the
+    # English may quote the cell's own value, e.g. 雷击)
+    for e in body["errors"]:
+        assert i18n.CJK.search(e["message"]), e
+        assert e["message_en"] != e["message"], e
+        assert not i18n.CJK.search(e["message_en"].split(": ")[0]), e
     assert body["enterprise_colour"] == "orange"
     points = {
         p["name"]: p
