@@ -73,15 +73,18 @@ async def _texts(request: Request) -> list[tuple[str, str]]:
     not be read again there)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     size, settings = request.content_length, get_settings()
-    try:
-        if kind == "application/json" and size is not None and size <= settings.max_json_bytes:
+    if kind == "application/json" and size is not None and size <= settings.max_json_bytes:
+        try:
             return _strings(await request.json(), "")
-        forms = ("application/x-www-form-urlencoded", "multipart/form-data")
-        if kind in forms and size is not None and size <= settings.max_upload_bytes:
-            form = await request.form()
-            return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    except Exception:  # noqa: BLE001 - the handler reads the body again and says what is wrong
-        return []
+        except Exception:  # noqa: BLE001 - the handler reads the body again and says what is wrong
+            return []
+    forms = ("application/x-www-form-urlencoded", "multipart/form-data")
+    if kind in forms and size is not None and size <= settings.max_upload_bytes:
+        # Not caught: Litestar keeps what it parsed of a form, so a form that fails here
+        # (a part of bytes that are no UTF-8 text, say) would reach the handler half
+        # parsed; the error raised now is the one the handler would raise (400 "body").
+        form = await request.form()
+        return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     return []
 
 

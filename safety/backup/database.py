@@ -114,14 +114,23 @@ def sqlite_snapshot(url: str, folder: Path) -> Snapshot:
     return Snapshot("sqlite", SQLITE_FILE, counts, migrations, originals, tools)
 
 
-def sqlite_is_empty(path: Path) -> bool:
+# A start refused for pending migrations (or a ``safety info``) leaves Piccolo's own
+# ``migration`` table, empty, in a new database: that database still holds nothing.
+MIGRATION_TABLE = "migration"
+
+
+def sqlite_tables(path: Path) -> dict[str, int]:
+    """The database's tables and their row counts ({} for a missing or empty file)."""
     if not path.is_file() or path.stat().st_size == 0:
-        return True
+        return {}
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
-        n = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchone()[0]
-    return n == 0
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
 def sqlite_restore(copy: Path, url: str) -> None:
@@ -263,10 +272,14 @@ async def _connection(url: str):
         await conn.close()
 
 
-async def pg_is_empty(url: str) -> bool:
+async def pg_tables(url: str) -> dict[str, int]:
+    """The public schema's tables and their row counts."""
     async with _connection(url) as conn:
-        n = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
-    return n == 0
+        names = [
+            r[0]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ]
+        return {n: await conn.fetchval(f'SELECT count(*) FROM "{n}"') for n in names}
 
 
 async def pg_restore(dump: Path, url: str, wipe: bool) -> None:
@@ -304,10 +317,15 @@ async def check(engine: str, path: Path) -> str:
     return await pg_check(path)
 
 
-async def is_empty(url: str) -> bool:
+async def tables(url: str) -> dict[str, int]:
     if engine_of(url) == "sqlite":
-        return sqlite_is_empty(sqlite_path(url))
-    return await pg_is_empty(url)
+        return await asyncio.to_thread(sqlite_tables, sqlite_path(url))
+    return await pg_tables(url)
+
+
+def holds_nothing(found: dict[str, int]) -> bool:
+    """No table, or only the empty ``migration`` table a refused start leaves."""
+    return not found or (set(found) == {MIGRATION_TABLE} and found[MIGRATION_TABLE] == 0)
 
 
 async def restore(copy: Path, url: str, wipe: bool) -> None:

@@ -104,7 +104,8 @@ async def restore_backup(src: Path, force: bool = False) -> RestoreReport:
         )
     files_root = settings.data_dir / "files"
     busy = []
-    if not await database.is_empty(url):
+    found = await database.tables(url)
+    if not database.holds_nothing(found):
         busy.append("the database has tables")
     if _has_files(files_root):
         busy.append(f"{files_root} holds files")
@@ -113,7 +114,8 @@ async def restore_backup(src: Path, force: bool = False) -> RestoreReport:
             f"the target is not empty ({'; '.join(busy)}): restore into an empty data "
             "directory and database, or add --force to replace them"
         )
-    await database.restore(backup / manifest["parts"]["database"]["file"], url, wipe=bool(busy))
+    # an empty migration table is dropped too (pg_restore creates its own)
+    await database.restore(backup / manifest["parts"]["database"]["file"], url, wipe=bool(found))
     _write_key(settings.data_dir / SECRET_KEY, key)
     originals = manifest["attachments"]["originals"]
     copied = await asyncio.to_thread(store.copy_originals, originals, store_of(backup), files_root)

@@ -328,6 +328,45 @@ async def test_restore_refuses_a_target_that_is_not_empty(seeded, dest):
     assert await bdb.counts(SESSION_URL) == counts
 
 
+async def _execute(url: str, sql: str) -> None:
+    if IS_PG:
+        import asyncpg
+
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+        return
+    import sqlite3
+
+    from safety.db import sqlite_path
+
+    with sqlite3.connect(sqlite_path(url)) as conn:
+        conn.execute(sql)
+
+
+async def test_restore_takes_the_empty_migration_table_a_refused_start_leaves(seeded, dest):
+    """A server started once on the new database (refused: migrations pending) leaves
+    Piccolo's empty ``migration`` table: that database holds nothing and is restored
+    into without --force; a row in it is data, refused."""
+    await make_backup(dest)
+    async with fresh_database() as url:
+        await _execute(url, "CREATE TABLE migration (id INTEGER, name VARCHAR(200))")
+        target = Path(tempfile.mkdtemp(prefix="safety-restored-"))
+        done = await _cli("restore", str(dest), url=url, data_dir=target, key=None)
+        assert done.code == 0, done
+        assert "row counts match the manifest" in done.out
+        shutil.rmtree(target)
+    async with fresh_database() as url:
+        await _execute(url, "CREATE TABLE migration (id INTEGER, name VARCHAR(200))")
+        await _execute(url, "INSERT INTO migration VALUES (1, 'x')")
+        target = Path(tempfile.mkdtemp(prefix="safety-restored-"))
+        refused = await _cli("restore", str(dest), url=url, data_dir=target, key=None)
+        assert refused.code == 1 and "not empty" in refused.err, refused
+        shutil.rmtree(target)
+
+
 async def test_a_failed_backup_leaves_nothing_that_looks_like_one(seeded, dest, monkeypatch):
     from safety.backup import store
 
