@@ -201,7 +201,11 @@ async def test_the_inspector_walks_signs_and_submits_and_the_officer_sees_it(pho
         assert "已提交" in text and hazard["description"][:10] in text
         shown = op.locator(f"main img[src^='/files/{hazard['photos'][0]['id']}/']")
         await shown.first.wait_for()
-        assert await shown.first.evaluate("img => img.complete && img.naturalWidth > 0")
+        # loaded (waited for, not raced) and a real picture: a broken one fails
+        assert await shown.first.evaluate(
+            "img => img.complete ? img.naturalWidth > 0 : new Promise(done => {"
+            " img.onload = () => done(img.naturalWidth > 0); img.onerror = () => done(false); })"
+        )
     finally:
         await officer.close()
 

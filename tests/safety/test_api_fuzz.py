@@ -215,12 +215,16 @@ def assert_error_shape(status: int, body: Any) -> None:
         assert extra, f"a 400 must name the bad field(s): {body}"
 
 
-def sandbox(case: schemathesis.Case, target_user_id: int) -> None:
-    """Keep random writes away from rows other tests own: the admin's PATCH changes only
-    the fuzz target user; login attempts use names no persona has (no lockouts)."""
+def sandbox(case: schemathesis.Case, target_user_id: int, department_id: int) -> None:
+    """Keep random writes away from rows other tests own: the admin's PATCHes change only
+    the fuzz target user and the fuzz's own referral department (a random id 1 would
+    deactivate the seeded 市场监管 other tests refer to); login attempts use names no
+    persona has (no lockouts)."""
     path = case.operation.path
     if path == "/api/v1/users/{user_id}" and case.method.upper() == "PATCH":
         case.path_parameters = {"user_id": target_user_id}
+    if path == "/api/v1/referral-departments/{department_id}" and case.method.upper() == "PATCH":
+        case.path_parameters = {"department_id": department_id}
     if path == "/api/v1/auth/token" and isinstance(case.body, dict):
         username = case.body.get("username")
         if isinstance(username, str):
@@ -284,7 +288,7 @@ def test_bad_input_never_gives_a_server_error(
     )
     @given(case=strategy)
     def fuzz(case: schemathesis.Case) -> None:
-        sandbox(case, target["id"])
+        sandbox(case, target["id"], inspection["department_id"])
         response = send(case)
         assert response.status_code < 500, (response.status_code, response.text, case)
         if 400 <= response.status_code < 500 and "json" in response.headers.get("content-type", ""):
@@ -423,11 +427,14 @@ def hostile_requests(
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 async def test_hostile_input_never_gives_a_server_error(method, path, fuzz_world, client):
-    world, target, *_ = fuzz_world
+    world, target, _, own = fuzz_world
     ids = {
         "enterprise_id": world.enterprise["id"],
         "user_id": target["id"],
         "org_unit_id": world.tree["grid1"]["id"],
+        # the fuzz's own department: an id of 1 would rename and deactivate the seeded
+        # 市场监管 that other tests refer reports to
+        "department_id": own["department_id"],
     }
     public = path == "/api/v1/auth/token"  # its boundary usernames are nobody's: no lockouts
     allowed = persona_for(method, path) or "anonymous"
