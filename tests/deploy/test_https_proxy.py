@@ -4,6 +4,7 @@ login in a real Chromium through it."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import socket
@@ -169,6 +170,12 @@ async def test_the_upload_cap_matches_the_app_and_the_request_id_is_logged(stack
         await http.get(stack.https + "/health?own")
     assert fits.headers["content-type"].startswith("application/json"), fits.text  # the app's
     assert over.status_code == 413 and "nginx" in over.text  # nginx's own refusal
-    log = stack.logs.read_text()
+    # nginx writes a request's access line after answering it: wait for both lines
+    own = re.compile(r'"GET /health\?own HTTP/[\d.]+" 200 .* rid=[0-9a-f]{32} ')
+    for _ in range(100):
+        log = stack.logs.read_text()
+        if f"rid={rid} " in log and own.search(log):
+            break
+        await asyncio.sleep(0.05)
     assert f"rid={rid} " in log
-    assert re.search(r'"GET /health\?own HTTP/[\d.]+" 200 .* rid=[0-9a-f]{32} ', log), log
+    assert own.search(log), log
