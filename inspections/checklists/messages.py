@@ -72,9 +72,10 @@ MESSAGES = {
         "每行一条检查内容。必需的列：检查项目、编号、检查内容、检查依据、隐患级别（一般/重大）；"
         "可选：类别（基础管理类/现场管理类）、子类别、重大隐患判定依据（重大隐患必填）。"
         "检查项目为空的行归入上一行的检查项目。",
-        "One item per row. Required columns: 检查项目 (section), 编号 (code), 检查内容 (text), "
-        "检查依据 (basis), 隐患级别 (一般/重大). Optional: 类别, 子类别, 重大隐患判定依据 "
-        "(required for major items). A row with an empty section belongs to the section above.",
+        "One item per row. Required columns, named as in the template: 检查项目 for the "
+        "section, 编号 for the code, 检查内容 for the text, 检查依据 for the basis, 隐患级别 "
+        "with 一般 or 重大. Optional: 类别, 子类别, and 重大隐患判定依据, which major items "
+        "require. A row with an empty section belongs to the section above.",
     ),
     "checklists.import.template_hint": (
         "可先下载现有检查表的Excel作为模板，修改后导入即为新版本。",
