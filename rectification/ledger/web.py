@@ -67,7 +67,7 @@ def ledger_response(chunks: AsyncIterator[list[list[Any]]], heading: list[str]) 
     "/api/v1/hazards/export.xlsx",
     dependencies=ACTOR,
     tags=["hazards"],
-    summary="The hazard ledger: the hazards of GET /api/v1/hazards (same filters, same order) as .xlsx",
+    summary="The hazard ledger: GET /api/v1/hazards (same filters, same order) as .xlsx",
     media_type=XLSX,
     responses=error_responses(400, 401, 403),
 )
