@@ -30,7 +30,7 @@ from inspections.schemas import (
     ResultsOut,
 )
 from inspections.uploads_api import UPLOAD_ROUTES
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["inspections"]

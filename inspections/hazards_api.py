@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from inspections import services
 from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.schemas import MAX_DB_INT
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging

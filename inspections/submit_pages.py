@@ -23,9 +23,9 @@ from inspections.page_helpers import (
 )
 from inspections.pages import missing_summary, signatures_view, walk
 from inspections.services import signatures
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError
+from safety.files import store as files
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import errors_by_field

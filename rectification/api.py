@@ -19,7 +19,7 @@ from rectification.schemas import (
     VerificationIn,
     VoidIn,
 )
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.web import ACTOR, Page, PathId, error_responses, paging
 
 TAGS = ["rectification"]

@@ -31,7 +31,7 @@ from rectification.home import queries as home_queries
 from rectification.home import rules as home_rules
 from rectification.page_views import grouped, page_view
 from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
 from safety.pages import errors_by_field, form_model, query_id, refuse

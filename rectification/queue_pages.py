@@ -31,9 +31,10 @@ from rectification.tables import (
     RectificationPlan,
     Verification,
 )
-from safety import files, i18n
-from safety.auth import Actor
+from safety import i18n
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, NotFound
+from safety.files import store as files
 from safety.pages import errors_by_field, form_model, page_offset, query_date, query_id, refuse
 from safety.registry import service as registry
 from safety.settings import local_today

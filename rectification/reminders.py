@@ -32,7 +32,7 @@ from inspections.services.hazard_news import HAZARD_NEW
 from inspections.services.scope import active_officers, enterprise_contacts, officers_over_path
 from rectification import rules
 from safety.db import engine, write_transaction
-from safety.notifications import deliver
+from safety.notifications.service import deliver
 from safety.settings import get_settings, local_midnight, local_today
 from safety.tables import Notification
 from safety.text import short

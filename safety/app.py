@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -15,14 +16,19 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from safety import logs, parsepool, print_warnings
+from inspections.risk.rules import check_settings as check_risk_settings
+from rectification.records.queries import enterprise_records
+from safety import print_warnings
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.ops import logs
+from safety.registry.pages import RecordsReader
 from safety.reports import pool as reports_pool
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
+from safety.sheets import pool as parsepool
 from safety.web import authenticate_first, check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
@@ -30,24 +36,24 @@ log = logging.getLogger("safety")
 # Every module that contributes routes exports ROUTES; the permission-matrix test walks
 # the resulting route table, so a new route without a rule fails it.
 ROUTE_MODULES = [
-    "safety.controllers.health",
-    "safety.controllers.auth",
-    "safety.controllers.login_steps",
-    "safety.controllers.profile",
-    "safety.controllers.totp",
-    "safety.controllers.admin",
-    "safety.controllers.admin_pages",
-    "safety.controllers.notifications",
+    "safety.ops.health",
+    "safety.accounts.login",
+    "safety.accounts.login_steps",
+    "safety.accounts.profile",
+    "safety.accounts.totp_api",
+    "safety.admin.api",
+    "safety.admin.pages",
+    "safety.notifications.api",
     "safety.registry.api",
     "safety.registry.photos",
-    "safety.controllers.files",
+    "safety.files.api",
     "inspections.api",
     "inspections.checklists.api",
     "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
     "inspections.submit_pages",
-    "inspections.records",
+    "rectification.records",
     "rectification.pages",
     "rectification.ledger.web",
     "inspections.documents.api",
@@ -69,6 +75,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SWAGGER = "/static/vendor/swagger-ui"
 
 
+def _records_reader() -> RecordsReader:
+    # The registry's enterprise page shows the 检查记录 read one floor up (see
+    # safety.registry.pages.RecordsReader).
+    return enterprise_records
+
+
 def register_template_globals(engine: JinjaTemplateEngine) -> None:
     """``t()``, ``lang()``, ``nav()``, ``current_actor()``, ``current_path()`` in every
     template (see safety/i18n.py and safety/pages.py)."""
@@ -85,7 +97,11 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
 
 
 def create_app() -> Litestar:
-    logs.configure()  # the one log format (safety.logs); refuses bad settings first
+    logs.configure()  # the one log format (safety.ops.logs); refuses bad settings first
+    settings = get_settings()
+    check_risk_settings(
+        settings.risk_lec_bands, settings.risk_ls_bands, settings.risk_inspect_months
+    )
     routes: list = []
     for name in ROUTE_MODULES:
         routes.extend(importlib.import_module(name).ROUTES)
@@ -113,6 +129,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,
         ),
+        dependencies={"enterprise_records": Provide(_records_reader, sync_to_thread=False)},
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         logging_config=None,  # Litestar's own root handler would be a second format
         csrf_config=csrf_config(),

@@ -359,7 +359,7 @@ TERMS: dict[str, str] = {
     # the window an inspection's day must fall in
     "批次期间": "batch",
     "活动期间": "campaign",
-    # sheet limits (safety.sheetguard)
+    # sheet limits (safety.sheets.guard)
     "单元格": "cells",
     "行数": "rows",
     "共享字符串": "shared strings",

@@ -25,8 +25,9 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from safety import i18n, outages
+from safety import i18n
 from safety.errors import DomainError, NotAuthenticated, NotFound
+from safety.ops import outages
 
 log = logging.getLogger(__name__)
 

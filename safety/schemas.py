@@ -59,7 +59,7 @@ class TokenIn(BaseModel):
     username: Text  # logged in failed attempts: no control characters in the audit trail
     password: str  # hashed, never stored or shown: anything may be in it
     # The second factor of a user who enrolled one: a current TOTP code or an unused
-    # recovery code (safety.logins).
+    # recovery code (safety.accounts.logins).
     otp: Annotated[Text, Field(max_length=64)] | None = None
 
 

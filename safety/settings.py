@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # who has not enrolled is sent to enrolment at page login and gets no API token.
     totp_required_roles: str = ""
 
-    # Uploads (safety.files): the largest file accepted, the most pixels an image may
+    # Uploads (safety.files.store): the largest file accepted, the most pixels an image may
     # decode to (a decompression bomb is refused from its header, before decoding), whether
     # the stored original keeps its GPS position, and how many images are processed at once.
     max_upload_bytes: int = 15 * 1024 * 1024
@@ -90,14 +90,14 @@ class Settings(BaseSettings):
     # and every byte of it is scanned and decoded in the request.
     max_json_bytes: int = 256 * 1024
     max_image_pixels: int = 50_000_000
-    # Decoding budget (safety.images): width × height × bytes per pixel as decoded, checked
+    # Decoding budget (safety.files.images): width × height × bytes per pixel as decoded, checked
     # from the header; a 16-bit or huge PNG under the pixel cap costs seconds otherwise.
     max_image_decode_mb: int = Field(default=64, ge=8, le=2048)
     # Photos one hazard may hold (every path that adds one: docs/ops/limits.md).
     max_photos_per_hazard: int = Field(default=12, ge=1, le=50)
     keep_gps: bool = False
     image_workers: int = 2
-    # Spreadsheet imports (safety.sheetguard): parsed in worker processes, within caps.
+    # Spreadsheet imports (safety.sheets.guard): parsed in worker processes, within caps.
     sheet_workers: int = Field(default=2, ge=1, le=32)  # per server process
     sheet_parse_seconds: float = Field(default=30.0, gt=0)
     sheet_worker_memory_mb: int = Field(default=1024, ge=0)  # address space; 0 = no limit
@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     # officer's reminder digest.
     patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
 
-    # Logging (safety.logs; docs/ops/logging.md): human-readable lines or JSON lines on
+    # Logging (safety.ops.logs; docs/ops/logging.md): human-readable lines or JSON lines on
     # stderr (journald under systemd), the least level written, one access line per request.
     log_format: Literal["human", "json"] = "human"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
-    # Outages (safety.outages): the Retry-After of a 503 when the database cannot be
+    # Outages (safety.ops.outages): the Retry-After of a 503 when the database cannot be
     # reached, the disk is full or the data directory is read-only.
     outage_retry_seconds: int = Field(default=30, ge=1, le=3600)
 
@@ -229,16 +229,6 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"SAFETY_TOTP_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}"
             )
-        return self
-
-    @model_validator(mode="after")
-    def _risk_settings(self) -> Settings:
-        # The parsers live with the risk rules (pure); a bad value stops the start-up.
-        from inspections.risk.rules import parse_bands, parse_frequencies
-
-        parse_bands(self.risk_lec_bands)
-        parse_bands(self.risk_ls_bands)
-        parse_frequencies(self.risk_inspect_months)
         return self
 
     @property

@@ -143,7 +143,7 @@ class Enterprise(Table, tablename="enterprise"):
 class User(Table, tablename="app_user"):
     """A person with one role. ``token_epoch`` rises when the user is disabled or the
     password changes; tokens carry the epoch they were issued under, so older ones die.
-    ``username_key`` is the username's comparison key (safety.usernames: NFKC + full case
+    ``username_key`` is the username's comparison key (safety.accounts.usernames: NFKC + full case
     folding), unique by an index, so ``Ädmin`` cannot be created beside ``ädmin``."""
 
     username = Varchar(length=64, required=True, unique=True)
@@ -182,7 +182,7 @@ class UserSession(Table, tablename="user_session"):
 class UserTotp(Table, tablename="user_totp"):
     """A user's second factor (TOTP, RFC 6238). ``secret`` is the active secret and
     ``pending_secret`` one being enrolled (active once confirmed with a code); both are
-    encrypted with a key derived from the secret key (safety.totp). ``last_timestep`` is
+    encrypted with a key derived from the secret key (safety.accounts.totp). ``last_timestep`` is
     the time step of the last code accepted, so a code cannot be used twice."""
 
     user = ForeignKey(User, on_delete=RESTRICT, null=False, unique=True)

@@ -25,7 +25,7 @@ Chinese characters for names there); unassigned code points (a newer Unicode tha
 
 ``file_text`` is the other half: whatever is already stored is made safe for a file by
 replacing each refused character with U+FFFD, so no stored row can break an export again.
-Every spreadsheet writer uses it (``safety.sheetguard.write_sheet``).
+Every spreadsheet writer uses it (``safety.sheets.guard.write_sheet``).
 
 ``clean_filename`` is the rule for an uploaded file's name, at upload and again when a
 stored name is served (rows kept before it): the last path part only, without the refused

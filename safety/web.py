@@ -1,4 +1,4 @@
-"""Web-layer glue shared by every package's controllers: who is calling, and paging.
+"""Web-layer glue shared by every package's routes: who is calling, and paging.
 
 Controllers take ``actor: Actor`` (provided here) and hand it to services; they hold no
 business rules.
@@ -18,7 +18,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel
 
-from safety.auth import Actor, actor_from_user, user_for_token
+from safety.accounts.auth import Actor, actor_from_user, user_for_token
 from safety.errors import DomainError, NotAuthenticated, ValidationFailed
 from safety.schemas import MAX_DB_INT
 
@@ -47,7 +47,7 @@ def is_api_path(path: str) -> bool:
 async def _authenticate(request: Request) -> Actor:
     """The caller; 401 otherwise. ``/api/*`` accepts ONLY ``Authorization: Bearer`` (so the
     API needs no CSRF protection and a browser's cookie cannot be used cross-site against
-    it); pages accept only the session cookie (``safety.sessions``)."""
+    it); pages accept only the session cookie (``safety.accounts.sessions``)."""
     if is_api_path(request.url.path):
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -55,12 +55,12 @@ async def _authenticate(request: Request) -> Actor:
             raise NotAuthenticated("需要令牌")
         user = await user_for_token(token.strip())
         return actor_from_user(user, client_ip(request))
-    from safety.sessions import user_for_request  # page sessions
+    from safety.accounts.sessions import user_for_request  # page sessions
 
     user = await user_for_request(request)
     if user is None:
         raise NotAuthenticated("需要登录")
-    from safety.notifications import unread_count
+    from safety.notifications.service import unread_count
 
     request.state.unread = await unread_count(user["id"])  # the layout's bell
     return actor_from_user(user, client_ip(request))

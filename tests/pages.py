@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar.middleware.csrf import generate_csrf_token
 
+from safety.accounts.sessions import SESSION_COOKIE, create_session
 from safety.security import CSRF_COOKIE, CSRF_HEADER
-from safety.sessions import SESSION_COOKIE, create_session
 from safety.settings import get_settings
 
 

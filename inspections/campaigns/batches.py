@@ -26,7 +26,7 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
 from inspections.rules import Booking, campaign_running, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.orgs import list_agencies

@@ -27,7 +27,7 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS
 from inspections.rules import campaign_running, default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, form_model, page_offset, parse_date

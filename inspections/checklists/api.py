@@ -11,7 +11,7 @@ from litestar.params import FromQuery, JSONBody
 from inspections.checklists import service
 from inspections.checklists.pages import PAGE_ROUTES
 from inspections.checklists.schemas import ChecklistIn, ChecklistOut
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.web import ACTOR, Page, PathId, error_responses, paging
 
 

@@ -21,7 +21,7 @@ from litestar.response import Template
 from inspections.checklists import imports, rules, service
 from inspections.checklists.messages import labels
 from inspections.checklists.sheets import export_workbook
-from safety.auth import SYSTEM, Actor
+from safety.accounts.auth import SYSTEM, Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field

@@ -20,7 +20,7 @@ from piccolo.query.functions.aggregate import Count, Max
 from inspections.checklists import suggest_rules
 from inspections.checklists.service import _CURRENT, READERS
 from inspections.tables import ChecklistItem, ChecklistTemplate
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 
 _cache: dict[str, Any] = {"stamp": None, "index": []}
 FIELDS = (

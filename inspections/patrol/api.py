@@ -21,8 +21,8 @@ from inspections.patrol.schemas import (
     PatrolReportOut,
     TriageIn,
 )
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
+from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
 

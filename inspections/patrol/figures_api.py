@@ -18,7 +18,7 @@ from inspections.patrol import (
     figures,
     log_messages,  # noqa: F401 - registers the messages
 )
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError
 from safety.pages import (
     errors_by_field,

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody
 from inspections.patrol import logs
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut, UnvisitedOut
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.tables import Role
 from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging

@@ -20,7 +20,7 @@ from inspections.patrol import (
 )
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError
 from safety.idempotency import run_idempotent
 from safety.pages import (

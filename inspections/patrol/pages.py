@@ -19,10 +19,9 @@ from inspections.page_helpers import one_file, wants_json
 from inspections.patrol import departments, messages, rules, service, views  # noqa: F401
 from inspections.patrol.schemas import DepartmentIn, DepartmentPatch, PatrolReportIn, TriageIn
 from inspections.patrol.scope import grid_enterprises, own_grids
-from rectification.home import rules as home_rules
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
+from safety.files import store as files
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import as_int, errors_by_field, form_model, page_offset, refuse
@@ -56,10 +55,10 @@ def mine_filter(status: str | None) -> views.ReportFilter:
     home's counts; anything else is a 400 naming ``status``."""
     if status is None:
         return views.ReportFilter()
-    if status not in home_rules.GRID_OUTCOMES:
-        choices = " / ".join(home_rules.GRID_OUTCOMES)
+    if status not in rules.GRID_OUTCOMES:
+        choices = " / ".join(rules.GRID_OUTCOMES)
         refuse([{"key": "status", "message": f"status 须为 {choices}"}])
-    wanted, duplicate = home_rules.outcome_filter(status)
+    wanted, duplicate = rules.outcome_filter(status)
     return views.ReportFilter(status=wanted, duplicate=duplicate)
 
 

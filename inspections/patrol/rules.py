@@ -101,3 +101,19 @@ def untriaged_cutoff(as_of: dt.datetime, days: int = DEFAULT_UNTRIAGED_DAYS) -> 
     ``as_of``: whole 24-hour days, not calendar dates (a report of 23:50 is not two days
     old at 00:10 two dates later)."""
     return as_of - dt.timedelta(days=days)
+
+
+# 我的上报 by outcome: each report in exactly one. A report linked as a duplicate (重复上报)
+# takes its original's status (``status_after``) but its outcome for
+# the worker is 重复, so the five counts add up to all their reports.
+GRID_OUTCOMES = ("new", "hazard", "referred", "dismissed", "duplicate")
+
+
+def outcome_filter(outcome: str) -> tuple[str | None, bool]:
+    """The (status, duplicate) a list filters on for ``outcome``: a status, or None for
+    any; ``duplicate`` whether the report is linked as a duplicate (else it is not)."""
+    if outcome not in GRID_OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    if outcome == "duplicate":
+        return None, True
+    return outcome, False

@@ -22,11 +22,12 @@ from inspections.services.hazard_news import announce_hazards
 from inspections.services.hazards import insert_hazard
 from inspections.services.photo_limit import has_room, photo_limit, require_room
 from inspections.tables import Hazard
-from safety import audit, files
-from safety.auth import Actor
+from safety import audit
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errors import Forbidden, ValidationFailed
-from safety.notifications import notify
+from safety.files import store as files
+from safety.notifications.service import notify
 from safety.settings import local_today
 from safety.tables import Attachment, Enterprise, OrgUnit, OrgUnitKind, Role
 

@@ -13,10 +13,10 @@ from piccolo.querystring import QueryString
 from inspections.patrol import rules
 from inspections.patrol.scope import REPORT, report_condition, report_row
 from inspections.patrol.tables import PatrolReport
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import contains
 from safety.errors import ValidationFailed
+from safety.files import store as files
 from safety.tables import OrgUnit
 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)

@@ -25,7 +25,7 @@ from inspections.risk.schemas import (
     RiskPointPatch,
 )
 from inspections.risk.sheets import export_workbook
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.settings import local_today
 from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
 

@@ -18,7 +18,7 @@ from litestar.response import Template
 from inspections.risk.service import point_row
 from inspections.schemas import HazardListItemOut
 from inspections.services import HazardFilter, list_hazards
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.i18n import register
 from safety.settings import local_today
 from safety.web import ACTOR, Page, PathId, error_responses, paging

@@ -7,7 +7,7 @@ reports everything ``unchanged`` the second time. A row whose 统一社会信用
 another enterprise (an officer's export covers many) is an error row, never written to
 the wrong register. Good rows land, bad rows come back with row, field, column and reason.
 
-The sheet is parsed in a worker process (``safety.parsepool``); the rows are validated
+The sheet is parsed in a worker process (``safety.sheets.pool``); the rows are validated
 with ``clean_point`` (the same as the API and the pages) against the stored points, and
 written in one write transaction with their audit events and the colour roll-up.
 """
@@ -30,12 +30,13 @@ from inspections.risk.service import (
 )
 from inspections.risk.sheets import ParsedSheet, RowError, SheetRow, read_and_parse
 from inspections.tables import RiskPoint
-from safety import audit, parsepool
-from safety.auth import Actor
+from safety import audit
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errors import PayloadTooLarge, ValidationFailed
 from safety.settings import get_settings
-from safety.sheetguard import Caps
+from safety.sheets import pool as parsepool
+from safety.sheets.guard import Caps
 
 INSERT_ROWS = 500
 

@@ -20,7 +20,7 @@ from inspections.risk.messages import fmt, labels
 from inspections.risk.planning_pages import PLANNING_ROUTES
 from inspections.risk.rules import COLOURS, MEASURE_KINDS
 from inspections.risk.sheets import export_workbook
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field

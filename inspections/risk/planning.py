@@ -26,6 +26,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count
 from piccolo.query.methods.select import SelectRaw
 
+from inspections.hazard_figures import AsOf
 from inspections.risk.rules import (
     COLOURS,
     UNRATED,
@@ -37,8 +38,7 @@ from inspections.risk.rules import (
 )
 from inspections.services.scope import is_row_id, officer_units
 from inspections.tables import Hazard, InspectionKind, InspectionState
-from rectification.figures import definitions as d
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import is_sqlite
 from safety.errors import ValidationFailed
 from safety.orgs import subtree_ids
@@ -114,7 +114,7 @@ _LAST = (
 
 def _inspected_after(day: dt.date) -> str:
     """SQL: the last inspection was after local ``day`` (NULL when never inspected)."""
-    end = d.AsOf.make(day, get_settings().timezone, is_sqlite()).instant()
+    end = AsOf.make(day, get_settings().timezone, is_sqlite()).instant()
     return f"{_LAST} >= {end}"
 
 

@@ -17,7 +17,7 @@ from inspections.campaigns import bookings
 from inspections.risk import planning
 from inspections.risk.messages import labels
 from inspections.risk.rules import COLOURS, UNRATED
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, page_offset

@@ -348,3 +348,19 @@ def due_status(due: dt.date | None, today: dt.date, within_days: int) -> str | N
     if (due - today).days <= within_days:
         return "due"
     return None
+
+
+def check_settings(lec_bands: str, ls_bands: str, inspect_months: str) -> None:
+    """The start-up check of SAFETY_RISK_LEC_BANDS, SAFETY_RISK_LS_BANDS and
+    SAFETY_RISK_INSPECT_MONTHS: a bad value stops ``create_app`` with a ValueError that
+    names the variable. (The composition root calls it, so the kernel's settings need not
+    know the risk rules.)"""
+    for name, parse, text in (
+        ("SAFETY_RISK_LEC_BANDS", parse_bands, lec_bands),
+        ("SAFETY_RISK_LS_BANDS", parse_bands, ls_bands),
+        ("SAFETY_RISK_INSPECT_MONTHS", parse_frequencies, inspect_months),
+    ):
+        try:
+            parse(text)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from exc

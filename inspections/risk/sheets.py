@@ -9,7 +9,7 @@ bytes in, values out; no database.
   the file makes the later row an error. Field validation is the service's (it needs the
   stored point to merge over): ``inspections.risk.cleaning.clean_point``.
 - ``export_workbook``: the register with exactly the columns the import reads, through the
-  kernel's one writer (``safety.sheetguard.write_sheet``).
+  kernel's one writer (``safety.sheets.guard.write_sheet``).
 
 Empty cell rule (as the enterprise ledger): an empty cell means "no value given": a new
 point gets the default, an existing one keeps what it has.
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspections.risk.rules import LEVEL_NAMES, MEASURE_NAMES, TIER_NAMES
-from safety import sheetguard
 from safety.errors import ValidationFailed
 from safety.registry.rules import cell_text
 from safety.registry.sheets import RowError
+from safety.sheets import guard as sheetguard
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def parse_sheet(rows: list[list[Any]]) -> ParsedSheet:
 
 
 def read_and_parse(filename: str, data: bytes, caps: sheetguard.Caps) -> ParsedSheet:
-    """Run in a parsing worker (``safety.parsepool``): read within the caps, then parse."""
+    """Run in a parsing worker (``safety.sheets.pool``): read within the caps, then parse."""
     rows = sheetguard.read_rows(filename, data, caps)
     return parse_sheet([[sheetguard.unescape_formula(c) for c in row] for row in rows])
 

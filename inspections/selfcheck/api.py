@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from inspections.schemas import InspectionOut
 from inspections.selfcheck import service
 from inspections.selfcheck.schemas import SelfInspectionIn
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.web import ACTOR, error_responses
 
 

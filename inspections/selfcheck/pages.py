@@ -20,7 +20,7 @@ from inspections.selfcheck import (
     service,
 )
 from inspections.selfcheck.schemas import SelfInspectionIn
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError
 from safety.pages import errors_by_field, field_messages, form_model, page_offset, query_id
 from safety.settings import local_today

@@ -1,5 +1,5 @@
 """The inspection use cases, for the JSON API (inspections/api.py) and the pages alike.
-Each takes the acting user (``safety.auth.Actor``) first, checks scope (404 outside it,
+Each takes the acting user (``safety.accounts.auth.Actor``) first, checks scope (404 outside it,
 403 for a role never allowed), owns its transaction and writes its audit event in it.
 
 Campaigns and batches (officer) — ``campaigns``, ``batches``:
@@ -34,7 +34,7 @@ Hazard photos — ``photos`` (an inspector of the hazard's inspection):
   add_hazard_photo(actor, hazard_id, content=bytes, filename=, kind="problem"|"recheck"
       |"rectified" (fixed on the spot only)) -> {"id","kind","url","thumbnail_url",...}
   (importing the package registers the owner types ``hazard`` and ``inspection`` with
-  safety.files, so their files are served to whoever may see the record)
+  safety.files.store, so their files are served to whoever may see the record)
 """
 
 from inspections.services.batches import add_batch, create_batch_inspections

@@ -32,8 +32,8 @@ from typing import Any
 from inspections.checklists.rules import LEVEL_LABELS
 from inspections.services.scope import enterprise_contacts
 from inspections.tables import Hazard, HazardSource
-from safety.auth import Actor
-from safety.notifications import Message, notify_each
+from safety.accounts.auth import Actor
+from safety.notifications.service import Message, notify_each
 from safety.text import short
 
 HAZARD_NEW = "hazard.new"  # the notification kind, for every source

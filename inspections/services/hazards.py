@@ -22,10 +22,10 @@ from inspections.services.inspections import group_row
 from inspections.services.scope import hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
 from safety import audit
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errors import ValidationFailed
-from safety.notifications import notify
+from safety.notifications.service import notify
 from safety.settings import get_settings, local_today
 from safety.tables import Campaign, Enterprise
 from safety.text import short

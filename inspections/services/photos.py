@@ -9,7 +9,7 @@ adds ``scene`` photos (现场) while it is open. The enterprise's contact adds `
 after-photos to its own hazard while it is open (pending or rectifying); an evidence
 submission then claims them (rectification.services.submit_evidence).
 
-File serving (``safety.files``): a hazard's photos are served to whoever may see the
+File serving (``safety.files.store``): a hazard's photos are served to whoever may see the
 hazard; an inspection's signature images to whoever may see the inspection.
 """
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 from inspections.services.photo_limit import require_room
 from inspections.services.scope import hazard_row, inspection_row
 from inspections.tables import Inspection
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import Conflict, Forbidden, ValidationFailed
+from safety.files import store as files
 from safety.tables import Role
 
 HAZARD = "hazard"

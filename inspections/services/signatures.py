@@ -15,7 +15,7 @@ from inspections.services import views
 from inspections.services.inspections import group_row
 from inspections.tables import Inspection
 from safety import audit
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errors import ValidationFailed
 
@@ -43,7 +43,7 @@ async def add_signature(
     attachment_id = None
     signature_sha256 = None
     if content is not None:
-        from safety import files
+        from safety.files import store as files
 
         attachment = await files.save_bytes(
             content,

@@ -132,7 +132,7 @@ async def checklist_items(template_id: int) -> list[dict]:
 def _attachment(row: dict | None) -> dict | None:
     if row is None:
         return None
-    from safety import files  # the attachments kernel: URLs of stored files
+    from safety.files import store as files  # the attachments kernel: URLs of stored files
 
     return files.attachment_out(row)
 

@@ -17,7 +17,7 @@ from rectification.figures.schemas import (
     CampaignStatsOut,
     OrgUnitStatsOut,
 )
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.web import ACTOR, Page, PathId, error_responses, paging
 
 TAGS = ["figures"]

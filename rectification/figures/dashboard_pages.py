@@ -34,7 +34,7 @@ from rectification.figures.definitions import GROUPS, parse_group_key
 from rectification.figures.service import campaign_enterprises, campaign_stats
 from rectification.figures.service import group_label as label_of
 from safety import charts
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field, page_offset

@@ -37,11 +37,12 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from inspections.patrol.rules import GRID_OUTCOMES
 from rectification.figures import dashboard_messages
 from rectification.figures.dashboard_pages import _figures_of
 from rectification.home import messages, queries
 from rectification.home import rules as home_rules
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.i18n import lang_of, translate
 from safety.settings import local_today
 from safety.tables import Role
@@ -149,7 +150,7 @@ def grid_worker_tiles(data: dict[str, Any], lang: str, today: Any) -> list[dict]
 
     outcomes = [
         _tile(o, t(f"home.gw.{o}"), c[o], f"/patrol?status={o}", tone="plain")
-        for o in home_rules.GRID_OUTCOMES
+        for o in GRID_OUTCOMES
     ]
     written = t("home.gw.log_written") if c["logs_today"] else t("home.gw.log_missing")
     day = data["month_start"].isoformat()

@@ -22,24 +22,23 @@ from piccolo.querystring import QueryString
 
 from inspections.patrol import views as patrol_views
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
+from inspections.patrol.rules import GRID_OUTCOMES, outcome_filter
 from inspections.patrol.scope import report_condition, unit_ids
 from inspections.patrol.tables import PatrolReport
-from inspections.records import queries as records
 from inspections.services.scope import hazard_condition, inspection_condition
 from inspections.tables import Hazard, Inspection
 from rectification.figures.dashboard import ACTIVE_LIMIT
 from rectification.figures.queries import subtree_units
 from rectification.figures.service import campaigns_stats
 from rectification.home.rules import (
-    GRID_OUTCOMES,
     OPEN,
     due_window,
     month_start,
-    outcome_filter,
     self_check_due,
 )
+from rectification.records import queries as records
 from rectification.tables import ExtensionRequest, Verification
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import engine
 from safety.settings import get_settings
 from safety.tables import Campaign, Enterprise, OrgUnit, OrgUnitKind, Role

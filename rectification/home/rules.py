@@ -62,22 +62,6 @@ def self_check_due(last: dt.date | None, today: dt.date, every_days: int) -> Sel
 
 
 # ---------------------------------------------------------------- the grid worker
-# 我的上报 by outcome: each report in exactly one. A report linked as a duplicate (重复上报)
-# takes its original's status (inspections.patrol.rules.status_after) but its outcome for
-# the worker is 重复, so the five counts add up to all their reports.
-GRID_OUTCOMES = ("new", "hazard", "referred", "dismissed", "duplicate")
-
-
-def outcome_filter(outcome: str) -> tuple[str | None, bool]:
-    """The (status, duplicate) a list filters on for ``outcome``: a status, or None for
-    any; ``duplicate`` whether the report is linked as a duplicate (else it is not)."""
-    if outcome not in GRID_OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}")
-    if outcome == "duplicate":
-        return None, True
-    return outcome, False
-
-
 def month_start(today: dt.date) -> dt.date:
     """The first day of ``today``'s calendar month: an enterprise is visited this month
     when a log of the worker's from this day to ``today`` names it."""

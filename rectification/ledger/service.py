@@ -10,7 +10,7 @@ than one chunk in memory.
 
 A ledger to file (issue 19): three title rows (``heading``: 隐患台账; the 街道 / 社区 of the
 scope; 统计截至 and 导出人), real date cells (``datetime.date`` values, which
-``safety.sheetstream`` writes as serial dates formatted yyyy-mm-dd), 隐患来源, all of 五落实
+``safety.sheets.stream`` writes as serial dates formatted yyyy-mm-dd), 隐患来源, all of 五落实
 (责任人, 措施, 资金, 时限 = 整改期限, 预案) and the verifier with the 验收日期. What a cell
 says where the records leave a choice (a hazard without a plan has no 整改责任人) is
 decided in ``rectification.ledger.rules``; see docs/ledger.md.
@@ -30,11 +30,11 @@ from inspections.tables import Hazard, InspectionInspector
 from rectification.ledger import rules
 from rectification.rules import STATUS_LABELS
 from rectification.tables import RectificationPlan, Verification
-from safety import logs
-from safety.auth import Actor
+from safety.accounts.auth import Actor
+from safety.ops import logs
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.settings import get_settings, local_today
-from safety.sheetstream import A3_LANDSCAPE, PageSetup
+from safety.sheets.stream import A3_LANDSCAPE, PageSetup
 from safety.tables import OrgUnit, Role
 
 CHUNK = 2_000
@@ -123,7 +123,7 @@ async def open_ledger(
     actor.require(Role.officer)
     today = local_today()
     conditions = await filter_conditions(actor, flt, today)
-    # an export of the ledger is logged (safety.logs), though it records no audit event
+    # an export of the ledger is logged (safety.ops.logs), though it records no audit event
     logs.audit_event("ledger.export", actor.user_id, actor.username, "hazard")
     return _chunks(conditions, today, chunk)
 

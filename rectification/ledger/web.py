@@ -4,7 +4,7 @@
 stream.
 
 The body is streamed: each chunk of rows becomes sheet XML and deflated bytes in a worker
-thread (``safety.sheetstream``) and is sent at once, so neither the rows nor the file are
+thread (``safety.sheets.stream``) and is sent at once, so neither the rows nor the file are
 ever whole in memory, and no temporary file is needed (the zip is written in one pass).
 The filters are checked before the first byte, so a bad one is still a 400 naming it.
 """
@@ -27,10 +27,10 @@ from inspections.services.hazard_filters import HazardFilter
 from rectification.ledger import service
 from rectification.queue_pages import search_filter
 from safety import i18n
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.pages import refuse
 from safety.settings import local_today
-from safety.sheetstream import StreamedSheet
+from safety.sheets.stream import StreamedSheet
 from safety.tables import Role
 from safety.web import ACTOR, XLSX, QueryId, error_responses
 

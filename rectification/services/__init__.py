@@ -23,7 +23,7 @@ notifications of the people it concerns, in that transaction.
 By topic: ``plans`` (plan, evidence), ``verification`` (verify, void), ``extensions``,
 ``detail`` (the whole hazard); ``_common`` holds what they share. Importing the package
 registers the owner type ``SUBMISSION`` (the after-photos of a submission) with
-safety.files.
+safety.files.store.
 """
 
 from rectification.services._common import SUBMISSION

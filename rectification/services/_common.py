@@ -11,10 +11,10 @@ from typing import Any
 from inspections.services.scope import hazard_row
 from inspections.tables import Hazard, HazardTransition
 from rectification.tables import EvidenceSubmission
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import Forbidden, NotFound, ValidationFailed
-from safety.notifications import notify
+from safety.files import store as files
+from safety.notifications.service import notify
 from safety.tables import Enterprise, Role
 from safety.text import short
 

@@ -11,8 +11,8 @@ from rectification.tables import (
     RectificationPlan,
     Verification,
 )
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
+from safety.files import store as files
 
 # ---------------------------------------------------------------- the whole hazard
 

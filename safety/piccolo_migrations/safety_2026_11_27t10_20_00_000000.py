@@ -14,7 +14,7 @@ from piccolo.columns import Varchar
 from piccolo.engine.finder import engine_finder
 from piccolo.table import Table
 
-from safety.usernames import username_key
+from safety.accounts.usernames import username_key  # moved (issue 21); same function
 
 ID = "2026-11-27T10:20:00:000000"
 VERSION = "1.38.0"

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel, Field
 
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.registry import service, sync
 from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook

@@ -4,6 +4,7 @@ with a downloadable sheet of the bad rows). Same services as the JSON API."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,9 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inspections.records import messages as _records_messages  # noqa: F401 - registers texts
-from inspections.records import queries as inspection_records
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, page_offset
@@ -136,11 +135,18 @@ async def enterprises_export_page(
     return xlsx_download(content, f"enterprises-{local_today().isoformat()}.xlsx")
 
 
+# The enterprise's 检查记录 are read by the rectification floor
+# (``rectification.records.queries.enterprise_records``); the composition root provides
+# that reader as the ``enterprise_records`` dependency, so the kernel never imports upwards.
+RecordsReader = Callable[[Actor, int], Awaitable[Any]]
+
+
 @get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
 async def enterprise_page(
     request: Request,
     actor: NamedDependency[Actor],
     enterprise_id: FromPath[int],
+    enterprise_records: NamedDependency[RecordsReader],
     saved: FromQuery[str | None] = None,
 ) -> Template:
     e = await service.get_enterprise(actor, enterprise_id)
@@ -150,7 +156,7 @@ async def enterprise_page(
     # the grid worker reads the registry but not inspections (docs/records.md).
     records = None
     if actor.role in (Role.officer, Role.inspector, Role.enterprise):
-        records = await inspection_records.enterprise_records(actor, e["id"])
+        records = await enterprise_records(actor, e["id"])
     return Template(
         "registry/detail.html",
         context={

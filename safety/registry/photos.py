@@ -15,8 +15,8 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, MultipartBody
 
-from safety import files
-from safety.auth import Actor
+from safety.accounts.auth import Actor
+from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.registry import service as registry
 from safety.tables import AttachmentKind, Role

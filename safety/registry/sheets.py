@@ -3,7 +3,7 @@ database, no framework.
 
 - ``read_table``: .xlsx (openpyxl) or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030, and the
   UTF-16 "Unicode 文本" Excel writes) → rows of cells, within the upload caps; the kernel's
-  ``safety.sheetguard`` reads (the server runs it in a worker process: ``sync.read_upload``).
+  ``safety.sheets.guard`` reads (the server runs it in a worker process: ``sync.read_upload``).
 - ``parse_sheet``: finds the header row (a title line above it is fine), maps the usual
   header aliases to fields, validates every row with ``clean_enterprise`` and reports bad
   rows as ``RowError(row, field, message)`` with the row number Excel shows. Empty rows are
@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety import sheetguard
 from safety.errors import ValidationFailed
 from safety.registry.rules import (
     COLOUR_LABELS,
@@ -33,6 +32,7 @@ from safety.registry.rules import (
     cell_text,
     clean_enterprise,
 )
+from safety.sheets import guard as sheetguard
 
 MAX_COLUMNS = sheetguard.MAX_COLUMNS  # the ledger has 17; wider rows are cut
 # What an upload may hold (rows, cells, shared strings, unpacked size): sheetguard.Caps,

@@ -33,14 +33,15 @@ from typing import Any
 
 import anyio.to_thread
 
-from safety import audit, parsepool
-from safety.auth import Actor
+from safety import audit
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
 from safety.registry.service import DATA_FIELDS, officer_prefix
 from safety.registry.sheets import ParsedSheet, RowError, SheetRow, parse_sheet, read_table
 from safety.settings import get_settings
-from safety.sheetguard import Caps
+from safety.sheets import pool as parsepool
+from safety.sheets.guard import Caps
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role
 
 BATCH_ROWS = 500
@@ -53,7 +54,7 @@ def _parse(filename: str, data: bytes, caps: Caps) -> ParsedSheet:
 
 
 async def read_upload(filename: str, data: bytes) -> ParsedSheet:
-    """Parse and validate a sheet in a worker process (``safety.parsepool.run``: openpyxl
+    """Parse and validate a sheet in a worker process (``safety.sheets.pool.run``: openpyxl
     holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
     if len(data) > get_settings().max_upload_bytes:
         raise PayloadTooLarge("文件过大")

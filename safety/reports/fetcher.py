@@ -15,7 +15,7 @@ from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from safety.images import PRINT_PX, PRINT_QUALITY
+from safety.files.images import PRINT_PX, PRINT_QUALITY
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from safety.procstop import stop_executor
+from safety.sheets.procstop import stop_executor
 
 log = logging.getLogger(__name__)
 

@@ -54,7 +54,7 @@ class Resources:
 
     def photo(self, attachment: dict) -> str:
         """A photo's print copy (from its display copy)."""
-        from safety import files
+        from safety.files import store as files
 
         sha = attachment["sha256"]
         url = f"safety:photo/{sha}"
@@ -63,7 +63,7 @@ class Resources:
 
     def file(self, attachment: dict) -> str:
         """A stored file as it is (a signature PNG)."""
-        from safety import files
+        from safety.files import store as files
 
         sha = attachment["sha256"]
         url = f"safety:file/{sha}"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from safety import files
-from safety.auth import SYSTEM
-from safety.backup import (
+from safety.accounts.auth import SYSTEM
+from safety.files import store as files
+from safety.ops.backup import (
     BackupError,
     backups_in,
     read_manifest,
@@ -29,10 +29,10 @@ from safety.backup import (
     store_path,
     write_manifest,
 )
-from safety.backup import database as bdb
-from safety.backup.create import make_backup, part
-from safety.backup.restore import restore_backup
-from safety.backup.verify import verify_backup
+from safety.ops.backup import database as bdb
+from safety.ops.backup.create import make_backup, part
+from safety.ops.backup.restore import restore_backup
+from safety.ops.backup.verify import verify_backup
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import Settings, get_settings
 from tests import factories as f
@@ -368,7 +368,7 @@ async def test_restore_takes_the_empty_migration_table_a_refused_start_leaves(se
 
 
 async def test_a_failed_backup_leaves_nothing_that_looks_like_one(seeded, dest, monkeypatch):
-    from safety.backup import store
+    from safety.ops.backup import store
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -66,9 +66,10 @@ async def build(tmp: Path) -> tuple[int, int]:
     """The database and the store; (files, bytes)."""
     import hashlib
 
-    from safety import audit, files
-    from safety.auth import SYSTEM
+    from safety import audit
+    from safety.accounts.auth import SYSTEM
     from safety.db import close_pool, open_pool, write_transaction
+    from safety.files import store as files
     from safety.migrations import apply_migrations
     from safety.tables import Attachment
 
@@ -130,9 +131,10 @@ def evict(root: Path) -> None:
 
 
 async def measure() -> None:
-    from safety import files, files_verify
     from safety.audit import verify_chain
     from safety.db import close_pool, open_pool
+    from safety.files import store as files
+    from safety.files import verify as files_verify
 
     await open_pool()
     try:

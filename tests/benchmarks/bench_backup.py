@@ -52,9 +52,9 @@ async def write(out, stop_path: str) -> None:
 
     from PIL import Image
 
-    from safety import files
-    from safety.auth import SYSTEM
+    from safety.accounts.auth import SYSTEM
     from safety.db import close_pool, open_pool
+    from safety.files import store as files
     from safety.tables import Enterprise
     from tests import factories as f
 
@@ -82,7 +82,7 @@ async def figures() -> None:
     """The hazard figures of every street (an officer of that street asking), overall
     and by community."""
     from rectification.figures import service
-    from safety.auth import Actor, Role
+    from safety.accounts.auth import Actor, Role
     from safety.tables import OrgUnit
 
     streets = await OrgUnit.select(OrgUnit.id).where(OrgUnit.kind == "street").run()

@@ -1,6 +1,6 @@
 """The officer's figures pages at scale: /dashboard and a campaign's /figures page (today
 and as of a past day, each grouping), and the chart series alone, over ``safety
-bench-data``'s synthetic street (safety/benchdata/; without its patrol year).
+bench-data``'s synthetic street (safety/demo/benchdata/; without its patrol year).
 
     DATABASE_URL=sqlite:////tmp/figpages.db .venv/bin/python \\
         tests/benchmarks/bench_figures_pages.py --enterprises 2000 --hazards 72000
@@ -45,7 +45,7 @@ async def timed(fn, repeat: int) -> float:
 async def main(args) -> None:
     import httpx
 
-    from safety import benchdata
+    from safety.demo import benchdata
     from safety.migrations import apply_migrations
     from safety.settings import get_settings
 
@@ -61,11 +61,11 @@ async def main(args) -> None:
 
     from inspections.tables import Hazard
     from rectification.figures import series
-    from safety.accounts import NewUser, create_user
+    from safety.accounts.auth import SYSTEM, actor_from_user
+    from safety.accounts.service import NewUser, create_user
+    from safety.accounts.sessions import SESSION_COOKIE, create_session
     from safety.app import create_app
-    from safety.auth import SYSTEM, actor_from_user
     from safety.db import close_pool, open_pool
-    from safety.sessions import SESSION_COOKIE, create_session
     from safety.settings import local_today
     from safety.tables import Campaign, OrgUnit, User
 

@@ -32,8 +32,9 @@ _TMP = Path(tempfile.mkdtemp(prefix="bench-images-"))
 os.environ["SAFETY_DATA_DIR"] = str(_TMP)
 os.environ.setdefault("SAFETY_SECRET_KEY", "bench-images-" + "x" * 40)
 
-from safety import files, images  # noqa: E402
 from safety.errors import PayloadTooLarge  # noqa: E402
+from safety.files import images  # noqa: E402
+from safety.files import store as files  # noqa: E402
 from safety.settings import get_settings  # noqa: E402
 from tests import imagegen  # noqa: E402
 

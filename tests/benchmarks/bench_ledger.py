@@ -18,7 +18,7 @@ more about the neighbours than about the export).
     BENCH_ENGINES=sqlite BENCH_SIZES=10000 .venv/bin/python tests/benchmarks/bench_ledger.py
     BENCH_WRITER_ONLY=1 .venv/bin/python tests/benchmarks/bench_ledger.py  # the writer alone
 
-``BENCH_WRITER_ONLY=1``: no database, no server: the CPU time of ``safety.sheetstream``
+``BENCH_WRITER_ONLY=1``: no database, no server: the CPU time of ``safety.sheets.stream``
 writing 20,000 ledger-like rows (unique descriptions, so no cache helps) as a plain sheet
 with text dates and with the ledger's set-up (title rows, wrapped columns with row
 heights, date cells, print set-up), best of three.
@@ -188,7 +188,7 @@ def writer_only(n: int = 20_000) -> None:
 
     sys.path.insert(0, str(ROOT))
     from rectification.ledger import service
-    from safety.sheetstream import StreamedSheet
+    from safety.sheets.stream import StreamedSheet
 
     def rows(dates: bool) -> list[list]:
         out = []

@@ -163,7 +163,7 @@ async def timed(fn, repeat: int) -> tuple[float, object]:
 async def main(args) -> None:
     import httpx
 
-    from safety import benchdata
+    from safety.demo import benchdata
     from safety.migrations import apply_migrations
     from safety.settings import get_settings
 
@@ -195,8 +195,8 @@ async def main(args) -> None:
         .first()
         .run()
     )["id"]
-    from safety.accounts import NewUser, create_user
-    from safety.auth import SYSTEM, issue_token
+    from safety.accounts.auth import SYSTEM, issue_token
+    from safety.accounts.service import NewUser, create_user
     from safety.tables import User
 
     name = f"bench_officer_{street['id']}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 LOGINS = ("enterprise", "officer", "inspector", "grid")

@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 from safety.settings import get_settings, local_today
 from tests.safety.test_home_page import ROWS, _rows, _tiles
 

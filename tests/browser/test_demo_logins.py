@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
 

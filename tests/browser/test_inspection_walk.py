@@ -13,7 +13,7 @@ import re
 import httpx
 import pytest
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 from tests.imagegen import jpeg
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}

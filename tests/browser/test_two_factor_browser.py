@@ -13,7 +13,7 @@ import httpx
 import pyotp
 import pytest
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
 PASSWORD = "Officer@2fa-Test1"

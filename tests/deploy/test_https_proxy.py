@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 from safety.settings import Settings
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.deploy.stack import DEPLOY, Stack, running

@@ -53,10 +53,10 @@ async def main() -> None:
     from inspections.tables import Inspection
     from rectification import services as rect
     from rectification.schemas import PlanIn, SubmissionIn, VerificationIn
+    from safety.accounts.auth import actor_from_user
     from safety.app import create_app
-    from safety.auth import actor_from_user
     from safety.db import close_pool, open_pool
-    from safety.demo import load_demo
+    from safety.demo.load import load_demo
     from safety.migrations import apply_migrations
     from safety.settings import local_today
     from safety.tables import User

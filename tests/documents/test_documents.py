@@ -110,7 +110,7 @@ async def test_the_inspection_report_reads_back(client):
 
 
 async def test_the_report_embeds_the_photos_print_copies_made_at_upload_as_they_are(client):
-    from safety import files
+    from safety.files import store as files
     from safety.tables import Attachment
 
     d = await world.build(client, hazards=1, photos_per_hazard=2, verify=False)

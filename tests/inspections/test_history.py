@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from inspections.records import queries
 from inspections.tables import Inspection
 from rectification import services as rect
+from rectification.records import queries
 from rectification.schemas import VerificationIn
 from safety.settings import local_today
 from tests import factories as f

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from safety import files
+from safety.files import store as files
 from safety.settings import get_settings
 from safety.tables import Attachment
 from tests import factories as f

@@ -8,7 +8,7 @@ import pytest
 from inspections.patrol import views
 from inspections.services.scope import hazard_row
 from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from safety.files import list_for
+from safety.files.store import list_for
 from safety.tables import Attachment, Notification
 from tests import factories as f
 from tests.patrol.helpers import HAZARD, report, report_with_photo, triage
@@ -140,7 +140,7 @@ async def test_a_photo_racing_the_triage_reaches_the_hazard_once(w, monkeypatch)
     """The triage commits between the photo's row and the upload's look at the report: the
     triage copied that photo already, so the upload does not copy it again."""
     from inspections.patrol import service
-    from safety import files
+    from safety.files import store as files
     from tests.imagegen import jpeg
 
     r = await report(w.grid_worker, enterprise_id=w.enterprise["id"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from inspections.patrol.figures import patrol_figures
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
 from inspections.patrol.tables import PatrolReport
-from safety.benchdata.patrol import generate_patrol
+from safety.demo.benchdata.patrol import generate_patrol
 from safety.tables import Attachment, OrgUnit, User
 from tests import factories as f
 
@@ -69,7 +69,7 @@ async def test_it_generates_a_patrol_year_in_every_state():
 
 
 async def test_safety_bench_data_makes_the_patrol_year_of_each_street():
-    from safety import benchdata
+    from safety.demo import benchdata
     from safety.settings import get_settings
     from tests.inspections.factories import checklist
 

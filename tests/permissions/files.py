@@ -7,7 +7,7 @@ registry, so not its photos either (403, as for the enterprise itself)."""
 
 from __future__ import annotations
 
-from safety import files
+from safety.files import store as files
 from tests import factories as f
 from tests import imagegen
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec

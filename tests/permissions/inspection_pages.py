@@ -114,7 +114,7 @@ P = "/inspections/{inspection_id:int}"
 SPECS = {
     ("GET", "/inspections/today"): Spec(_today, INSPECTOR_ONLY, anonymous=LOGIN),
     ("GET", P): Spec(_get(), READERS, OWN_FOREIGN, anonymous=LOGIN),
-    # The history (inspections.records): the inspector's and the officer's; the enterprise
+    # The history (rectification.records): the inspector's and the officer's; the enterprise
     # finds its records on its enterprise page, the admin and the grid worker have none.
     ("GET", "/inspections"): Spec(
         _history,

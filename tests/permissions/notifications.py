@@ -3,7 +3,7 @@ admins' page of failed deliveries."""
 
 from __future__ import annotations
 
-from safety.notifications import notify
+from safety.notifications.service import notify
 from tests.permissions import LOGIN, Req, Spec
 from tests.permissions.kernel import ADMIN_ONLY, EVERYONE, fixed
 

@@ -4,7 +4,7 @@ pending-login cookie: without one they send everybody back to /login)."""
 
 from __future__ import annotations
 
-from safety import twofactor
+from safety.accounts import twofactor
 from tests import factories as f
 from tests.permissions import LOGIN, Req, Spec
 

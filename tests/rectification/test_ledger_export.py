@@ -18,7 +18,7 @@ from rectification.ledger import service as ledger
 from rectification.schemas import PlanIn, VerificationIn
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import local_today
-from safety.sheetguard import unescape_formula
+from safety.sheets.guard import unescape_formula
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.pages import as_user

@@ -45,8 +45,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from safety import files
 from safety.app import create_app
+from safety.files import store as files
 from safety.schemas import MAX_DB_INT
 from tests import factories as f
 from tests import imagegen
@@ -119,7 +119,7 @@ async def fuzz_world():
     """Fresh personas, plus a user the admin's PATCH may change at will (never a user
     another test relies on)."""
     from inspections.checklists.service import publish
-    from safety.auth import SYSTEM
+    from safety.accounts.auth import SYSTEM
     from tests.checklists.helpers import body
 
     w = await f.world()
@@ -162,7 +162,7 @@ async def inspection_ids(w) -> dict[str, int]:
     )
     from rectification import services as rectification
     from rectification.schemas import ExtensionIn
-    from safety.notifications import notify
+    from safety.notifications.service import notify
 
     extension = await rectification.request_extension(
         f.actor(w.enterprise_user),

@@ -11,8 +11,8 @@ import os
 import re
 from pathlib import Path
 
-from safety import files
 from safety.db import is_sqlite
+from safety.files import store as files
 from safety.tables import Attachment, AuditEvent
 from tests import factories as f
 from tests.pages import as_user

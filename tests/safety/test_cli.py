@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from inspections.checklists.service import LIBRARY
-from safety.auth import verify_password
+from safety.accounts.auth import verify_password
 from safety.cli import main
 from safety.db import sqlite_path
-from safety.demo import DEMO_LOGINS
+from safety.demo.load import DEMO_LOGINS
 from safety.tables import AuditEvent, User
 from tests import factories as f
 from tests.safety import dbtools

@@ -3,8 +3,8 @@ longer validates afterwards (finding 9)."""
 
 from __future__ import annotations
 
+from safety.accounts.sessions import SESSION_COOKIE
 from safety.security import CSRF_COOKIE
-from safety.sessions import SESSION_COOKIE
 from tests import factories as f
 from tests.pages import csrf_token
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from safety.auth import verify_password_sync
-from safety.demo import DEMO_LOGINS, FIXTURES
+from safety.accounts.auth import verify_password_sync
+from safety.demo.load import DEMO_LOGINS, FIXTURES
 from safety.rules import check_uscc, password_problems
 from safety.settings import local_today
 from tests.conftest import ENGINE
@@ -265,7 +265,7 @@ async def test_the_demo_inspector_has_work_today_in_a_live_campaign(demo_db):
 FIGURES = """
 import asyncio, datetime as dt, json, sys
 from rectification.figures.service import campaign_stats
-from safety.auth import actor_from_user
+from safety.accounts.auth import actor_from_user
 from safety.tables import Campaign, User
 
 async def main():

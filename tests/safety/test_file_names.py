@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from safety import files
+from safety.files import store as files
 from safety.tables import Attachment
 from safety.text import clean_filename
 from tests import factories as f

@@ -1,4 +1,4 @@
-"""Attachments (safety/files.py): what is accepted, how it is stored, who may see it.
+"""Attachments (safety/files/store.py): what is accepted, how it is stored, who may see it.
 
 Uploads go through the real route (POST /api/v1/enterprises/{id}/photos) with real images
 made by Pillow; files land in the test data directory; rows in the test database."""
@@ -17,8 +17,10 @@ from litestar.datastructures import UploadFile
 from PIL import Image
 from PIL.ExifTags import IFD, Base
 
-from safety import audit, files, files_verify
-from safety.images import process
+from safety import audit
+from safety.files import store as files
+from safety.files import verify as files_verify
+from safety.files.images import process
 from safety.settings import get_settings
 from safety.tables import Attachment, AuditEvent
 from tests import factories as f
@@ -431,7 +433,7 @@ async def test_the_upload_event_carries_the_stored_files_sha256_size_owner_and_k
 # bytes and records attachment.create with their sha256), except the patrol triage's copy
 # of a report's photos onto its hazard: rows on bytes an upload already recorded.
 ROW_MAKERS = {
-    "safety/files.py": 1,
+    "safety/files/store.py": 1,
     "inspections/patrol/service.py": 2,  # _copy_photos: Attachment(...) and .insert
 }
 ROOT = Path(__file__).resolve().parents[2]
@@ -452,7 +454,7 @@ def test_only_save_bytes_stores_files_and_makes_attachment_rows():
             made = len(re.findall(r"(?<!class )\bAttachment\(|\bAttachment\.insert\(", text))
             if made:
                 found[rel] = made
-            if rel != "safety/files.py" and re.search(r"files\.(_store|_write_atomically)\b", text):
+            if rel != "safety/files/store.py" and re.search(r"files\.(_store|_write_atomically)\b", text):
                 stores.append(rel)
     assert found == ROW_MAKERS
     assert stores == []

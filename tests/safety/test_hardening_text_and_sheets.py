@@ -194,7 +194,7 @@ async def test_every_text_field_of_every_request_body_refuses_control_characters
 
 
 def test_every_spreadsheet_is_written_by_the_one_writer():
-    """Only ``safety.sheetguard.write_sheet`` builds workbooks, so every export passes
+    """Only ``safety.sheets.guard.write_sheet`` builds workbooks, so every export passes
     through ``file_text``; a new writer elsewhere fails here."""
     root = Path(__file__).resolve().parents[2]
     writers = sorted(
@@ -203,7 +203,7 @@ def test_every_spreadsheet_is_written_by_the_one_writer():
         for path in (root / package).rglob("*.py")
         if "Workbook(" in path.read_text(encoding="utf-8")
     )
-    assert writers == ["safety/sheetguard.py"]
+    assert writers == ["safety/sheets/guard.py"]
 
 
 # ---------------------------------------------------------------- 2. hostile sheets
@@ -246,7 +246,7 @@ async def test_a_row_of_a_million_cells_is_refused(client):
 
 
 async def test_sheets_are_parsed_in_another_process():
-    from safety import parsepool
+    from safety.sheets import pool as parsepool
 
     assert await parsepool.run(os.getpid) != os.getpid()
 
@@ -272,7 +272,7 @@ async def test_a_hung_parse_is_killed_and_the_pool_recovers(monkeypatch):
     """A parse that uses no CPU but never ends meets the wall-clock backstop."""
     import time
 
-    from safety import parsepool
+    from safety.sheets import pool as parsepool
 
     monkeypatch.setattr(get_settings(), "sheet_parse_seconds", 0.05)
     generation = parsepool._POOL.generation
@@ -289,7 +289,7 @@ async def test_a_hung_parse_is_killed_and_the_pool_recovers(monkeypatch):
 
 
 async def test_a_crashed_parser_is_a_400_and_the_pool_recovers():
-    from safety import parsepool
+    from safety.sheets import pool as parsepool
 
     r = None
     try:

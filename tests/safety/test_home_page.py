@@ -9,11 +9,11 @@ import re
 
 from inspections.patrol import logs
 from inspections.patrol.log_schemas import PatrolLogIn
+from inspections.patrol.rules import GRID_OUTCOMES
 from inspections.tables import Hazard, Inspection
 from rectification import services as rect
 from rectification.figures.service import campaigns_stats
 from rectification.home import queries
-from rectification.home.rules import GRID_OUTCOMES
 from rectification.schemas import DecisionIn, ExtensionIn, VerificationIn
 from safety import charts
 from safety.settings import get_settings, local_today

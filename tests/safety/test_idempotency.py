@@ -15,7 +15,7 @@ from litestar import Litestar, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from safety.auth import Actor
+from safety.accounts.auth import Actor
 from safety.db import write_transaction
 from safety.errorpages import domain_error_handler
 from safety.errors import DomainError, ValidationFailed

@@ -1,5 +1,5 @@
-"""The image decoding budget and the reuse of stored variants (safety/images.py,
-safety/files.py; issue 20, point 7): an image that would cost too much to decode is
+"""The image decoding budget and the reuse of stored variants (safety/files/images.py,
+safety/files/store.py; issue 20, point 7): an image that would cost too much to decode is
 refused from its header with a 413 naming ``file``; the same original uploaded again
 reuses the stored display, print and thumbnail copies without decoding a pixel."""
 
@@ -10,7 +10,8 @@ import io
 import pytest
 from PIL import Image
 
-from safety import files, images
+from safety.files import images
+from safety.files import store as files
 from safety.settings import get_settings
 from safety.tables import Attachment
 from tests import factories as f

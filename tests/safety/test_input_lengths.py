@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from piccolo.columns import Varchar
 
-from safety.accounts import NewUser, UserPatch
+from safety.accounts.service import NewUser, UserPatch
 from safety.orgs import AgencyIn, OrgUnitIn
 from safety.tables import Agency, OrgUnit, User
 from tests import factories as f

@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from safety.controllers.auth import safe_next
-from safety.page_login import PENDING_COOKIE
-from safety.sessions import SESSION_COOKIE, token_hash
+from safety.accounts.login import safe_next
+from safety.accounts.page_login import PENDING_COOKIE
+from safety.accounts.sessions import SESSION_COOKIE, token_hash
 from safety.tables import UserSession
 from tests import factories as f
 from tests.pages import page_headers, session_cookie

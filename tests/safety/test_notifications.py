@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safety.notifications import notify
+from safety.notifications.service import notify
 from tests import factories as f
 from tests.pages import as_user
 
@@ -57,7 +57,7 @@ async def test_a_notification_link_never_leaves_the_site(client):
 
 
 async def test_notify_each_writes_many_messages_in_one_statement():
-    from safety.notifications import Message, list_notifications, notify_each
+    from safety.notifications.service import Message, list_notifications, notify_each
     from tests.patrollog.counting import count_queries
 
     a, b = await f.user("admin"), await f.user("admin")

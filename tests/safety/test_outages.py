@@ -1,5 +1,5 @@
 """Outages answer 503 with Retry-After and a reason, keep nothing half-written, and end
-when the condition does (issue 20, point 2; safety/outages.py, docs/ops/outages.md).
+when the condition does (issue 20, point 2; safety/ops/outages.py, docs/ops/outages.md).
 
 Each test makes the condition for real under a real ``safety serve`` (a subprocess with
 its own database and data directory): a tmpfs filled to the last byte, a tmpfs remounted
@@ -31,7 +31,7 @@ import asyncpg
 import httpx
 import pytest
 
-from safety.sessions import SESSION_COOKIE
+from safety.accounts.sessions import SESSION_COOKIE
 from tests.inspections.factories import jpeg
 from tests.safety.dbtools import free_port, run, served
 

@@ -7,8 +7,8 @@ import asyncio
 import datetime as dt
 import time
 
-from safety.auth import hash_password
-from safety.sessions import TOUCH_INTERVAL, token_hash
+from safety.accounts.auth import hash_password
+from safety.accounts.sessions import TOUCH_INTERVAL, token_hash
 from safety.tables import AuditEvent, UserSession
 from tests import factories as f
 from tests.pages import as_user, page_headers, session_cookie
@@ -203,7 +203,7 @@ async def test_password_hashing_does_not_block_the_event_loop(monkeypatch):
     # The production cost (the suite runs with cheap parameters, see conftest).
     from argon2 import PasswordHasher
 
-    from safety import auth
+    from safety.accounts import auth
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher())
     ticks = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from safety.sessions import SESSION_COOKIE, token_hash
+from safety.accounts.sessions import SESSION_COOKIE, token_hash
 from safety.settings import get_settings
 from safety.tables import AuditEvent, LoginAttempt, UserSession
 from tests import factories as f

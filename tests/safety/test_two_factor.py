@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from safety import totp
-from safety.page_login import PENDING_COOKIE
-from safety.sessions import SESSION_COOKIE
+from safety.accounts import totp
+from safety.accounts.page_login import PENDING_COOKIE
+from safety.accounts.sessions import SESSION_COOKIE
 from safety.tables import AuditEvent, TotpRecoveryCode, UserTotp
 from tests import factories as f
 from tests.pages import as_user

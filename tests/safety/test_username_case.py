@@ -1,11 +1,11 @@
 """Usernames are one account whatever the letter case or Unicode spelling (NFKC + full
 case folding: no "Ädmin" beside "ädmin"), and a name mixing scripts (a Cyrillic "а" in a
-Latin name) is refused (safety.usernames)."""
+Latin name) is refused (safety.accounts.usernames)."""
 
 import pytest
 
+from safety.accounts.usernames import username_key, username_problems
 from safety.tables import User
-from safety.usernames import username_key, username_problems
 from tests import factories as f
 from tests.pages import as_user
 from tests.safety.dbtools import DB_ERRORS

@@ -5,14 +5,9 @@ import datetime as dt
 
 import pytest
 
+from inspections.patrol.rules import GRID_OUTCOMES, outcome_filter
 from rectification.home import rules
-from rectification.home.rules import (
-    GRID_OUTCOMES,
-    due_window,
-    in_queue,
-    month_start,
-    outcome_filter,
-)
+from rectification.home.rules import due_window, in_queue, month_start
 
 TODAY = dt.date(2026, 5, 10)
 

@@ -266,12 +266,12 @@ def test_it_has_the_english_of_every_message_the_source_raises_in_chinese() -> N
 # read by IT at the command line, in English like every command) and the backup's
 # reports (the `safety backup` command). (file, how the message starts)
 INTERNAL_ENGLISH = {
-    ("safety/benchdata/patrol.py", "org unit "),
+    ("safety/demo/benchdata/patrol.py", "org unit "),
     ("safety/db.py", "DATABASE_URL must start"),
-    ("safety/files.py", "unknown attachment kind"),
+    ("safety/files/store.py", "unknown attachment kind"),
     ("safety/settings.py", ""),
-    ("safety/backup/store.py", "attachment "),
-    ("safety/sheetstream.py", "more than "),
+    ("safety/ops/backup/store.py", "attachment "),
+    ("safety/sheets/stream.py", "more than "),
     ("inspections/hazard_figures.py", "bad group key"),
     ("inspections/patrol/rules.py", "a duplicate needs a triaged original"),
     ("inspections/risk/rules.py", "band"),

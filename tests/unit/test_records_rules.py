@@ -1,4 +1,4 @@
-"""The inspection records' pure rules (inspections.records.rules)."""
+"""The inspection records' pure rules (rectification.records.rules)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from inspections.records import messages, rules
 from inspections.rules import STATES
+from rectification.records import messages, rules
 
 DAY = dt.date(2026, 3, 1)
 

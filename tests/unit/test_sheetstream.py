@@ -1,4 +1,4 @@
-"""The streaming writer's print set-up, date cells and title rows (safety.sheetstream),
+"""The streaming writer's print set-up, date cells and title rows (safety.sheets.stream),
 read back with openpyxl: no database."""
 
 import datetime as dt
@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from safety.sheetstream import (
+from safety.sheets.stream import (
     A3_LANDSCAPE,
     StreamedSheet,
     serial_day,
