@@ -25,7 +25,7 @@ from safety.accounts.auth import actor_from_user
 from safety.settings import local_today
 from safety.tables import Agency, Enterprise, OrgUnit, User
 
-SPEC = Path(__file__).resolve().parent.parent / "fixtures" / "demo" / "campaign.json"
+SPEC = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "campaign.json"
 
 
 async def _actor(username: str):

@@ -28,7 +28,7 @@ from safety.demo.selfcheck import load_self_inspections
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.tables import Enterprise, OrgUnit, User
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 
 
 def _read(name: str) -> Any:

@@ -23,7 +23,7 @@ from safety.accounts.auth import SYSTEM, actor_from_user
 from safety.settings import local_today
 from safety.tables import Enterprise, User
 
-PEOPLE = Path(__file__).resolve().parent.parent / "fixtures" / "demo" / "people.json"
+PEOPLE = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "people.json"
 
 # (contact username or None for the listed demo one, uscc, checklist code, days ago, findings)
 # A finding: (item code, description, location, outcome: closed / rectifying / with_officer).

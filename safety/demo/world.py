@@ -22,7 +22,7 @@ from safety.accounts.auth import SYSTEM, Actor, actor_from_user
 from safety.demo.clock import travel_to
 from safety.tables import User
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 CONTACT_PASSWORD = "Yiyuan@2024"
 
 
