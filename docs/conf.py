@@ -18,7 +18,7 @@ author = "安全生产双重预防检查与整改跟踪系统"
 copyright = "2026"
 language = "zh_CN"
 
-extensions = ["myst_parser", "apiref"]
+extensions = ["myst_parser", "apiref", "houseplan"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 # Anchors for ## and ### headings, so a page can link to a section of another.
 myst_heading_anchors = 3

@@ -30,8 +30,9 @@ from inspections.schemas import (
     ResultsOut,
 )
 from inspections.uploads_api import UPLOAD_ROUTES
-from safety.accounts.auth import Actor
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
+from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["inspections"]
 

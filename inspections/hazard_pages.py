@@ -27,13 +27,14 @@ from inspections.services import photos as hazard_photos
 from inspections.services.hazards import days_for
 from inspections.services.photo_limit import PhotoLimitReached
 from inspections.tables import RiskPoint
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, NotFound
 from safety.files import store as files
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import as_int, errors_by_field, form_model
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 HAZARD_FIELDS = (
     "description",

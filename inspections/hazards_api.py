@@ -12,10 +12,11 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from inspections import services
 from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.schemas import MAX_DB_INT
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
+from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["hazards"]
 # a breakdown's group id; 0 names the group without one (no batch, no agency)

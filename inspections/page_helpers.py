@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request
 
 from inspections import rules
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import Forbidden, ValidationFailed
 from safety.tables import Role
 

@@ -38,12 +38,13 @@ from inspections.page_helpers import (
 from inspections.schemas import ResultIn
 from inspections.services import views
 from inspections.services.photo_limit import photo_limit
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, form_model
 from safety.settings import local_clock, local_today
 from safety.tables import Role
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 # ---------------------------------------------------------------- today
 

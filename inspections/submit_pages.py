@@ -23,13 +23,14 @@ from inspections.page_helpers import (
 )
 from inspections.pages import missing_summary, signatures_view, walk
 from inspections.services import signatures
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.files import store as files
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import errors_by_field
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 
 @get("/inspections/{inspection_id:int}/submit", include_in_schema=False, dependencies=ACTOR)

@@ -10,10 +10,11 @@ from litestar.params import MultipartBody
 
 from inspections.schemas import HazardPhotoForm, PhotoOut, SignatureForm, SignaturesOut
 from inspections.services import photos, signatures
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
-from safety.web import ACTOR, PathId, error_responses
+from safety.web import PathId, error_responses
 
 
 @post(

@@ -19,8 +19,9 @@ from rectification.schemas import (
     VerificationIn,
     VoidIn,
 )
-from safety.accounts.auth import Actor
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
+from safety.web import Page, PathId, error_responses, paging
 
 TAGS = ["rectification"]
 HAZARD = "/api/v1/hazards/{hazard_id:int}"

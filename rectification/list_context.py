@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from rectification.figures.service import group_label
 from safety import i18n
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.registry.service import get_enterprise

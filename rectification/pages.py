@@ -31,13 +31,13 @@ from rectification.home import queries as home_queries
 from rectification.home import rules as home_rules
 from rectification.page_views import grouped, page_view
 from rectification.schemas import ExtensionIn, PlanIn, SubmissionIn, VerificationIn
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of
 from safety.pages import errors_by_field, form_model, query_id, refuse
 from safety.settings import get_settings, local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 UploadForm = MultipartBody[dict[str, Any]]

@@ -32,14 +32,14 @@ from rectification.tables import (
     Verification,
 )
 from safety import i18n
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, NotFound
 from safety.files import store as files
 from safety.pages import errors_by_field, form_model, page_offset, query_date, query_id, refuse
 from safety.registry import service as registry
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50

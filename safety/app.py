@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -18,18 +19,19 @@ from litestar.template.config import TemplateConfig
 
 from inspections.risk.rules import check_settings as check_risk_settings
 from rectification.records.queries import enterprise_records
-from safety import print_warnings
+from safety import logs
+from safety.accounts.actor import authenticate_first, known_actor
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
-from safety.ops import logs
 from safety.registry.pages import RecordsReader
 from safety.reports import pool as reports_pool
+from safety.reports import print_warnings
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
 from safety.sheets import pool as parsepool
-from safety.web import authenticate_first, check_query_parameters, document_json_limit
+from safety.web import check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
 
@@ -97,7 +99,7 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
 
 
 def create_app() -> Litestar:
-    logs.configure()  # the one log format (safety.ops.logs); refuses bad settings first
+    logs.configure()  # the one log format (safety.logs); refuses bad settings first
     settings = get_settings()
     check_risk_settings(
         settings.risk_lec_bands, settings.risk_ls_bands, settings.risk_inspect_months
@@ -129,6 +131,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=register_template_globals,
         ),
+        state=State({"known_actor": known_actor}),
         dependencies={"enterprise_records": Provide(_records_reader, sync_to_thread=False)},
         exception_handlers={DomainError: domain_error_handler, Exception: internal_error_handler},
         logging_config=None,  # Litestar's own root handler would be a second format

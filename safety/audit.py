@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from safety.ops import logs
+from safety import logs
 from safety.settings import get_settings, local_midnight
 from safety.tables import AuditEvent
 

@@ -10,7 +10,7 @@ app's request class, so every ``JSONBody`` parameter goes through it).
   so a hostile body costs one linear scan, never a deep recursion.
 
 Every refusal has Litestar's error shape with ``extra: [{"key": "body", ...}]``. The body
-is only read once the caller is authenticated (``safety.web.authenticate_first``).
+is only read once the caller is authenticated (``safety.accounts.actor.authenticate_first``).
 """
 
 from __future__ import annotations

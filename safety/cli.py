@@ -61,7 +61,7 @@ class SafetyGroup(click.Group):
 
 @click.group(cls=SafetyGroup, help="安全生产双重预防检查与整改跟踪系统 — management commands.")
 def main() -> None:
-    from safety.ops.logs import configure
+    from safety.logs import configure
 
     configure()  # the settings are checked here, before any command runs
 
@@ -102,8 +102,8 @@ def migrate() -> None:
 def createuser(username, password, role, display_name, enterprise_id, org_unit_id, agency_id):
     from pydantic import ValidationError
 
-    from safety.accounts.auth import SYSTEM
     from safety.accounts.service import NewUser, create_user
+    from safety.actors import SYSTEM
     from safety.errors import DomainError
 
     try:
@@ -159,7 +159,7 @@ def _serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=True,
         forwarded_allow_ips=get_settings().trusted_proxies,
-        log_config=None,  # uvicorn's loggers go through safety.ops.logs (one format)
+        log_config=None,  # uvicorn's loggers go through safety.logs (one format)
         access_log=False,  # the access line is safety.access's (SAFETY_ACCESS_LOG)
     )
 
@@ -182,8 +182,8 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database only.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     from safety.demo.load import DEMO_LOGINS, load_demo
+    from safety.logs import without_audit_lines
     from safety.migrations import apply_migrations
-    from safety.ops.logs import without_audit_lines
 
     run(apply_migrations())
     _load_checklists()

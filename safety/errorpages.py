@@ -25,9 +25,8 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from safety import i18n
+from safety import i18n, outages
 from safety.errors import DomainError, NotAuthenticated, NotFound
-from safety.ops import outages
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +58,14 @@ async def _audit_denial(
 ) -> None:
     from safety import audit
     from safety.db import write_transaction
-    from safety.web import client_ip, known_actor
+    from safety.web import client_ip
 
     try:
-        actor = actor or await known_actor(request)
+        # The composition root hands over how to find the caller (the accounts room sits
+        # above this module): ``app.state.known_actor``, see safety.app.
+        known_actor = request.app.state.get("known_actor")
+        if actor is None and known_actor is not None:
+            actor = await known_actor(request)
         after = {
             "method": method,
             "path": request.url.path,

@@ -33,7 +33,7 @@ from litestar.params import HeaderParameter
 from litestar.serialization import decode_json, encode_json
 from pydantic import BaseModel
 
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, ValidationFailed
 from safety.tables import IdempotencyRecord

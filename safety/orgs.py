@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.schemas import RowId, Text, fits

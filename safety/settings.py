@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     # officer's reminder digest.
     patrol_untriaged_days: int = Field(default=2, ge=0, le=365)
 
-    # Logging (safety.ops.logs; docs/ops/logging.md): human-readable lines or JSON lines on
+    # Logging (safety.logs; docs/ops/logging.md): human-readable lines or JSON lines on
     # stderr (journald under systemd), the least level written, one access line per request.
     log_format: Literal["human", "json"] = "human"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     # PostgreSQL pool.
     pg_pool_min: int = 1
     pg_pool_max: int = 10
-    # Outages (safety.ops.outages): the Retry-After of a 503 when the database cannot be
+    # Outages (safety.outages): the Retry-After of a 503 when the database cannot be
     # reached, the disk is full or the data directory is read-only.
     outage_retry_seconds: int = Field(default=30, ge=1, le=3600)
 

@@ -330,6 +330,11 @@ class Notification(Table, tablename="notification"):
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     read_at = Timestamptz(null=True, default=None)
 
+    @classmethod
+    async def unread_count(cls, user_id: int) -> int:
+        """The layout's bell: the user's unread notifications."""
+        return await cls.count().where((cls.user == user_id) & cls.read_at.is_null()).run()
+
 
 class NotificationDelivery(Table, tablename="notification_delivery"):
     """One attempt to deliver a notification outside the app (e-mail, group-robot webhook):

@@ -12,14 +12,12 @@ from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from pydantic import BaseModel
 
-from safety.accounts.auth import Actor, actor_from_user, user_for_token
-from safety.errors import DomainError, NotAuthenticated, ValidationFailed
+from safety.errors import ValidationFailed
 from safety.schemas import MAX_DB_INT
 
 T = TypeVar("T")
@@ -44,48 +42,6 @@ def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-async def _authenticate(request: Request) -> Actor:
-    """The caller; 401 otherwise. ``/api/*`` accepts ONLY ``Authorization: Bearer`` (so the
-    API needs no CSRF protection and a browser's cookie cannot be used cross-site against
-    it); pages accept only the session cookie (``safety.accounts.sessions``)."""
-    if is_api_path(request.url.path):
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("需要令牌")
-        user = await user_for_token(token.strip())
-        return actor_from_user(user, client_ip(request))
-    from safety.accounts.sessions import user_for_request  # page sessions
-
-    user = await user_for_request(request)
-    if user is None:
-        raise NotAuthenticated("需要登录")
-    from safety.notifications.service import unread_count
-
-    request.state.unread = await unread_count(user["id"])  # the layout's bell
-    return actor_from_user(user, client_ip(request))
-
-
-async def provide_actor(request: Request) -> Actor:
-    """The caller (see ``_authenticate``), looked up once per request and kept in
-    ``request.state.actor``: the layout's nav and user name read it, and an audited
-    refusal names it."""
-    actor = request.state.get("actor")
-    if actor is None:
-        actor = await _authenticate(request)
-        request.state.actor = actor
-    return actor
-
-
-async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """App-wide guard: a route that takes ``actor`` authenticates its caller BEFORE its
-    parameters and body are parsed (Litestar runs guards first). So an anonymous caller
-    gets 401 (pages: the login redirect) whatever the body holds, and a hostile body is
-    only ever parsed for a known user."""
-    if isinstance(connection, Request) and "actor" in handler.dependency_name_set:
-        await provide_actor(connection)
-
-
 # C0 control characters other than tab, newline and carriage return, and DEL: no query
 # parameter has a use for them, and PostgreSQL refuses a NUL in text outright (a 500).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -102,18 +58,6 @@ def check_query_parameters(connection: ASGIConnection, handler: BaseRouteHandler
             errors.append({"key": name, "message": f"{name} 含控制字符"})
     if errors:
         raise ValidationFailed("查询参数有误", errors)
-
-
-async def known_actor(request: Request) -> Actor | None:
-    """The caller when their credentials are valid, else None; never raises. Names the
-    actor of a refusal raised before the route ran (e.g. the CSRF middleware's)."""
-    try:
-        return await provide_actor(request)
-    except DomainError:
-        return None
-
-
-ACTOR = {"actor": Provide(provide_actor)}
 
 
 class Page(BaseModel, Generic[T]):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from safety.accounts.auth import SYSTEM, Actor, actor_from_user, issue_token
+from safety.accounts.auth import issue_token
 from safety.accounts.service import NewUser, create_user
+from safety.actors import SYSTEM, Actor, actor_from_user
 from safety.orgs import AgencyIn, OrgUnitIn, create_agency, create_org_unit
 from safety.rules import make_uscc
 from safety.tables import Enterprise, User

@@ -150,26 +150,58 @@ def by_layer_folders() -> list[str]:
     )
 
 
-def dot() -> str:
-    """The rooms and the imports between them, as Graphviz DOT: one cluster per package,
-    drawn bottom-up (the kernel at the bottom), an arrow from importer to imported."""
-    graph = room_graph()
-    lines = [
-        "digraph house {",
-        '  rankdir=BT; newrank=true; node [shape=box, fontname="Noto Sans CJK SC", fontsize=10];',
-        '  edge [color="#8899aa", arrowsize=0.6];',
+def floor_of(module: str) -> str:
+    """The floor a module stands on: the kernel, a domain package, the demo or the
+    composition root."""
+    if module.startswith(("safety.app", "safety.cli")):
+        return "composition root"
+    if module.startswith("safety.demo"):
+        return "safety/demo"
+    return {"safety": "kernel", "inspections": "inspections/", "rectification": "rectification/"}[
+        module.split(".")[0]
     ]
-    for package in PACKAGES:
-        lines.append(f'  subgraph "cluster_{package}" {{ label="{package}/"; style=rounded;')
-        for room in sorted(r for r in graph if r.split(".")[0].split(" ")[0] == package):
-            if room.startswith(package + " "):
-                label = "app.py, cli.py"
-            else:
-                label = room.partition(".")[2] or "flat modules"
-            lines.append(f'    "{room}" [label="{label}"];')
-        lines.append("  }")
-    for room in sorted(graph):
-        for target in sorted(graph[room]):
-            lines.append(f'  "{room}" -> "{target}";')
+
+
+def _collapsed(key) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, targets in imports().items():
+        here = key(module)
+        if here is None:
+            continue
+        graph[here]
+        for target in targets:
+            there = key(target)
+            if there is not None and there != here:
+                graph[here].add(there)
+    return dict(graph)
+
+
+def dot(view: str = "kernel") -> str:
+    """Graphviz DOT, an arrow from importer to imported, the importer above what it imports.
+
+    ``kernel``: the kernel's rooms (``flat modules`` is its ground floor) and the
+    composition root; ``floors``: the packages and the two top floors that may import
+    every package (the demo and the composition root)."""
+    if view == "kernel":
+
+        def key(module: str) -> str | None:
+            if not module.startswith("safety") or module.startswith("safety.demo"):
+                return None
+            room = room_of(module)
+            return {"safety": "flat modules", "safety (composition root)": "app.py, cli.py"}.get(
+                room, room.partition(".")[2] + "/"
+            )
+
+        graph = _collapsed(key)
+    else:
+        graph = _collapsed(floor_of)
+    lines = [
+        f"digraph {view} {{",
+        '  rankdir=TB; node [shape=box, style=rounded, fontname="Noto Sans CJK SC",'
+        " fontsize=11];",
+        '  edge [color="#667788", arrowsize=0.6];',
+    ]
+    lines += [f'  "{node}";' for node in sorted(graph)]
+    lines += [f'  "{a}" -> "{b}";' for a in sorted(graph) for b in sorted(graph[a])]
     lines.append("}")
     return "\n".join(lines) + "\n"

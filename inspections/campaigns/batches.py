@@ -26,7 +26,8 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
 from inspections.rules import Booking, campaign_running, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.orgs import list_agencies
@@ -34,7 +35,6 @@ from safety.pages import as_int, errors_by_field, form_model, parse_date
 from safety.registry import service as registry
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 BATCH_FIELDS = {

@@ -27,7 +27,8 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS
 from inspections.rules import campaign_running, default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, form_model, page_offset, parse_date
@@ -35,7 +36,6 @@ from safety.registry import service as registry
 from safety.registry.messages import choices
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspections.tables import ChecklistTemplate
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.pages import as_int
 from safety.registry import service as registry
 from safety.rules import check_uscc

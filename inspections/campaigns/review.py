@@ -15,11 +15,11 @@ from litestar.response import Redirect, Template
 from inspections import services as service
 from inspections.campaigns.forms import one
 from inspections.services import photos  # noqa: F401  registers the owners /files checks
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.pages import errors_by_field
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 

@@ -11,8 +11,9 @@ from litestar.params import FromQuery, JSONBody
 from inspections.checklists import service
 from inspections.checklists.pages import PAGE_ROUTES
 from inspections.checklists.schemas import ChecklistIn, ChecklistOut
-from safety.accounts.auth import Actor
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
+from safety.web import Page, PathId, error_responses, paging
 
 
 def _out(row: dict[str, Any]) -> ChecklistOut:

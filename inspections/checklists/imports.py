@@ -20,7 +20,7 @@ from typing import Any
 import anyio.to_thread
 
 from inspections.checklists import rules, service, sheets
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import NotFound
 from safety.registry.sheets import RowError
 from safety.settings import get_settings

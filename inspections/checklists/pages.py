@@ -21,13 +21,14 @@ from litestar.response import Template
 from inspections.checklists import imports, rules, service
 from inspections.checklists.messages import labels
 from inspections.checklists.sheets import export_workbook
-from safety.accounts.auth import SYSTEM, Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import SYSTEM, Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR, XLSX, xlsx_download
+from safety.web import XLSX, xlsx_download
 
 PAGE_READERS = (Role.admin, Role.officer, Role.inspector)
 UploadForm = MultipartBody[dict[str, Any]]

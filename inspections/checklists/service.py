@@ -26,7 +26,7 @@ from piccolo.columns.combination import WhereRaw
 from inspections.checklists import rules
 from inspections.tables import ChecklistItem, ChecklistSection, ChecklistTemplate
 from safety import audit
-from safety.accounts.auth import SYSTEM, Actor
+from safety.actors import SYSTEM, Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, ValidationFailed
 from safety.schemas import MAX_DB_INT

@@ -20,7 +20,7 @@ from piccolo.query.functions.aggregate import Count, Max
 from inspections.checklists import suggest_rules
 from inspections.checklists.service import _CURRENT, READERS
 from inspections.tables import ChecklistItem, ChecklistTemplate
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 
 _cache: dict[str, Any] = {"stamp": None, "index": []}
 FIELDS = (

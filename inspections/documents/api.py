@@ -11,11 +11,12 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from inspections.documents.context import notice_context, report_context
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.reports import messages as _messages  # noqa: F401 - registers page texts
 from safety.reports.render import filename, pdf_response, pdf_responses, render_pdf
 from safety.settings import local_today
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 REPORT_TEMPLATE = "inspections/documents/report.html"
 NOTICE_TEMPLATE = "inspections/documents/notice.html"

@@ -10,7 +10,7 @@ from typing import Any
 from inspections import services
 from inspections.documents import issuer
 from inspections.tables import Hazard, Inspection
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.reports.render import Resources
 from safety.settings import get_settings, local_clock, local_today
 from safety.tables import Attachment, Batch, Enterprise, OrgUnit

@@ -21,10 +21,11 @@ from inspections.patrol.schemas import (
     PatrolReportOut,
     TriageIn,
 )
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
+from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["patrol"]
 

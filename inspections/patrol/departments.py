@@ -8,7 +8,7 @@ from inspections.patrol.schemas import DepartmentIn, DepartmentPatch
 from inspections.patrol.tables import ReferralDepartment
 from inspections.services.scope import is_row_id
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.tables import Role

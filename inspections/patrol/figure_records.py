@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from inspections.patrol import figures
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import is_sqlite
 from safety.errors import ValidationFailed
 from safety.tables import OrgUnit

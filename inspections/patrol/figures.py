@@ -23,7 +23,7 @@ import datetime as dt
 
 from inspections.patrol.logs import units_of
 from inspections.services.scope import is_row_id
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import is_sqlite
 from safety.errors import NotFound, ValidationFailed
 from safety.settings import local_midnight, local_today

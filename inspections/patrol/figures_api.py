@@ -18,7 +18,8 @@ from inspections.patrol import (
     figures,
     log_messages,  # noqa: F401 - registers the messages
 )
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.pages import (
     errors_by_field,
@@ -28,7 +29,7 @@ from safety.pages import (
     query_id,
     refuse,
 )
-from safety.web import ACTOR, QueryId, error_responses
+from safety.web import QueryId, error_responses
 
 DateFrom = Annotated[dt.date | None, QueryParameter(name="from")]
 DateTo = Annotated[dt.date | None, QueryParameter(name="to")]

@@ -12,10 +12,11 @@ from litestar.params import FromQuery, JSONBody
 from inspections.patrol import logs
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut, UnvisitedOut
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.tables import Role
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
+from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["patrol-logs"]
 PATH = "/api/v1/patrol-logs"

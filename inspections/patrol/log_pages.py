@@ -20,7 +20,8 @@ from inspections.patrol import (
 )
 from inspections.patrol.log_rules import UNVISITED_DEFAULT_DAYS
 from inspections.patrol.log_schemas import PatrolLogIn, PatrolLogOut
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.idempotency import run_idempotent
 from safety.pages import (
@@ -35,7 +36,6 @@ from safety.pages import (
 )
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 PAGE_SIZE = 50
 

@@ -25,7 +25,7 @@ from inspections.patrol.log_schemas import PatrolLogIn
 from inspections.patrol.log_tables import PatrolLog, PatrolLogVisit
 from inspections.services.scope import is_row_id, officer_units
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, ValidationFailed
 from safety.settings import local_today

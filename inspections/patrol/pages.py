@@ -19,14 +19,15 @@ from inspections.page_helpers import one_file, wants_json
 from inspections.patrol import departments, messages, rules, service, views  # noqa: F401
 from inspections.patrol.schemas import DepartmentIn, DepartmentPatch, PatrolReportIn, TriageIn
 from inspections.patrol.scope import grid_enterprises, own_grids
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.files import store as files
 from safety.i18n import lang_of
 from safety.idempotency import run_idempotent
 from safety.pages import as_int, errors_by_field, form_model, page_offset, refuse
 from safety.tables import Enterprise, Role
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 MINE_SIZE = 30
 QUEUE_SIZE = 20

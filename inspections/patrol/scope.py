@@ -14,7 +14,7 @@ from typing import Any
 
 from inspections.patrol.tables import PatrolReport
 from inspections.services.scope import is_row_id
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import NotFound
 from safety.tables import Enterprise, OrgUnit, OrgUnitKind, Role
 

@@ -23,7 +23,7 @@ from inspections.services.hazards import insert_hazard
 from inspections.services.photo_limit import has_room, photo_limit, require_room
 from inspections.tables import Hazard
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Forbidden, ValidationFailed
 from safety.files import store as files

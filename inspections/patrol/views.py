@@ -13,7 +13,7 @@ from piccolo.querystring import QueryString
 from inspections.patrol import rules
 from inspections.patrol.scope import REPORT, report_condition, report_row
 from inspections.patrol.tables import PatrolReport
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains
 from safety.errors import ValidationFailed
 from safety.files import store as files

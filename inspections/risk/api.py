@@ -25,9 +25,10 @@ from inspections.risk.schemas import (
     RiskPointPatch,
 )
 from inspections.risk.sheets import export_workbook
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.settings import local_today
-from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
 
 TAGS = ["risk"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from inspections.risk.service import _colour, _columns, enterprise_row, enterprise_scope, to_out
 from inspections.services.scope import is_row_id
 from inspections.tables import RiskPoint
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.orgs import subtree_ids
 from safety.tables import Enterprise
 

@@ -18,10 +18,11 @@ from litestar.response import Template
 from inspections.risk.service import point_row
 from inspections.schemas import HazardListItemOut
 from inspections.services import HazardFilter, list_hazards
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.i18n import register
 from safety.settings import local_today
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.web import Page, PathId, error_responses, paging
 
 PAGE_SIZE = 200
 

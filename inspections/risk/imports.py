@@ -31,7 +31,7 @@ from inspections.risk.service import (
 from inspections.risk.sheets import ParsedSheet, RowError, SheetRow, read_and_parse
 from inspections.tables import RiskPoint
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import PayloadTooLarge, ValidationFailed
 from safety.settings import get_settings

@@ -20,13 +20,14 @@ from inspections.risk.messages import fmt, labels
 from inspections.risk.planning_pages import PLANNING_ROUTES
 from inspections.risk.rules import COLOURS, MEASURE_KINDS
 from inspections.risk.sheets import export_workbook
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR, XLSX, xlsx_download
+from safety.web import XLSX, xlsx_download
 
 FormData = URLEncodedBody[dict[str, Any]]
 LEC_KEYS = {"lec_l": "likelihood", "lec_e": "exposure", "lec_c": "consequence"}

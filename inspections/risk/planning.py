@@ -38,7 +38,7 @@ from inspections.risk.rules import (
 )
 from inspections.services.scope import is_row_id, officer_units
 from inspections.tables import Hazard, InspectionKind, InspectionState
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import is_sqlite
 from safety.errors import ValidationFailed
 from safety.orgs import subtree_ids

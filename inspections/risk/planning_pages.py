@@ -17,14 +17,14 @@ from inspections.campaigns import bookings
 from inspections.risk import planning
 from inspections.risk.messages import labels
 from inspections.risk.rules import COLOURS, UNRATED
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, page_offset
 from safety.registry import service as registry
 from safety.registry.messages import industry_name
 from safety.tables import Role
-from safety.web import ACTOR
 
 PAGE_SIZE = 50
 

@@ -27,7 +27,7 @@ from inspections.risk.rules import COLOURS, MEASURE_KINDS, Bands, parse_bands, w
 from inspections.services.scope import is_row_id, officer_units
 from inspections.tables import RiskPoint
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import is_sqlite, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.settings import get_settings

@@ -11,8 +11,9 @@ from litestar.params import JSONBody
 from inspections.schemas import InspectionOut
 from inspections.selfcheck import service
 from inspections.selfcheck.schemas import SelfInspectionIn
-from safety.accounts.auth import Actor
-from safety.web import ACTOR, error_responses
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
+from safety.web import error_responses
 
 
 @post(

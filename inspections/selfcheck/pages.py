@@ -20,12 +20,12 @@ from inspections.selfcheck import (
     service,
 )
 from inspections.selfcheck.schemas import SelfInspectionIn
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.pages import errors_by_field, field_messages, form_model, page_offset, query_id
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50

@@ -20,7 +20,7 @@ from inspections.services.batches import checklist_errors
 from inspections.services.inspections import _move as move_inspection
 from inspections.tables import Inspection, InspectionInspector
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safety.settings import local_today

@@ -1,5 +1,5 @@
 """The inspection use cases, for the JSON API (inspections/api.py) and the pages alike.
-Each takes the acting user (``safety.accounts.auth.Actor``) first, checks scope (404 outside it,
+Each takes the acting user (``safety.actors.Actor``) first, checks scope (404 outside it,
 403 for a role never allowed), owns its transaction and writes its audit event in it.
 
 Campaigns and batches (officer) — ``campaigns``, ``batches``:

@@ -25,7 +25,7 @@ from inspections.services.campaigns import batches_of, ids_message
 from inspections.services.scope import campaign_row, is_row_id
 from inspections.tables import ChecklistTemplate, Inspection, InspectionInspector
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.settings import local_today

@@ -17,7 +17,7 @@ from inspections.schemas import CampaignIn
 from inspections.services.scope import campaign_condition, campaign_row
 from inspections.tables import Inspection
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains, write_transaction
 from safety.errors import ValidationFailed
 from safety.rules import normalise_uscc

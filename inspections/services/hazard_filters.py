@@ -17,7 +17,7 @@ from inspections import hazard_figures as figures
 from inspections import rules
 from inspections.services.scope import hazard_condition, hazards_under, is_row_id
 from inspections.tables import Hazard
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains, is_sqlite
 from safety.errors import ValidationFailed
 from safety.settings import get_settings

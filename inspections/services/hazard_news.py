@@ -32,7 +32,7 @@ from typing import Any
 from inspections.checklists.rules import LEVEL_LABELS
 from inspections.services.scope import enterprise_contacts
 from inspections.tables import Hazard, HazardSource
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.notifications.service import Message, notify_each
 from safety.text import short
 

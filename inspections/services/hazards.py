@@ -22,7 +22,7 @@ from inspections.services.inspections import group_row
 from inspections.services.scope import hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import ValidationFailed
 from safety.notifications.service import notify

@@ -24,7 +24,7 @@ from inspections.services.scope import (
 )
 from inspections.tables import ChecklistItem, Hazard, Inspection, InspectionInspector, ItemResult
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safety.settings import local_today

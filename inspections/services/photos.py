@@ -18,7 +18,7 @@ from __future__ import annotations
 from inspections.services.photo_limit import require_room
 from inspections.services.scope import hazard_row, inspection_row
 from inspections.tables import Inspection
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import Conflict, Forbidden, ValidationFailed
 from safety.files import store as files
 from safety.tables import Role

@@ -22,7 +22,7 @@ from typing import Any
 
 from inspections.patrol.tables import PatrolReport
 from inspections.tables import Hazard, Inspection, InspectionInspector
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import NotFound
 from safety.schemas import MAX_DB_INT
 from safety.tables import Campaign, Enterprise, OrgUnit, Role, User

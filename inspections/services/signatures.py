@@ -15,7 +15,7 @@ from inspections.services import views
 from inspections.services.inspections import group_row
 from inspections.tables import Inspection
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import ValidationFailed
 

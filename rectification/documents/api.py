@@ -9,10 +9,11 @@ from litestar.di import NamedDependency
 
 from rectification.documents.campaign import campaign_context
 from rectification.documents.recheck import recheck_context
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.reports import messages as _messages  # noqa: F401 - registers page texts
 from safety.reports.render import filename, pdf_response, pdf_responses, render_pdf
-from safety.web import ACTOR, PathId, error_responses
+from safety.web import PathId, error_responses
 
 RECHECK_TEMPLATE = "rectification/documents/recheck.html"
 CAMPAIGN_TEMPLATE = "rectification/documents/campaign.html"

@@ -14,7 +14,7 @@ from inspections.documents.context import LEVELS, STATUSES, org_names, street_of
 from rectification.figures.campaign_charts import campaign_charts
 from rectification.figures.service import campaign_stats
 from safety import charts
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.reports.render import Resources
 from safety.settings import local_today
 from safety.tables import Campaign

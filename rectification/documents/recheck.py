@@ -22,7 +22,7 @@ from inspections.documents.context import (
 from inspections.tables import Hazard, Inspection
 from rectification import services
 from rectification.tables import EvidenceSubmission, Verification
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import Conflict
 from safety.i18n import translate
 from safety.reports.render import Resources

@@ -17,8 +17,9 @@ from rectification.figures.schemas import (
     CampaignStatsOut,
     OrgUnitStatsOut,
 )
-from safety.accounts.auth import Actor
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
+from safety.web import Page, PathId, error_responses, paging
 
 TAGS = ["figures"]
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from rectification.figures import dashboard as board
 from rectification.figures import dashboard_messages, series
 from safety import charts
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.i18n import translate
 
 dashboard_messages.register_all()

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from inspections.services.scope import campaign_condition
 from rectification.figures import links
 from rectification.figures.service import campaigns_stats
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.tables import Campaign
 
 ACTIVE_LIMIT = 20  # a street runs a handful of campaigns at once

@@ -34,13 +34,13 @@ from rectification.figures.definitions import GROUPS, parse_group_key
 from rectification.figures.service import campaign_enterprises, campaign_stats
 from rectification.figures.service import group_label as label_of
 from safety import charts
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import errors_by_field, page_offset
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 dashboard_messages.register_all()
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from rectification.figures import definitions as d
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import is_sqlite
 from safety.errors import NotFound, ValidationFailed
 from safety.settings import get_settings, local_today

@@ -26,7 +26,7 @@ from inspections.services.scope import campaign_row
 from inspections.tables import Hazard
 from rectification.figures import definitions as d
 from rectification.figures.queries import campaign_and_path, in_subtree, make_as_of
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.settings import local_midnight, local_today
 
 # The sub-categories of the product rules, in its order (the chart lists them in this order; a

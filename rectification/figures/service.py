@@ -21,7 +21,7 @@ from rectification.figures.queries import (
     raw_rows,
     subtree_units,
 )
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import NotFound, ValidationFailed
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.tables import Role

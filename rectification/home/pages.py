@@ -42,11 +42,11 @@ from rectification.figures import dashboard_messages
 from rectification.figures.dashboard_pages import _figures_of
 from rectification.home import messages, queries
 from rectification.home import rules as home_rules
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.i18n import lang_of, translate
 from safety.settings import local_today
 from safety.tables import Role
-from safety.web import ACTOR
 
 messages.register_all()
 dashboard_messages.register_all()

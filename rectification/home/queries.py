@@ -38,7 +38,7 @@ from rectification.home.rules import (
 )
 from rectification.records import queries as records
 from rectification.tables import ExtensionRequest, Verification
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import engine
 from safety.settings import get_settings
 from safety.tables import Campaign, Enterprise, OrgUnit, OrgUnitKind, Role

@@ -30,8 +30,8 @@ from inspections.tables import Hazard, InspectionInspector
 from rectification.ledger import rules
 from rectification.rules import STATUS_LABELS
 from rectification.tables import RectificationPlan, Verification
-from safety.accounts.auth import Actor
-from safety.ops import logs
+from safety import logs
+from safety.actors import Actor
 from safety.registry.rules import INDUSTRY_SECTIONS
 from safety.settings import get_settings, local_today
 from safety.sheets.stream import A3_LANDSCAPE, PageSetup
@@ -123,7 +123,7 @@ async def open_ledger(
     actor.require(Role.officer)
     today = local_today()
     conditions = await filter_conditions(actor, flt, today)
-    # an export of the ledger is logged (safety.ops.logs), though it records no audit event
+    # an export of the ledger is logged (safety.logs), though it records no audit event
     logs.audit_event("ledger.export", actor.user_id, actor.username, "hazard")
     return _chunks(conditions, today, chunk)
 

@@ -27,12 +27,13 @@ from inspections.services.hazard_filters import HazardFilter
 from rectification.ledger import service
 from rectification.queue_pages import search_filter
 from safety import i18n
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.pages import refuse
 from safety.settings import local_today
 from safety.sheets.stream import StreamedSheet
 from safety.tables import Role
-from safety.web import ACTOR, XLSX, QueryId, error_responses
+from safety.web import XLSX, QueryId, error_responses
 
 i18n.register({"ledger.export": ("导出台账", "Export ledger")})
 

@@ -30,11 +30,11 @@ from litestar.response import Template
 from inspections.rules import STATES
 from rectification.records import messages as _messages  # noqa: F401 - registers texts
 from rectification.records import queries, rules
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.i18n import lang_of, translate
 from safety.pages import page_offset, parse_date
 from safety.tables import Role
-from safety.web import ACTOR
 
 
 def _filter(params: dict[str, str]) -> tuple[queries.HistoryFilter, list[dict[str, str]]]:

@@ -20,7 +20,7 @@ from inspections.services.scope import inspection_condition
 from inspections.tables import Inspection
 from rectification.records import rules
 from rectification.tables import Verification
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains
 from safety.tables import Enterprise
 

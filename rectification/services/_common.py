@@ -11,7 +11,7 @@ from typing import Any
 from inspections.services.scope import hazard_row
 from inspections.tables import Hazard, HazardTransition
 from rectification.tables import EvidenceSubmission
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import Forbidden, NotFound, ValidationFailed
 from safety.files import store as files
 from safety.notifications.service import notify

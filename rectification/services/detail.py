@@ -11,7 +11,7 @@ from rectification.tables import (
     RectificationPlan,
     Verification,
 )
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.files import store as files
 
 # ---------------------------------------------------------------- the whole hazard

@@ -17,7 +17,7 @@ from rectification.services._common import (
 )
 from rectification.tables import ExtensionRequest
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.settings import local_today

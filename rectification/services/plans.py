@@ -21,7 +21,7 @@ from rectification.services._common import (
 from rectification.services.detail import hazard_detail
 from rectification.tables import EvidenceSubmission, RectificationPlan
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.settings import get_settings, local_today
 from safety.tables import Attachment

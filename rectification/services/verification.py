@@ -18,7 +18,7 @@ from rectification.tables import (
     Verification,
 )
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict
 from safety.settings import get_settings, local_today

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 
 import anyio.to_thread
@@ -20,9 +19,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from safety.accounts import factor
-from safety.errors import Forbidden, NotAuthenticated
+from safety.errors import NotAuthenticated
 from safety.settings import get_settings
-from safety.tables import Role, User
+from safety.tables import User
 
 
 def _make_hasher() -> PasswordHasher:
@@ -44,41 +43,6 @@ def _dummy_hash() -> str:
     tell an attacker which usernames are real. Made on first use, not at import: at the
     production cost it took half a second of every start-up (docs/dev/outages.md)."""
     return _hasher.hash("dummy-password-for-timing")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The acting user, as services see them."""
-
-    user_id: int
-    username: str
-    role: Role
-    display_name: str = ""
-    enterprise_id: int | None = None
-    org_unit_id: int | None = None
-    agency_id: int | None = None
-    ip: str | None = None
-
-    def require(self, *roles: Role) -> None:
-        """403 unless the actor has one of ``roles`` (the action is never theirs)."""
-        if self.role not in roles:
-            raise Forbidden("您的角色无权执行此操作")
-
-
-SYSTEM = Actor(user_id=0, username="system", role=Role.admin)
-
-
-def actor_from_user(user: dict, ip: str | None = None) -> Actor:
-    return Actor(
-        user_id=user["id"],
-        username=user["username"],
-        role=Role(user["role"]),
-        display_name=user.get("display_name") or "",
-        enterprise_id=user.get("enterprise"),
-        org_unit_id=user.get("org_unit"),
-        agency_id=user.get("agency"),
-        ip=ip,
-    )
 
 
 # ---------------------------------------------------------------- passwords

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from safety import i18n
 from safety.accounts import twofactor
-from safety.accounts.auth import Actor, actor_from_user
+from safety.accounts.actor import ACTOR
 from safety.accounts.logins import (
     EnrolmentNeeded,
     SecondFactorNeeded,
@@ -24,10 +24,11 @@ from safety.accounts.logins import (
 from safety.accounts.page_login import csrf_cookie, finish_login, pending_cookie
 from safety.accounts.sessions import SESSION_COOKIE, user_for_request
 from safety.accounts.sessions import logout as logout_session
+from safety.actors import Actor, actor_from_user
 from safety.errors import NotAuthenticated, TooManyRequests
 from safety.schemas import MeOut, TokenIn, TokenOut
 from safety.settings import get_settings
-from safety.web import ACTOR, client_ip, error_responses
+from safety.web import client_ip, error_responses
 
 
 @post(

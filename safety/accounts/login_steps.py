@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 from safety import i18n  # noqa: F401 - page texts
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
 from safety.accounts import twofactor
-from safety.accounts.auth import actor_from_user
 from safety.accounts.logins import second_step
 from safety.accounts.page_login import clear_pending, read_pending, start_session
+from safety.actors import actor_from_user
 from safety.errors import DomainError, NotAuthenticated, TooManyRequests
 from safety.settings import get_settings
 from safety.tables import User

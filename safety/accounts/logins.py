@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from safety import audit
 from safety.accounts import factor as second_factor
 from safety.accounts import twofactor
-from safety.accounts.auth import actor_from_user, issue_token, verify_password
+from safety.accounts.auth import issue_token, verify_password
 from safety.accounts.sessions import utcnow
 from safety.accounts.usernames import normalise_username, username_key
+from safety.actors import actor_from_user
 from safety.db import write_transaction
 from safety.errors import NotAuthenticated, TooManyRequests
 from safety.settings import get_settings

@@ -16,10 +16,11 @@ from litestar.response import Redirect, Template
 from safety import i18n  # noqa: F401 - page texts
 from safety.accounts import factor, twofactor
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError
 from safety.settings import get_settings
-from safety.web import ACTOR, PathId
+from safety.web import PathId
 
 FormData = URLEncodedBody[dict[str, Any]]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from safety import audit
-from safety.accounts.auth import Actor, hash_password
+from safety.accounts.auth import hash_password
 from safety.accounts.sessions import end_user_sessions, utcnow
 from safety.accounts.usernames import normalise_username, username_key, username_problems
+from safety.actors import Actor
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.rules import password_problems

@@ -125,7 +125,7 @@ async def logout(value: str | None, ip: str | None = None) -> int | None:
     """Log out: delete the cookie's session and audit ``auth.logout`` in the same
     transaction; returns its user id (None: no such session, nothing audited)."""
     from safety import audit
-    from safety.accounts.auth import actor_from_user
+    from safety.actors import actor_from_user
 
     if not value:
         return None

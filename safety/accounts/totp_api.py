@@ -8,9 +8,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from safety.accounts import twofactor
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.schemas import TotpCodeIn, TotpConfirmOut, TotpEnrolOut
-from safety.web import ACTOR, PathId, error_responses
+from safety.web import PathId, error_responses
 
 TAGS = ["auth"]
 

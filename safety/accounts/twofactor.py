@@ -20,9 +20,9 @@ import anyio.to_thread
 
 from safety import audit
 from safety.accounts import totp
-from safety.accounts.auth import Actor
 from safety.accounts.factor import is_enrolled, required_for
 from safety.accounts.sessions import end_user_sessions, utcnow
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.tables import Role, TotpRecoveryCode, User, UserTotp

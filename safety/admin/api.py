@@ -11,9 +11,10 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from safety import audit, orgs
 from safety.accounts import service as accounts
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
-from safety.web import ACTOR, Page, PathId, QueryId, error_responses, paging
+from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["admin"]
 

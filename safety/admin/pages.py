@@ -15,13 +15,14 @@ from litestar.response import Redirect, Template
 from safety import audit, orgs
 from safety.accounts import service as accounts
 from safety.accounts import twofactor
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, form_model, page_offset
 from safety.schemas import MAX_DB_INT
 from safety.settings import get_settings
 from safety.tables import OrgUnitKind, Role
-from safety.web import ACTOR, PathId, paging
+from safety.web import PathId, paging
 
 FormData = URLEncodedBody[dict[str, Any]]
 PAGE_SIZE = 50

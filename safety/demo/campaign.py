@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from safety.accounts.auth import actor_from_user
+from safety.actors import actor_from_user
 from safety.settings import local_today
 from safety.tables import Agency, Enterprise, OrgUnit, User
 

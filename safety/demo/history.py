@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.demo.clock import backdated, travel_to
 from safety.demo.hazards import closed_flow, rectify
 from safety.demo.world import (

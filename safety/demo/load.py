@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from safety import audit
-from safety.accounts.auth import SYSTEM
 from safety.accounts.service import NewUser, create_user
+from safety.actors import SYSTEM
 from safety.db import write_transaction
 from safety.demo.campaign import load_campaign
 from safety.demo.history import load_history

@@ -15,8 +15,8 @@ import io
 from inspections.patrol import service
 from inspections.patrol.schemas import PatrolReportIn, TriageIn
 from inspections.patrol.tables import PatrolReport
-from safety.accounts.auth import SYSTEM, actor_from_user
 from safety.accounts.service import NewUser, create_user
+from safety.actors import SYSTEM, actor_from_user
 from safety.tables import Enterprise, OrgUnit, User
 
 PASSWORD = "Yiyuan@2024"

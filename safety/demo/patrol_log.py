@@ -15,7 +15,7 @@ from inspections.patrol import logs, service
 from inspections.patrol.log_schemas import PatrolLogIn
 from inspections.patrol.schemas import PatrolReportIn, TriageIn
 from inspections.patrol.tables import PatrolReport
-from safety.accounts.auth import actor_from_user
+from safety.actors import actor_from_user
 from safety.settings import local_today
 from safety.tables import User
 

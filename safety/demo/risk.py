@@ -11,7 +11,7 @@ from typing import Any
 
 from inspections.risk.rules import add_months
 from inspections.risk.service import create_point
-from safety.accounts.auth import actor_from_user
+from safety.actors import actor_from_user
 from safety.settings import local_today
 from safety.tables import Enterprise, User
 

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from safety.accounts.auth import SYSTEM, actor_from_user
+from safety.actors import SYSTEM, actor_from_user
 from safety.settings import local_today
 from safety.tables import Enterprise, User
 

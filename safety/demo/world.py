@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from safety.accounts.auth import SYSTEM, Actor, actor_from_user
+from safety.actors import SYSTEM, Actor, actor_from_user
 from safety.demo.clock import travel_to
 from safety.tables import User
 

@@ -12,10 +12,11 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.response import File
 
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.files import store as files
 from safety.text import clean_filename
-from safety.web import ACTOR, PathId, error_responses
+from safety.web import PathId, error_responses
 
 # Content-addressed: the bytes behind a URL never change, so a browser may keep them for
 # a year; private, because they are per-user (never in a shared cache).

@@ -47,7 +47,7 @@ from litestar.datastructures import UploadFile
 from pydantic import BaseModel
 
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
 from safety.files.images import Checked, Variants, check, variants

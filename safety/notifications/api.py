@@ -12,10 +12,11 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from safety import i18n
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.notifications import service as notifications
 from safety.tables import Role
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.web import Page, PathId, error_responses, paging
 
 TAGS = ["notifications"]
 

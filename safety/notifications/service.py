@@ -133,14 +133,6 @@ async def list_notifications(
     return {"items": [_out(r) for r in rows], "total": total}
 
 
-async def unread_count(user_id: int) -> int:
-    return await (
-        Notification.count()
-        .where((Notification.user == user_id) & Notification.read_at.is_null())
-        .run()
-    )
-
-
 async def mark_read(user_id: int, notification_id: int) -> dict[str, Any]:
     """Mark one of one's own notifications read (idempotent); another's is 404."""
     row = (

@@ -143,9 +143,9 @@ def backup(path: Path, verify: bool) -> None:
 
 
 def _log_run(action: str, path: Path, ok: bool) -> None:
-    """One audit line per backup, verification or restore run (``safety.ops.logs``): the
+    """One audit line per backup, verification or restore run (``safety.logs``): the
     command line is the operator, so no user is named."""
-    from safety.ops.logs import audit_event
+    from safety.logs import audit_event
 
     audit_event(action, None, "cli", success=ok, path=str(path))
 

@@ -1,14 +1,13 @@
 """GET /health: liveness, database reachability and writable storage (no auth).
 
 200 ``{"status": "ok", "database": "ok"}``; else 503 with ``Retry-After`` and the reason
-(``safety.ops.outages``): ``{"status": "error", "database": "ok"|"error", "reason":
+(``safety.outages``): ``{"status": "error", "database": "ok"|"error", "reason":
 "database_unreachable"|"storage_full"|"read_only", "detail", "detail_en"}``."""
 
 from litestar import Request, get
 from litestar.response import Response
 
-from safety import i18n
-from safety.ops import outages
+from safety import i18n, outages
 
 
 @get("/health", tags=["system"], summary="Health check", exclude_from_auth=True)

@@ -13,13 +13,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel, Field
 
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.registry import service, sync
 from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook
 from safety.schemas import RowId, Text, Version
 from safety.settings import local_today
-from safety.web import ACTOR, XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
 
 
 class EnterpriseIn(BaseModel):

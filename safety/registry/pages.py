@@ -15,7 +15,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
 from safety.pages import as_int, errors_by_field, page_offset
@@ -24,7 +25,7 @@ from safety.registry.messages import choices, industry_name
 from safety.registry.sheets import HEADERS, error_workbook, export_workbook
 from safety.settings import local_today
 from safety.tables import OrgUnit, Role
-from safety.web import ACTOR, XLSX, xlsx_download
+from safety.web import XLSX, xlsx_download
 
 FormData = URLEncodedBody[dict[str, Any]]
 UploadForm = MultipartBody[dict[str, Any]]

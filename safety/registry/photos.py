@@ -15,12 +15,13 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, MultipartBody
 
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.registry import service as registry
 from safety.tables import AttachmentKind, Role
-from safety.web import ACTOR, Page, PathId, error_responses, paging
+from safety.web import Page, PathId, error_responses, paging
 
 OWNER = "enterprise"
 

@@ -22,7 +22,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import contains, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.registry.rules import clean_enterprise

@@ -34,7 +34,7 @@ from typing import Any
 import anyio.to_thread
 
 from safety import audit
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
 from safety.registry.service import DATA_FIELDS, officer_prefix

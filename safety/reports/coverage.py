@@ -16,7 +16,7 @@ which names sometimes need; an emoji) would print as an empty box, silently. So:
 
 Saving such text is never refused (the stored text is right; only the printout lacks a
 glyph): the API answers with a ``warnings`` entry and pages show a notice
-(``safety.print_warnings``).
+(``safety.reports.print_warnings``).
 """
 
 from __future__ import annotations

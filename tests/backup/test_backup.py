@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.files import store as files
 from safety.ops.backup import (
     BackupError,

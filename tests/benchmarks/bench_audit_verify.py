@@ -67,7 +67,7 @@ async def build(tmp: Path) -> tuple[int, int]:
     import hashlib
 
     from safety import audit
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from safety.db import close_pool, open_pool, write_transaction
     from safety.files import store as files
     from safety.migrations import apply_migrations

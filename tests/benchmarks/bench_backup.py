@@ -52,7 +52,7 @@ async def write(out, stop_path: str) -> None:
 
     from PIL import Image
 
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from safety.db import close_pool, open_pool
     from safety.files import store as files
     from safety.tables import Enterprise
@@ -82,7 +82,8 @@ async def figures() -> None:
     """The hazard figures of every street (an officer of that street asking), overall
     and by community."""
     from rectification.figures import service
-    from safety.accounts.auth import Actor, Role
+    from safety.accounts.auth import Role
+    from safety.actors import Actor
     from safety.tables import OrgUnit
 
     streets = await OrgUnit.select(OrgUnit.id).where(OrgUnit.kind == "street").run()

@@ -61,9 +61,9 @@ async def main(args) -> None:
 
     from inspections.tables import Hazard
     from rectification.figures import series
-    from safety.accounts.auth import SYSTEM, actor_from_user
     from safety.accounts.service import NewUser, create_user
     from safety.accounts.sessions import SESSION_COOKIE, create_session
+    from safety.actors import SYSTEM, actor_from_user
     from safety.app import create_app
     from safety.db import close_pool, open_pool
     from safety.settings import local_today

@@ -65,8 +65,8 @@ def _prepare() -> None:
     sys.path.insert(0, str(ROOT))
 
     async def main() -> None:
-        from safety.accounts.auth import SYSTEM
         from safety.accounts.service import NewUser, create_user
+        from safety.actors import SYSTEM
         from safety.db import close_pool, open_pool
         from safety.migrations import apply_migrations
         from tests import factories as f

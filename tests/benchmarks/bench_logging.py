@@ -1,4 +1,4 @@
-"""What the request id middleware and the access log cost per request (safety/ops/logs.py):
+"""What the request id middleware and the access log cost per request (safety/logs.py):
 ``/health`` (a database ping) and a page (``/profile`` of a logged-in admin) through the
 app in process (httpx ASGI transport), and the middleware alone around a minimal ASGI app
 (no client: the overhead itself, in µs), in four set-ups side by side in one run:
@@ -67,11 +67,11 @@ async def asgi_alone(app, calls: int) -> float:
 async def main(args) -> None:
     import httpx
 
-    from safety.accounts.auth import SYSTEM
+    from safety import logs
     from safety.accounts.service import NewUser, create_user
+    from safety.actors import SYSTEM
     from safety.app import create_app
     from safety.migrations import apply_migrations
-    from safety.ops import logs
     from safety.settings import get_settings
     from tests.pages import as_user
 

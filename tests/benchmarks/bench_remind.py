@@ -54,7 +54,7 @@ def _robot() -> tuple[ThreadingHTTPServer, str, list]:
 async def _fill(n_hazards: int, n_enterprises: int, today: dt.date) -> None:
     from inspections.tables import Hazard
     from rectification.tables import EvidenceSubmission, ExtensionRequest
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from safety.orgs import OrgUnitIn, create_org_unit
     from safety.rules import make_uscc
     from safety.tables import Enterprise, User

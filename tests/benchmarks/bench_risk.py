@@ -63,7 +63,7 @@ def run_one(engine: str) -> None:
     async def timed() -> dict:
         from inspections.risk import imports, planning
         from inspections.tables import Inspection, RiskPoint
-        from safety.accounts.auth import SYSTEM
+        from safety.actors import SYSTEM
         from safety.orgs import OrgUnitIn, create_org_unit
         from safety.tables import Enterprise
         from tests import factories as f

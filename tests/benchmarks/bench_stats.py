@@ -195,8 +195,9 @@ async def main(args) -> None:
         .first()
         .run()
     )["id"]
-    from safety.accounts.auth import SYSTEM, issue_token
+    from safety.accounts.auth import issue_token
     from safety.accounts.service import NewUser, create_user
+    from safety.actors import SYSTEM
     from safety.tables import User
 
     name = f"bench_officer_{street['id']}"

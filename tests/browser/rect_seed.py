@@ -13,7 +13,7 @@ from inspections import services
 from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn, HazardIn
 from inspections.services.photos import add_hazard_photo
 from inspections.tables import ChecklistTemplate
-from safety.accounts.auth import actor_from_user
+from safety.actors import actor_from_user
 from safety.db import close_pool, open_pool
 from safety.tables import Agency, Enterprise, OrgUnit, User
 from tests.inspections.factories import jpeg

@@ -9,7 +9,7 @@ import pytest
 
 from inspections.checklists import rules, service
 from inspections.tables import ChecklistItem, ChecklistTemplate
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.errors import ValidationFailed
 from tests import factories as f
 

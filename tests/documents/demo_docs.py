@@ -53,7 +53,7 @@ async def main() -> None:
     from inspections.tables import Inspection
     from rectification import services as rect
     from rectification.schemas import PlanIn, SubmissionIn, VerificationIn
-    from safety.accounts.auth import actor_from_user
+    from safety.actors import actor_from_user
     from safety.app import create_app
     from safety.db import close_pool, open_pool
     from safety.demo.load import load_demo

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from inspections.tables import Hazard, HazardTransition, Inspection
 from rectification.figures.definitions import end_of_day
 from rectification.tables import ExtensionRequest
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import get_settings
 from safety.tables import (

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rectification.figures import dashboard, service
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import local_today
 from safety.tables import Campaign

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from inspections.services import HazardFilter, list_hazards
 from rectification.figures import definitions as d
 from rectification.figures import service
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from safety.errors import NotFound
 from safety.settings import local_today
 from safety.tables import Role

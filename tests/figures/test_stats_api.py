@@ -145,7 +145,7 @@ async def test_a_community_officer_never_counts_another_community(client):
     street = w.tree["street"]
     other = await f.enterprise(w.tree["grid1"]["id"])  # (same community, for contrast)
     assert other
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from safety.orgs import OrgUnitIn, create_org_unit
 
     second = await create_org_unit(

@@ -110,7 +110,7 @@ async def test_it_plans_by_pasted_codes_and_reports_every_bad_line(client):
 
 async def test_a_campaign_limited_to_a_community_refuses_codes_outside_it(client):
     w = await f.world()
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from safety.orgs import OrgUnitIn, create_org_unit
 
     community = await create_org_unit(

@@ -11,7 +11,7 @@ import re
 from inspections.checklists import service as checklists
 from inspections.checklists import suggest
 from inspections.tables import Hazard, Inspection
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from tests import factories as f
 from tests.imagegen import png
 from tests.inspections import walkdata

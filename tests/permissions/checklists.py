@@ -7,7 +7,7 @@ kept import is the calling admin's upload / another admin's."""
 from __future__ import annotations
 
 from inspections.checklists import imports, service
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from tests import factories as f
 from tests.checklists.helpers import body, xlsx
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec

@@ -69,7 +69,7 @@ async def _started(w, target: str) -> fi.Visit:
 
 
 def _inspector_actor(w, user_id: int):
-    from safety.accounts.auth import Actor
+    from safety.actors import Actor
     from safety.tables import Role
 
     return Actor(user_id=user_id, username=f"inspector{user_id}", role=Role.inspector)

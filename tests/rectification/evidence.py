@@ -8,7 +8,7 @@ import datetime as dt
 from inspections.services.photos import add_hazard_photo
 from rectification import services as rect
 from rectification.schemas import SubmissionIn
-from safety.accounts.auth import Actor
+from safety.actors import Actor
 from tests.inspections import factories as fi
 
 

@@ -14,7 +14,7 @@ import re
 from rectification.figures import series
 from rectification.figures.definitions import GROUPS
 from rectification.figures.service import campaign_stats, group_label
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.settings import local_today
 from tests import factories as f

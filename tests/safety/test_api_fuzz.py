@@ -119,7 +119,7 @@ async def fuzz_world():
     """Fresh personas, plus a user the admin's PATCH may change at will (never a user
     another test relies on)."""
     from inspections.checklists.service import publish
-    from safety.accounts.auth import SYSTEM
+    from safety.actors import SYSTEM
     from tests.checklists.helpers import body
 
     w = await f.world()

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from fixtures.make_enterprise_sample import BAD_ROWS, GOOD_ROWS
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.registry import sync as registry_sync
 from safety.registry.sheets import error_workbook

@@ -454,7 +454,9 @@ def test_only_save_bytes_stores_files_and_makes_attachment_rows():
             made = len(re.findall(r"(?<!class )\bAttachment\(|\bAttachment\.insert\(", text))
             if made:
                 found[rel] = made
-            if rel != "safety/files/store.py" and re.search(r"files\.(_store|_write_atomically)\b", text):
+            if rel != "safety/files/store.py" and re.search(
+                r"files\.(_store|_write_atomically)\b", text
+            ):
                 stores.append(rel)
     assert found == ROW_MAKERS
     assert stores == []

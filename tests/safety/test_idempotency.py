@@ -15,13 +15,13 @@ from litestar import Litestar, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from safety.accounts.auth import Actor
+from safety.accounts.actor import ACTOR
+from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errorpages import domain_error_handler
 from safety.errors import DomainError, ValidationFailed
 from safety.idempotency import ABANDONED_AFTER, IdempotencyKey, run_idempotent
 from safety.tables import Agency, Attachment, IdempotencyRecord
-from safety.web import ACTOR
 from tests import factories as f
 from tests import imagegen
 

@@ -1,4 +1,4 @@
-"""The one logging set-up (safety/ops/logs.py): the request id in and out and on every line of
+"""The one logging set-up (safety/logs.py): the request id in and out and on every line of
 its request, human and JSON lines, the access log switch, audit events logged once and
 only when kept, secrets that never print, a bad time zone refused at start."""
 
@@ -17,9 +17,8 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from safety import audit
+from safety import audit, logs
 from safety.db import write_transaction
-from safety.ops import logs
 from safety.settings import Settings, get_settings
 from tests import factories as f
 from tests.safety.dbtools import ROOT, SESSION_URL, free_port, subprocess_env
@@ -105,7 +104,7 @@ async def test_the_access_line_names_the_user_and_never_the_query(client, captur
 
 
 async def test_an_error_logs_its_traceback_once_with_the_request_id(client, capture, monkeypatch):
-    from safety.ops import outages
+    from safety import outages
 
     async def broken():
         raise RuntimeError("boom for the log test")

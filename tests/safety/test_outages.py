@@ -1,5 +1,5 @@
 """Outages answer 503 with Retry-After and a reason, keep nothing half-written, and end
-when the condition does (issue 20, point 2; safety/ops/outages.py, docs/ops/outages.md).
+when the condition does (issue 20, point 2; safety/outages.py, docs/ops/outages.md).
 
 Each test makes the condition for real under a real ``safety serve`` (a subprocess with
 its own database and data directory): a tmpfs filled to the last byte, a tmpfs remounted

@@ -3,7 +3,7 @@ one community), an inspector or an enterprise contact might reach what is not th
 
 from __future__ import annotations
 
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.orgs import OrgUnitIn, create_org_unit
 from safety.tables import Enterprise, User
 from tests import factories as f

@@ -1,4 +1,4 @@
-"""Which exceptions are outages (503, safety.ops.outages.classify) and which stay bugs (500).
+"""Which exceptions are outages (503, safety.outages.classify) and which stay bugs (500).
 The conditions themselves are made for real in tests/safety/test_outages.py; the
 PostgreSQL server's own refusals (a full disk there, too many connections, a server
 starting up) cannot be made on a shared server, so their mapping is checked here."""
@@ -11,7 +11,7 @@ import sqlite3
 import asyncpg
 import pytest
 
-from safety.ops import outages
+from safety import outages
 
 
 @pytest.mark.parametrize(
