@@ -197,8 +197,7 @@ def dot(view: str = "kernel") -> str:
         graph = _collapsed(floor_of)
     lines = [
         f"digraph {view} {{",
-        '  rankdir=TB; node [shape=box, style=rounded, fontname="Noto Sans CJK SC",'
-        " fontsize=11];",
+        '  rankdir=TB; node [shape=box, style=rounded, fontname="Noto Sans CJK SC", fontsize=11];',
         '  edge [color="#667788", arrowsize=0.6];',
     ]
     lines += [f'  "{node}";' for node in sorted(graph)]
