@@ -220,6 +220,11 @@ ERRORS: dict[str, str] = {
     "colour 须为 red/orange/yellow/blue": "colour must be red/orange/yellow/blue",
     # ---- formatted messages: {placeholders} on both sides, the values read from the Chinese
     "{key} 须为 {choices}": "{key} must be {choices}",
+    "图片尺寸或色深过大（解码超过 {mb} MB），请缩小尺寸或另存为 JPEG 后重新上传": (
+        "the image is too large to decode (over {mb} MB): make it smaller or save it as a JPEG"
+    ),
+    "该隐患已有 {n} 张照片，已达上限": "this hazard already holds {n} photos, the most allowed",
+    "该上报已有 {n} 张照片，已达上限": "this report already holds {n} photos, the most allowed",
     "{key} 须为 {choices} 之一": "{key} must be one of {choices}",
     "{key} 必填，取值 {choices}": "{key} is required, one of {choices}",
     "{key} 须为整数": "{key} must be a whole number",

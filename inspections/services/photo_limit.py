@@ -17,7 +17,6 @@ document therefore shows at most twice the limit (docs/ops/limits.md).
 from __future__ import annotations
 
 from safety.errors import Conflict
-from safety.limit_messages import catalogued
 from safety.settings import get_settings
 from safety.tables import Attachment
 
@@ -47,9 +46,9 @@ async def require_room(owner_type: str, owner_id: int) -> None:
     if await has_room(owner_type, owner_id):
         return
     n = photo_limit()
+    # English: the catalogue's templates (safety.error_messages), the number read back.
     if owner_type == "hazard":
-        zh, en = f"该隐患已有 {n} 张照片，已达上限", f"this hazard already holds {n} photos"
+        message = f"该隐患已有 {n} 张照片，已达上限"
     else:
-        zh, en = f"该上报已有 {n} 张照片，已达上限", f"this report already holds {n} photos"
-    message = catalogued(zh, en + ", the most allowed")
+        message = f"该上报已有 {n} 张照片，已达上限"
     raise PhotoLimitReached(message, [{"key": "file", "message": message}])

@@ -37,7 +37,6 @@ from PIL.ExifTags import IFD, Base
 
 from safety.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from safety.files.gps import without_gps
-from safety.limit_messages import catalogued
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES = {
@@ -197,10 +196,8 @@ def _open(data: bytes) -> Image.Image:
 
 def too_costly(max_decode_bytes: int) -> PayloadTooLarge:
     mb = max_decode_bytes // (1024 * 1024)
-    message = catalogued(
-        f"图片尺寸或色深过大（解码超过 {mb} MB），请缩小尺寸或另存为 JPEG 后重新上传",
-        f"the image is too large to decode (over {mb} MB): make it smaller or save it as a JPEG",
-    )
+    # English: the catalogue's template (safety.error_messages), the number read back.
+    message = f"图片尺寸或色深过大（解码超过 {mb} MB），请缩小尺寸或另存为 JPEG 后重新上传"
     return PayloadTooLarge(message, [{"key": "file", "message": message}])
 
 

@@ -277,6 +277,7 @@ INTERNAL_ENGLISH = {
     ("inspections/risk/rules.py", "band"),
     ("inspections/risk/rules.py", "frequenc"),
     ("rectification/figures/queries.py", "several campaigns'"),
+    ("inspections/patrol/rules.py", "unknown "),
     ("rectification/home/rules.py", "unknown "),
 }
 

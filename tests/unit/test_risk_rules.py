@@ -139,14 +139,21 @@ def test_bad_bands_are_refused(text):
         parse_bands(text)
 
 
-def test_bad_band_settings_stop_the_settings(monkeypatch):
-    from safety.settings import Settings
+def test_bad_band_settings_stop_the_start_up(monkeypatch):
+    # The composition root checks them (the kernel's settings do not know the risk rules).
+    from safety.app import create_app
+    from safety.settings import get_settings
 
-    monkeypatch.setenv("SAFETY_RISK_LS_BANDS", "red>=2,orange>=9,yellow>=4")
-    with pytest.raises(ValueError):
-        Settings()
-    monkeypatch.setenv("SAFETY_RISK_LS_BANDS", "red>=16,orange>=9,yellow>=4")
-    assert Settings().risk_ls_bands.startswith("red>=16")
+    settings = get_settings()
+    monkeypatch.setattr(settings, "risk_ls_bands", "red>=2,orange>=9,yellow>=4")
+    with pytest.raises(ValueError, match="SAFETY_RISK_LS_BANDS"):
+        create_app()
+    monkeypatch.setattr(settings, "risk_ls_bands", "red>=16,orange>=9,yellow>=4")
+    monkeypatch.setattr(settings, "risk_inspect_months", "red=0,orange=3,yellow=6,blue=12,none=3")
+    with pytest.raises(ValueError, match="SAFETY_RISK_INSPECT_MONTHS"):
+        create_app()
+    monkeypatch.setattr(settings, "risk_inspect_months", "red=1,orange=3,yellow=6,blue=12,none=3")
+    assert create_app() is not None
 
 
 @pytest.mark.parametrize(
