@@ -117,9 +117,16 @@ class Settings(BaseSettings):
     remind_due_days: int = 3  # hazards due within this many days
     remind_verify_days: int = 2  # submissions waiting longer than this for verification
     smtp_host: str = ""
-    smtp_port: int = 25
+    # Unset: 465 for implicit TLS, else 25 (what it always was, STARTTLS included).
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
     smtp_from: str = "safety@localhost"
+    # How the connection is protected (``smtp_mode`` resolves it): "none" (plain), "starttls"
+    # (upgrade after connecting), "tls" (implicit TLS from the first byte, usually port 465).
+    # Unset: follows the older boolean ``smtp_starttls``. Certificates are verified against
+    # the system's CAs, or only those in ``smtp_ca_file`` (a mail server with its own CA).
+    smtp_security: Literal["none", "starttls", "tls"] | None = None
     smtp_starttls: bool = False
+    smtp_ca_file: str = ""
     smtp_user: str = ""
     smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10
@@ -187,6 +194,43 @@ class Settings(BaseSettings):
     @classmethod
     def _level_any_case(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("smtp_security", mode="before")
+    @classmethod
+    def _security_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
+
+    @field_validator("smtp_ca_file")
+    @classmethod
+    def _ca_file_readable(cls, value: str) -> str:
+        """Checked at start: a typo would otherwise surface only as failed deliveries."""
+        if value and not (os.path.isfile(value) and os.access(value, os.R_OK)):
+            raise ValueError(f"SAFETY_SMTP_CA_FILE {value!r} is not a readable file")
+        return value
+
+    @model_validator(mode="after")
+    def _smtp_security_agrees(self) -> Settings:
+        if self.smtp_starttls and self.smtp_security not in (None, "starttls"):
+            raise ValueError(
+                f"SAFETY_SMTP_STARTTLS=true contradicts SAFETY_SMTP_SECURITY={self.smtp_security}:"
+                " set only SAFETY_SMTP_SECURITY"
+            )
+        return self
+
+    @property
+    def smtp_mode(self) -> Literal["none", "starttls", "tls"]:
+        """``smtp_security``, else what the older ``smtp_starttls`` says."""
+        if self.smtp_security is not None:
+            return self.smtp_security
+        return "starttls" if self.smtp_starttls else "none"
+
+    @property
+    def smtp_resolved_port(self) -> int:
+        if self.smtp_port is not None:
+            return self.smtp_port
+        return 465 if self.smtp_mode == "tls" else 25
 
     @field_validator("timezone")
     @classmethod

@@ -4,18 +4,22 @@
   ``matching_step`` returns the time step a code belongs to; the caller keeps the last
   step accepted and refuses a step not newer than it, so a code (even one seen over a
   shoulder) works once.
-- Secrets at rest are sealed with keys derived from the deployment's secret key:
-  HMAC-SHA256 as a pseudo-random function in counter mode (the key stream) with a random
-  16-byte nonce, then HMAC-SHA256 over the user id, nonce and ciphertext (encrypt-then-MAC;
-  the user id binds a sealed secret to its row, so it cannot be copied to another user).
-  Only the standard library is needed. A leaked database alone gives no usable secret;
+- Secrets at rest are sealed with AES-256-GCM (``cryptography``'s AESGCM): a fresh
+  96-bit random nonce per seal, the user id as associated data (a sealed secret copied to
+  another user's row does not open), the key derived from the deployment's secret key
+  with HKDF-SHA256 (no salt, info ``SEAL_INFO``). Stored text: ``v2.`` + URL-safe base64
+  of nonce ‖ ciphertext ‖ 16-byte tag (83 characters for a 32-character secret); the
+  prefix names the format, so a later one can be told apart and migrated. ``v1.`` was a
+  home-made HMAC construction; migration 2026-12-08T00:10:00 reseals those rows and
+  keeps the only copy of its code. A leaked database alone gives no usable secret;
   changing the secret key makes every enrolment unreadable (the admin resets them).
 - Recovery codes: 10 per enrolment, 10 characters from a 31-letter alphabet without look-
   alikes (~49.5 bits each), shown once and stored as HMAC-SHA256(derived key, user id ‖
-  code). A fast keyed hash is enough here (unlike passwords): the codes are random and
-  high-entropy, so there is nothing for a slow hash to protect against dictionary attacks,
-  and without the secret key the hashes cannot even be tested offline. Online guessing
-  is bounded by the login lock-out.
+  code), the derived key being HMAC-SHA256(secret key, ``safety/totp/recovery``). A fast
+  keyed hash is enough here (unlike passwords): the codes are random and high-entropy,
+  so there is nothing for a slow hash to protect against dictionary attacks, and
+  without the secret key the hashes cannot even be tested offline. Online guessing is
+  bounded by the login lock-out.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ import time
 
 import pyotp
 import segno
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from safety.settings import get_settings
 
@@ -37,12 +45,33 @@ DRIFT_STEPS = 1
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no i, l, o, 0, 1
 RECOVERY_LENGTH = 10
-_SEALED_PREFIX = "v1."
+SEALED_PREFIX = "v2."
 
 
-def _derived_key(purpose: str) -> bytes:
-    secret = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(secret, f"safety/totp/{purpose}".encode(), hashlib.sha256).digest()
+# The HKDF info label of the sealing key: names its use and format, so the same secret key
+# never yields the same bytes for another purpose (tokens, CSRF and the audit chain use it too).
+SEAL_INFO = b"safety/totp/seal/aes-256-gcm/v2"
+_NONCE_BYTES = 12  # 96 bits, GCM's native nonce size
+_TAG_BYTES = 16
+
+
+def _secret_key() -> bytes:
+    return get_settings().secret_key.get_secret_value().encode()
+
+
+def _seal_key() -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=SEAL_INFO)
+    return AESGCM(key.derive(_secret_key()))
+
+
+def _associated_data(user_id: int) -> bytes:
+    return f"user_totp.user={user_id}".encode()
+
+
+def _recovery_key() -> bytes:
+    # HMAC-derived as it always was, not HKDF: the stored recovery hashes were made with
+    # this key and, being one-way, cannot be recomputed under another one.
+    return hmac.new(_secret_key(), b"safety/totp/recovery", hashlib.sha256).digest()
 
 
 # ---------------------------------------------------------------- secrets
@@ -53,45 +82,29 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
-def _key_stream(nonce: bytes, length: int) -> bytes:
-    key = _derived_key("enc")
-    blocks = b"".join(
-        hmac.new(key, nonce + i.to_bytes(4, "big"), hashlib.sha256).digest()
-        for i in range((length + 31) // 32)
-    )
-    return blocks[:length]
-
-
-def _tag(user_id: int, nonce: bytes, ciphertext: bytes) -> bytes:
-    message = str(user_id).encode() + b"|" + nonce + ciphertext
-    return hmac.new(_derived_key("mac"), message, hashlib.sha256).digest()[:16]
-
-
 def seal(secret: str, user_id: int) -> str:
-    """The secret as stored in ``user_totp`` (encrypted and authenticated)."""
-    nonce = secrets.token_bytes(16)
-    plain = secret.encode("ascii")
-    ciphertext = bytes(a ^ b for a, b in zip(plain, _key_stream(nonce, len(plain)), strict=True))
-    blob = nonce + ciphertext + _tag(user_id, nonce, ciphertext)
-    return _SEALED_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii")
+    """The secret as stored in ``user_totp`` (encrypted and authenticated, bound to
+    ``user_id``)."""
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    sealed = _seal_key().encrypt(nonce, secret.encode("ascii"), _associated_data(user_id))
+    return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
 def unseal(sealed: str | None, user_id: int) -> str | None:
     """The secret, or None when missing, malformed, or sealed for another user or key."""
-    if not sealed or not sealed.startswith(_SEALED_PREFIX):
+    if not sealed or not sealed.startswith(SEALED_PREFIX):
         return None
     try:
-        blob = base64.urlsafe_b64decode(sealed[len(_SEALED_PREFIX) :])
+        blob = base64.urlsafe_b64decode(sealed[len(SEALED_PREFIX) :])
     except ValueError:
         return None
-    if len(blob) < 33:
+    if len(blob) <= _NONCE_BYTES + _TAG_BYTES:
         return None
-    nonce, ciphertext, tag = blob[:16], blob[16:-16], blob[-16:]
-    if not hmac.compare_digest(tag, _tag(user_id, nonce, ciphertext)):
+    nonce, ciphertext = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
+    try:
+        plain = _seal_key().decrypt(nonce, ciphertext, _associated_data(user_id))
+    except InvalidTag:
         return None
-    plain = bytes(
-        a ^ b for a, b in zip(ciphertext, _key_stream(nonce, len(ciphertext)), strict=True)
-    )
     return plain.decode("ascii", errors="replace")
 
 
@@ -155,4 +168,4 @@ def is_recovery_shaped(code: str) -> bool:
 def recovery_hash(user_id: int, code: str) -> str:
     """The stored form of a recovery code (``code`` as cleaned by ``clean_code``)."""
     message = f"{user_id}:{code}".encode()
-    return hmac.new(_derived_key("recovery"), message, hashlib.sha256).hexdigest()
+    return hmac.new(_recovery_key(), message, hashlib.sha256).hexdigest()

@@ -164,6 +164,12 @@ async def mark_all_read(user_id: int) -> int:
 # ---------------------------------------------------------------- delivery
 
 
+def smtp_tls_context() -> ssl.SSLContext:
+    """Certificate and host name verified (Python's defaults), against the system's CAs
+    or only those of ``SAFETY_SMTP_CA_FILE``."""
+    return ssl.create_default_context(cafile=get_settings().smtp_ca_file or None)
+
+
 def _send_mail_sync(to: str, subject: str, body: str) -> None:
     s = get_settings()
     msg = EmailMessage()
@@ -171,9 +177,15 @@ def _send_mail_sync(to: str, subject: str, body: str) -> None:
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
-    with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
-        if s.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
+    mode, port, timeout = s.smtp_mode, s.smtp_resolved_port, s.smtp_timeout_seconds
+    smtp = (
+        smtplib.SMTP_SSL(s.smtp_host, port, timeout=timeout, context=smtp_tls_context())
+        if mode == "tls"
+        else smtplib.SMTP(s.smtp_host, port, timeout=timeout)
+    )
+    with smtp:
+        if mode == "starttls":
+            smtp.starttls(context=smtp_tls_context())
         if s.smtp_user:
             smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
         smtp.send_message(msg)
