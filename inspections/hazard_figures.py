@@ -38,6 +38,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from piccolo.columns.combination import WhereRaw
+
 from inspections.rules import OPEN_STATUSES
 
 FIGURES = (
@@ -217,3 +219,14 @@ def hazard_group_condition(group_by: str, key: int | str | None, h: str = "hazar
     own joins and key expression, as a semi-join (``key`` None: the group without one)."""
     test = key_test(group_by, key, "hz")
     return f"{h}.id IN (SELECT hz.id FROM hazard hz{hazard_joins(group_by, 'hz')} WHERE {test})"
+
+
+def hazard_figure_where(figure: str, asof: AsOf) -> WhereRaw:
+    """``hazard_figure_condition`` as a condition of a Piccolo query over ``hazard`` (the
+    hazard list's figure filter: the list shows exactly the hazards a figure counts)."""
+    return WhereRaw(hazard_figure_condition(figure, asof))
+
+
+def hazard_group_where(group_by: str, key: int | str | None) -> WhereRaw:
+    """``hazard_group_condition`` as a condition of a Piccolo query over ``hazard``."""
+    return WhereRaw(hazard_group_condition(group_by, key))

@@ -13,7 +13,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from piccolo.query.functions.aggregate import Max
-from piccolo.querystring import QueryString
 
 from inspections import services as inspections
 from inspections.services import views
@@ -21,6 +20,7 @@ from inspections.services.hazards import hazard_columns, hazard_out
 from inspections.services.scope import hazard_condition
 from inspections.tables import Hazard
 from rectification import rules, services
+from rectification.figures.queries import latest_submission_order
 from rectification.list_context import enterprise_chip, list_context
 from rectification.page_views import countdown
 from rectification.rules import STATUS_LABELS
@@ -133,12 +133,6 @@ async def search_page(
 # ---------------------------------------------------------------- verification queue
 
 
-# each hazard's latest evidence submission (NULL: none yet), over Piccolo's ``hazard``
-_LATEST_SUBMISSION = (
-    "(SELECT MAX(s.submitted_at) FROM evidence_submission s WHERE s.hazard = hazard.id)"
-)
-
-
 async def _latest_submissions(hazard_ids: list[int]) -> dict[int, dict]:
     """Each hazard's latest submission (the highest id) with its after-photos."""
     if not hazard_ids:
@@ -172,8 +166,7 @@ async def verify_queue_data(actor: Actor) -> dict[str, Any]:
     rows = (
         await Hazard.select(*hazard_columns())
         .where(*where)
-        .order_by(QueryString(f"{_LATEST_SUBMISSION} IS NOT NULL"))
-        .order_by(QueryString(_LATEST_SUBMISSION))
+        .order_by(*latest_submission_order())
         .order_by(Hazard.id)
         .limit(QUEUE_SIZE)
         .run()

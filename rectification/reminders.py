@@ -16,8 +16,10 @@ and leaves each person ONE digest a day (an in-app notification whose ``dedupe_k
 webhook failed before — by e-mail and webhook where configured. Running it twice a day
 sends nothing twice.
 
-A constant number of queries whatever the size: one per kind of reminder and two for the
-recipients; the grouping by person is done here, over rows already fetched.
+A constant number of queries whatever the size: one per kind of reminder (two for the
+inspectors of waiting hazards and for new hazards, whose links are not foreign keys the
+query builder can follow) and two for the recipients; the grouping by person is done here,
+over rows already fetched. Every query is Piccolo's builder (docs/dev/sql.md).
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from piccolo.query.functions.aggregate import Max
+from piccolo.query.functions.conditional import Coalesce
+
 from inspections.patrol import rules as patrol_rules
+from inspections.patrol.tables import PatrolReport
 from inspections.services.hazard_news import HAZARD_NEW
 from inspections.services.scope import active_officers, enterprise_contacts, officers_over_path
+from inspections.tables import Hazard, InspectionInspector
 from rectification import rules
-from safety.db import engine, write_transaction
+from rectification.tables import EvidenceSubmission, ExtensionRequest
+from safety.db import write_transaction
 from safety.notifications.service import deliver
 from safety.settings import get_settings, local_midnight, local_today
 from safety.tables import Notification
@@ -74,16 +82,6 @@ class RemindReport:
     deliveries: dict[str, int] = field(default_factory=dict)
 
 
-async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await engine().run_querystring(_querystring(sql, *args))
-
-
-def _querystring(sql: str, *args: Any):
-    from piccolo.querystring import QueryString
-
-    return QueryString(sql, *args)
-
-
 def _end_of_local_day(day: dt.date) -> dt.datetime:
     """The last instant of ``day`` in the configured time zone, as an aware datetime."""
     return local_midnight(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
@@ -100,8 +98,13 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-# The deadline in force (kept by rectification.services when an extension is approved).
-_EFFECTIVE = "COALESCE(h.effective_deadline, h.deadline)"
+OPEN = ("pending", "rectifying")
+
+
+def _effective(hazard: Any = Hazard) -> Coalesce:
+    """The deadline in force (kept by rectification.services when an extension is approved)
+    of ``hazard`` (the table, or a foreign key leading to it), as ``effective``."""
+    return Coalesce(hazard.effective_deadline, hazard.deadline, alias="effective")
 
 
 async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
@@ -110,11 +113,19 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     contacts, officers = await enterprise_contacts(), await active_officers()
     digests: dict[int, Digest] = defaultdict(Digest)
 
-    open_rows = await _rows(
-        f"SELECT h.id, h.enterprise, h.status, h.description, e.name AS enterprise_name, "
-        f"o.path, {_EFFECTIVE} AS effective FROM hazard h "
-        "JOIN enterprise e ON e.id = h.enterprise LEFT JOIN org_unit o ON o.id = e.org_unit "
-        "WHERE h.status IN ('pending', 'rectifying')"
+    open_rows = (
+        await Hazard.select(
+            Hazard.id,
+            Hazard.enterprise,
+            Hazard.status,
+            Hazard.description,
+            Hazard.enterprise.name.as_alias("enterprise_name"),
+            Hazard.enterprise.org_unit.path.as_alias("path"),
+            _effective(),
+        )
+        .where(Hazard.status.is_in(list(OPEN)))
+        .order_by(Hazard.id)
+        .run()
     )
     for r in open_rows:
         effective = _as_date(r["effective"])
@@ -134,27 +145,45 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
                 digests[uid].add("即将到期", line)
 
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=s.remind_verify_days)
+    h = EvidenceSubmission.hazard
+    grouped = (h, h.description, h.source, h.level, h.enterprise)
     waiting = [
         r
-        for r in await _rows(
-            "SELECT h.id, h.description, h.source, h.level, h.enterprise, "
-            "e.name AS enterprise_name, o.path, "
-            "MAX(s.submitted_at) AS submitted_at FROM hazard h "
-            "JOIN evidence_submission s ON s.hazard = h.id "
-            "JOIN enterprise e ON e.id = h.enterprise "
-            "LEFT JOIN org_unit o ON o.id = e.org_unit "
-            "WHERE h.status = 'submitted' "
-            "GROUP BY h.id, h.description, h.source, h.level, h.enterprise, e.name, o.path"
+        for r in await EvidenceSubmission.select(
+            h.as_alias("id"),
+            h.description.as_alias("description"),
+            h.source.as_alias("source"),
+            h.level.as_alias("level"),
+            h.enterprise.as_alias("enterprise"),
+            h.enterprise.name.as_alias("enterprise_name"),
+            h.enterprise.org_unit.path.as_alias("path"),
+            Max(EvidenceSubmission.submitted_at, alias="submitted_at"),
         )
+        .where(h.status == "submitted")
+        .group_by(*grouped, h.enterprise.name, h.enterprise.org_unit.path)
+        .order_by(h)
+        .run()
         if _as_datetime(r["submitted_at"]) < cutoff
     ]
-    inspectors: dict[int, list[int]] = defaultdict(list)
-    for r in await _rows(
-        'SELECT ii."user" AS uid, h.id FROM inspection_inspector ii '
-        "JOIN hazard h ON h.inspection = ii.inspection "
-        "WHERE h.status = 'submitted' AND h.source = 'inspection'"
+    # The inspectors of each waiting inspection hazard: the hazards, then their groups.
+    from_inspection = (Hazard.status == "submitted") & (Hazard.source == "inspection")
+    by_inspection: dict[int, list[int]] = defaultdict(list)
+    for r in (
+        await InspectionInspector.select(InspectionInspector.inspection, InspectionInspector.user)
+        .where(
+            InspectionInspector.inspection.is_in(
+                Hazard.select(Hazard.inspection).where(from_inspection)
+            )
+        )
+        .order_by(InspectionInspector.id)
+        .run()
     ):
-        inspectors[r["id"]].append(r["uid"])
+        by_inspection[r["inspection"]].append(r["user"])
+    inspectors: dict[int, list[int]] = {
+        r["id"]: by_inspection[r["inspection"]]
+        for r in await Hazard.select(Hazard.id, Hazard.inspection).where(from_inspection).run()
+        if r["inspection"] in by_inspection
+    }
     for r in waiting:
         report.waiting_verification += 1
         line = f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}"
@@ -166,11 +195,18 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
         for uid in verifiers:
             digests[uid].add(f"待验收超过 {s.remind_verify_days} 天", line)
 
-    for r in await _rows(
-        "SELECT x.id, x.new_deadline, h.description, e.name AS enterprise_name, o.path "
-        "FROM extension_request x JOIN hazard h ON h.id = x.hazard "
-        "JOIN enterprise e ON e.id = h.enterprise LEFT JOIN org_unit o ON o.id = e.org_unit "
-        "WHERE x.status = 'pending' AND h.status IN ('pending', 'rectifying')"
+    x = ExtensionRequest
+    for r in (
+        await x.select(
+            x.id,
+            x.new_deadline,
+            x.hazard.description.as_alias("description"),
+            x.hazard.enterprise.name.as_alias("enterprise_name"),
+            x.hazard.enterprise.org_unit.path.as_alias("path"),
+        )
+        .where(x.status == "pending", x.hazard.status.is_in(list(OPEN)))
+        .order_by(x.id)
+        .run()
     ):
         report.pending_extensions += 1
         line = (
@@ -184,11 +220,18 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     # of now — or of the end of ``today`` when the digest of an earlier day is made.
     as_of = min(dt.datetime.now(dt.UTC), _end_of_local_day(today))
     cutoff = patrol_rules.untriaged_cutoff(as_of, s.patrol_untriaged_days)
-    for r in await _rows(
-        "SELECT p.id, p.description, p.reported_at, o.name AS grid, o.path "
-        "FROM patrol_report p JOIN org_unit o ON o.id = p.org_unit "
-        "WHERE p.status = 'new' AND p.reported_at < {}",
-        cutoff,
+    p = PatrolReport
+    for r in (
+        await p.select(
+            p.id,
+            p.description,
+            p.reported_at,
+            p.org_unit.name.as_alias("grid"),
+            p.org_unit.path.as_alias("path"),
+        )
+        .where(p.status == "new", p.reported_at < cutoff)
+        .order_by(p.id)
+        .run()
     ):
         reported = _as_datetime(r["reported_at"])
         report.patrol_untriaged += 1
@@ -213,17 +256,32 @@ async def _new_hazards(
     since = max(as_of - dt.timedelta(days=1), local_midnight(today - dt.timedelta(days=1)))
     if since >= as_of:
         return
+    n = Notification
+    told = (
+        (n.kind == HAZARD_NEW)
+        & (n.object_type == "hazard")
+        & (n.created_at > since)
+        & (n.created_at <= as_of)
+    )
+    # ``object_id`` is no foreign key: the hazards noticed, then the notices in order.
+    hazards = {
+        r["id"]: r
+        for r in await Hazard.select(
+            Hazard.id,
+            Hazard.description,
+            Hazard.fixed_on_spot,
+            _effective(),
+            Hazard.enterprise.name.as_alias("enterprise_name"),
+        )
+        .where(Hazard.id.is_in(n.select(n.object_id).where(told)), Hazard.status != "voided")
+        .run()
+    }
     seen: set[int] = set()
-    for r in await _rows(
-        f'SELECT n."user" AS uid, h.id, h.description, h.fixed_on_spot, {_EFFECTIVE} AS '
-        "effective, e.name AS enterprise_name FROM notification n "
-        "JOIN hazard h ON h.id = n.object_id JOIN enterprise e ON e.id = h.enterprise "
-        "WHERE n.kind = {} AND n.object_type = 'hazard' AND n.created_at > {} "
-        "AND n.created_at <= {} AND h.status <> 'voided' ORDER BY n.id",
-        HAZARD_NEW,
-        since,
-        as_of,
-    ):
+    for notice in await n.select(n.user, n.object_id).where(told).order_by(n.id).run():
+        r = hazards.get(notice["object_id"])
+        if r is None:
+            continue
+        r = {**r, "uid": notice["user"]}
         seen.add(r["id"])
         what = f"{r['enterprise_name']}：{short(r['description'], DESCRIBED)}"
         if r["fixed_on_spot"]:

@@ -73,10 +73,10 @@ async def record(
     """Append one event. Call inside the use case's write transaction, so the event and
     the change it describes land (or fail) together. ``actor`` is an ``Actor`` or None
     (anonymous, e.g. a failed login, where ``username`` names who was tried)."""
-    from safety.db import after_commit, is_sqlite
+    from safety.db import after_commit, is_sqlite, pg_transaction_lock
 
     if not is_sqlite():
-        await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", _PG_AUDIT_LOCK).run()
+        await pg_transaction_lock(_PG_AUDIT_LOCK)
     last = (
         await AuditEvent.select(AuditEvent.chain)
         .order_by(AuditEvent.id, ascending=False)

@@ -23,6 +23,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 from safety.errors import ServiceBusy
 
@@ -149,7 +150,7 @@ async def write_transaction():
                     yield tx
             else:
                 async with db.transaction() as tx:
-                    await db.run_ddl(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+                    await pg_transaction_lock(PG_WRITE_LOCK, db)
                     yield tx
     finally:
         _after_commit.reset(hooks)
@@ -221,3 +222,27 @@ def contains(text: str, *columns: Any) -> WhereRaw:
         for c in columns
     ]
     return WhereRaw("(" + " OR ".join(parts) + ")", *([pattern] * len(columns)))
+
+
+def subselect_column(query: Any, alias: str) -> QueryString:
+    """A one-value Piccolo query (``Table.count().where(...)``, say) as a column ``alias``
+    of another select: a page and the number of its matches in one statement. The
+    sub-select does not depend on the row, so the database computes it once (a window
+    count would make PostgreSQL join every match before the limit)."""
+    if not alias.isidentifier():
+        raise ValueError(f"bad column alias {alias!r}")
+    return QueryString(f"({{}}) AS {alias}", *query.querystrings)
+
+
+async def pg_transaction_lock(key: int, db: Engine | None = None) -> None:
+    """PostgreSQL: wait for the advisory lock ``key``, held until the current transaction
+    ends (SQLite needs none: its IMMEDIATE transactions already queue writers)."""
+    db = engine() if db is None else db
+    await db.run_ddl(f"SELECT pg_advisory_xact_lock({int(key)})")
+
+
+def codepoint_order(column: Any) -> QueryString:
+    """``column`` as a sort key in code-point order, as Python compares strings: SQLite's
+    default (BINARY); PostgreSQL's collation "C" (its default follows the locale)."""
+    name = column._meta.get_full_name(with_alias=False)
+    return QueryString(name if is_sqlite() else f'{name} COLLATE "C"')

@@ -18,7 +18,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count, Max
 
 from inspections.checklists import suggest_rules
-from inspections.checklists.service import _CURRENT, READERS
+from inspections.checklists.service import READERS, current_ids
 from inspections.tables import ChecklistItem, ChecklistTemplate
 from safety.actors import Actor
 
@@ -48,17 +48,18 @@ async def _stamp() -> tuple[int, int]:
 
 
 async def _items() -> list[dict[str, Any]]:
+    current = await current_ids()
+    if not current:
+        return []
     templates = {
         t["id"]: t
         for t in await ChecklistTemplate.select(
             ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.name
         )
-        .where(_CURRENT)
+        .where(ChecklistTemplate.id.is_in(current))
         .order_by(ChecklistTemplate.code)
         .run()
     }
-    if not templates:
-        return []
     rows = (
         await ChecklistItem.select(
             *(getattr(ChecklistItem, f) for f in FIELDS), ChecklistItem.template

@@ -8,13 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.querystring import QueryString
-
 from inspections.patrol import rules
 from inspections.patrol.scope import REPORT, report_condition, report_row
 from inspections.patrol.tables import PatrolReport
 from safety.actors import Actor
-from safety.db import contains
+from safety.db import contains, subselect_column
 from safety.errors import ValidationFailed
 from safety.files import store as files
 from safety.tables import OrgUnit
@@ -145,7 +143,7 @@ async def list_reports(
     count = PatrolReport.count()
     for condition in conditions:
         count = count.where(condition)
-    extra = [QueryString("({}) AS matched", *count.querystrings)] if with_total else []
+    extra = [subselect_column(count, "matched")] if with_total else []
     query = PatrolReport.select(*columns(), *extra)
     for condition in conditions:
         query = query.where(condition)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
-from piccolo.querystring import QueryString
+from piccolo.query.functions.conditional import Case, When
 
 from inspections.risk.cleaning import INPUT_FIELDS, MEASURE_FIELDS, STORED_FIELDS, clean_point
 from inspections.risk.rules import COLOURS, MEASURE_KINDS, Bands, parse_bands, worst_colour
@@ -28,7 +28,7 @@ from inspections.services.scope import is_row_id, officer_units
 from inspections.tables import RiskPoint
 from safety import audit
 from safety.actors import Actor
-from safety.db import is_sqlite, write_transaction
+from safety.db import codepoint_order, write_transaction
 from safety.errors import Conflict, NotFound, ValidationFailed
 from safety.settings import get_settings
 from safety.tables import Enterprise, Role
@@ -194,15 +194,14 @@ async def points_of(
         conditions.append(RiskPoint.colour == _colour(colour))
     if not include_inactive:
         conditions.append(RiskPoint.active.eq(True))
-    rank = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(COLOURS))
-    name = "risk_point.name" if is_sqlite() else 'risk_point.name COLLATE "C"'
+    rank = Case(*(When(RiskPoint.colour == c, i) for i, c in enumerate(COLOURS)))
     query = (
         RiskPoint.select(*_columns())
         .where(*conditions)
         .order_by(RiskPoint.active, ascending=False)
-        .order_by(QueryString(f"CASE risk_point.colour {rank} END"))
+        .order_by(rank)
         .order_by(RiskPoint.score, ascending=False)
-        .order_by(QueryString(name))
+        .order_by(codepoint_order(RiskPoint.name))
     )
     if limit is None:
         rows = await query.run()

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
 from inspections import hazard_figures as figures
 from inspections import rules
 from inspections.services.scope import hazard_condition, hazards_under, is_row_id
@@ -117,14 +115,13 @@ async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> 
         conditions.append(Hazard.found_on <= flt.found_to)
     if flt.figure is not None:
         asof = figures.AsOf.make(flt.as_of or today, get_settings().timezone, is_sqlite(), now=None)
-        conditions.append(WhereRaw(figures.hazard_figure_condition(flt.figure, asof)))
+        conditions.append(figures.hazard_figure_where(flt.figure, asof))
     for group_by, key in (("batch", flt.batch_id), ("agency", flt.agency_id)):
         if key is not None:
-            condition = figures.hazard_group_condition(group_by, key or None)
-            conditions.append(WhereRaw(condition))
+            conditions.append(figures.hazard_group_where(group_by, key or None))
     if flt.industry is not None:
         key = None if flt.industry == "none" else flt.industry
-        conditions.append(WhereRaw(figures.hazard_group_condition("industry", key)))
+        conditions.append(figures.hazard_group_where("industry", key))
     if flt.q and flt.q.strip():
         named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
         conditions.append(

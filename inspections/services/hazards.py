@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.querystring import QueryString
-
 from inspections import rules
 from inspections.schemas import HazardIn
 from inspections.services import views
@@ -23,7 +21,7 @@ from inspections.services.scope import hazard_row, officers_over
 from inspections.tables import ChecklistItem, Hazard, HazardTransition, Inspection, RiskPoint
 from safety import audit
 from safety.actors import Actor
-from safety.db import write_transaction
+from safety.db import subselect_column, write_transaction
 from safety.errors import ValidationFailed
 from safety.notifications.service import notify
 from safety.settings import get_settings, local_today
@@ -306,7 +304,7 @@ async def list_hazards(
     count = Hazard.count()
     for condition in conditions:
         count = count.where(condition)
-    query = Hazard.select(*hazard_columns(), QueryString("({}) AS total", *count.querystrings))
+    query = Hazard.select(*hazard_columns(), subselect_column(count, "total"))
     for condition in conditions:
         query = query.where(condition)
     rows = (

@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from piccolo.query import SelectRaw
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.query.functions.conditional import Case, When
 
 from inspections import rules
 from inspections.tables import (
@@ -77,7 +77,7 @@ async def _hazard_counts(ids: list[int]) -> dict[int, tuple[int, int]]:
         await Hazard.select(
             Hazard.inspection.as_alias("k"),
             Count(alias="n"),
-            SelectRaw("SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS open"),
+            Sum(Case(When(Hazard.status != "closed", 1), default=0), alias="open"),
         )
         .where(Hazard.inspection.is_in(ids), Hazard.status != "voided")
         .group_by(Hazard.inspection)

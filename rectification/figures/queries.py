@@ -9,12 +9,40 @@ import datetime as dt
 import re
 from typing import Any
 
+from piccolo.query import SelectRaw
+from piccolo.querystring import QueryString
+
 from rectification.figures import definitions as d
 from safety.actors import Actor
 from safety.db import is_sqlite
 from safety.errors import NotFound, ValidationFailed
 from safety.settings import get_settings, local_today
 from safety.tables import OrgUnit, Role
+
+# ---------------------------------------------------------------- per-row aggregates
+# Kept SQL for the lists of other modules (docs/dev/sql.md): a correlated aggregate per
+# row of a Piccolo select, which the query builder cannot say, in one statement.
+
+
+def inspection_hazard_count() -> SelectRaw:
+    """A column ``hazards`` of a select over ``inspection``: its hazards, voided ones left
+    out (the records list; the count the walk shows)."""
+    return SelectRaw(
+        "(SELECT COUNT(*) FROM hazard hz WHERE hz.inspection = inspection.id"
+        " AND hz.status <> 'voided') AS hazards"
+    )
+
+
+# each hazard's latest evidence submission (NULL: none yet), over Piccolo's ``hazard``
+_LATEST_SUBMISSION = (
+    "(SELECT MAX(s.submitted_at) FROM evidence_submission s WHERE s.hazard = hazard.id)"
+)
+
+
+def latest_submission_order() -> tuple[QueryString, QueryString]:
+    """Sort keys of a select over ``hazard``: those with no submission first, then by
+    their latest submission, oldest first (the verification queue)."""
+    return QueryString(f"{_LATEST_SUBMISSION} IS NOT NULL"), QueryString(_LATEST_SUBMISSION)
 
 
 def make_as_of(as_of: dt.date | None) -> d.AsOf:

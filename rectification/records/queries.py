@@ -12,23 +12,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.query import SelectRaw
-from piccolo.querystring import QueryString
+from piccolo.query.functions.conditional import Case, When
 
 from inspections.documents.issuer import is_own_recheck
 from inspections.services.scope import inspection_condition
 from inspections.tables import Inspection
+from rectification.figures.queries import inspection_hazard_count
 from rectification.records import rules
 from rectification.tables import Verification
 from safety.actors import Actor
 from safety.db import contains
 from safety.tables import Enterprise
-
-# hazards of the row's inspection, voided ones left out (same count as the walk shows)
-_HAZARDS = (
-    "(SELECT COUNT(*) FROM hazard hz WHERE hz.inspection = inspection.id"
-    " AND hz.status <> 'voided') AS hazards"
-)
 
 
 @dataclass
@@ -51,7 +45,7 @@ def _columns() -> tuple:
         Inspection.enterprise.name.as_alias("enterprise_name"),
         Inspection.campaign.as_alias("campaign_id"),
         Inspection.campaign.name.as_alias("campaign_name"),
-        SelectRaw(_HAZARDS),
+        inspection_hazard_count(),
     )
 
 
@@ -81,10 +75,8 @@ async def _conditions(actor: Actor, flt: HistoryFilter) -> list[Any]:
 
 # The records first, newest day first; then the visits still 已安排 (planned), the next
 # one first: an inspector opens the history for what was done, the agenda is elsewhere.
-_PLANNED_LAST = QueryString("CASE WHEN inspection.state = 'planned' THEN 1 ELSE 0 END")
-_PLANNED_DAY = QueryString(
-    "CASE WHEN inspection.state = 'planned' THEN inspection.scheduled_on END"
-)
+_PLANNED_LAST = Case(When(Inspection.state == "planned", 1), default=0)
+_PLANNED_DAY = Case(When(Inspection.state == "planned", Inspection.scheduled_on))
 
 
 async def _rows(conditions: list[Any], limit: int, offset: int) -> list[dict]:
