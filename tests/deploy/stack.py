@@ -32,7 +32,7 @@ TRUSTED_NETWORK = "127.0.0.4/31"  # 127.0.0.4 and 127.0.0.5: believed like nginx
 SEED = """
 import asyncio
 from safety.accounts.service import NewUser, create_user
-from safety.accounts.auth import SYSTEM
+from safety.actors import SYSTEM
 from safety.demo.load import DEMO_LOGINS
 from safety.orgs import OrgUnitIn, create_org_unit
 

@@ -265,7 +265,7 @@ async def test_the_demo_inspector_has_work_today_in_a_live_campaign(demo_db):
 FIGURES = """
 import asyncio, datetime as dt, json, sys
 from rectification.figures.service import campaign_stats
-from safety.accounts.auth import actor_from_user
+from safety.actors import actor_from_user
 from safety.tables import Campaign, User
 
 async def main():
