@@ -82,9 +82,8 @@ async def figures() -> None:
     """The hazard figures of every street (an officer of that street asking), overall
     and by community."""
     from rectification.figures import service
-    from safety.accounts.auth import Role
     from safety.actors import Actor
-    from safety.tables import OrgUnit
+    from safety.tables import OrgUnit, Role
 
     streets = await OrgUnit.select(OrgUnit.id).where(OrgUnit.kind == "street").run()
     out = []

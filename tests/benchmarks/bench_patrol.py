@@ -63,7 +63,7 @@ async def main():
     await open_pool()
     from inspections.checklists.service import load_library
     await load_library()
-    from safety import benchdata
+    from safety.demo import benchdata
     from safety.settings import get_settings
     from safety.tables import Enterprise, OrgUnit, User
     from tests import factories as f
