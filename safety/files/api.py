@@ -57,22 +57,34 @@ async def _serve(actor: Actor, file_id: int, variant: str) -> File:
 _IMAGE_RESPONSE = ResponseSpec(
     data_container=bytes, media_type=IMAGE, description="The image bytes", generate_examples=False
 )
-_DOC = {"media_type": IMAGE, "responses": {200: _IMAGE_RESPONSE, **error_responses(401, 403, 404)}}
+_RESPONSES = {200: _IMAGE_RESPONSE, **error_responses(401, 403, 404)}
 
 
-@get("/{file_id:int}", summary="A file (the stored original)", **_DOC)
+@get(
+    "/{file_id:int}", summary="A file (the stored original)", media_type=IMAGE, responses=_RESPONSES
+)
 async def original(actor: NamedDependency[Actor], file_id: PathId) -> File:
     """The original bytes (GPS position removed), with their own content type."""
     return await _serve(actor, file_id, "original")
 
 
-@get("/{file_id:int}/display", summary="A file's display copy (≤ 1600 px)", **_DOC)
+@get(
+    "/{file_id:int}/display",
+    summary="A file's display copy (≤ 1600 px)",
+    media_type=IMAGE,
+    responses=_RESPONSES,
+)
 async def display(actor: NamedDependency[Actor], file_id: PathId) -> File:
     """A JPEG at most 1600 px on its long side, orientation applied."""
     return await _serve(actor, file_id, "display")
 
 
-@get("/{file_id:int}/thumbnail", summary="A file's thumbnail (≤ 320 px)", **_DOC)
+@get(
+    "/{file_id:int}/thumbnail",
+    summary="A file's thumbnail (≤ 320 px)",
+    media_type=IMAGE,
+    responses=_RESPONSES,
+)
 async def thumbnail(actor: NamedDependency[Actor], file_id: PathId) -> File:
     """A JPEG at most 320 px on its long side, orientation applied."""
     return await _serve(actor, file_id, "thumbnail")
