@@ -10,12 +10,13 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
+from litestar.types import Guard
 
 from safety.accounts.auth import user_for_token
 from safety.accounts.sessions import user_for_request
 from safety.actors import Actor, actor_from_user
 from safety.errors import DomainError, NotAuthenticated
-from safety.tables import Notification
+from safety.tables import Notification, Role
 from safety.web import client_ip, is_api_path
 
 
@@ -52,9 +53,17 @@ async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandl
     """App-wide guard: a route that takes ``actor`` authenticates its caller BEFORE its
     parameters and body are parsed (Litestar runs guards first). So an anonymous caller
     gets 401 (pages: the login redirect) whatever the body holds, and a hostile body is
-    only ever parsed for a known user."""
-    if isinstance(connection, Request) and "actor" in handler.dependency_name_set:
+    only ever parsed for a known user.
+
+    A Router's ``dependencies=ACTOR`` reaches every handler on it, Litestar's automatic
+    OPTIONS handler too; that one only lists a path's methods and reads nothing, so an
+    OPTIONS request stays open (as it was when each handler carried the actor)."""
+    if _needs_caller(connection) and "actor" in handler.dependency_name_set:
         await provide_actor(connection)
+
+
+def _needs_caller(connection: ASGIConnection) -> bool:
+    return isinstance(connection, Request) and connection.method != "OPTIONS"
 
 
 async def known_actor(request: Request) -> Actor | None:
@@ -67,3 +76,21 @@ async def known_actor(request: Request) -> Actor | None:
 
 
 ACTOR = {"actor": Provide(provide_actor)}
+
+
+def role_guard(*roles: Role) -> Guard:
+    """A router's guard when every route on it is for ``roles`` only (e.g. the user
+    administration): a wrong role gets 403 before any parameter or body is parsed. The
+    app-wide ``authenticate_first`` runs before it (app guards come first), so an
+    anonymous caller still gets 401 or the login redirect. The services check the role
+    again: the guard is the door, not the rule."""
+
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        if _needs_caller(connection):
+            (await provide_actor(connection)).require(*roles)
+
+    guard.__name__ = f"role_guard_{'_'.join(role.value for role in roles)}"
+    return guard
+
+
+ADMIN_ONLY = role_guard(Role.admin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -32,9 +32,8 @@ from safety.web import client_ip, error_responses
 
 
 @post(
-    "/api/v1/auth/token",
+    "/token",
     status_code=200,
-    tags=["auth"],
     summary="Exchange username and password for a bearer token",
     security=[],
     responses=error_responses(400, 401, 413, 429),
@@ -50,10 +49,8 @@ async def token(request: Request, data: JSONBody[TokenIn]) -> TokenOut:
 
 
 @get(
-    "/api/v1/me",
-    tags=["auth"],
+    "/",
     summary="The calling user",
-    dependencies=ACTOR,
     responses=error_responses(401),
 )
 async def me(actor: NamedDependency[Actor]) -> MeOut:
@@ -118,7 +115,7 @@ async def _expired(request: Request, reason: str | None) -> bool:
     return bool(request.cookies.get(SESSION_COOKIE)) and await user_for_request(request) is None
 
 
-@get("/login", include_in_schema=False)
+@get("/login")
 async def login_page(
     request: Request, next: FromQuery[str | None] = None, reason: FromQuery[str | None] = None
 ) -> Template:
@@ -130,7 +127,7 @@ async def login_page(
     return _login_page(request, next or "/", notice=notice)
 
 
-@post("/login", include_in_schema=False, status_code=303)
+@post("/login", status_code=303)
 async def login_submit(
     request: Request, data: URLEncodedBody[dict[str, Any]]
 ) -> Template | Redirect:
@@ -160,7 +157,7 @@ async def login_submit(
     return await finish_login(request, user, next_url)
 
 
-@post("/logout", include_in_schema=False, status_code=303)
+@post("/logout", status_code=303)
 async def logout(request: Request) -> Redirect:
     await logout_session(request.cookies.get(SESSION_COOKIE), client_ip(request))
     response = Redirect("/login", status_code=303, cookies=[csrf_cookie()])
@@ -168,7 +165,7 @@ async def logout(request: Request) -> Redirect:
     return response
 
 
-@get("/lang/{code:str}", include_in_schema=False)
+@get("/lang/{code:str}")
 async def switch_language(code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
     """Set the ``lang`` cookie (zh or en) and go back."""
     response = Redirect(safe_next(next), status_code=303)
@@ -185,4 +182,11 @@ async def switch_language(code: FromPath[str], next: FromQuery[str | None] = Non
     return response
 
 
-ROUTES = [token, me, login_page, login_submit, logout, switch_language]
+# Open to everybody: the token exchange, and the login, logout and language pages.
+token_router = Router(path="/api/v1/auth", tags=["auth"], route_handlers=[token])
+open_pages = Router(
+    path="/",
+    include_in_schema=False,
+    route_handlers=[login_page, login_submit, logout, switch_language],
+)
+me_router = Router(path="/api/v1/me", tags=["auth"], dependencies=ACTOR, route_handlers=[me])

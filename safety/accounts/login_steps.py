@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -32,14 +32,14 @@ def _otp_page(error: str | None = None, status: int = 200) -> Template:
     return Template("login_otp.html", context={"error": error}, status_code=status)
 
 
-@get("/login/otp", include_in_schema=False)
+@get("/otp")
 async def otp_page(request: Request) -> Template | Redirect:
     if read_pending(request, "otp") is None:
         return _restart()
     return _otp_page()
 
 
-@post("/login/otp", include_in_schema=False, status_code=303)
+@post("/otp", status_code=303)
 async def otp_submit(request: Request, data: URLEncodedBody[dict[str, Any]]) -> Template | Redirect:
     pending = read_pending(request, "otp")
     if pending is None:
@@ -84,7 +84,7 @@ async def _enrol_page(request: Request, user: dict, error: str | None = None, st
     )
 
 
-@get("/login/enrol", include_in_schema=False)
+@get("/enrol")
 async def enrol_page(request: Request) -> Template | Redirect:
     found = await _enrolling_user(request)
     if found is None:
@@ -92,7 +92,7 @@ async def enrol_page(request: Request) -> Template | Redirect:
     return await _enrol_page(request, found[1])
 
 
-@post("/login/enrol", include_in_schema=False, status_code=200)
+@post("/enrol", status_code=200)
 async def enrol_submit(
     request: Request, data: URLEncodedBody[dict[str, Any]]
 ) -> Template | Redirect:
@@ -119,4 +119,9 @@ async def enrol_submit(
     return response
 
 
-ROUTES = [otp_page, otp_submit, enrol_page, enrol_submit]
+# No actor: the caller has no session yet, only the signed pending-login cookie.
+router = Router(
+    path="/login",
+    include_in_schema=False,
+    route_handlers=[otp_page, otp_submit, enrol_page, enrol_submit],
+)

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from safety import i18n  # noqa: F401 - page texts
 from safety.accounts import factor, twofactor
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError
 from safety.settings import get_settings
@@ -54,7 +54,7 @@ async def _profile(
     )
 
 
-@get("/profile", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def profile_page(
     request: Request, actor: NamedDependency[Actor], done: FromQuery[str | None] = None
 ) -> Template:
@@ -64,13 +64,13 @@ async def profile_page(
     return await _profile(request, actor, notice=notice)
 
 
-@post("/profile/totp", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/totp", status_code=303)
 async def profile_enrol(actor: NamedDependency[Actor]) -> Redirect:
     await twofactor.begin_enrolment(actor)
     return Redirect("/profile?done=enrol", status_code=303)
 
 
-@post("/profile/totp/confirm", include_in_schema=False, dependencies=ACTOR, status_code=200)
+@post("/totp/confirm", status_code=200)
 async def profile_confirm(
     request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template:
@@ -84,7 +84,7 @@ async def profile_confirm(
     return await _profile(request, actor, codes=codes)
 
 
-@post("/profile/totp/disable", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/totp/disable", status_code=303)
 async def profile_disable(
     request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template | Redirect:
@@ -99,15 +99,22 @@ async def profile_disable(
     return Redirect("/profile?done=disabled", status_code=303)
 
 
-@post(
-    "/admin/users/{user_id:int}/totp/reset",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/{user_id:int}/totp/reset", status_code=303)
 async def admin_reset(actor: NamedDependency[Actor], user_id: PathId) -> Redirect:
     await twofactor.reset(actor, user_id)
     return Redirect(f"/admin/users/{user_id}?saved=1", status_code=303)
 
 
-ROUTES = [profile_page, profile_enrol, profile_confirm, profile_disable, admin_reset]
+router = Router(
+    path="/profile",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[profile_page, profile_enrol, profile_confirm, profile_disable],
+)
+admin_router = Router(
+    path="/admin/users",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[admin_reset],
+)

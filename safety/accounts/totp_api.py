@@ -3,27 +3,23 @@ The rules are in safety.accounts.twofactor; the login side in safety.accounts.lo
 
 from __future__ import annotations
 
-from litestar import delete, post
+from litestar import Router, delete, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from safety.accounts import twofactor
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.schemas import TotpCodeIn, TotpConfirmOut, TotpEnrolOut
 from safety.web import PathId, error_responses
 
-TAGS = ["auth"]
-
 
 @post(
-    "/api/v1/me/totp",
-    tags=TAGS,
+    "/",
     status_code=201,
     summary="Start enrolling a second factor (TOTP); nothing is active until confirmed",
     description="Calling again replaces the pending secret. An active factor stays active "
     "until a new one is confirmed.",
-    dependencies=ACTOR,
     responses=error_responses(401),
 )
 async def enrol(actor: NamedDependency[Actor]) -> TotpEnrolOut:
@@ -32,12 +28,10 @@ async def enrol(actor: NamedDependency[Actor]) -> TotpEnrolOut:
 
 
 @post(
-    "/api/v1/me/totp/confirm",
-    tags=TAGS,
+    "/confirm",
     status_code=200,
     summary="Confirm the pending second factor with a code; returns 10 recovery codes once",
     description="From then on POST /api/v1/auth/token needs `otp`.",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 409),
 )
 async def confirm(actor: NamedDependency[Actor], data: JSONBody[TotpCodeIn]) -> TotpConfirmOut:
@@ -45,14 +39,21 @@ async def confirm(actor: NamedDependency[Actor], data: JSONBody[TotpCodeIn]) -> 
 
 
 @delete(
-    "/api/v1/users/{user_id:int}/totp",
-    tags=["admin"],
+    "/{user_id:int}/totp",
     summary="Reset a user's second factor (admin); their tokens and sessions end",
-    dependencies=ACTOR,
     responses=error_responses(401, 403, 404),
 )
 async def reset(actor: NamedDependency[Actor], user_id: PathId) -> None:
     await twofactor.reset(actor, user_id)
 
 
-ROUTES = [enrol, confirm, reset]
+router = Router(
+    path="/api/v1/me/totp", tags=["auth"], dependencies=ACTOR, route_handlers=[enrol, confirm]
+)
+admin_router = Router(
+    path="/api/v1/users",
+    tags=["admin"],
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[reset],
+)

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get, patch, post
+from litestar import Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from safety import audit, orgs
 from safety.accounts import service as accounts
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
 from safety.web import Page, PathId, QueryId, error_responses, paging
 
-TAGS = ["admin"]
-
 
 @get(
-    "/api/v1/users",
-    tags=TAGS,
+    "/",
     summary="List users (admin)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403),
 )
 async def list_users(
@@ -40,10 +36,8 @@ async def list_users(
 
 
 @post(
-    "/api/v1/users",
-    tags=TAGS,
+    "/",
     summary="Create a user (admin)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_user(actor: NamedDependency[Actor], data: JSONBody[accounts.NewUser]) -> UserOut:
@@ -51,10 +45,8 @@ async def create_user(actor: NamedDependency[Actor], data: JSONBody[accounts.New
 
 
 @get(
-    "/api/v1/users/{user_id:int}",
-    tags=TAGS,
+    "/{user_id:int}",
     summary="One user (admin)",
-    dependencies=ACTOR,
     responses=error_responses(401, 403, 404),
 )
 async def get_user(actor: NamedDependency[Actor], user_id: PathId) -> UserOut:
@@ -62,10 +54,8 @@ async def get_user(actor: NamedDependency[Actor], user_id: PathId) -> UserOut:
 
 
 @patch(
-    "/api/v1/users/{user_id:int}",
-    tags=TAGS,
+    "/{user_id:int}",
     summary="Change a user (admin); disabling or a new password ends their tokens/sessions",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403, 404, 409, 413),
 )
 async def update_user(
@@ -75,10 +65,8 @@ async def update_user(
 
 
 @get(
-    "/api/v1/org-units",
-    tags=TAGS,
+    "/",
     summary="Org units: all for an admin, the own subtree for an officer",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403),
 )
 async def list_org_units(
@@ -94,10 +82,8 @@ async def list_org_units(
 
 
 @post(
-    "/api/v1/org-units",
-    tags=TAGS,
+    "/",
     summary="Create an org unit (admin)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_org_unit(
@@ -107,10 +93,8 @@ async def create_org_unit(
 
 
 @get(
-    "/api/v1/org-units/{org_unit_id:int}",
-    tags=TAGS,
+    "/{org_unit_id:int}",
     summary="One org unit (admin; officer within the own subtree)",
-    dependencies=ACTOR,
     responses=error_responses(401, 403, 404),
 )
 async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: PathId) -> OrgUnitOut:
@@ -118,10 +102,8 @@ async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: PathId) -> Or
 
 
 @get(
-    "/api/v1/agencies",
-    tags=TAGS,
+    "/",
     summary="Agencies (admin, officer)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403),
 )
 async def list_agencies(
@@ -136,10 +118,8 @@ async def list_agencies(
 
 
 @post(
-    "/api/v1/agencies",
-    tags=TAGS,
+    "/",
     summary="Create an agency (admin, officer)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403, 409, 413),
 )
 async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.AgencyIn]) -> AgencyOut:
@@ -147,13 +127,11 @@ async def create_agency(actor: NamedDependency[Actor], data: JSONBody[orgs.Agenc
 
 
 @get(
-    "/api/v1/audit-events",
-    tags=TAGS,
+    "/",
     summary="The audit trail (admin), newest first",
     description="Filters: actor (username or user id), action (exact, or a prefix ending in "
     "'.'), object_type, object_id, since/until (YYYY-MM-DD in the configured time zone, "
     "until inclusive, or ISO 8601 with offset). Audit rows are never deleted.",
-    dependencies=ACTOR,
     responses=error_responses(400, 401, 403),
 )
 async def list_audit_events(
@@ -175,15 +153,31 @@ async def list_audit_events(
     )
 
 
-ROUTES = [
-    list_users,
-    create_user,
-    get_user,
-    update_user,
-    list_org_units,
-    create_org_unit,
-    get_org_unit,
-    list_agencies,
-    create_agency,
-    list_audit_events,
-]
+# Users and the audit trail are the admin's alone; org units and agencies are the
+# officer's too (their scope is the services' rule).
+users = Router(
+    path="/api/v1/users",
+    tags=["admin"],
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[list_users, create_user, get_user, update_user],
+)
+org_units = Router(
+    path="/api/v1/org-units",
+    tags=["admin"],
+    dependencies=ACTOR,
+    route_handlers=[list_org_units, create_org_unit, get_org_unit],
+)
+agencies = Router(
+    path="/api/v1/agencies",
+    tags=["admin"],
+    dependencies=ACTOR,
+    route_handlers=[list_agencies, create_agency],
+)
+audit_events = Router(
+    path="/api/v1/audit-events",
+    tags=["admin"],
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[list_audit_events],
+)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from safety import audit, orgs
 from safety.accounts import service as accounts
 from safety.accounts import twofactor
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.pages import errors_by_field, form_model, page_offset
@@ -84,7 +84,7 @@ async def _users_page(
     )
 
 
-@get("/admin/users", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def users_page(
     actor: NamedDependency[Actor],
     role: FromQuery[str | None] = None,
@@ -94,7 +94,7 @@ async def users_page(
     return await _users_page(actor, role, q, page_offset(offset))
 
 
-@post("/admin/users", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/", status_code=303)
 async def users_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
@@ -142,14 +142,14 @@ async def _user_edit(
     )
 
 
-@get("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/{user_id:int}")
 async def user_edit_page(
     actor: NamedDependency[Actor], user_id: PathId, saved: FromQuery[str | None] = None
 ) -> Template:
     return await _user_edit(actor, await accounts.get_user(actor, user_id), saved=bool(saved))
 
 
-@post("/admin/users/{user_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/{user_id:int}", status_code=303)
 async def user_edit_submit(
     actor: NamedDependency[Actor], user_id: PathId, data: FormData
 ) -> Template | Redirect:
@@ -219,12 +219,12 @@ async def _org_page(
     )
 
 
-@get("/admin/org-units", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def org_units_page(actor: NamedDependency[Actor]) -> Template:
     return await _org_page(actor)
 
 
-@post("/admin/org-units", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/", status_code=303)
 async def org_units_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     actor.require(Role.admin)
     errors: list[dict[str, str]] = []
@@ -266,12 +266,12 @@ async def _agencies_page(
     )
 
 
-@get("/admin/agencies", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def agencies_page(actor: NamedDependency[Actor], q: FromQuery[str | None] = None) -> Template:
     return await _agencies_page(actor, q)
 
 
-@post("/admin/agencies", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/", status_code=303)
 async def agencies_create(actor: NamedDependency[Actor], data: FormData) -> Template | Redirect:
     try:
         await orgs.create_agency(
@@ -293,7 +293,7 @@ async def agencies_create(actor: NamedDependency[Actor], data: FormData) -> Temp
 # ---------------------------------------------------------------- audit trail
 
 
-@get("/admin/audit", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def audit_page(
     actor: NamedDependency[Actor],
     who: FromQuery[str | None] = None,
@@ -345,14 +345,31 @@ async def audit_page(
     )
 
 
-ROUTES = [
-    users_page,
-    users_create,
-    user_edit_page,
-    user_edit_submit,
-    org_units_page,
-    org_units_create,
-    agencies_page,
-    agencies_create,
-    audit_page,
-]
+# Users and the audit trail are the admin's alone; the org tree and agencies are the
+# officer's too (their scope is the services' rule).
+user_pages = Router(
+    path="/admin/users",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[users_page, users_create, user_edit_page, user_edit_submit],
+)
+org_unit_pages = Router(
+    path="/admin/org-units",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[org_units_page, org_units_create],
+)
+agency_pages = Router(
+    path="/admin/agencies",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[agencies_page, agencies_create],
+)
+audit_pages = Router(
+    path="/admin/audit",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[audit_page],
+)

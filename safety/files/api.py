@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.response import File
@@ -52,39 +52,51 @@ async def _serve(actor: Actor, file_id: int, variant: str) -> File:
     )
 
 
-def _routes(prefix: str, api: bool) -> list:
-    kw = {
-        "dependencies": ACTOR,
-        "media_type": IMAGE,
-        "include_in_schema": api,
-    }
-    if api:
-        # The image itself (Litestar's File schema would claim an ISO date in
-        # Last-Modified, which HTTP writes as an RFC 7231 date).
-        image = ResponseSpec(
-            data_container=bytes,
-            media_type=IMAGE,
-            description="The image bytes",
-            generate_examples=False,
-        )
-        kw.update(tags=["files"], responses={200: image, **error_responses(401, 403, 404)})
-
-    @get(f"{prefix}/{{file_id:int}}", summary="A file (the stored original)", **kw)
-    async def original(actor: NamedDependency[Actor], file_id: PathId) -> File:
-        """The original bytes (GPS position removed), with their own content type."""
-        return await _serve(actor, file_id, "original")
-
-    @get(f"{prefix}/{{file_id:int}}/display", summary="A file's display copy (≤ 1600 px)", **kw)
-    async def display(actor: NamedDependency[Actor], file_id: PathId) -> File:
-        """A JPEG at most 1600 px on its long side, orientation applied."""
-        return await _serve(actor, file_id, "display")
-
-    @get(f"{prefix}/{{file_id:int}}/thumbnail", summary="A file's thumbnail (≤ 320 px)", **kw)
-    async def thumbnail(actor: NamedDependency[Actor], file_id: PathId) -> File:
-        """A JPEG at most 320 px on its long side, orientation applied."""
-        return await _serve(actor, file_id, "thumbnail")
-
-    return [original, display, thumbnail]
+# The image itself (Litestar's File schema would claim an ISO date in Last-Modified,
+# which HTTP writes as an RFC 7231 date).
+_IMAGE_RESPONSE = ResponseSpec(
+    data_container=bytes, media_type=IMAGE, description="The image bytes", generate_examples=False
+)
+_RESPONSES = {200: _IMAGE_RESPONSE, **error_responses(401, 403, 404)}
 
 
-ROUTES = [*_routes("/api/v1/files", api=True), *_routes("/files", api=False)]
+@get(
+    "/{file_id:int}", summary="A file (the stored original)", media_type=IMAGE, responses=_RESPONSES
+)
+async def original(actor: NamedDependency[Actor], file_id: PathId) -> File:
+    """The original bytes (GPS position removed), with their own content type."""
+    return await _serve(actor, file_id, "original")
+
+
+@get(
+    "/{file_id:int}/display",
+    summary="A file's display copy (≤ 1600 px)",
+    media_type=IMAGE,
+    responses=_RESPONSES,
+)
+async def display(actor: NamedDependency[Actor], file_id: PathId) -> File:
+    """A JPEG at most 1600 px on its long side, orientation applied."""
+    return await _serve(actor, file_id, "display")
+
+
+@get(
+    "/{file_id:int}/thumbnail",
+    summary="A file's thumbnail (≤ 320 px)",
+    media_type=IMAGE,
+    responses=_RESPONSES,
+)
+async def thumbnail(actor: NamedDependency[Actor], file_id: PathId) -> File:
+    """A JPEG at most 320 px on its long side, orientation applied."""
+    return await _serve(actor, file_id, "thumbnail")
+
+
+# The same three handlers twice (Litestar copies a handler into each router): the API
+# with a bearer token, the pages' copy with the session cookie, out of the schema.
+HANDLERS = [original, display, thumbnail]
+api_router = Router(
+    path="/api/v1/files", tags=["files"], dependencies=ACTOR, route_handlers=HANDLERS
+)
+page_router = Router(
+    path="/files", include_in_schema=False, dependencies=ACTOR, route_handlers=HANDLERS
+)
+ROUTERS = [api_router, page_router]

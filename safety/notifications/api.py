@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from safety import i18n
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.notifications import service as notifications
 from safety.tables import Role
 from safety.web import Page, PathId, error_responses, paging
-
-TAGS = ["notifications"]
 
 i18n.register(
     {
@@ -54,10 +52,8 @@ class NotificationOut(BaseModel):
 
 
 @get(
-    "/api/v1/notifications",
-    tags=TAGS,
+    "/",
     summary="My notifications, newest first (?unread=true for the unread ones)",
-    dependencies=ACTOR,
     responses=error_responses(400, 401),
 )
 async def list_notifications(
@@ -76,10 +72,8 @@ async def list_notifications(
 
 
 @post(
-    "/api/v1/notifications/{notification_id:int}/read",
-    tags=TAGS,
+    "/{notification_id:int}/read",
     summary="Mark one of my notifications read",
-    dependencies=ACTOR,
     status_code=200,
     responses=error_responses(401, 404),
 )
@@ -92,7 +86,7 @@ async def read_notification(
 # ---------------------------------------------------------------- pages
 
 
-@get("/notifications", dependencies=ACTOR, include_in_schema=False)
+@get("/")
 async def notifications_page(
     actor: NamedDependency[Actor], unread: FromQuery[bool] = False
 ) -> Template:
@@ -102,7 +96,7 @@ async def notifications_page(
     )
 
 
-@post("/notifications/{notification_id:int}/read", dependencies=ACTOR, include_in_schema=False)
+@post("/{notification_id:int}/read")
 async def notification_open(actor: NamedDependency[Actor], notification_id: PathId) -> Redirect:
     """Mark read and go to what it is about (a local path only)."""
     row = await notifications.mark_read(actor.user_id, notification_id)
@@ -111,13 +105,13 @@ async def notification_open(actor: NamedDependency[Actor], notification_id: Path
     return Redirect(link if local else "/notifications", status_code=303)
 
 
-@post("/notifications/read-all", dependencies=ACTOR, include_in_schema=False)
+@post("/read-all")
 async def notifications_read_all(actor: NamedDependency[Actor]) -> Redirect:
     await notifications.mark_all_read(actor.user_id)
     return Redirect("/notifications", status_code=303)
 
 
-@get("/admin/deliveries", dependencies=ACTOR, include_in_schema=False)
+@get("/")
 async def deliveries_page(actor: NamedDependency[Actor]) -> Template:
     """Failed e-mail and webhook deliveries (admins): what did not reach people, and why."""
     actor.require(Role.admin)
@@ -126,11 +120,23 @@ async def deliveries_page(actor: NamedDependency[Actor]) -> Template:
     )
 
 
-ROUTES = [
-    deliveries_page,
-    list_notifications,
-    read_notification,
-    notifications_page,
-    notification_open,
-    notifications_read_all,
-]
+api_router = Router(
+    path="/api/v1/notifications",
+    tags=["notifications"],
+    dependencies=ACTOR,
+    route_handlers=[list_notifications, read_notification],
+)
+page_router = Router(
+    path="/notifications",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[notifications_page, notification_open, notifications_read_all],
+)
+deliveries_router = Router(
+    path="/admin/deliveries",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    guards=[ADMIN_ONLY],
+    route_handlers=[deliveries_page],
+)
+ROUTERS = [deliveries_router, api_router, page_router]

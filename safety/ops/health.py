@@ -4,13 +4,13 @@
 (``safety.outages``): ``{"status": "error", "database": "ok"|"error", "reason":
 "database_unreachable"|"storage_full"|"read_only", "detail", "detail_en"}``."""
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.response import Response
 
 from safety import i18n, outages
 
 
-@get("/health", tags=["system"], summary="Health check", exclude_from_auth=True)
+@get("/", summary="Health check", exclude_from_auth=True)
 async def health(request: Request) -> Response[dict[str, str]]:
     kind, database_ok = await outages.current()
     outages.OUTAGE_LOG.over(still=kind)
@@ -28,4 +28,6 @@ async def health(request: Request) -> Response[dict[str, str]]:
     return Response(body, status_code=503, headers={"Retry-After": outages.retry_after()})
 
 
-ROUTES = [health]
+# Open to everybody (a load balancer's probe has no credentials).
+router = Router(path="/health", tags=["system"], route_handlers=[health])
+ROUTERS = [router]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
-from litestar import Response, get, patch, post
+from litestar import Response, Router, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.registry import service, sync
-from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook
 from safety.schemas import RowId, Text, Version
 from safety.settings import local_today
@@ -117,9 +116,7 @@ def _filter(
 
 
 @get(
-    "/api/v1/enterprises",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/",
     summary="List enterprises",
     responses=error_responses(400, 401, 403),
 )
@@ -143,9 +140,7 @@ async def list_enterprises(
 
 
 @post(
-    "/api/v1/enterprises",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/",
     summary="Register an enterprise",
     responses=error_responses(400, 401, 403, 404, 409, 413),
 )
@@ -157,9 +152,7 @@ async def create_enterprise(
 
 
 @get(
-    "/api/v1/enterprises/{enterprise_id:int}",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/{enterprise_id:int}",
     summary="One enterprise",
     responses=error_responses(401, 403, 404),
 )
@@ -168,9 +161,7 @@ async def get_enterprise(actor: NamedDependency[Actor], enterprise_id: PathId) -
 
 
 @patch(
-    "/api/v1/enterprises/{enterprise_id:int}",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/{enterprise_id:int}",
     summary="Edit an enterprise (optimistic version)",
     responses=error_responses(400, 401, 403, 404, 409, 413),
 )
@@ -186,9 +177,7 @@ async def update_enterprise(
 
 
 @post(
-    "/api/v1/enterprises/import",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/import",
     summary="Import a ledger sheet (.xlsx / .csv)",
     status_code=200,
     responses=error_responses(400, 401, 403, 413, 415),
@@ -207,9 +196,7 @@ async def import_enterprises(
 
 
 @get(
-    "/api/v1/enterprises/export.xlsx",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/export.xlsx",
     summary="Export the filtered list as .xlsx (the columns the import reads)",
     media_type=XLSX,
     responses=error_responses(400, 401, 403),
@@ -229,12 +216,16 @@ async def export_enterprises(
     return xlsx_download(content, f"enterprises-{local_today().isoformat()}.xlsx")
 
 
-ROUTES = [
-    list_enterprises,
-    create_enterprise,
-    get_enterprise,
-    update_enterprise,
-    import_enterprises,
-    export_enterprises,
-    *PAGE_ROUTES,
-]
+router = Router(
+    path="/api/v1/enterprises",
+    tags=["registry"],
+    dependencies=ACTOR,
+    route_handlers=[
+        list_enterprises,
+        create_enterprise,
+        get_enterprise,
+        update_enterprise,
+        import_enterprises,
+        export_enterprises,
+    ],
+)

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import anyio.to_thread
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
@@ -79,7 +79,7 @@ def _form_to_data(form: dict[str, Any], lang: str) -> tuple[dict[str, Any], list
 # ---------------------------------------------------------------- list, detail, export
 
 
-@get("/enterprises", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def enterprises_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -115,7 +115,7 @@ async def enterprises_page(
     )
 
 
-@get("/enterprises/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
+@get("/export.xlsx", media_type=XLSX)
 async def enterprises_export_page(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
@@ -142,7 +142,7 @@ async def enterprises_export_page(
 RecordsReader = Callable[[Actor, int], Awaitable[Any]]
 
 
-@get("/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/{enterprise_id:int}")
 async def enterprise_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -204,7 +204,7 @@ async def _form_page(
     )
 
 
-@get("/enterprises/new", include_in_schema=False, dependencies=ACTOR)
+@get("/new")
 async def enterprise_new_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     return await _form_page(
@@ -214,7 +214,7 @@ async def enterprise_new_page(request: Request, actor: NamedDependency[Actor]) -
     )
 
 
-@post("/enterprises", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/", status_code=303)
 async def enterprise_create_submit(
     request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template | Redirect:
@@ -234,7 +234,7 @@ async def enterprise_create_submit(
     return Redirect(f"/enterprises/{row['id']}?saved=1", status_code=303)
 
 
-@get("/enterprises/{enterprise_id:int}/edit", include_in_schema=False, dependencies=ACTOR)
+@get("/{enterprise_id:int}/edit")
 async def enterprise_edit_page(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int]
 ) -> Template:
@@ -245,9 +245,7 @@ async def enterprise_edit_page(
     return await _form_page(actor, lang_of(request), form, enterprise=e)
 
 
-@post(
-    "/enterprises/{enterprise_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303
-)
+@post("/{enterprise_id:int}", status_code=303)
 async def enterprise_edit_submit(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -278,7 +276,7 @@ async def enterprise_edit_submit(
 # ---------------------------------------------------------------- import
 
 
-@get("/enterprises/import", include_in_schema=False, dependencies=ACTOR)
+@get("/import")
 async def import_page(actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     return Template("registry/import.html", context={"errors": {}, "headers": HEADERS})
@@ -317,7 +315,7 @@ async def _plan_context(
     }
 
 
-@post("/enterprises/import", include_in_schema=False, dependencies=ACTOR, status_code=200)
+@post("/import", status_code=200)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], data: UploadForm
 ) -> Template:
@@ -348,9 +346,7 @@ async def _stored_sheet(actor: Actor, token: str):
     return await sync.read_upload(filename, content)
 
 
-@post(
-    "/enterprises/import/{token:str}", include_in_schema=False, dependencies=ACTOR, status_code=200
-)
+@post("/import/{token:str}", status_code=200)
 async def import_confirm(
     request: Request, actor: NamedDependency[Actor], token: FromPath[str]
 ) -> Template:
@@ -362,9 +358,7 @@ async def import_confirm(
 
 
 @get(
-    "/enterprises/import/{token:str}/errors.xlsx",
-    include_in_schema=False,
-    dependencies=ACTOR,
+    "/import/{token:str}/errors.xlsx",
     media_type=XLSX,
 )
 async def import_errors_sheet(
@@ -378,16 +372,21 @@ async def import_errors_sheet(
     return xlsx_download(content, "import-errors.xlsx")
 
 
-PAGE_ROUTES = [
-    enterprises_page,
-    enterprises_export_page,
-    enterprise_page,
-    enterprise_new_page,
-    enterprise_create_submit,
-    enterprise_edit_page,
-    enterprise_edit_submit,
-    import_page,
-    import_upload,
-    import_confirm,
-    import_errors_sheet,
-]
+router = Router(
+    path="/enterprises",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[
+        enterprises_page,
+        enterprises_export_page,
+        enterprise_page,
+        enterprise_new_page,
+        enterprise_create_submit,
+        enterprise_edit_page,
+        enterprise_edit_submit,
+        import_page,
+        import_upload,
+        import_confirm,
+        import_errors_sheet,
+    ],
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, MultipartBody
@@ -41,9 +41,7 @@ class PhotoForm:
 
 
 @post(
-    "/api/v1/enterprises/{enterprise_id:int}/photos",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/{enterprise_id:int}/photos",
     summary="Add a site photo to an enterprise",
     status_code=201,
     responses=error_responses(400, 401, 403, 404, 409, 413, 415),
@@ -78,9 +76,7 @@ async def add_enterprise_photo(
 
 
 @get(
-    "/api/v1/enterprises/{enterprise_id:int}/photos",
-    dependencies=ACTOR,
-    tags=["registry"],
+    "/{enterprise_id:int}/photos",
     summary="An enterprise's site photos",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -99,4 +95,9 @@ async def list_enterprise_photos(
     )
 
 
-ROUTES = [add_enterprise_photo, list_enterprise_photos]
+router = Router(
+    path="/api/v1/enterprises",
+    tags=["registry"],
+    dependencies=ACTOR,
+    route_handlers=[add_enterprise_photo, list_enterprise_photos],
+)
