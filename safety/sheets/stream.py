@@ -194,8 +194,13 @@ def text_lines(text: str, width: float) -> int:
 @lru_cache(maxsize=8192)
 def _safe_xml(value: str) -> str:
     """A cell's text made safe (file, formula, XML). Cached: a ledger repeats itself
-    (enterprise names, communities, labels, dates), and this is most of the writing time."""
-    return escape(escape_formula(file_text(value))[:MAX_CELL_CHARS])
+    (enterprise names, communities, labels, dates), and this is most of the writing time.
+    A carriage return is written as a character reference: XML readers turn a raw one into
+    a line feed, so the cell would not read back as stored."""
+    return escape(escape_formula(file_text(value))[:MAX_CELL_CHARS], _CR)
+
+
+_CR = {"\r": "&#13;"}
 
 
 class _Sink:

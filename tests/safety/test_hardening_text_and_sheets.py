@@ -3,11 +3,9 @@ parsed in a worker process within caps and a time limit, broken UTF-16 CSVs."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
-from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
 from safety.settings import get_settings
@@ -17,6 +15,7 @@ from tests.pages import as_user
 from tests.safety.sheets import (
     HEADER,
     csv_bytes,
+    read_xlsx,
     shared_string_bomb,
     sheet_bomb,
     upload,
@@ -41,8 +40,7 @@ def _row(w, name: str, **over) -> list:
 
 
 def _sheet_cells(data: bytes) -> list[list]:
-    ws = load_workbook(io.BytesIO(data)).worksheets[0]
-    return [[c.value for c in row] for row in ws.iter_rows()]
+    return read_xlsx(data)
 
 
 # ---------------------------------------------------------------- 1. control characters
