@@ -46,6 +46,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
@@ -190,20 +191,18 @@ def _inflate(data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
         yield rest
 
 
-def _column_number(ref: str) -> int:
-    """``"AB12"`` → 28 (0 when the reference has no letters)."""
+_DIGITS = "0123456789"
+
+
+@lru_cache(maxsize=1024)
+def _column_number(letters: str) -> int:
+    """``"AB"`` → 28 (0 for anything but capital letters)."""
     number = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            number = number * 26 + ord(ch) - 64
-        else:
-            break
+    for ch in letters:
+        if not "A" <= ch <= "Z":
+            return 0
+        number = number * 26 + ord(ch) - 64
     return number
-
-
-def _row_number(ref: str) -> int:
-    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return int(digits) if digits.isdigit() else 0
 
 
 class _Counter:
@@ -212,7 +211,8 @@ class _Counter:
     tracks the last row and column holding a value (a ``<v>`` or ``<is>`` in a cell;
     a cell without a reference follows the one before it, as calamine places it). A part
     that is not XML (an image) is skipped; a DOCTYPE (entity tricks; OOXML never has one)
-    makes the file unreadable."""
+    makes the file unreadable. Element names are taken without their prefix (no namespace
+    processing: this runs once per element of the file, so every step counts)."""
 
     def __init__(self, caps: Caps) -> None:
         self.caps = caps
@@ -220,42 +220,45 @@ class _Counter:
         self._row = self._col = self._right = self._bottom = 0
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = name.rsplit("}", 1)[-1]
-        caps = self.caps
-        if tag == "c":
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
             self.cells += 1
-            if self.cells > caps.cells:
-                raise _over(caps.cells, "单元格")
+            if self.cells > self.caps.cells:
+                raise _over(self.caps.cells, "单元格")
             ref = attrs.get("r")
             if ref:
-                self._col = _column_number(ref) or self._col + 1
-                self._row = _row_number(ref) or self._row
+                letters = ref.rstrip(_DIGITS)
+                self._col = _column_number(letters) or self._col + 1
+                digits = ref[len(letters) :]
+                if digits.isdigit():
+                    self._row = int(digits)
             else:
                 self._col += 1
-        elif tag in ("v", "is"):
+        elif name in ("v", "is"):
             if self._col > self._right:
                 self._right = self._col
             if self._row > self._bottom:
                 self._bottom = self._row
-                if self._row > caps.rows + ROW_SLACK:
-                    raise _over(caps.rows, "行数")
-            if self._right * self._bottom > caps.area:
+                if self._row > self.caps.rows + ROW_SLACK:
+                    raise _over(self.caps.rows, "行数")
+            if self._right * self._bottom > self.caps.area:
                 raise ValidationFailed.field("file", MAX_AREA_MESSAGE)
-        elif tag == "row":
+        elif name == "row":
             self.rows += 1
-            if self.rows > caps.rows + ROW_SLACK:
-                raise _over(caps.rows, "行数")
+            if self.rows > self.caps.rows + ROW_SLACK:
+                raise _over(self.caps.rows, "行数")
             number = attrs.get("r", "")
             self._row = int(number) if number.isdigit() else self._row + 1
             self._col = 0
-        elif tag == "si":
+        elif name == "si":
             self.strings += 1
-            if self.strings > caps.shared_strings:
-                raise _over(caps.shared_strings, "共享字符串")
-        elif tag == "sst":
+            if self.strings > self.caps.shared_strings:
+                raise _over(self.caps.shared_strings, "共享字符串")
+        elif name == "sst":
             declared = attrs.get("uniqueCount", "")
-            if declared.isdigit() and int(declared) > caps.shared_strings:
-                raise _over(caps.shared_strings, "共享字符串")
+            if declared.isdigit() and int(declared) > self.caps.shared_strings:
+                raise _over(self.caps.shared_strings, "共享字符串")
 
     @staticmethod
     def _doctype(*_args: Any) -> None:
@@ -270,7 +273,7 @@ class _Counter:
             return
         # each part is a sheet of its own: its rows and columns start again
         self._row = self._col = self._right = self._bottom = 0
-        parser = expat.ParserCreate(namespace_separator="}")
+        parser = expat.ParserCreate()
         parser.StartElementHandler = self._start
         parser.StartDoctypeDeclHandler = self._doctype
         try:
