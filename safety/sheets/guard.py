@@ -173,8 +173,9 @@ def _inflate(data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
     for at in range(0, len(raw), 64 * 1024):
         pending = bytes(raw[at : at + 64 * 1024])
         while pending:
-            # at most one byte past the declared size: enough to see that there is more
-            chunk = inflater.decompress(pending, max(1, size - produced + 1))
+            # at most one byte past the declared size (enough to see that there is more),
+            # and at most 1 MiB at a time (deflate inflates up to ~1,000x)
+            chunk = inflater.decompress(pending, min(size - produced + 1, 1 << 20))
             pending = inflater.unconsumed_tail
             produced += len(chunk)
             if produced > size:
