@@ -255,6 +255,7 @@ ERRORS: dict[str, str] = {
     "文件解析超过 {seconds} 秒，已停止；请删除无关内容或分批导入": "parsing took longer than {seconds} s",
     "文件{what}超过 {cap} 个，请删除无关内容或分批导入": "more than {cap} {what}",
     "Excel文件解压后超过 {mb} MB，请删除无关内容或分批导入": "unpacks to more than {mb} MB",
+    "Excel文件的数据区域过大（有内容的单元格分布过宽），请删除表格右侧无关的列后再导入": "the sheet's values span too wide an area: delete the unrelated columns on the right and import again",
     "CSV文件的 UTF-16 编码在第 {at} 字节处损坏（文件可能不完整），请重新导出后再导入": "broken UTF-16 at byte {at}",
     "CSV文件第 {row} 行无法读取（单元格过长或格式错误）": "CSV row {row} cannot be read (a cell too long or malformed)",
     "含有不允许的控制字符 {code}，请删除后重试": "control character {code} not allowed",

@@ -6,8 +6,8 @@ field or, in an import, a row error naming the column:
 - C0 and C1 control characters (U+0000–U+001F, U+007F–U+009F) except tab, line feed and
   carriage return. Tab and line breaks are allowed everywhere, one rule for every field:
   a spreadsheet cell may hold Alt+Enter line breaks and Excel writes CR LF, and none of the
-  three breaks an .xlsx, a CSV, a page or a PDF. The others are what openpyxl refuses to
-  write (``IllegalCharacterError``), what PostgreSQL refuses to store (NUL) and what
+  three breaks an .xlsx, a CSV, a page or a PDF. The others are what XML 1.0 cannot hold
+  (so an .xlsx holding one does not open), what PostgreSQL refuses to store (NUL) and what
   nobody can type.
 - Lone surrogates (U+D800–U+DFFF, category Cs): JSON's ``"\\ud800"`` decodes to one; it
   cannot be encoded as UTF-8, so no database, file or page can hold it.
@@ -25,7 +25,7 @@ Chinese characters for names there); unassigned code points (a newer Unicode tha
 
 ``file_text`` is the other half: whatever is already stored is made safe for a file by
 replacing each refused character with U+FFFD, so no stored row can break an export again.
-Every spreadsheet writer uses it (``safety.sheets.guard.write_sheet``).
+The one spreadsheet writer applies it to every cell (``safety.sheets.stream``).
 
 ``clean_filename`` is the rule for an uploaded file's name, at upload and again when a
 stored name is served (rows kept before it): the last path part only, without the refused

@@ -22,8 +22,10 @@ import anyio.to_thread
 from inspections.checklists import rules, service, sheets
 from safety.actors import Actor
 from safety.errors import NotFound
-from safety.registry.sheets import RowError
 from safety.settings import get_settings
+from safety.sheets import pool as parsepool
+from safety.sheets.guard import Caps
+from safety.sheets.table import RowError
 from safety.tables import Role
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")  # secrets.token_urlsafe(18)
@@ -91,16 +93,17 @@ async def load_upload(actor: Actor, token: str) -> tuple[dict[str, Any], bytes]:
 
 
 async def plan(actor: Actor, form: dict[str, str], filename: str, data: bytes) -> ImportPlan:
-    """Read the sheet (off the event loop), check it, and compare it with the current
-    version of ``form["code"]``. Name, domain and description default to the current
-    version's, so a sheet of items alone is enough for a new version."""
+    """Read the sheet (in a parsing worker process, within the upload caps), check it,
+    and compare it with the current version of ``form["code"]``. Name, domain and
+    description default to the current version's, so a sheet of items alone is enough for
+    a new version."""
     actor.require(Role.admin)
     code = (form.get("code") or "").strip()
     current = await service.current_of(code) if code else None
     name = (form.get("name") or "").strip() or (current["name"] if current else "")
     domain = (form.get("domain") or "").strip() or (current["domain"] if current else "")
     description = current["description"] if current else ""
-    sheet = await anyio.to_thread.run_sync(sheets.read_sheet, filename, data)
+    sheet = await parsepool.run(sheets.read_sheet, filename, data, Caps.from_settings())
     template = sheets.check(sheet, code, name, domain, description)
     result = ImportPlan(code, name, current, template, errors=sheet.errors)
     if not sheet.errors:

@@ -1,7 +1,8 @@
 """检查表 sheets in the layout officers keep: one row per item, columns 检查项目（分类）,
 编号, 检查内容, 检查依据, 隐患级别, and optionally 类别, 子类别, 重大隐患判定依据. Pure:
 bytes in, values out. Files are read with the registry's ``read_table`` (the same size
-and zip-bomb limits, the same formula escape), written with its ``write_sheet``.
+and zip-bomb limits, the same formula escape; the import runs it in a parsing worker),
+written with its ``write_sheet`` (the kernel's one writer).
 
 Reading rules (decisions where officers' sheets vary):
 - the header is the first of the top 10 rows naming 编号 and 检查内容 (a title above is fine);
@@ -23,16 +24,9 @@ from typing import Any
 
 from inspections.checklists import rules
 from safety.errors import ValidationFailed
-from safety.registry.rules import cell_text
-from safety.registry.sheets import RowError, read_table, write_sheet
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-
+from safety.registry.sheets import read_table, write_sheet
+from safety.sheets.guard import Caps
+from safety.sheets.table import Column, RowError, cell_text, norm_header
 
 COLUMNS = [
     Column("section", "检查项目", ("分类", "检查项目/分类", "检查项目(分类)", "检查类别", "项目")),
@@ -55,15 +49,10 @@ CATEGORY_WORDS = {
 }
 
 
-def _norm(text: Any) -> str:
-    s = cell_text(text).replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s*＊:：]", "", s).lower()
-
-
 _ALIASES: dict[str, str] = {}
 for _c in COLUMNS:
     for _name in (_c.header, *_c.aliases):
-        _ALIASES.setdefault(_norm(_name), _c.key)
+        _ALIASES.setdefault(norm_header(_name), _c.key)
 
 
 @dataclass
@@ -93,7 +82,7 @@ def parse_rows(rows: list[list[Any]]) -> ParsedChecklist:
     for i, cells in enumerate(rows[:10]):
         found = {}
         for n, cell in enumerate(cells):
-            key = _ALIASES.get(_norm(cell))
+            key = _ALIASES.get(norm_header(cell))
             if key and key not in found:
                 found[key] = n
         if "code" in found and "text" in found:
@@ -172,9 +161,10 @@ def check(sheet: ParsedChecklist, code: str, name: str, domain: str, description
     return cleaned.template
 
 
-def read_sheet(filename: str, data: bytes) -> ParsedChecklist:
-    """An uploaded .xlsx (or .csv) → ``ParsedChecklist``; 400/415 for an unreadable file."""
-    return parse_rows(read_table(filename, data))
+def read_sheet(filename: str, data: bytes, caps: Caps | None = None) -> ParsedChecklist:
+    """An uploaded .xlsx (or .csv) → ``ParsedChecklist``; 400/415 for an unreadable file or
+    one over ``caps``. Run in a parsing worker (``safety.sheets.pool``)."""
+    return parse_rows(read_table(filename, data, caps))
 
 
 def template_rows(template: Mapping[str, Any]) -> list[list[str]]:

@@ -28,7 +28,7 @@ from inspections.risk.service import (
     stored_of,
     to_out,
 )
-from inspections.risk.sheets import ParsedSheet, RowError, SheetRow, read_and_parse
+from inspections.risk.sheets import ParsedSheet, SheetRow, read_and_parse
 from inspections.tables import RiskPoint
 from safety import audit
 from safety.actors import Actor
@@ -37,6 +37,7 @@ from safety.errors import PayloadTooLarge, ValidationFailed
 from safety.settings import get_settings
 from safety.sheets import pool as parsepool
 from safety.sheets.guard import Caps
+from safety.sheets.table import RowError
 
 INSERT_ROWS = 500
 

@@ -9,7 +9,10 @@ bytes in, values out; no database.
   the file makes the later row an error. Field validation is the service's (it needs the
   stored point to merge over): ``inspections.risk.cleaning.clean_point``.
 - ``export_workbook``: the register with exactly the columns the import reads, through the
-  kernel's one writer (``safety.sheets.guard.write_sheet``).
+  kernel's one writer (``safety.sheets.stream.write_sheet``).
+
+Columns, header finding and row errors are the kernel's ``safety.sheets.table``, shared
+with the enterprise ledger and checklists.
 
 Empty cell rule (as the enterprise ledger): an empty cell means "no value given": a new
 point gets the default, an existing one keeps what it has.
@@ -17,24 +20,14 @@ point gets the default, an existing one keeps what it has.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from inspections.risk.rules import LEVEL_NAMES, MEASURE_NAMES, TIER_NAMES
-from safety.errors import ValidationFailed
-from safety.registry.rules import cell_text
-from safety.registry.sheets import RowError
 from safety.sheets import guard as sheetguard
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-
+from safety.sheets import stream
+from safety.sheets.table import Column, Layout, ParsedTable, cell_text
 
 COLUMNS = [
     Column("enterprise_name", "企业名称", ("单位名称",)),
@@ -80,21 +73,16 @@ COLUMNS = [
     Column("review_on", "复评日期", ("评审日期", "下次评审日期", "复核日期", "下次评价日期")),
     Column("active", "状态", ("使用状态",)),
 ]
-HEADERS = {c.key: c.header for c in COLUMNS}
 REQUIRED_COLUMNS = ("name", "method", "likelihood")
+LAYOUT = Layout(
+    COLUMNS,
+    finds=("name", "likelihood"),
+    required=REQUIRED_COLUMNS,
+    not_found="找不到表头：前10行中须有“风险点名称”和“L”（可能性）两列",
+)
+HEADERS = LAYOUT.headers
 IGNORED = {"enterprise_name", "uscc", "score", "level"}  # identity checks and computed values
 ACTIVE_WORDS = {"在用": True, "启用": True, "有效": True, "停用": False, "已停用": False}
-
-
-def _norm_header(text: Any) -> str:
-    s = cell_text(text).replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s*＊:：]", "", s).lower()
-
-
-_ALIAS_RANK: dict[str, tuple[str, int]] = {}
-for _col in COLUMNS:
-    for _rank, _name in enumerate((_col.header, *_col.aliases)):
-        _ALIAS_RANK.setdefault(_norm_header(_name), (_col.key, _rank))
 
 
 @dataclass
@@ -105,45 +93,14 @@ class SheetRow:
 
 
 @dataclass
-class ParsedSheet:
-    header: list[str]
-    columns: dict[str, int]
+class ParsedSheet(ParsedTable):
+    layout: ClassVar[Layout] = LAYOUT
     rows: list[SheetRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    def column_label(self, key: str) -> str:
-        if key in self.columns:
-            return self.header[self.columns[key]]
-        return HEADERS.get(key, key)
-
-    def error(self, row: int, key: str, message: str) -> None:
-        self.errors.append(RowError(row, key, message, self.column_label(key)))
-
-
-def _map_header(cells: list[Any]) -> dict[str, int]:
-    best: dict[str, tuple[int, int]] = {}
-    for i, cell in enumerate(cells):
-        hit = _ALIAS_RANK.get(_norm_header(cell))
-        if hit and (hit[0] not in best or hit[1] < best[hit[0]][1]):
-            best[hit[0]] = (i, hit[1])
-    return {k: v[0] for k, v in best.items()}
 
 
 def parse_sheet(rows: list[list[Any]]) -> ParsedSheet:
     """The given cells of every row; whole-file problems are a 400 naming ``file``."""
-    header_at = None
-    for i, cells in enumerate(rows[:10]):
-        columns = _map_header(cells)
-        if "name" in columns and "likelihood" in columns:
-            header_at = i
-            break
-    if header_at is None:
-        raise ValidationFailed.field(
-            "file", "找不到表头：前10行中须有“风险点名称”和“L”（可能性）两列"
-        )
-    missing = [HEADERS[k] for k in REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        raise ValidationFailed.field("file", f"缺少必需的列：{'、'.join(missing)}")
+    header_at, columns = LAYOUT.find_header(rows)
     sheet = ParsedSheet(header=[cell_text(c) for c in rows[header_at]], columns=columns)
     seen: dict[str, int] = {}
     for offset, cells in enumerate(rows[header_at + 1 :]):
@@ -207,7 +164,7 @@ def export_cells(p: Mapping[str, Any]) -> list[Any]:
 
 
 def export_workbook(points: list[Mapping[str, Any]]) -> bytes:
-    return sheetguard.write_sheet(
+    return stream.write_sheet(
         "风险分级管控清单",
         [c.header for c in COLUMNS],
         [export_cells(p) for p in points],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safety.rules import check_uscc, normalise_phone
+from safety.sheets.table import cell_text
 from safety.text import text_problem
 
 # GB/T 4754-2017 sections (门类).
@@ -105,26 +106,6 @@ MAX_LENGTHS = {
     "legal_representative": 50,
     "contact_name": 50,
 }
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text a person sees (numbers without a trailing .0, dates ISO)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    return text.strip()
 
 
 def _bool(value: Any, truthy: set[str], falsy: set[str]) -> bool | None:

@@ -1,7 +1,7 @@
 """Reading and writing 企业台账 (enterprise ledger) sheets. Pure: bytes in, values out; no
 database, no framework.
 
-- ``read_table``: .xlsx (openpyxl) or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030, and the
+- ``read_table``: .xlsx (python-calamine) or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030, and the
   UTF-16 "Unicode 文本" Excel writes) → rows of cells, within the upload caps; the kernel's
   ``safety.sheets.guard`` reads (the server runs it in a worker process: ``sync.read_upload``).
 - ``parse_sheet``: finds the header row (a title line above it is fine), maps the usual
@@ -10,7 +10,10 @@ database, no framework.
   skipped; a code seen earlier in the file makes the later row an error.
 - Values are validated by ``safety.registry.rules.clean_enterprise``, the same function the
   JSON API and the pages use.
-- ``write_sheet``: the ledger as .xlsx with exactly the columns the import reads.
+- ``export_workbook``: the ledger as .xlsx with exactly the columns the import reads, and
+  ``error_workbook`` the bad rows of an upload, both through the kernel's one writer
+  (``safety.sheets.stream.write_sheet``). The columns, header finding and row errors are
+  the kernel's ``safety.sheets.table``, shared with the risk register and checklists.
 
 Empty cell rule: an empty cell means "no value given": a new enterprise gets the default,
 an existing one keeps what it has. So a sheet with blank columns never wipes data.
@@ -18,12 +21,10 @@ an existing one keeps what it has. So a sheet with blank columns never wipes dat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from safety.errors import ValidationFailed
 from safety.registry.rules import (
     COLOUR_LABELS,
     INDUSTRY_SECTIONS,
@@ -33,19 +34,14 @@ from safety.registry.rules import (
     clean_enterprise,
 )
 from safety.sheets import guard as sheetguard
+from safety.sheets import stream
+from safety.sheets.table import Column, Layout, ParsedTable, RowError
 
 MAX_COLUMNS = sheetguard.MAX_COLUMNS  # the ledger has 17; wider rows are cut
 # What an upload may hold (rows, cells, shared strings, unpacked size): sheetguard.Caps,
 # from settings. A 20,000-row ledger unpacks to ~30 MB.
 escape_formula = sheetguard.escape_formula
 unescape_formula = sheetguard.unescape_formula
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # what export writes
-    aliases: tuple[str, ...] = ()  # in order of preference after ``header``
 
 
 # The ledger columns, in export order. Import reads any of the aliases.
@@ -80,19 +76,14 @@ COLUMNS = [
     Column("risk_colour", "风险等级", ("风险颜色", "风险分级")),
     Column("active", "经营状态", ("状态",)),
 ]
-HEADERS = {c.key: c.header for c in COLUMNS}
 REQUIRED_COLUMNS = ("name", "uscc", "grid")
-
-
-def _norm_header(text: Any) -> str:
-    s = cell_text(text).replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s*＊:：]", "", s).lower()
-
-
-_ALIAS_RANK: dict[str, tuple[str, int]] = {}
-for _col in COLUMNS:
-    for _rank, _name in enumerate((_col.header, *_col.aliases)):
-        _ALIAS_RANK.setdefault(_norm_header(_name), (_col.key, _rank))
+LAYOUT = Layout(
+    COLUMNS,
+    finds=("name", "uscc"),
+    required=REQUIRED_COLUMNS,
+    not_found="找不到表头：前10行中须有“企业名称”和“统一社会信用代码”两列",
+)
+HEADERS = LAYOUT.headers
 
 
 # ---------------------------------------------------------------- reading files
@@ -109,27 +100,6 @@ def read_table(filename: str, data: bytes, caps: sheetguard.Caps | None = None) 
 
 
 @dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-    column: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """The row error as the import APIs answer it: ``message`` in Chinese and
-        ``message_en`` its stable English, as in an error's ``extra[]``."""
-        from safety.i18n import english
-
-        return {
-            "row": self.row,
-            "field": self.field,
-            "message": self.message,
-            "message_en": english(self.message),
-            "column": self.column,
-        }
-
-
-@dataclass
 class SheetRow:
     number: int  # as Excel shows it (1-based, header included)
     fields: dict[str, Any]  # clean values (only those given)
@@ -138,50 +108,19 @@ class SheetRow:
 
 
 @dataclass
-class ParsedSheet:
-    header: list[str]
-    columns: dict[str, int]  # field key → column index
+class ParsedSheet(ParsedTable):
+    layout: ClassVar[Layout] = LAYOUT
     rows: list[SheetRow] = field(default_factory=list)  # rows without errors so far
-    errors: list[RowError] = field(default_factory=list)
     raw: dict[int, list[Any]] = field(default_factory=dict)  # row number → cells
     empty_rows: int = 0
-
-    def column_label(self, key: str) -> str:
-        if key in self.columns:
-            return self.header[self.columns[key]]
-        return HEADERS.get(key, key)
-
-    def error(self, row: int, key: str, message: str) -> None:
-        self.errors.append(RowError(row, key, message, self.column_label(key)))
-
-
-def _map_header(cells: list[Any]) -> tuple[dict[str, int], list[str]]:
-    best: dict[str, tuple[int, int]] = {}
-    for i, cell in enumerate(cells):
-        hit = _ALIAS_RANK.get(_norm_header(cell))
-        if hit and (hit[0] not in best or hit[1] < best[hit[0]][1]):
-            best[hit[0]] = (i, hit[1])
-    return {k: v[0] for k, v in best.items()}, [cell_text(c) for c in cells]
 
 
 def parse_sheet(rows: list[list[Any]]) -> ParsedSheet:
     """Validate every row. The header is the first of the top 10 rows naming both the name
     and the code columns. Whole-file problems (no header, a required column missing) are a
     400 naming ``file``; row problems are ``RowError``s."""
-    header_at = None
-    for i, cells in enumerate(rows[:10]):
-        columns, header = _map_header(cells)
-        if "name" in columns and "uscc" in columns:
-            header_at = i
-            break
-    if header_at is None:
-        raise ValidationFailed.field(
-            "file", "找不到表头：前10行中须有“企业名称”和“统一社会信用代码”两列"
-        )
-    missing = [HEADERS[k] for k in REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        raise ValidationFailed.field("file", f"缺少必需的列：{'、'.join(missing)}")
-    sheet = ParsedSheet(header=header, columns=columns)
+    header_at, columns = LAYOUT.find_header(rows)
+    sheet = ParsedSheet(header=[cell_text(c) for c in rows[header_at]], columns=columns)
     seen: dict[str, int] = {}
     for offset, cells in enumerate(rows[header_at + 1 :]):
         number = header_at + 2 + offset
@@ -241,8 +180,8 @@ def export_cells(e: Mapping[str, Any]) -> list[Any]:
 
 def write_sheet(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     """An .xlsx of text cells as a person sees them (``cell_text``), through the kernel's
-    one writer (``sheetguard.write_sheet``: safe for a file, formulas escaped)."""
-    return sheetguard.write_sheet(title, header, rows, text=cell_text)
+    one writer (``safety.sheets.stream.write_sheet``: safe for a file, formulas escaped)."""
+    return stream.write_sheet(title, header, rows, text=cell_text)
 
 
 def export_workbook(enterprises: list[Mapping[str, Any]]) -> bytes:

@@ -54,8 +54,8 @@ def _parse(filename: str, data: bytes, caps: Caps) -> ParsedSheet:
 
 
 async def read_upload(filename: str, data: bytes) -> ParsedSheet:
-    """Parse and validate a sheet in a worker process (``safety.sheets.pool.run``: openpyxl
-    holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
+    """Parse and validate a sheet in a worker process (``safety.sheets.pool.run``: the
+    reader holds the GIL), within the upload caps and the time limit (400 naming ``file``)."""
     if len(data) > get_settings().max_upload_bytes:
         raise PayloadTooLarge("文件过大")
     if not data:

@@ -1,11 +1,11 @@
 """Worker processes for CPU-bound parsing of uploads (kernel; the sheet imports use it,
 and any later import of checklists or risk points should).
 
-Why processes: openpyxl and the csv module hold the GIL, so a parse in a thread still
+Why processes: python-calamine and the csv module hold the GIL, so a parse in a thread still
 slows every other request of that server; in another process it cannot.
 
 - The pool is small (``SAFETY_SHEET_WORKERS`` per server process), made from a fork server
-  (a clean interpreter with openpyxl preloaded, safe to start from a threaded server; each
+  (a clean interpreter with the sheet reader preloaded, safe to start from a threaded server; each
   uvicorn worker has its own). Workers run at a lower CPU priority
   (``SAFETY_SHEET_WORKER_NICE``) and with an address-space limit
   (``SAFETY_SHEET_WORKER_MEMORY_MB``).
@@ -108,7 +108,7 @@ class _Pool:
                 s = get_settings()
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(
-                    ["safety.sheets.pool", "safety.sheets.guard", "openpyxl"]
+                    ["safety.sheets.pool", "safety.sheets.guard", "python_calamine"]
                 )
                 self.executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=max(1, s.sheet_workers),
@@ -162,7 +162,7 @@ def _warm(executor: concurrent.futures.ProcessPoolExecutor) -> None:
 
 async def start() -> None:
     """App startup: start the fork server and a first worker in the background (loading
-    openpyxl there takes a moment), so neither startup nor the first import waits."""
+    the reader there takes a moment), so neither startup nor the first import waits."""
     executor, _ = _POOL.get()
     threading.Thread(target=_warm, args=(executor,), name="parsepool-warm", daemon=True).start()
 

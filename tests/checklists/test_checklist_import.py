@@ -10,6 +10,7 @@ from inspections.tables import ChecklistTemplate
 from tests import factories as f
 from tests.checklists.helpers import HEADER, MAJOR_BASIS, xlsx
 from tests.pages import as_user
+from tests.safety.sheets import read_xlsx
 
 GOOD = [
     [
@@ -131,8 +132,7 @@ async def test_download_then_upload_unchanged_makes_no_new_version(client):
     assert r.headers["content-type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    rows = read_xlsx(r.content)
     assert list(rows[0]) == HEADER
     assert len(rows) == 1 + dust["item_count"]
     assert sum(1 for row in rows[1:] if row[4] == "重大") == dust["major_count"]

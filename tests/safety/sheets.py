@@ -7,7 +7,8 @@ import io
 import zipfile
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 HEADER = [
     "企业名称",
@@ -42,8 +43,17 @@ def csv_bytes(header: list[str], rows: list[list[Any]], encoding: str = "utf-8")
 
 
 def read_xlsx(data: bytes) -> list[list[Any]]:
-    wb = load_workbook(io.BytesIO(data), read_only=True)
-    return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    """The first sheet's cells as calamine reads them from A1 (an empty cell is None), not
+    through the app's reader: an export is checked by another pair of eyes."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    return [[None if c == "" else c for c in row] for row in rows]
+
+
+def sheet_xml(data: bytes) -> str:
+    """The first worksheet's XML as written (to see what no reader shows: formulas)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("xl/worksheets/sheet1.xml").decode()
 
 
 async def upload(client, headers, data: bytes, filename: str = "ledger.xlsx"):

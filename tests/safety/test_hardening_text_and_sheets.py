@@ -3,11 +3,9 @@ parsed in a worker process within caps and a time limit, broken UTF-16 CSVs."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
-from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
 from safety.settings import get_settings
@@ -17,6 +15,7 @@ from tests.pages import as_user
 from tests.safety.sheets import (
     HEADER,
     csv_bytes,
+    read_xlsx,
     shared_string_bomb,
     sheet_bomb,
     upload,
@@ -41,8 +40,7 @@ def _row(w, name: str, **over) -> list:
 
 
 def _sheet_cells(data: bytes) -> list[list]:
-    ws = load_workbook(io.BytesIO(data)).worksheets[0]
-    return [[c.value for c in row] for row in ws.iter_rows()]
+    return read_xlsx(data)
 
 
 # ---------------------------------------------------------------- 1. control characters
@@ -194,16 +192,26 @@ async def test_every_text_field_of_every_request_body_refuses_control_characters
 
 
 def test_every_spreadsheet_is_written_by_the_one_writer():
-    """Only ``safety.sheets.guard.write_sheet`` builds workbooks, so every export passes
-    through ``file_text``; a new writer elsewhere fails here."""
+    """Only ``safety.sheets.stream`` writes workbooks (and applies ``file_text`` and the
+    formula escape to every cell); a new writer elsewhere (openpyxl, another XML writer)
+    fails here."""
     root = Path(__file__).resolve().parents[2]
     writers = sorted(
         str(path.relative_to(root))
         for package in ("safety", "inspections", "rectification")
         for path in (root / package).rglob("*.py")
-        if "Workbook(" in path.read_text(encoding="utf-8")
+        if any(
+            mark in path.read_text(encoding="utf-8")
+            for mark in (
+                "Workbook(",
+                "from openpyxl",
+                "import openpyxl",
+                "xlsxwriter",
+                "<sheetData",
+            )
+        )
     )
-    assert writers == ["safety/sheets/guard.py"]
+    assert writers == ["safety/sheets/stream.py"]
 
 
 # ---------------------------------------------------------------- 2. hostile sheets

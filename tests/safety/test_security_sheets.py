@@ -8,31 +8,25 @@ import os
 import time
 import zipfile
 
-from openpyxl import load_workbook
-
 from safety.registry.sheets import MAX_COLUMNS, read_table
 from safety.settings import get_settings
 from safety.tables import Enterprise
 from tests import factories as f
 from tests.pages import as_user
-from tests.safety.sheets import HEADER, csv_bytes, upload, xlsx
+from tests.safety.sheets import HEADER, csv_bytes, read_xlsx, sheet_xml, upload, xlsx
 
 FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"]
 
 
-def _cells(data: bytes) -> list[list]:
-    """Every cell of the first sheet, as openpyxl loads it (formulas as formulas)."""
-    ws = load_workbook(io.BytesIO(data)).worksheets[0]
-    return [[c for c in row] for row in ws.iter_rows()]
-
-
 def _assert_no_formula(data: bytes, payloads: list[str]) -> None:
+    """No cell is a formula, and each payload is there as text behind an apostrophe (the
+    writer's rule itself is tests/unit/test_sheetstream.py's; this is the export's path)."""
+    assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
     seen = set()
-    for row in _cells(data):
-        for cell in row:
-            assert cell.data_type != "f", f"{cell.coordinate} is a formula: {cell.value!r}"
-            value = cell.value if isinstance(cell.value, str) else ""
-            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.coordinate
+    for r, row in enumerate(read_xlsx(data), start=1):
+        for c, cell in enumerate(row, start=1):
+            value = cell if isinstance(cell, str) else ""
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (r, c, value)
             for p in payloads:
                 if value == "'" + p.strip() or value == "'" + p:
                     seen.add(p)

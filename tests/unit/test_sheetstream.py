@@ -1,18 +1,102 @@
-"""The streaming writer's print set-up, date cells and title rows (safety.sheets.stream),
-read back with openpyxl: no database."""
+"""The app's one spreadsheet writer (safety.sheets.stream): formula injection and
+characters a file cannot hold, tested here once for every export; values read back with
+calamine (as the app reads), print set-up, styles, date cells and title rows with openpyxl
+(calamine reads no formatting). No database."""
 
 import datetime as dt
 import io
+import zipfile
 
+import pytest
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
+from safety.sheets.guard import read_rows, unescape_formula
 from safety.sheets.stream import (
     A3_LANDSCAPE,
     StreamedSheet,
     serial_day,
     serial_moment,
     text_lines,
+    write_sheet,
 )
+
+# Text a spreadsheet would run (CSV/DDE injection), each to be written as text.
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("http://evil.example","点我")',
+    '=cmd|" /C calc"!A0',  # DDE
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "=",
+]
+# Characters no file may hold (C0/C1 controls, a lone surrogate, a noncharacter, bidi
+# overrides): each becomes U+FFFD, so a stored value can never break an export.
+UNWRITABLE = ["a\x00b", "a\x01b", "a\x1bb", "a\x7fb", "a\x85b", "a\ud800b", "a\ufffeb", "a\u202eb"]
+
+
+def _values(data: bytes) -> list[list]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def _xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return z.read("xl/worksheets/sheet1.xml").decode()
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_text_a_spreadsheet_would_run_is_written_as_text(payload):
+    data = write_sheet("表", ["名称", payload], [[payload, "x"], [f"无害{payload}", 5]])
+    assert "<f>" not in _xml(data) and "<f " not in _xml(data)
+    rows = _values(data)
+    assert rows[0] == ["名称", "'" + payload]  # the header too
+    assert rows[1] == ["'" + payload, "x"]
+    assert rows[2] == [f"无害{payload}", "5"]  # only a leading sign counts; all text
+    assert unescape_formula(rows[1][0]) == payload  # and reading undoes it
+
+
+def test_a_streamed_sheet_escapes_the_same_and_keeps_int_cells_numbers():
+    sheet = StreamedSheet("表", ["a", "b", "c"])
+    data = sheet.add_rows([["=1+1", -5, "-5"]]) + sheet.close()
+    assert _values(data)[1] == ["'=1+1", -5.0, "'-5"]
+
+
+@pytest.mark.parametrize("text", UNWRITABLE)
+def test_characters_no_file_may_hold_become_a_replacement_character(text):
+    data = write_sheet(f"标题{text}", [f"列{text}"], [[text], [f"={text}"]])
+    rows = _values(data)
+    assert rows == [["列a\ufffdb"], ["a\ufffdb"], ["'=a\ufffdb"]]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["标题a\ufffdb"]
+
+
+def test_tabs_and_line_breaks_are_kept_and_the_sheet_title_is_cleaned():
+    data = write_sheet("a/b:c*d?e[f]g" + "长" * 40, ["h"], [["一\n二\t三\r\n四"]])
+    assert _values(data)[1] == ["一\n二\t三\r\n四"]
+    name = CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names[0]
+    assert name == ("a_b_c_d_e_f_g" + "长" * 40)[:31]
+
+
+def test_a_written_sheet_reads_back_through_the_app_reader_unchanged():
+    rows = [["=公司", "91370102MA3C0000X1", "0531-1234", "00123"], ["@x", "", "+86 1", "1.50"]]
+    data = write_sheet("表", ["名称", "代码", "电话", "编号"], rows)
+    back = [[unescape_formula(c) for c in row] for row in read_rows("x.xlsx", data)]
+    assert back == [
+        ["名称", "代码", "电话", "编号"],
+        ["=公司", "91370102MA3C0000X1", "0531-1234", "00123"],
+        ["@x", None, "+86 1", "1.50"],
+    ]
+
+
+def test_a_long_export_is_written_in_batches_with_every_row():
+    data = write_sheet("表", ["n"], ([str(i)] for i in range(5_001)))
+    rows = _values(data)
+    assert len(rows) == 5_002 and rows[-1] == ["5000"]
 
 
 def _read(sheet: StreamedSheet, rows: list[list]) -> object:
