@@ -7,10 +7,11 @@ business rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import Request, Response, Router
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
@@ -103,12 +104,25 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
+def _route_handlers(items: list[Any]) -> Iterator[Any]:
+    """The handlers among ``items``, and those of the routers among them (a router holds
+    copies of its handlers, and the app copies the router: its copies are the ones that
+    serve and are documented)."""
+    for item in items:
+        if isinstance(item, Router):
+            for route in item.routes:
+                yield from getattr(route, "route_handlers", [])
+        else:
+            yield item
+
+
 def document_json_limit(handlers: list[Any]) -> None:
     """Every route reading a JSON body may answer 413 (over SAFETY_MAX_JSON_BYTES,
-    safety.bodies): add it to the route's OpenAPI responses when the route did not."""
+    safety.bodies): add it to the route's OpenAPI responses when the route did not.
+    ``handlers``: route handlers or routers, before the app is built of them."""
     import inspect
 
-    for handler in handlers:
+    for handler in _route_handlers(handlers):
         fn = getattr(handler, "fn", None)
         if fn is None or not hasattr(handler, "responses"):
             continue
