@@ -18,13 +18,12 @@ from urllib.parse import quote
 import anyio
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Stream
 
 from inspections.hazard_filter_query import HAZARD_FILTERS
 from inspections.services.hazard_filters import HazardFilter
 from rectification.ledger import service
-from rectification.queue_pages import search_filter
+from rectification.queue_pages import HAZARD_FORM, search_filter
 from safety import i18n
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
@@ -80,46 +79,19 @@ async def export_ledger(
     return ledger_response(chunks, await service.heading(actor, filters))
 
 
-@get("/hazards/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
+@get(
+    "/hazards/export.xlsx",
+    include_in_schema=False,
+    dependencies={**ACTOR, **HAZARD_FORM},
+    media_type=XLSX,
+)
 async def export_ledger_page(
-    actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = None,
-    level: FromQuery[str | None] = None,
-    overdue: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    org_unit_id: FromQuery[str | None] = None,
-    found_from: FromQuery[str | None] = None,
-    found_to: FromQuery[str | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[str | None] = None,
-    campaign_id: FromQuery[str | None] = None,
-    batch_id: FromQuery[str | None] = None,
-    agency_id: FromQuery[str | None] = None,
-    industry: FromQuery[str | None] = None,
-    source: FromQuery[str | None] = None,
-    enterprise_id: FromQuery[str | None] = None,
+    actor: NamedDependency[Actor], hazard_form: NamedDependency[dict[str, str]]
 ) -> Stream:
     """The hazard list page's "导出台账": its form, read as the list reads it."""
     actor.require(Role.officer)  # before the filters: another role's bad filter is a 403
-    params = {
-        "status": status,
-        "level": level,
-        "overdue": overdue,
-        "q": q,
-        "org_unit_id": org_unit_id,
-        "found_from": found_from,
-        "found_to": found_to,
-        "figure": figure,
-        "as_of": as_of,
-        "campaign_id": campaign_id,
-        "batch_id": batch_id,
-        "agency_id": agency_id,
-        "industry": industry,
-        "source": source,
-        "enterprise_id": enterprise_id,
-    }
     errors: list[dict[str, str]] = []
-    flt = search_filter({k: v or "" for k, v in params.items()}, errors)
+    flt = search_filter(hazard_form, errors)
     refuse(errors)
     chunks = await service.open_ledger(actor, flt)
     return ledger_response(chunks, await service.heading(actor, flt))
