@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import get, post, put
+from litestar import Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from inspections import services
-from inspections.hazards_api import HAZARD_ROUTES
 from inspections.schemas import (
     BatchIn,
     BatchInspectionsIn,
@@ -29,7 +28,6 @@ from inspections.schemas import (
     ResultsIn,
     ResultsOut,
 )
-from inspections.uploads_api import UPLOAD_ROUTES
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.web import Page, PathId, QueryId, error_responses, paging
@@ -37,13 +35,7 @@ from safety.web import Page, PathId, QueryId, error_responses, paging
 TAGS = ["inspections"]
 
 
-@get(
-    "/api/v1/campaigns",
-    dependencies=ACTOR,
-    tags=TAGS,
-    summary="List campaigns",
-    responses=error_responses(400, 401, 403),
-)
+@get("/campaigns", summary="List campaigns", responses=error_responses(400, 401, 403))
 async def list_campaigns(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
@@ -58,9 +50,7 @@ async def list_campaigns(
 
 
 @post(
-    "/api/v1/campaigns",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/campaigns",
     summary="Create a campaign with its plan of enterprises",
     responses=error_responses(400, 401, 403),
 )
@@ -71,9 +61,7 @@ async def create_campaign(
 
 
 @get(
-    "/api/v1/campaigns/{campaign_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/campaigns/{campaign_id:int}",
     summary="One campaign with its batches and each planned enterprise's inspection state",
     responses=error_responses(401, 403, 404),
 )
@@ -82,9 +70,7 @@ async def get_campaign(actor: NamedDependency[Actor], campaign_id: PathId) -> Ca
 
 
 @post(
-    "/api/v1/campaigns/{campaign_id:int}/batches",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/campaigns/{campaign_id:int}/batches",
     summary="Add a batch: part of the plan for an agency's expert group",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -95,9 +81,7 @@ async def add_batch(
 
 
 @post(
-    "/api/v1/batches/{batch_id:int}/inspections",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/batches/{batch_id:int}/inspections",
     summary="Plan an inspection for every enterprise of the batch that has none yet",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -108,13 +92,7 @@ async def create_batch_inspections(
     return BatchInspectionsOut(**await services.create_batch_inspections(actor, batch_id, data))
 
 
-@get(
-    "/api/v1/inspections",
-    dependencies=ACTOR,
-    tags=TAGS,
-    summary="List inspections",
-    responses=error_responses(400, 401, 403),
-)
+@get("/inspections", summary="List inspections", responses=error_responses(400, 401, 403))
 async def list_inspections(
     actor: NamedDependency[Actor],
     campaign_id: QueryId = None,
@@ -144,13 +122,7 @@ async def list_inspections(
     return Page[InspectionSummaryOut](items=[InspectionSummaryOut(**r) for r in rows], total=total)
 
 
-@post(
-    "/api/v1/inspections",
-    dependencies=ACTOR,
-    tags=TAGS,
-    summary="Plan one inspection",
-    responses=error_responses(400, 401, 403),
-)
+@post("/inspections", summary="Plan one inspection", responses=error_responses(400, 401, 403))
 async def create_inspection(
     actor: NamedDependency[Actor], data: JSONBody[InspectionIn]
 ) -> InspectionOut:
@@ -158,9 +130,7 @@ async def create_inspection(
 
 
 @get(
-    "/api/v1/inspections/{inspection_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}",
     summary="One inspection: checklist items with results, hazards, signatures",
     responses=error_responses(401, 403, 404),
 )
@@ -169,9 +139,7 @@ async def get_inspection(actor: NamedDependency[Actor], inspection_id: PathId) -
 
 
 @post(
-    "/api/v1/inspections/{inspection_id:int}/start",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}/start",
     summary="Start (planned → in_progress)",
     status_code=200,
     responses=error_responses(401, 403, 404, 409),
@@ -181,9 +149,7 @@ async def start_inspection(actor: NamedDependency[Actor], inspection_id: PathId)
 
 
 @post(
-    "/api/v1/inspections/{inspection_id:int}/submit",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}/submit",
     summary="Submit (in_progress → submitted)",
     status_code=200,
     responses=error_responses(401, 403, 404, 409),
@@ -197,9 +163,7 @@ async def submit_inspection(actor: NamedDependency[Actor], inspection_id: PathId
 
 
 @post(
-    "/api/v1/inspections/{inspection_id:int}/cancel",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}/cancel",
     summary="Cancel a planned inspection, with a reason",
     status_code=200,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -211,9 +175,7 @@ async def cancel_inspection(
 
 
 @put(
-    "/api/v1/inspections/{inspection_id:int}/results",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}/results",
     summary="Save item results (autosave: only the listed items change)",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -225,19 +187,22 @@ async def save_results(
     return ResultsOut(**await services.save_results(actor, inspection_id, data))
 
 
-ROUTES = [
-    list_campaigns,
-    create_campaign,
-    get_campaign,
-    add_batch,
-    create_batch_inspections,
-    list_inspections,
-    create_inspection,
-    get_inspection,
-    start_inspection,
-    submit_inspection,
-    cancel_inspection,
-    save_results,
-    *HAZARD_ROUTES,
-    *UPLOAD_ROUTES,
-]
+router = Router(
+    path="/api/v1",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[
+        list_campaigns,
+        create_campaign,
+        get_campaign,
+        add_batch,
+        create_batch_inspections,
+        list_inspections,
+        create_inspection,
+        get_inspection,
+        start_inspection,
+        submit_inspection,
+        cancel_inspection,
+        save_results,
+    ],
+)

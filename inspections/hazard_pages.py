@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -90,7 +90,7 @@ def _item_of(inspection: dict, item_id: int | None) -> dict | None:
     return next((it for it in inspection["items"] if it["id"] == item_id), None)
 
 
-@get("/inspections/{inspection_id:int}/hazards/new", include_in_schema=False, dependencies=ACTOR)
+@get("/new")
 async def hazard_new_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -150,12 +150,7 @@ async def _store_photos(actor: Actor, hazard_id: int, uploads: list, kind: str) 
     return failed
 
 
-@post(
-    "/inspections/{inspection_id:int}/hazards",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/", status_code=303)
 async def hazard_create_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Response | Template | Redirect:
@@ -196,12 +191,7 @@ def back_to_walk(inspection_id: int, item: dict | None, hazard_id: int, failed: 
     return f"/inspections/{inspection_id}" + ("?" + "&".join(query) if query else "") + anchor
 
 
-@post(
-    "/inspections/{inspection_id:int}/hazards/{hazard_id:int}/photos",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/{hazard_id:int}/photos", status_code=303)
 async def hazard_photo_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId, hazard_id: PathId
 ) -> Response | Redirect:
@@ -235,4 +225,9 @@ async def hazard_photo_submit(
     return Redirect(f"{target}#hazard-{hazard_id}", status_code=303)
 
 
-ROUTES = [hazard_new_page, hazard_create_submit, hazard_photo_submit]
+page_router = Router(
+    path="/inspections/{inspection_id:int}/hazards",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[hazard_new_page, hazard_create_submit, hazard_photo_submit],
+)

@@ -3,30 +3,23 @@ Thin: parse, call ``inspections.services``, shape the answer."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
-
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody
 
 from inspections import services
+from inspections.hazard_filter_query import HAZARD_FILTERS
 from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
-from safety.schemas import MAX_DB_INT
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.web import Page, PathId, error_responses, paging
 
 TAGS = ["hazards"]
-# a breakdown's group id; 0 names the group without one (no batch, no agency)
-GroupId = Annotated[int | None, QueryParameter(ge=0, le=MAX_DB_INT)]
 
 
 @post(
-    "/api/v1/inspections/{inspection_id:int}/hazards",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/inspections/{inspection_id:int}/hazards",
     summary="Log a hazard found in the inspection",
     status_code=201,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -51,30 +44,14 @@ async def log_hazard(
 
 
 @get(
-    "/api/v1/hazards",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/hazards",
+    dependencies=HAZARD_FILTERS,
     summary="List hazards",
     responses=error_responses(400, 401, 403),
 )
 async def list_hazards(
     actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = None,
-    level: FromQuery[str | None] = None,
-    enterprise_id: QueryId = None,
-    campaign_id: QueryId = None,
-    inspection_id: QueryId = None,
-    org_unit_id: QueryId = None,
-    source: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    found_from: FromQuery[dt.date | None] = None,
-    found_to: FromQuery[dt.date | None] = None,
-    overdue: FromQuery[bool | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[dt.date | None] = None,
-    batch_id: GroupId = None,
-    agency_id: GroupId = None,
-    industry: FromQuery[str | None] = None,
+    filters: NamedDependency[services.HazardFilter],
     limit: FromQuery[int | None] = None,
     offset: FromQuery[int | None] = None,
 ) -> Page[HazardListItemOut]:
@@ -86,27 +63,14 @@ async def list_hazards(
     breakdowns' groups ``batch_id``, ``agency_id``, ``industry`` (0 / none: the group
     without one) and ``org_unit_id``: ``total`` then equals the figure."""
     lim, off = paging(limit, offset)
-    flt = services.HazardFilter(
-        status=status,
-        level=level,
-        enterprise_id=enterprise_id,
-        campaign_id=campaign_id,
-        inspection_id=inspection_id,
-        org_unit_id=org_unit_id,
-        source=source,
-        q=q,
-        found_from=found_from,
-        found_to=found_to,
-        overdue=overdue,
-        figure=figure,
-        as_of=as_of,
-        batch_id=batch_id,
-        agency_id=agency_id,
-        industry=industry,
-    )
-    rows, total = await services.list_hazards(actor, flt, lim, off)
+    rows, total = await services.list_hazards(actor, filters, lim, off)
     return Page[HazardListItemOut](items=[HazardListItemOut(**r) for r in rows], total=total)
 
 
 # GET /api/v1/hazards/{id} (the hazard with its rectification) is rectification.api's.
-HAZARD_ROUTES = [log_hazard, list_hazards]
+router = Router(
+    path="/api/v1",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[log_hazard, list_hazards],
+)

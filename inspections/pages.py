@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from inspections import hazard_pages, rules, walk_messages
+from inspections import rules, walk_messages
 from inspections import services as service
 from inspections.checklists import suggest as checklist_suggest
 from inspections.page_helpers import (
@@ -49,7 +49,7 @@ from safety.web import PathId
 # ---------------------------------------------------------------- today
 
 
-@get("/inspections/today", include_in_schema=False, dependencies=ACTOR)
+@get("/today")
 async def today_page(actor: NamedDependency[Actor]) -> Template:
     """Due (today's and overdue planned visits) first, then those in progress, then the
     rest (planned later, submitted lately)."""
@@ -210,7 +210,7 @@ async def walk(
     )
 
 
-@get("/inspections/{inspection_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/{inspection_id:int}")
 async def walk_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -232,24 +232,14 @@ async def walk_page(
     return await walk(request, actor, inspection_id, flash=flash, focus=item)
 
 
-@post(
-    "/inspections/{inspection_id:int}/start",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/{inspection_id:int}/start", status_code=303)
 async def start_submit(actor: NamedDependency[Actor], inspection_id: PathId) -> Redirect:
     actor.require(*WALKERS)
     await service.start_inspection(actor, inspection_id)
     return Redirect(f"/inspections/{inspection_id}", status_code=303)
 
 
-@post(
-    "/inspections/{inspection_id:int}/results",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/{inspection_id:int}/results", status_code=303)
 async def result_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Response | Redirect:
@@ -273,7 +263,7 @@ async def result_submit(
 # ---------------------------------------------------------------- suggestions
 
 
-@get("/inspections/suggest", include_in_schema=False, dependencies=ACTOR)
+@get("/suggest")
 async def suggest_page(actor: NamedDependency[Actor], q: FromQuery[str] = "") -> Response:
     """The hazard form's suggestions as JSON (the page's script, session cookie): the 3
     library items closest to ``q``, each with its legal basis and default level. Kept
@@ -284,11 +274,9 @@ async def suggest_page(actor: NamedDependency[Actor], q: FromQuery[str] = "") ->
     return Response({"items": items}, headers={"Cache-Control": "private, max-age=60"})
 
 
-ROUTES = [
-    today_page,
-    suggest_page,
-    walk_page,
-    start_submit,
-    result_submit,
-    *hazard_pages.ROUTES,
-]
+page_router = Router(
+    path="/inspections",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[today_page, walk_page, start_submit, result_submit, suggest_page],
+)

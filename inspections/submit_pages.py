@@ -5,7 +5,7 @@ they share."""
 
 from __future__ import annotations
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
@@ -33,7 +33,7 @@ from safety.pages import errors_by_field
 from safety.web import PathId
 
 
-@get("/inspections/{inspection_id:int}/submit", include_in_schema=False, dependencies=ACTOR)
+@get("/submit")
 async def submit_confirm_page(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Template:
@@ -63,12 +63,7 @@ async def submit_confirm_page(
     )
 
 
-@post(
-    "/inspections/{inspection_id:int}/submit",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/submit", status_code=303)
 async def submit_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Template | Redirect:
@@ -129,7 +124,7 @@ async def _sign_page(
     )
 
 
-@get("/inspections/{inspection_id:int}/sign", include_in_schema=False, dependencies=ACTOR)
+@get("/sign")
 async def sign_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
     """Both signatures: a pad for the inspector and one for the enterprise's
     representative, who may instead refuse (拒签) with a reason."""
@@ -137,12 +132,7 @@ async def sign_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Tem
     return await _sign_page(actor, inspection_id)
 
 
-@post(
-    "/inspections/{inspection_id:int}/signatures",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/signatures", status_code=303)
 async def signature_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: PathId
 ) -> Response | Template | Redirect:
@@ -197,4 +187,9 @@ async def signature_submit(
     return Redirect(f"/inspections/{inspection_id}#signatures", status_code=303)
 
 
-ROUTES = [submit_confirm_page, submit_submit, sign_page, signature_submit]
+page_router = Router(
+    path="/inspections/{inspection_id:int}",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[submit_confirm_page, submit_submit, sign_page, signature_submit],
+)

@@ -4,7 +4,7 @@ refused past the size limit), call the services."""
 
 from __future__ import annotations
 
-from litestar import Request, Response, post
+from litestar import Request, Response, Router, post
 from litestar.di import NamedDependency
 from litestar.params import MultipartBody
 
@@ -18,8 +18,7 @@ from safety.web import PathId, error_responses
 
 
 @post(
-    "/api/v1/inspections/{inspection_id:int}/signatures",
-    dependencies=ACTOR,
+    "/inspections/{inspection_id:int}/signatures",
     tags=["inspections"],
     summary="Sign (inspector / enterprise), or record the enterprise's refusal",
     responses=error_responses(400, 401, 403, 404, 409, 413, 415),
@@ -45,8 +44,7 @@ async def add_signature(
 
 
 @post(
-    "/api/v1/hazards/{hazard_id:int}/photos",
-    dependencies=ACTOR,
+    "/hazards/{hazard_id:int}/photos",
     tags=["hazards"],
     summary="Add a photo to a hazard",
     status_code=201,
@@ -78,4 +76,6 @@ async def add_hazard_photo(
     )
 
 
-UPLOAD_ROUTES = [add_signature, add_hazard_photo]
+router = Router(
+    path="/api/v1", dependencies=ACTOR, route_handlers=[add_signature, add_hazard_photo]
+)

@@ -73,52 +73,17 @@ def _back(raw: str | None, hazard_id: int) -> str:
 # ---------------------------------------------------------------- list
 
 
-@get("/hazards", include_in_schema=False, dependencies=ACTOR)
+@get("/hazards", include_in_schema=False, dependencies={**ACTOR, **queue_pages.HAZARD_FORM})
 async def hazards_page(
     request: Request,
     actor: NamedDependency[Actor],
+    hazard_form: NamedDependency[dict[str, str]],
     voided: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    level: FromQuery[str | None] = None,
-    overdue: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    org_unit_id: FromQuery[str | None] = None,
-    found_from: FromQuery[str | None] = None,
-    found_to: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[str | None] = None,
-    campaign_id: FromQuery[str | None] = None,
-    batch_id: FromQuery[str | None] = None,
-    agency_id: FromQuery[str | None] = None,
-    industry: FromQuery[str | None] = None,
-    source: FromQuery[str | None] = None,
     show: FromQuery[str | None] = None,
-    enterprise_id: FromQuery[str | None] = None,
 ) -> Template:
     if actor.role != Role.enterprise:
-        # the records behind a figure (rectification.figures.links): same names as the API
-        figures = {
-            "figure": figure or "",
-            "as_of": as_of or "",
-            "campaign_id": campaign_id or "",
-            "batch_id": batch_id or "",
-            "agency_id": agency_id or "",
-            "industry": industry or "",
-            "source": source or "",
-        }
-        params = {
-            **figures,
-            "status": status or "",
-            "level": level or "",
-            "overdue": overdue or "",
-            "q": q or "",
-            "enterprise_id": enterprise_id or "",
-            "org_unit_id": org_unit_id or "",
-            "found_from": found_from or "",
-            "found_to": found_to or "",
-        }
-        return await queue_pages.search_page(actor, params, offset, lang_of(request))
+        return await queue_pages.search_page(actor, hazard_form, offset, lang_of(request))
     queue = (show or "").strip() or None
     if queue is not None and queue not in home_rules.QUEUES:
         refuse([{"key": "show", "message": "show 须为 " + " / ".join(home_rules.QUEUES)}])

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from piccolo.query.functions.aggregate import Max
@@ -86,6 +86,50 @@ def search_filter(params: dict[str, str], errors: list[dict[str, str]]) -> Any:
         industry=params.get("industry") or None,
         source=params.get("source") or None,
     )
+
+
+def hazard_form(
+    status: FromQuery[str | None] = None,
+    level: FromQuery[str | None] = None,
+    overdue: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    enterprise_id: FromQuery[str | None] = None,
+    org_unit_id: FromQuery[str | None] = None,
+    found_from: FromQuery[str | None] = None,
+    found_to: FromQuery[str | None] = None,
+    figure: FromQuery[str | None] = None,
+    as_of: FromQuery[str | None] = None,
+    campaign_id: FromQuery[str | None] = None,
+    batch_id: FromQuery[str | None] = None,
+    agency_id: FromQuery[str | None] = None,
+    industry: FromQuery[str | None] = None,
+    source: FromQuery[str | None] = None,
+) -> dict[str, str]:
+    """The hazard list page's filter form as sent, a field left out or blank as "" (the
+    figures' links fill ``figure``, ``as_of`` and the groups with the API's names). Read as
+    text, for ``search_filter`` to check: a page shows a bad field in the form rather than
+    failing as a whole. Shared by the list page and its ledger download (``HAZARD_FORM``)."""
+    # in this order: the page's links carry the form back (``search_page``'s ``query``)
+    return {
+        "figure": figure or "",
+        "as_of": as_of or "",
+        "campaign_id": campaign_id or "",
+        "batch_id": batch_id or "",
+        "agency_id": agency_id or "",
+        "industry": industry or "",
+        "source": source or "",
+        "status": status or "",
+        "level": level or "",
+        "overdue": overdue or "",
+        "q": q or "",
+        "enterprise_id": enterprise_id or "",
+        "org_unit_id": org_unit_id or "",
+        "found_from": found_from or "",
+        "found_to": found_to or "",
+    }
+
+
+HAZARD_FORM = {"hazard_form": Provide(hazard_form, sync_to_thread=False)}
 
 
 async def search_page(

@@ -5,8 +5,3 @@ inspections), ``review`` (one inspection, cancel), over ``inspections.services``
 the texts in Chinese and English."""
 
 from inspections.campaigns import messages  # noqa: F401  (registers the texts)
-from inspections.campaigns.batches import ROUTES as _BATCHES
-from inspections.campaigns.pages import ROUTES as _PAGES
-from inspections.campaigns.review import ROUTES as _REVIEW
-
-ROUTES = [*_PAGES, *_BATCHES, *_REVIEW]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -95,7 +95,7 @@ async def _form_page(
     )
 
 
-@get("/campaigns/{campaign_id:int}/batches/new", include_in_schema=False, dependencies=ACTOR)
+@get("/new")
 async def batch_new_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -149,12 +149,7 @@ async def _preset_ticks(actor: Actor, campaign: dict[str, Any], preset: str) -> 
     return default_ticks(named, await _booked(campaign))
 
 
-@post(
-    "/campaigns/{campaign_id:int}/batches/new",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/new", status_code=303)
 async def batch_new_submit(
     request: Request, actor: NamedDependency[Actor], campaign_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -217,12 +212,7 @@ async def batch_new_submit(
     )
 
 
-@post(
-    "/campaigns/{campaign_id:int}/batches/{batch_id:int}/inspections",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/{batch_id:int}/inspections", status_code=303)
 async def batch_inspections_submit(
     request: Request,
     actor: NamedDependency[Actor],
@@ -259,4 +249,9 @@ async def batch_inspections_submit(
     )
 
 
-ROUTES = [batch_new_page, batch_new_submit, batch_inspections_submit]
+page_router = Router(
+    path="/campaigns/{campaign_id:int}/batches",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[batch_new_page, batch_new_submit, batch_inspections_submit],
+)

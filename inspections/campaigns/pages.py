@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -51,7 +51,7 @@ CAMPAIGN_FIELDS = {
 }
 
 
-@get("/campaigns", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def campaigns_page(
     request: Request, actor: NamedDependency[Actor], offset: FromQuery[str | None] = None
 ) -> Template:
@@ -141,7 +141,7 @@ async def _new_page(
     )
 
 
-@get("/campaigns/new", include_in_schema=False, dependencies=ACTOR)
+@get("/new")
 async def campaign_new_page(
     request: Request, actor: NamedDependency[Actor], preset: FromQuery[str | None] = None
 ) -> Template:
@@ -159,7 +159,7 @@ async def campaign_new_page(
     return await _new_page(request, actor, values)
 
 
-@post("/campaigns/new", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/new", status_code=303)
 async def campaign_new_submit(
     request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template | Redirect:
@@ -280,7 +280,7 @@ async def campaign_context(
     }
 
 
-@get("/campaigns/{campaign_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/{campaign_id:int}")
 async def campaign_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -311,4 +311,9 @@ async def campaign_page(
     return Template("inspections/campaign.html", context=context)
 
 
-ROUTES = [campaigns_page, campaign_new_page, campaign_new_submit, campaign_page]
+page_router = Router(
+    path="/campaigns",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[campaigns_page, campaign_new_page, campaign_new_submit, campaign_page],
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -56,7 +56,7 @@ async def _page(
     )
 
 
-@get("/inspections/{inspection_id:int}/review", include_in_schema=False, dependencies=ACTOR)
+@get("/review")
 async def inspection_review_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -66,7 +66,7 @@ async def inspection_review_page(
     return await _page(request, actor, inspection_id)
 
 
-@post("/inspections/{inspection_id:int}/cancel", include_in_schema=False, dependencies=ACTOR)
+@post("/cancel")
 async def inspection_cancel_submit(
     request: Request, actor: NamedDependency[Actor], inspection_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -84,4 +84,9 @@ async def inspection_cancel_submit(
     return Redirect(f"/inspections/{inspection_id}/review", status_code=303)
 
 
-ROUTES = [inspection_review_page, inspection_cancel_submit]
+page_router = Router(
+    path="/inspections/{inspection_id:int}",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[inspection_review_page, inspection_cancel_submit],
+)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from inspections.checklists import service
-from inspections.checklists.pages import PAGE_ROUTES
 from inspections.checklists.schemas import ChecklistIn, ChecklistOut
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
@@ -21,9 +20,7 @@ def _out(row: dict[str, Any]) -> ChecklistOut:
 
 
 @get(
-    "/api/v1/checklists",
-    dependencies=ACTOR,
-    tags=["checklists"],
+    "/",
     summary="The current published version of each checklist template",
     responses=error_responses(400, 401, 403),
 )
@@ -40,9 +37,7 @@ async def list_checklists(
 
 
 @get(
-    "/api/v1/checklists/{checklist_id:int}",
-    dependencies=ACTOR,
-    tags=["checklists"],
+    "/{checklist_id:int}",
     summary="One checklist version (older versions stay readable)",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -51,9 +46,7 @@ async def get_checklist(actor: NamedDependency[Actor], checklist_id: PathId) -> 
 
 
 @post(
-    "/api/v1/checklists",
-    dependencies=ACTOR,
-    tags=["checklists"],
+    "/",
     summary="Publish a checklist template (an existing code makes a new version)",
     status_code=201,
     responses=error_responses(400, 401, 403),
@@ -68,4 +61,9 @@ async def create_checklist(
     return _out(done.checklist)
 
 
-ROUTES = [list_checklists, get_checklist, create_checklist, *PAGE_ROUTES]
+router = Router(
+    path="/api/v1/checklists",
+    tags=["checklists"],
+    dependencies=ACTOR,
+    route_handlers=[list_checklists, get_checklist, create_checklist],
+)

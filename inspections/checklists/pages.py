@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody
@@ -35,7 +35,7 @@ UploadForm = MultipartBody[dict[str, Any]]
 FORM_FIELDS = ("code", "name", "domain")
 
 
-@get("/admin/checklists", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def checklists_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     actor.require(*PAGE_READERS)
     rows, total = await service.list_current(actor, limit=500)
@@ -45,7 +45,7 @@ async def checklists_page(request: Request, actor: NamedDependency[Actor]) -> Te
     )
 
 
-@get("/admin/checklists/{checklist_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/{checklist_id:int}")
 async def checklist_page(
     request: Request, actor: NamedDependency[Actor], checklist_id: FromPath[int]
 ) -> Template:
@@ -65,12 +65,7 @@ async def checklist_page(
     )
 
 
-@get(
-    "/admin/checklists/{checklist_id:int}/export.xlsx",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    media_type=XLSX,
-)
+@get("/{checklist_id:int}/export.xlsx", media_type=XLSX)
 async def checklist_export(
     actor: NamedDependency[Actor], checklist_id: FromPath[int]
 ) -> Response[bytes]:
@@ -94,7 +89,7 @@ async def _form_page(
     )
 
 
-@get("/admin/checklists/import", include_in_schema=False, dependencies=ACTOR)
+@get("/import")
 async def import_page(
     actor: NamedDependency[Actor], code: FromQuery[str | None] = None
 ) -> Template:
@@ -113,7 +108,7 @@ def _plan_context(plan: imports.ImportPlan, token: str, applied: bool, lang: str
     }
 
 
-@post("/admin/checklists/import", include_in_schema=False, dependencies=ACTOR, status_code=200)
+@post("/import", status_code=200)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], data: UploadForm
 ) -> Template:
@@ -138,12 +133,7 @@ async def import_upload(
     return Template("checklists/preview.html", context=_plan_context(plan, token, False, lang))
 
 
-@post(
-    "/admin/checklists/import/{token:str}",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=200,
-)
+@post("/import/{token:str}", status_code=200)
 async def import_confirm(
     request: Request, actor: NamedDependency[Actor], token: FromPath[str]
 ) -> Template:
@@ -155,11 +145,16 @@ async def import_confirm(
     )
 
 
-PAGE_ROUTES = [
-    checklists_page,
-    checklist_page,
-    checklist_export,
-    import_page,
-    import_upload,
-    import_confirm,
-]
+page_router = Router(
+    path="/admin/checklists",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[
+        checklists_page,
+        checklist_page,
+        checklist_export,
+        import_page,
+        import_upload,
+        import_confirm,
+    ],
+)

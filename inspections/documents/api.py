@@ -6,7 +6,7 @@ Who may: the officer (subtree), the inspection's inspectors, its enterprise."""
 
 from __future__ import annotations
 
-from litestar import Response, get
+from litestar import Response, Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
@@ -37,31 +37,36 @@ async def notice_pdf(actor: Actor, inspection_id: int) -> Response:
     return pdf_response(pdf, name, f"inspection-{inspection_id}-notice.pdf")
 
 
-def _routes(prefix: str, api: bool) -> list:
-    kw: dict = {"dependencies": ACTOR, "media_type": "application/pdf", "include_in_schema": api}
-    if api:
-        kw.update(tags=["documents"], responses=pdf_responses())
-
-    @get(f"{prefix}/{{inspection_id:int}}/report.pdf", summary="检查报告 (PDF)", **kw)
-    async def report(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
-        """The inspection report: header, results summary, failed items, each hazard with
-        its photos, basis and suggestion, both signatures (or the recorded refusal). A
-        self-inspection's is the enterprise's own 安全生产自查报告 (its name, its numbering
-        自查〔年-号〕, its staff as 检查人)."""
-        return await report_pdf(actor, inspection_id)
-
-    @get(f"{prefix}/{{inspection_id:int}}/notice.pdf", summary="隐患整改通知书 (PDF)", **kw)
-    async def notice(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
-        """The rectification notice: hazards with deadlines, 五落实 for major ones, the
-        street office and a seal area, and a QR code to this notice's hazards. A
-        self-inspection's is the enterprise's own 企业自查隐患整改单: its name and numbering,
-        no seal area of the street, no 责令 wording."""
-        return await notice_pdf(actor, inspection_id)
-
-    return [report, notice]
+# The API's and the pages' twins are one handler each, registered on two routers below.
+@get(
+    "/report.pdf",
+    summary="检查报告 (PDF)",
+    media_type="application/pdf",
+    responses=pdf_responses(),
+)
+async def report(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
+    """The inspection report: header, results summary, failed items, each hazard with
+    its photos, basis and suggestion, both signatures (or the recorded refusal). A
+    self-inspection's is the enterprise's own 安全生产自查报告 (its name, its numbering
+    自查〔年-号〕, its staff as 检查人)."""
+    return await report_pdf(actor, inspection_id)
 
 
-@get("/notices/{inspection_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get(
+    "/notice.pdf",
+    summary="隐患整改通知书 (PDF)",
+    media_type="application/pdf",
+    responses=pdf_responses(),
+)
+async def notice(actor: NamedDependency[Actor], inspection_id: PathId) -> Response:
+    """The rectification notice: hazards with deadlines, 五落实 for major ones, the
+    street office and a seal area, and a QR code to this notice's hazards. A
+    self-inspection's is the enterprise's own 企业自查隐患整改单: its name and numbering,
+    no seal area of the street, no 责令 wording."""
+    return await notice_pdf(actor, inspection_id)
+
+
+@get("/notices/{inspection_id:int}")
 async def notice_page(actor: NamedDependency[Actor], inspection_id: PathId) -> Template:
     """What the notice's QR code opens: that notice's hazards, each linking to its page."""
     from inspections.documents.context import notice_context
@@ -83,5 +88,18 @@ async def notice_page(actor: NamedDependency[Actor], inspection_id: PathId) -> T
     )
 
 
-ROUTES = [*_routes("/api/v1/inspections", api=True), *_routes("/inspections", api=False)]
-ROUTES.append(notice_page)
+router = Router(
+    path="/api/v1/inspections/{inspection_id:int}",
+    tags=["documents"],
+    dependencies=ACTOR,
+    route_handlers=[report, notice],
+)
+page_router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[
+        Router(path="/inspections/{inspection_id:int}", route_handlers=[report, notice]),
+        notice_page,
+    ],
+)

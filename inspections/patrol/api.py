@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from litestar import Request, Response, get, patch, post
+from litestar import Request, Response, Router, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody
@@ -38,9 +38,7 @@ class ReportPhotoForm:
 
 
 @get(
-    "/api/v1/patrol-reports",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/patrol-reports",
     summary="List patrol reports (随手拍)",
     responses=error_responses(400, 401, 403),
 )
@@ -73,9 +71,7 @@ async def list_reports(
 
 
 @post(
-    "/api/v1/patrol-reports",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/patrol-reports",
     summary="Report what you saw (grid worker)",
     status_code=201,
     responses=error_responses(400, 401, 403, 409),
@@ -99,9 +95,7 @@ async def submit_report(
 
 
 @get(
-    "/api/v1/patrol-reports/{report_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/patrol-reports/{report_id:int}",
     summary="One patrol report",
     responses=error_responses(401, 403, 404),
 )
@@ -112,9 +106,7 @@ async def get_report(actor: NamedDependency[Actor], report_id: PathId) -> Patrol
 
 
 @post(
-    "/api/v1/patrol-reports/{report_id:int}/photos",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/patrol-reports/{report_id:int}/photos",
     summary="Add a photo to your report",
     status_code=201,
     responses=error_responses(400, 401, 403, 404, 409, 413, 415),
@@ -142,9 +134,7 @@ async def add_photo(
 
 
 @post(
-    "/api/v1/patrol-reports/{report_id:int}/triage",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/patrol-reports/{report_id:int}/triage",
     summary="Triage a patrol report (officer): hazard, dismiss, refer or duplicate",
     status_code=200,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -161,9 +151,7 @@ async def triage(
 
 
 @get(
-    "/api/v1/referral-departments",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/referral-departments",
     summary="Departments a report may be referred to (转办)",
     responses=error_responses(401, 403),
 )
@@ -176,9 +164,7 @@ async def list_departments(
 
 
 @post(
-    "/api/v1/referral-departments",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/referral-departments",
     summary="Add a referral department (admin)",
     status_code=201,
     responses=error_responses(400, 401, 403, 409),
@@ -191,9 +177,7 @@ async def create_department(
 
 
 @patch(
-    "/api/v1/referral-departments/{department_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/referral-departments/{department_id:int}",
     summary="Rename, reorder or deactivate a referral department (admin)",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -205,13 +189,18 @@ async def update_department(
     return DepartmentOut(**await departments.update_department(actor, department_id, data))
 
 
-ROUTES = [
-    list_reports,
-    submit_report,
-    get_report,
-    add_photo,
-    triage,
-    list_departments,
-    create_department,
-    update_department,
-]
+router = Router(
+    path="/api/v1",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[
+        list_reports,
+        submit_report,
+        get_report,
+        add_photo,
+        triage,
+        list_departments,
+        create_department,
+        update_department,
+    ],
+)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
@@ -66,9 +66,7 @@ class PatrolFiguresOut(BaseModel):
 
 
 @get(
-    "/api/v1/patrol-figures",
-    dependencies=ACTOR,
-    tags=["patrol-logs"],
+    "/",
     summary="Patrol figures per grid or per grid worker (officer, own subtree)",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -91,7 +89,7 @@ def _hours(seconds: int | None) -> str:
     return "—" if seconds is None else f"{seconds / 3600:.1f}"
 
 
-@get("/patrol/figures", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def figures_page(
     actor: NamedDependency[Actor],
     org_unit_id: FromQuery[str | None] = None,
@@ -156,7 +154,7 @@ async def figures_page(
     )
 
 
-@get("/patrol/figures/records", include_in_schema=False, dependencies=ACTOR)
+@get("/records")
 async def figure_records_page(
     actor: NamedDependency[Actor],
     figure: FromQuery[str | None] = None,
@@ -213,4 +211,16 @@ async def figure_records_page(
     )
 
 
-ROUTES = [get_patrol_figures, figures_page, figure_records_page]
+router = Router(
+    path="/api/v1/patrol-figures",
+    tags=["patrol-logs"],
+    dependencies=ACTOR,
+    route_handlers=[get_patrol_figures],
+)
+
+page_router = Router(
+    path="/patrol/figures",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[figures_page, figure_records_page],
+)

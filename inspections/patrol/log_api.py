@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
@@ -19,13 +19,10 @@ from safety.tables import Role
 from safety.web import Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["patrol-logs"]
-PATH = "/api/v1/patrol-logs"
 
 
 @get(
-    PATH,
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/",
     summary="List patrol logs (grid worker: own; officer: subtree)",
     responses=error_responses(400, 401, 403),
 )
@@ -56,9 +53,7 @@ async def list_patrol_logs(
 
 
 @post(
-    PATH,
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/",
     summary="Keep the day's patrol log (grid worker); a second entry that day is merged",
     status_code=201,
     responses={
@@ -85,21 +80,13 @@ async def post_patrol_log(
     return await run_idempotent(request, actor, data, save, status_code=logs.status_of, atomic=True)
 
 
-@get(
-    f"{PATH}/{{log_id:int}}",
-    dependencies=ACTOR,
-    tags=TAGS,
-    summary="One patrol log",
-    responses=error_responses(401, 403, 404),
-)
+@get("/{log_id:int}", summary="One patrol log", responses=error_responses(401, 403, 404))
 async def get_patrol_log(actor: NamedDependency[Actor], log_id: PathId) -> PatrolLogOut:
     return PatrolLogOut(**await logs.get_log(actor, log_id))
 
 
 @get(
-    f"{PATH}/unvisited",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/unvisited",
     summary="Enterprises not visited for N days (officer: subtree; grid worker: own grids)",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -118,4 +105,9 @@ async def list_unvisited(
     return Page(items=[UnvisitedOut(**r) for r in rows], total=total)
 
 
-ROUTES = [list_patrol_logs, post_patrol_log, get_patrol_log, list_unvisited]
+router = Router(
+    path="/api/v1/patrol-logs",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[list_patrol_logs, post_patrol_log, get_patrol_log, list_unvisited],
+)

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -78,7 +78,7 @@ async def _form(
     )
 
 
-@get("/patrol/logs/new", include_in_schema=False, dependencies=ACTOR)
+@get("/new")
 async def log_form_page(
     actor: NamedDependency[Actor],
     org_unit_id: FromQuery[str | None] = None,
@@ -90,7 +90,7 @@ async def log_form_page(
     return await _form(actor, parse_id(org_unit_id), day)
 
 
-@post("/patrol/logs/new", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/new", status_code=303)
 async def log_form_submit(
     request: Request, actor: NamedDependency[Actor]
 ) -> Response | Template | Redirect:
@@ -134,7 +134,7 @@ async def log_form_submit(
     return Redirect(f"/patrol/logs?done={done}", status_code=303)
 
 
-@get("/patrol/logs", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def logs_page(
     actor: NamedDependency[Actor],
     org_unit_id: FromQuery[str | None] = None,
@@ -181,7 +181,7 @@ async def logs_page(
     )
 
 
-@get("/patrol/logs/unvisited", include_in_schema=False, dependencies=ACTOR)
+@get("/unvisited")
 async def unvisited_page(
     actor: NamedDependency[Actor],
     org_unit_id: FromQuery[str | None] = None,
@@ -213,4 +213,9 @@ async def unvisited_page(
     )
 
 
-ROUTES = [log_form_page, log_form_submit, logs_page, unvisited_page]
+page_router = Router(
+    path="/patrol/logs",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[log_form_page, log_form_submit, logs_page, unvisited_page],
+)

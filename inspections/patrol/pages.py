@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -78,7 +78,7 @@ async def mine_data(actor: Actor, offset: int, status: str | None = None) -> dic
     }
 
 
-@get("/patrol", include_in_schema=False, dependencies=ACTOR)
+@get("/patrol")
 async def mine_page(
     actor: NamedDependency[Actor],
     offset: FromQuery[str | None] = None,
@@ -112,7 +112,7 @@ async def _form_page(
     )
 
 
-@get("/patrol/new", include_in_schema=False, dependencies=ACTOR)
+@get("/patrol/new")
 async def new_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     """随手拍: one screen on a phone."""
     actor.require(Role.grid_worker)
@@ -123,7 +123,7 @@ def _report_in(values: dict[str, str]) -> PatrolReportIn:
     return form_model(PatrolReportIn, **_filled(values))
 
 
-@post("/patrol/reports", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/patrol/reports", status_code=303)
 async def report_submit(
     request: Request, actor: NamedDependency[Actor]
 ) -> Response | Template | Redirect:
@@ -156,12 +156,7 @@ async def report_submit(
     return Redirect(f"/patrol?sent={report['id']}", status_code=303)
 
 
-@post(
-    "/patrol/reports/{report_id:int}/photos",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/patrol/reports/{report_id:int}/photos", status_code=303)
 async def report_photo_submit(
     request: Request, actor: NamedDependency[Actor], report_id: PathId
 ) -> Response | Redirect:
@@ -208,7 +203,7 @@ async def queue_data(actor: Actor, status: str, offset: int) -> dict[str, Any]:
     }
 
 
-@get("/patrol/triage", include_in_schema=False, dependencies=ACTOR)
+@get("/patrol/triage")
 async def queue_page(
     actor: NamedDependency[Actor],
     status: FromQuery[str | None] = None,
@@ -252,7 +247,7 @@ async def _report_page(
     return Template("patrol/report.html", context=context, status_code=status)
 
 
-@get("/patrol/reports/{report_id:int}", include_in_schema=False, dependencies=ACTOR)
+@get("/patrol/reports/{report_id:int}")
 async def report_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -263,12 +258,7 @@ async def report_page(
     return await _report_page(request, actor, report_id, {}, {}, outcome=outcome or "")
 
 
-@post(
-    "/patrol/reports/{report_id:int}/triage",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/patrol/reports/{report_id:int}/triage", status_code=303)
 async def triage_submit(
     request: Request, actor: NamedDependency[Actor], report_id: PathId
 ) -> Template | Redirect:
@@ -310,19 +300,14 @@ async def _departments_page(actor: Actor, values: dict, errors: dict, status: in
     )
 
 
-@get("/admin/referral-departments", include_in_schema=False, dependencies=ACTOR)
+@get("/admin/referral-departments")
 async def departments_page(actor: NamedDependency[Actor]) -> Template:
     """转办 departments, kept by the admin."""
     actor.require(Role.admin)
     return await _departments_page(actor, {}, {})
 
 
-@post(
-    "/admin/referral-departments",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/admin/referral-departments", status_code=303)
 async def department_create(request: Request, actor: NamedDependency[Actor]) -> Any:
     actor.require(Role.admin)
     form = await request.form()
@@ -339,12 +324,7 @@ async def department_create(request: Request, actor: NamedDependency[Actor]) -> 
     return Redirect("/admin/referral-departments", status_code=303)
 
 
-@post(
-    "/admin/referral-departments/{department_id:int}",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/admin/referral-departments/{department_id:int}", status_code=303)
 async def department_update(
     request: Request, actor: NamedDependency[Actor], department_id: PathId
 ) -> Any:
@@ -366,15 +346,20 @@ async def department_update(
     return Redirect("/admin/referral-departments", status_code=303)
 
 
-ROUTES = [
-    mine_page,
-    new_page,
-    report_submit,
-    report_photo_submit,
-    queue_page,
-    report_page,
-    triage_submit,
-    departments_page,
-    department_create,
-    department_update,
-]
+page_router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[
+        mine_page,
+        new_page,
+        report_submit,
+        report_photo_submit,
+        queue_page,
+        report_page,
+        triage_submit,
+        departments_page,
+        department_create,
+        department_update,
+    ],
+)

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
-from litestar import Response, get, patch, post
+from litestar import Response, Router, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 
 from inspections.campaigns import bookings
 from inspections.risk import export, imports, planning, service
-from inspections.risk.pages import PAGE_ROUTES
 from inspections.risk.schemas import (
     DueOut,
     PickOut,
@@ -45,9 +44,7 @@ def as_service_data(body: RiskPointIn) -> dict[str, Any]:
 
 
 @get(
-    "/api/v1/enterprises/{enterprise_id:int}/risk-points",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/enterprises/{enterprise_id:int}/risk-points",
     summary="An enterprise's risk points (风险四色), worst first",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -74,9 +71,7 @@ async def list_risk_points(
 
 
 @post(
-    "/api/v1/enterprises/{enterprise_id:int}/risk-points",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/enterprises/{enterprise_id:int}/risk-points",
     summary="Add a risk point (graded on the server)",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -89,9 +84,7 @@ async def create_risk_point(
 
 
 @get(
-    "/api/v1/risk-points/{point_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/risk-points/{point_id:int}",
     summary="One risk point",
     responses=error_responses(401, 403, 404),
 )
@@ -100,9 +93,7 @@ async def get_risk_point(actor: NamedDependency[Actor], point_id: PathId) -> Ris
 
 
 @patch(
-    "/api/v1/risk-points/{point_id:int}",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/risk-points/{point_id:int}",
     summary="Edit a risk point (optimistic version); re-graded",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -114,9 +105,7 @@ async def update_risk_point(
 
 
 @get(
-    "/api/v1/risk-points/export.xlsx",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/risk-points/export.xlsx",
     summary="风险分级管控清单: the risk points as .xlsx, in the columns the import reads",
     media_type=XLSX,
     responses=error_responses(400, 401, 403, 404),
@@ -142,9 +131,7 @@ class ImportForm:
 
 
 @post(
-    "/api/v1/enterprises/{enterprise_id:int}/risk-points/import",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/enterprises/{enterprise_id:int}/risk-points/import",
     summary="Import a 风险分级管控清单 sheet into the enterprise's register",
     status_code=200,
     responses=error_responses(400, 401, 403, 404, 413, 415),
@@ -161,9 +148,7 @@ async def import_risk_points(
 
 
 @get(
-    "/api/v1/planning/due",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/planning/due",
     summary="Enterprises due for inspection by their colour's frequency",
     responses=error_responses(400, 401, 403),
 )
@@ -204,9 +189,7 @@ async def planning_due(
 
 
 @get(
-    "/api/v1/planning/picks",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/planning/picks",
     summary="Enterprise ids for a campaign or batch plan, by a planning preset",
     responses=error_responses(400, 401, 403),
 )
@@ -219,14 +202,18 @@ async def planning_picks(
     return PickOut(preset=preset, enterprise_ids=ids)
 
 
-ROUTES = [
-    list_risk_points,
-    create_risk_point,
-    get_risk_point,
-    update_risk_point,
-    export_risk_points,
-    import_risk_points,
-    planning_due,
-    planning_picks,
-    *PAGE_ROUTES,
-]
+router = Router(
+    path="/api/v1",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[
+        list_risk_points,
+        create_risk_point,
+        get_risk_point,
+        update_risk_point,
+        export_risk_points,
+        import_risk_points,
+        planning_due,
+        planning_picks,
+    ],
+)

@@ -10,7 +10,7 @@ enterprise whose control failed). Readers of the risk point read the list: the o
 
 from __future__ import annotations
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
@@ -56,11 +56,7 @@ async def risk_point_hazards(
 
 
 @get(
-    "/api/v1/risk-points/{point_id:int}/hazards",
-    dependencies=ACTOR,
-    tags=["risk"],
-    summary="The hazards logged against a risk point",
-    responses=error_responses(401, 403, 404),
+    "/", summary="The hazards logged against a risk point", responses=error_responses(401, 403, 404)
 )
 async def list_risk_point_hazards(
     actor: NamedDependency[Actor],
@@ -74,7 +70,7 @@ async def list_risk_point_hazards(
     return Page[HazardListItemOut](items=[HazardListItemOut(**r) for r in rows], total=total)
 
 
-@get("/risk-points/{point_id:int}/hazards", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def risk_point_hazards_page(actor: NamedDependency[Actor], point_id: PathId) -> Template:
     point = await point_row(actor, point_id)
     rows, total = await risk_point_hazards(actor, point["id"], PAGE_SIZE, 0)
@@ -84,4 +80,16 @@ async def risk_point_hazards_page(actor: NamedDependency[Actor], point_id: PathI
     )
 
 
-ROUTES = [list_risk_point_hazards, risk_point_hazards_page]
+router = Router(
+    path="/api/v1/risk-points/{point_id:int}/hazards",
+    tags=["risk"],
+    dependencies=ACTOR,
+    route_handlers=[list_risk_point_hazards],
+)
+
+page_router = Router(
+    path="/risk-points/{point_id:int}/hazards",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[risk_point_hazards_page],
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
@@ -17,7 +17,6 @@ from litestar.response import Redirect, Template
 from inspections.campaigns.forms import many, one
 from inspections.risk import export, imports, service
 from inspections.risk.messages import fmt, labels
-from inspections.risk.planning_pages import PLANNING_ROUTES
 from inspections.risk.rules import COLOURS, MEASURE_KINDS
 from inspections.risk.sheets import export_workbook
 from safety.accounts.actor import ACTOR
@@ -123,7 +122,7 @@ def _form_errors(exc: DomainError, method: str, lang: str) -> dict[str, str]:
 # ---------------------------------------------------------------- the register
 
 
-@get("/risk-points", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@get("/risk-points", status_code=303)
 async def my_register(actor: NamedDependency[Actor]) -> Redirect:
     """The nav's 风险点: an enterprise contact's own register; an officer's colour map."""
     actor.require(Role.officer, Role.enterprise)
@@ -133,7 +132,7 @@ async def my_register(actor: NamedDependency[Actor]) -> Redirect:
     return Redirect(f"/enterprises/{actor.enterprise_id}/risk-points", status_code=303)
 
 
-@get("/enterprises/{enterprise_id:int}/risk-points", include_in_schema=False, dependencies=ACTOR)
+@get("/enterprises/{enterprise_id:int}/risk-points")
 async def register_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -181,11 +180,7 @@ async def _form_page(
     )
 
 
-@get(
-    "/enterprises/{enterprise_id:int}/risk-points/new",
-    include_in_schema=False,
-    dependencies=ACTOR,
-)
+@get("/enterprises/{enterprise_id:int}/risk-points/new")
 async def new_point_page(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int]
 ) -> Template:
@@ -193,12 +188,7 @@ async def new_point_page(
     return await _form_page(request, enterprise, _form_of(None))
 
 
-@post(
-    "/enterprises/{enterprise_id:int}/risk-points",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/enterprises/{enterprise_id:int}/risk-points", status_code=303)
 async def create_point_submit(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -214,7 +204,7 @@ async def create_point_submit(
     return Redirect(f"/enterprises/{enterprise_id}/risk-points?saved=1", status_code=303)
 
 
-@get("/risk-points/{point_id:int}/edit", include_in_schema=False, dependencies=ACTOR)
+@get("/risk-points/{point_id:int}/edit")
 async def edit_point_page(
     request: Request, actor: NamedDependency[Actor], point_id: FromPath[int]
 ) -> Template:
@@ -223,7 +213,7 @@ async def edit_point_page(
     return await _form_page(request, enterprise, _form_of(point), point=point)
 
 
-@post("/risk-points/{point_id:int}", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/risk-points/{point_id:int}", status_code=303)
 async def edit_point_submit(
     request: Request, actor: NamedDependency[Actor], point_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -247,11 +237,7 @@ async def edit_point_submit(
 # ---------------------------------------------------------------- import and export
 
 
-@get(
-    "/enterprises/{enterprise_id:int}/risk-points/import",
-    include_in_schema=False,
-    dependencies=ACTOR,
-)
+@get("/enterprises/{enterprise_id:int}/risk-points/import")
 async def import_page(
     request: Request, actor: NamedDependency[Actor], enterprise_id: FromPath[int]
 ) -> Template:
@@ -262,12 +248,7 @@ async def import_page(
     )
 
 
-@post(
-    "/enterprises/{enterprise_id:int}/risk-points/import",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=200,
-)
+@post("/enterprises/{enterprise_id:int}/risk-points/import", status_code=200)
 async def import_submit(
     actor: NamedDependency[Actor],
     enterprise_id: FromPath[int],
@@ -294,7 +275,7 @@ async def import_submit(
     )
 
 
-@get("/risk-points/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
+@get("/risk-points/export.xlsx", media_type=XLSX)
 async def export_page(
     actor: NamedDependency[Actor],
     enterprise_id: FromQuery[int | None] = None,
@@ -306,15 +287,19 @@ async def export_page(
     return xlsx_download(content, f"risk-points-{local_today().isoformat()}.xlsx")
 
 
-PAGE_ROUTES = [
-    my_register,
-    register_page,
-    new_point_page,
-    create_point_submit,
-    edit_point_page,
-    edit_point_submit,
-    import_page,
-    import_submit,
-    export_page,
-    *PLANNING_ROUTES,
-]
+page_router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[
+        my_register,
+        register_page,
+        new_point_page,
+        create_point_submit,
+        edit_point_page,
+        edit_point_submit,
+        import_page,
+        import_submit,
+        export_page,
+    ],
+)

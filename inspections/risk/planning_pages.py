@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
@@ -29,7 +29,7 @@ from safety.tables import Role
 PAGE_SIZE = 50
 
 
-@get("/risk/map", include_in_schema=False, dependencies=ACTOR)
+@get("/risk/map")
 async def colour_map_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     lang = lang_of(request)
@@ -48,7 +48,7 @@ async def colour_map_page(request: Request, actor: NamedDependency[Actor]) -> Te
     )
 
 
-@get("/planning/due", include_in_schema=False, dependencies=ACTOR)
+@get("/planning/due")
 async def due_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -120,4 +120,9 @@ async def due_page(
     )
 
 
-PLANNING_ROUTES = [colour_map_page, due_page]
+page_router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[colour_map_page, due_page],
+)

@@ -4,7 +4,7 @@ which lets the enterprise's contact walk its own self-inspection."""
 
 from __future__ import annotations
 
-from litestar import post
+from litestar import Router, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -17,9 +17,7 @@ from safety.web import error_responses
 
 
 @post(
-    "/api/v1/self-inspections",
-    dependencies=ACTOR,
-    tags=["inspections"],
+    "/",
     summary="Start a self-inspection (企业自查) of one's own enterprise",
     status_code=201,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -36,4 +34,9 @@ async def create_self_inspection(
     return InspectionOut(**await service.start_self_inspection(actor, data))
 
 
-ROUTES = [create_self_inspection]
+router = Router(
+    path="/api/v1/self-inspections",
+    tags=["inspections"],
+    dependencies=ACTOR,
+    route_handlers=[create_self_inspection],
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -72,7 +72,7 @@ async def _page(
     )
 
 
-@get("/self-inspections", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def self_inspections_page(
     actor: NamedDependency[Actor],
     enterprise_id: FromQuery[str | None] = None,
@@ -95,7 +95,7 @@ async def self_inspections_page(
     )
 
 
-@post("/self-inspections", include_in_schema=False, dependencies=ACTOR, status_code=303)
+@post("/", status_code=303)
 async def self_inspection_start_submit(
     request: Request, actor: NamedDependency[Actor], data: FormData
 ) -> Template | Redirect:
@@ -117,4 +117,9 @@ async def self_inspection_start_submit(
     return Redirect(f"/inspections/{made['id']}", status_code=303)
 
 
-ROUTES = [self_inspections_page, self_inspection_start_submit]
+page_router = Router(
+    path="/self-inspections",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[self_inspections_page, self_inspection_start_submit],
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from inspections import hazard_figures as figures
 from inspections import rules
@@ -21,12 +21,21 @@ from safety.errors import ValidationFailed
 from safety.settings import get_settings
 from safety.tables import Enterprise, OrgUnit, Role
 
-STATUSES = ("pending", "rectifying", "submitted", "closed", "voided")
-SOURCES = ("inspection", "self_report", "patrol")
+# The fixed vocabularies of the filter. The query parameters declare them (an ``enum`` in
+# the OpenAPI document: ``inspections.hazard_filter_query``), but the values stay plain
+# strings until ``filter_conditions`` checks them (levels: ``rules.LEVELS``, figures:
+# ``hazard_figures.FIGURES``): that check comes after the service's
+# role check (another role's bad filter is a 403) and names the field in Chinese.
+HazardStatus = Literal["pending", "rectifying", "submitted", "closed", "voided"]
+HazardSource = Literal["inspection", "self_report", "patrol"]
+STATUSES: tuple[str, ...] = get_args(HazardStatus)
+SOURCES: tuple[str, ...] = get_args(HazardSource)
 
 
 @dataclass
 class HazardFilter:
+    # status, level, source, figure: one of STATUSES, rules.LEVELS, SOURCES, figures.FIGURES
+    # once filter_conditions has accepted them
     status: str | None = None
     level: str | None = None
     enterprise_id: int | None = None

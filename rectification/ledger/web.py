@@ -11,7 +11,6 @@ The filters are checked before the first byte, so a bad one is still a 400 namin
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
@@ -19,13 +18,12 @@ from urllib.parse import quote
 import anyio
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Stream
 
-from inspections.hazards_api import GroupId
+from inspections.hazard_filter_query import HAZARD_FILTERS
 from inspections.services.hazard_filters import HazardFilter
 from rectification.ledger import service
-from rectification.queue_pages import search_filter
+from rectification.queue_pages import HAZARD_FORM, search_filter
 from safety import i18n
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
@@ -33,7 +31,7 @@ from safety.pages import refuse
 from safety.settings import local_today
 from safety.sheets.stream import StreamedSheet
 from safety.tables import Role
-from safety.web import XLSX, QueryId, error_responses
+from safety.web import XLSX, error_responses
 
 i18n.register({"ledger.export": ("导出台账", "Export ledger")})
 
@@ -66,94 +64,34 @@ def ledger_response(chunks: AsyncIterator[list[list[Any]]], heading: list[str]) 
 
 @get(
     "/api/v1/hazards/export.xlsx",
-    dependencies=ACTOR,
+    dependencies={**ACTOR, **HAZARD_FILTERS},
     tags=["hazards"],
     summary="The hazard ledger: GET /api/v1/hazards (same filters, same order) as .xlsx",
     media_type=XLSX,
     responses=error_responses(400, 401, 403),
 )
 async def export_ledger(
-    actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = None,
-    level: FromQuery[str | None] = None,
-    enterprise_id: QueryId = None,
-    campaign_id: QueryId = None,
-    inspection_id: QueryId = None,
-    org_unit_id: QueryId = None,
-    source: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    found_from: FromQuery[dt.date | None] = None,
-    found_to: FromQuery[dt.date | None] = None,
-    overdue: FromQuery[bool | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[dt.date | None] = None,
-    batch_id: GroupId = None,
-    agency_id: GroupId = None,
-    industry: FromQuery[str | None] = None,
+    actor: NamedDependency[Actor], filters: NamedDependency[HazardFilter]
 ) -> Stream:
-    """Officers only (the hazards of their subtree); streamed, so any number of rows."""
-    flt = HazardFilter(
-        status=status,
-        level=level,
-        enterprise_id=enterprise_id,
-        campaign_id=campaign_id,
-        inspection_id=inspection_id,
-        org_unit_id=org_unit_id,
-        source=source,
-        q=q,
-        found_from=found_from,
-        found_to=found_to,
-        overdue=overdue,
-        figure=figure,
-        as_of=as_of,
-        batch_id=batch_id,
-        agency_id=agency_id,
-        industry=industry,
-    )
-    chunks = await service.open_ledger(actor, flt)
-    return ledger_response(chunks, await service.heading(actor, flt))
+    """Officers only (the hazards of their subtree); streamed, so any number of rows. The
+    filters are the hazard list's, written once (``inspections.hazard_filter_query``)."""
+    chunks = await service.open_ledger(actor, filters)
+    return ledger_response(chunks, await service.heading(actor, filters))
 
 
-@get("/hazards/export.xlsx", include_in_schema=False, dependencies=ACTOR, media_type=XLSX)
+@get(
+    "/hazards/export.xlsx",
+    include_in_schema=False,
+    dependencies={**ACTOR, **HAZARD_FORM},
+    media_type=XLSX,
+)
 async def export_ledger_page(
-    actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = None,
-    level: FromQuery[str | None] = None,
-    overdue: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    org_unit_id: FromQuery[str | None] = None,
-    found_from: FromQuery[str | None] = None,
-    found_to: FromQuery[str | None] = None,
-    figure: FromQuery[str | None] = None,
-    as_of: FromQuery[str | None] = None,
-    campaign_id: FromQuery[str | None] = None,
-    batch_id: FromQuery[str | None] = None,
-    agency_id: FromQuery[str | None] = None,
-    industry: FromQuery[str | None] = None,
-    source: FromQuery[str | None] = None,
-    enterprise_id: FromQuery[str | None] = None,
+    actor: NamedDependency[Actor], hazard_form: NamedDependency[dict[str, str]]
 ) -> Stream:
     """The hazard list page's "导出台账": its form, read as the list reads it."""
     actor.require(Role.officer)  # before the filters: another role's bad filter is a 403
-    params = {
-        "status": status,
-        "level": level,
-        "overdue": overdue,
-        "q": q,
-        "org_unit_id": org_unit_id,
-        "found_from": found_from,
-        "found_to": found_to,
-        "figure": figure,
-        "as_of": as_of,
-        "campaign_id": campaign_id,
-        "batch_id": batch_id,
-        "agency_id": agency_id,
-        "industry": industry,
-        "source": source,
-        "enterprise_id": enterprise_id,
-    }
     errors: list[dict[str, str]] = []
-    flt = search_filter({k: v or "" for k, v in params.items()}, errors)
+    flt = search_filter(hazard_form, errors)
     refuse(errors)
     chunks = await service.open_ledger(actor, flt)
     return ledger_response(chunks, await service.heading(actor, flt))
