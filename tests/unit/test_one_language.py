@@ -268,6 +268,7 @@ def test_it_has_the_english_of_every_message_the_source_raises_in_chinese() -> N
 INTERNAL_ENGLISH = {
     ("safety/demo/benchdata/patrol.py", "org unit "),
     ("safety/db.py", "DATABASE_URL must start"),
+    ("safety/db.py", "bad column alias"),
     ("safety/files/store.py", "unknown attachment kind"),
     ("safety/settings.py", ""),
     ("safety/ops/backup/store.py", "attachment "),
