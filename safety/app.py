@@ -35,8 +35,9 @@ from safety.web import check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
 
-# Every module that contributes routes exports ROUTES; the permission-matrix test walks
-# the resulting route table, so a new route without a rule fails it.
+# Every module that contributes routes exports ROUTERS (a package's routers, e.g.
+# rectification/routes.py) or ROUTES (handlers); the permission-matrix test walks the
+# resulting route table, so a new route without a rule fails it.
 ROUTE_MODULES = [
     "safety.ops.health",
     "safety.accounts.login",
@@ -51,17 +52,10 @@ ROUTE_MODULES = [
     "safety.files.api",
     "inspections.api",
     "inspections.checklists.api",
-    "rectification.api",
     "inspections.campaigns",
     "inspections.pages",
     "inspections.submit_pages",
-    "rectification.records",
-    "rectification.pages",
-    "rectification.ledger.web",
     "inspections.documents.api",
-    "rectification.documents.api",
-    "rectification.figures.api",
-    "rectification.figures.dashboard_pages",
     "inspections.risk.api",
     "inspections.selfcheck",
     "inspections.risk.hazard_link",
@@ -70,7 +64,7 @@ ROUTE_MODULES = [
     "inspections.patrol.log_api",
     "inspections.patrol.log_pages",
     "inspections.patrol.figures_api",
-    "rectification.home.pages",
+    "rectification.routes",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +100,8 @@ def create_app() -> Litestar:
     )
     routes: list = []
     for name in ROUTE_MODULES:
-        routes.extend(importlib.import_module(name).ROUTES)
+        module = importlib.import_module(name)
+        routes.extend(getattr(module, "ROUTERS", None) or module.ROUTES)
     routes.append(
         create_static_files_router(
             path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False

@@ -109,6 +109,9 @@ def document_json_limit(handlers: list[Any]) -> None:
     import inspect
 
     for handler in handlers:
+        # a Router: its handlers sit in its routes (the app copies the router afterwards)
+        for route in getattr(handler, "routes", []):
+            document_json_limit(getattr(route, "route_handlers", []))
         fn = getattr(handler, "fn", None)
         if fn is None or not hasattr(handler, "responses"):
             continue
