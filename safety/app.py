@@ -35,8 +35,8 @@ from safety.web import check_query_parameters, document_json_limit
 
 log = logging.getLogger("safety")
 
-# Every module that contributes routes exports ROUTERS (a package's routers, e.g.
-# rectification/routes.py) or ROUTES (handlers); the permission-matrix test walks the
+# Every module that contributes routes exports ROUTERS (one litestar Router per topic,
+# docs/dev/routes.md), or a flat ROUTES list; the permission-matrix test walks the
 # resulting route table, so a new route without a rule fails it.
 ROUTE_MODULES = [
     "safety.ops.health",
@@ -107,7 +107,6 @@ def create_app() -> Litestar:
             path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False
         )
     )
-    document_json_limit(routes)
     app = Litestar(
         route_handlers=routes,
         template_config=TemplateConfig(
@@ -165,6 +164,8 @@ def create_app() -> Litestar:
             security=[{"BearerToken": []}],
         ),
     )
+    # After the build: the handlers inside the routers are the app's copies.
+    document_json_limit(app.routes)
     # Outermost, around Litestar's own error handling: every response (404s of unknown
     # paths, static files, streams) gets the request id and an access line.
     app.asgi_handler = logs.RequestContext(app.asgi_handler)

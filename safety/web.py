@@ -7,14 +7,16 @@ business rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import Request, Response, Router
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
+from litestar.routes import BaseRoute
 from pydantic import BaseModel
 
 from safety.errors import ValidationFailed
@@ -103,15 +105,29 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
-def document_json_limit(handlers: list[Any]) -> None:
+def _route_handlers(items: Iterable[Any]) -> Iterator[Any]:
+    """The handlers in ``items``, however nested: a Router (and the app, itself a Router)
+    holds routes, a route holds its handlers (one per method)."""
+    for item in items:
+        if isinstance(item, Router):
+            yield from _route_handlers(item.routes)
+        elif isinstance(item, BaseRoute):
+            yield from getattr(item, "route_handlers", None) or [item.route_handler]
+        else:
+            yield item
+
+
+def document_json_limit(routes: Iterable[Any]) -> None:
     """Every route reading a JSON body may answer 413 (over SAFETY_MAX_JSON_BYTES,
-    safety.bodies): add it to the route's OpenAPI responses when the route did not."""
+    safety.bodies): add it to the route's OpenAPI responses when the route did not.
+
+    ``routes``: handlers, Routers or the built app's ``app.routes``. Litestar copies a
+    handler into each Router that registers it, and the app copies each Router, so
+    ``safety.app`` calls this on the built app's routes: those are the handlers the
+    OpenAPI schema is drawn from (it is drawn lazily, on the first request for it)."""
     import inspect
 
-    for handler in handlers:
-        # a Router: its handlers sit in its routes (the app copies the router afterwards)
-        for route in getattr(handler, "routes", []):
-            document_json_limit(getattr(route, "route_handlers", []))
+    for handler in _route_handlers(routes):
         fn = getattr(handler, "fn", None)
         if fn is None or not hasattr(handler, "responses"):
             continue

@@ -52,15 +52,17 @@ async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandl
     """App-wide guard: a route that takes ``actor`` authenticates its caller BEFORE its
     parameters and body are parsed (Litestar runs guards first). So an anonymous caller
     gets 401 (pages: the login redirect) whatever the body holds, and a hostile body is
-    only ever parsed for a known user. Not for OPTIONS: the answer Litestar adds to every
-    path inherits a router's actor dependency, yet only names the methods (no caller needed,
-    as when each handler declared the actor itself)."""
-    if (
-        isinstance(connection, Request)
-        and connection.method != "OPTIONS"
-        and "actor" in handler.dependency_name_set
-    ):
+    only ever parsed for a known user.
+
+    A Router's ``dependencies=ACTOR`` reaches every handler on it, Litestar's automatic
+    OPTIONS handler too; that one only lists a path's methods and reads nothing, so an
+    OPTIONS request stays open (as it was when each handler carried the actor)."""
+    if _needs_caller(connection) and "actor" in handler.dependency_name_set:
         await provide_actor(connection)
+
+
+def _needs_caller(connection: ASGIConnection) -> bool:
+    return isinstance(connection, Request) and connection.method != "OPTIONS"
 
 
 async def known_actor(request: Request) -> Actor | None:
