@@ -1,10 +1,11 @@
 """Rectification JSON API: the hazard with its rectification, the plan (五落实), evidence,
 verification, void, extension requests and decisions. Thin: parse, call
-``rectification.services``, shape the answer."""
+``rectification.services``, shape the answer. Three routers (``ROUTERS``) carry the paths,
+tags and the actor dependency; the handlers name only what is theirs."""
 
 from __future__ import annotations
 
-from litestar import get, post, put
+from litestar import Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
@@ -28,9 +29,7 @@ HAZARD = "/api/v1/hazards/{hazard_id:int}"
 
 
 @get(
-    HAZARD,
-    dependencies=ACTOR,
-    tags=["hazards"],
+    "/",
     summary="One hazard with its photos, rectification and timeline",
     responses=error_responses(401, 403, 404),
 )
@@ -39,9 +38,7 @@ async def get_hazard(actor: NamedDependency[Actor], hazard_id: PathId) -> Hazard
 
 
 @put(
-    f"{HAZARD}/plan",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/plan",
     summary="Fill or revise the rectification plan (its enterprise); pending → rectifying",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -54,9 +51,7 @@ async def save_plan(
 
 
 @post(
-    f"{HAZARD}/submissions",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/submissions",
     summary="Submit rectification evidence (its enterprise) → submitted",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -69,9 +64,7 @@ async def submit_evidence(
 
 
 @post(
-    f"{HAZARD}/verifications",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/verifications",
     summary="Verify (验收): pass → closed, fail → rectifying",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -84,9 +77,7 @@ async def verify(
 
 
 @post(
-    f"{HAZARD}/void",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/void",
     summary="Void a hazard (officer), with a reason",
     status_code=200,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -98,9 +89,7 @@ async def void_hazard(
 
 
 @post(
-    f"{HAZARD}/extension-requests",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/extension-requests",
     summary="Ask for a later deadline (its enterprise); one pending at a time",
     responses=error_responses(400, 401, 403, 404, 409),
 )
@@ -111,9 +100,7 @@ async def request_extension(
 
 
 @get(
-    "/api/v1/extension-requests",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/",
     summary="Extension requests in scope, oldest first (default: the pending ones)",
     responses=error_responses(400, 401, 403),
 )
@@ -129,9 +116,7 @@ async def list_extension_requests(
 
 
 @post(
-    "/api/v1/extension-requests/{request_id:int}/decision",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/{request_id:int}/decision",
     summary="Approve or refuse an extension request (officer); decided once",
     status_code=200,
     responses=error_responses(400, 401, 403, 404, 409),
@@ -142,13 +127,20 @@ async def decide_extension(
     return ExtensionOut(**await services.decide_extension(actor, request_id, data))
 
 
-ROUTES = [
-    get_hazard,
-    save_plan,
-    submit_evidence,
-    verify,
-    void_hazard,
-    request_extension,
-    list_extension_requests,
-    decide_extension,
-]
+# The hazard itself is listed with the hazards (the tag of inspections' hazard list).
+hazard_router = Router(
+    path=HAZARD, tags=["hazards"], dependencies=ACTOR, route_handlers=[get_hazard]
+)
+rectification_router = Router(
+    path=HAZARD,
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[save_plan, submit_evidence, verify, void_hazard, request_extension],
+)
+extension_router = Router(
+    path="/api/v1/extension-requests",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[list_extension_requests, decide_extension],
+)
+ROUTERS = [hazard_router, rectification_router, extension_router]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -296,7 +296,7 @@ async def verify_queue_response(
     )
 
 
-@get("/hazards/verify", include_in_schema=False, dependencies=ACTOR)
+@get("/verify")
 async def verify_queue_page(
     actor: NamedDependency[Actor], done: FromQuery[str | None] = None
 ) -> Template:
@@ -374,7 +374,7 @@ async def _extension_queue(
     )
 
 
-@get("/hazards/extensions", include_in_schema=False, dependencies=ACTOR)
+@get("/extensions")
 async def extension_queue_page(
     actor: NamedDependency[Actor], done: FromQuery[str | None] = None
 ) -> Template:
@@ -383,12 +383,7 @@ async def extension_queue_page(
     return await _extension_queue(actor, done=done)
 
 
-@post(
-    "/hazards/extensions/{request_id:int}",
-    include_in_schema=False,
-    dependencies=ACTOR,
-    status_code=303,
-)
+@post("/extensions/{request_id:int}", status_code=303)
 async def extension_decide_submit(
     actor: NamedDependency[Actor], request_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -409,7 +404,7 @@ async def extension_decide_submit(
 # ---------------------------------------------------------------- overdue
 
 
-@get("/hazards/overdue", include_in_schema=False, dependencies=ACTOR)
+@get("/overdue")
 async def overdue_page(actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     rows, total = await inspections.list_hazards(
@@ -428,9 +423,11 @@ async def overdue_page(actor: NamedDependency[Actor]) -> Template:
     )
 
 
-ROUTES = [
-    verify_queue_page,
-    extension_queue_page,
-    extension_decide_submit,
-    overdue_page,
-]
+# Officer pages all, but no guard: the role is checked where the queues are read
+# (``verify_queue_data`` …), which the hazard page's forms call too.
+router = Router(
+    path="/hazards",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[verify_queue_page, extension_queue_page, extension_decide_submit, overdue_page],
+)

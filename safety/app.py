@@ -46,14 +46,7 @@ ROUTE_MODULES = [
     "safety.registry.routes",
     "safety.files.api",
     "inspections.routes",
-    "rectification.api",
-    "rectification.records",
-    "rectification.pages",
-    "rectification.ledger.web",
-    "rectification.documents.api",
-    "rectification.figures.api",
-    "rectification.figures.dashboard_pages",
-    "rectification.home.pages",
+    "rectification.routes",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,10 +1,11 @@
 """Routes of the rectification documents: ``/api/v1/hazards/{id}/recheck.pdf`` (same
 scope as the hazard) and ``/api/v1/campaigns/{id}/report.pdf`` (officer), with their
-page twins under ``/hazards`` and ``/campaigns`` (session cookie: the pages' buttons)."""
+page twins under ``/hazards`` and ``/campaigns`` (session cookie: the pages' buttons):
+one handler each, made twice, once for the API router and once for the pages' router."""
 
 from __future__ import annotations
 
-from litestar import Response, get
+from litestar import Response, Router, get
 from litestar.di import NamedDependency
 
 from rectification.documents.campaign import campaign_context
@@ -26,12 +27,12 @@ async def recheck_pdf(actor: Actor, hazard_id: int) -> Response:
     return pdf_response(pdf, name, f"hazard-{hazard_id}-recheck.pdf")
 
 
-def _recheck_route(prefix: str, api: bool):
-    kw: dict = {"dependencies": ACTOR, "media_type": "application/pdf", "include_in_schema": api}
+def _recheck_route(api: bool):
+    kw: dict = {"media_type": "application/pdf"}
     if api:
-        kw.update(tags=["documents"], responses={**pdf_responses(), **error_responses(409)})
+        kw.update(responses={**pdf_responses(), **error_responses(409)})
 
-    @get(f"{prefix}/{{hazard_id:int}}/recheck.pdf", summary="复查意见书 (PDF)", **kw)
+    @get("/hazards/{hazard_id:int}/recheck.pdf", summary="复查意见书 (PDF)", **kw)
     async def recheck(actor: NamedDependency[Actor], hazard_id: PathId) -> Response:
         """The re-inspection opinion of the hazard's latest verification: result,
         written opinion, before/after photos, who and when. 409 before any verification.
@@ -48,12 +49,12 @@ async def campaign_pdf(actor: Actor, campaign_id: int) -> Response:
     return pdf_response(pdf, name, f"campaign-{campaign_id}-report.pdf")
 
 
-def _campaign_route(prefix: str, api: bool):
-    kw: dict = {"dependencies": ACTOR, "media_type": "application/pdf", "include_in_schema": api}
+def _campaign_route(api: bool):
+    kw: dict = {"media_type": "application/pdf"}
     if api:
-        kw.update(tags=["documents"], responses=pdf_responses())
+        kw.update(responses=pdf_responses())
 
-    @get(f"{prefix}/{{campaign_id:int}}/report.pdf", summary="检查活动总结报告 (PDF)", **kw)
+    @get("/campaigns/{campaign_id:int}/report.pdf", summary="检查活动总结报告 (PDF)", **kw)
     async def campaign_report(actor: NamedDependency[Actor], campaign_id: PathId) -> Response:
         """Officer: the campaign's figures as of today, breakdowns by batch, community and
         industry, the dashboard's charts, and the lists of major and overdue hazards."""
@@ -62,9 +63,16 @@ def _campaign_route(prefix: str, api: bool):
     return campaign_report
 
 
-ROUTES = [
-    _recheck_route("/api/v1/hazards", True),
-    _recheck_route("/hazards", False),
-    _campaign_route("/api/v1/campaigns", True),
-    _campaign_route("/campaigns", False),
-]
+api_router = Router(
+    path="/api/v1",
+    tags=["documents"],
+    dependencies=ACTOR,
+    route_handlers=[_recheck_route(api=True), _campaign_route(api=True)],
+)
+page_router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[_recheck_route(api=False), _campaign_route(api=False)],
+)
+ROUTERS = [api_router, page_router]

@@ -1,12 +1,13 @@
 """The figures' JSON API: campaign stats, org-unit stats, and the enterprises behind a
-campaign's planned/inspected counts. Thin: parse, call the service, shape."""
+campaign's planned/inspected counts. Thin: parse, call the service, shape. One router
+(``router``) carries the prefix, the tag and the actor dependency."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
@@ -25,9 +26,7 @@ TAGS = ["figures"]
 
 
 @get(
-    "/api/v1/campaigns/{campaign_id:int}/stats",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/campaigns/{campaign_id:int}/stats",
     summary="A campaign's figures as of a day, optionally by batch/community/grid/industry/agency",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -46,9 +45,7 @@ async def campaign_stats(
 
 
 @get(
-    "/api/v1/org-units/{org_unit_id:int}/stats",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/org-units/{org_unit_id:int}/stats",
     summary="An org unit subtree's hazard figures over all campaigns and sources",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -69,9 +66,7 @@ async def org_unit_stats(
 
 
 @get(
-    "/api/v1/campaigns/{campaign_id:int}/enterprises",
-    dependencies=ACTOR,
-    tags=TAGS,
+    "/campaigns/{campaign_id:int}/enterprises",
     summary="The planned (or inspected) enterprises behind a campaign's figures",
     responses=error_responses(400, 401, 403, 404),
 )
@@ -97,4 +92,9 @@ async def campaign_enterprises(
     )
 
 
-ROUTES = [campaign_stats, org_unit_stats, campaign_enterprises]
+router = Router(
+    path="/api/v1",
+    tags=TAGS,
+    dependencies=ACTOR,
+    route_handlers=[campaign_stats, org_unit_stats, campaign_enterprises],
+)

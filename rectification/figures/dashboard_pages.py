@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -103,7 +103,7 @@ def _figures_of(
 # ---------------------------------------------------------------- the dashboard
 
 
-@get("/dashboard", include_in_schema=False, dependencies=ACTOR)
+@get("/dashboard")
 async def dashboard_page(request: Request, actor: NamedDependency[Actor]) -> Template:
     actor.require(Role.officer)
     lang = lang_of(request)
@@ -148,7 +148,7 @@ async def dashboard_page(request: Request, actor: NamedDependency[Actor]) -> Tem
 # ---------------------------------------------------------------- a campaign's figures
 
 
-@get("/campaigns/{campaign_id:int}/figures", include_in_schema=False, dependencies=ACTOR)
+@get("/campaigns/{campaign_id:int}/figures")
 async def campaign_figures_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -217,11 +217,7 @@ async def campaign_figures_page(
     )
 
 
-@get(
-    "/campaigns/{campaign_id:int}/figures/enterprises",
-    include_in_schema=False,
-    dependencies=ACTOR,
-)
+@get("/campaigns/{campaign_id:int}/figures/enterprises")
 async def campaign_enterprises_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -274,4 +270,9 @@ async def campaign_enterprises_page(
     )
 
 
-ROUTES = [dashboard_page, campaign_figures_page, campaign_enterprises_page]
+router = Router(
+    path="/",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[dashboard_page, campaign_figures_page, campaign_enterprises_page],
+)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
@@ -168,7 +168,7 @@ def grid_worker_tiles(data: dict[str, Any], lang: str, today: Any) -> list[dict]
     ]
 
 
-@get("/", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def home(request: Request, actor: NamedDependency[Actor]) -> Template:
     """The role's queue; the administrator gets the menu."""
     today, lang = local_today(), lang_of(request)
@@ -198,4 +198,4 @@ async def home(request: Request, actor: NamedDependency[Actor]) -> Template:
     return Template("home.html", context={"me": actor})
 
 
-ROUTES = [home]
+router = Router(path="/", include_in_schema=False, dependencies=ACTOR, route_handlers=[home])

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import anyio
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Stream
 
@@ -63,9 +63,8 @@ def ledger_response(chunks: AsyncIterator[list[list[Any]]], heading: list[str]) 
 
 
 @get(
-    "/api/v1/hazards/export.xlsx",
-    dependencies={**ACTOR, **HAZARD_FILTERS},
-    tags=["hazards"],
+    "/export.xlsx",
+    dependencies=HAZARD_FILTERS,
     summary="The hazard ledger: GET /api/v1/hazards (same filters, same order) as .xlsx",
     media_type=XLSX,
     responses=error_responses(400, 401, 403),
@@ -79,12 +78,7 @@ async def export_ledger(
     return ledger_response(chunks, await service.heading(actor, filters))
 
 
-@get(
-    "/hazards/export.xlsx",
-    include_in_schema=False,
-    dependencies={**ACTOR, **HAZARD_FORM},
-    media_type=XLSX,
-)
+@get("/export.xlsx", dependencies=HAZARD_FORM, media_type=XLSX)
 async def export_ledger_page(
     actor: NamedDependency[Actor], hazard_form: NamedDependency[dict[str, str]]
 ) -> Stream:
@@ -97,4 +91,13 @@ async def export_ledger_page(
     return ledger_response(chunks, await service.heading(actor, flt))
 
 
-ROUTES = [export_ledger, export_ledger_page]
+api_router = Router(
+    path="/api/v1/hazards", tags=["hazards"], dependencies=ACTOR, route_handlers=[export_ledger]
+)
+page_router = Router(
+    path="/hazards",
+    include_in_schema=False,
+    dependencies=ACTOR,
+    route_handlers=[export_ledger_page],
+)
+ROUTERS = [api_router, page_router]

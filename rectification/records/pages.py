@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
@@ -49,7 +49,7 @@ def _filter(params: dict[str, str]) -> tuple[queries.HistoryFilter, list[dict[st
     return queries.HistoryFilter(days["date_from"], days["date_to"], q, state), errors
 
 
-@get("/inspections", include_in_schema=False, dependencies=ACTOR)
+@get("/")
 async def history_page(
     request: Request,
     actor: NamedDependency[Actor],
@@ -94,4 +94,6 @@ async def history_page(
     )
 
 
-ROUTES = [history_page]
+router = Router(
+    path="/inspections", include_in_schema=False, dependencies=ACTOR, route_handlers=[history_page]
+)
