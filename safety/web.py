@@ -7,11 +7,13 @@ business rules.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
@@ -68,16 +70,32 @@ class Page(BaseModel, Generic[T]):
 
 
 class ErrorItem(BaseModel):
+    """One bad field: ``key`` names it, ``source`` says where it was sent (Litestar's own
+    parameter and body checks set it; a service's check does not)."""
+
     key: str
     message: str
+    message_en: str | None = None
+    source: Literal["path", "query", "header", "cookie", "body"] | None = None
 
 
 class ErrorOut(BaseModel):
-    """Litestar's error shape, as every error of ``/api`` is sent (safety.errorpages)."""
+    """Litestar's error shape, as every error of ``/api`` is sent (safety.errorpages):
+    ``detail`` in the caller's language, ``detail_en`` in English, ``extra`` the fields at
+    fault (a 400 always names at least one)."""
 
     status_code: int
     detail: str
+    detail_en: str | None = None
     extra: list[ErrorItem] = []
+
+
+@dataclass
+class UploadForm:
+    """The multipart form of a sheet import: one ``file`` part (a form without it is a 400
+    naming ``file``). One class for every import, so the OpenAPI document has one schema."""
+
+    file: UploadFile
 
 
 ERROR_MEANINGS = {
@@ -101,22 +119,6 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
         )
         for code in codes
     }
-
-
-def document_json_limit(handlers: list[Any]) -> None:
-    """Every route reading a JSON body may answer 413 (over SAFETY_MAX_JSON_BYTES,
-    safety.bodies): add it to the route's OpenAPI responses when the route did not."""
-    import inspect
-
-    for handler in handlers:
-        fn = getattr(handler, "fn", None)
-        if fn is None or not hasattr(handler, "responses"):
-            continue
-        data = inspect.signature(fn).parameters.get("data")
-        if data is None or "JSONBody" not in str(data.annotation):
-            continue
-        if 413 not in (handler.responses or {}):
-            handler.responses = {**(handler.responses or {}), **error_responses(413)}
 
 
 def paging(limit: int | None, offset: int | None) -> tuple[int, int]:

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Response, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 
@@ -28,7 +26,16 @@ from inspections.risk.sheets import export_workbook
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.settings import local_today
-from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.web import (
+    XLSX,
+    Page,
+    PathId,
+    QueryId,
+    UploadForm,
+    error_responses,
+    paging,
+    xlsx_download,
+)
 
 TAGS = ["risk"]
 
@@ -134,13 +141,6 @@ async def export_risk_points(
     return xlsx_download(content, f"risk-points-{local_today().isoformat()}.xlsx")
 
 
-@dataclass
-class ImportForm:
-    """One ``file`` part (.xlsx or .csv); a form without it is a 400 naming ``file``."""
-
-    file: UploadFile
-
-
 @post(
     "/api/v1/enterprises/{enterprise_id:int}/risk-points/import",
     dependencies=ACTOR,
@@ -150,7 +150,7 @@ class ImportForm:
     responses=error_responses(400, 401, 403, 404, 413, 415),
 )
 async def import_risk_points(
-    actor: NamedDependency[Actor], enterprise_id: PathId, data: MultipartBody[ImportForm]
+    actor: NamedDependency[Actor], enterprise_id: PathId, data: MultipartBody[UploadForm]
 ) -> RiskImportOut:
     """Good rows land (idempotent by the point's name), bad rows come back with row number,
     field, column header and reason; re-importing an export changes nothing."""

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
 from litestar import Response, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel, Field
@@ -20,7 +18,16 @@ from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook
 from safety.schemas import RowId, Text, Version
 from safety.settings import local_today
-from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.web import (
+    XLSX,
+    Page,
+    PathId,
+    QueryId,
+    UploadForm,
+    error_responses,
+    paging,
+    xlsx_download,
+)
 
 
 class EnterpriseIn(BaseModel):
@@ -79,14 +86,6 @@ class EnterpriseOut(BaseModel):
     version: Version
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-@dataclass
-class ImportForm:
-    """The multipart form of an import: one ``file`` part (a form without it is a 400
-    naming ``file``)."""
-
-    file: UploadFile
 
 
 class ImportErrorOut(BaseModel):
@@ -195,7 +194,7 @@ async def update_enterprise(
 )
 async def import_enterprises(
     actor: NamedDependency[Actor],
-    data: MultipartBody[ImportForm],
+    data: MultipartBody[UploadForm],
 ) -> ImportResultOut:
     """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
     field, column header and reason."""

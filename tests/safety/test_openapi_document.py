@@ -1,0 +1,63 @@
+"""The served OpenAPI document is one a client generator can use (safety/openapi.py):
+readable unique operation ids, unique schema titles, ``security: []`` exactly where no
+token is needed, the error schema on every 4xx (with its fields declared), bounded paging
+and enums for the fixed vocabularies."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from safety.openapi import OPERATION_ID
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture(scope="module")
+async def document(client):
+    r = await client.get("/schema/openapi.json")
+    assert r.status_code == 200
+    return r.json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                yield method, path, op
+
+
+def test_operation_ids_are_the_handlers_names_in_camel_case_and_unique(document):
+    ids = {(m, p): op["operationId"] for m, p, op in operations(document)}
+    assert len(set(ids.values())) == len(ids), Counter(ids.values()).most_common(3)
+    for key, op_id in ids.items():
+        assert OPERATION_ID.fullmatch(op_id), (key, op_id)
+    assert ids["get", "/api/v1/hazards"] == "listHazards"
+    assert ids["get", "/api/v1/campaigns/{campaign_id}/stats"] == "campaignStats"
+    assert ids["post", "/api/v1/auth/token"] == "token"
+
+
+def test_schema_titles_are_unique(document):
+    titles = Counter(s.get("title") for s in document["components"]["schemas"].values())
+    assert [t for t, n in titles.items() if n > 1] == []
+
+
+def test_only_the_routes_without_an_actor_need_no_token(document):
+    assert document["security"] == [{"BearerToken": []}]
+    public = {(m, p) for m, p, op in operations(document) if op.get("security") == []}
+    assert public == {("get", "/health"), ("post", "/api/v1/auth/token")}
+    for m, p, op in operations(document):
+        assert op.get("security") in (None, []), (m, p)
+
+
+def test_every_error_response_is_the_error_schema(document):
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for m, p, op in operations(document):
+        assert "400" in op["responses"], (m, p)
+        for code, response in op["responses"].items():
+            if code.startswith("4"):
+                assert response["content"]["application/json"]["schema"] == ref, (m, p, code)
+    item = document["components"]["schemas"]["ErrorItem"]
+    assert {"key", "message", "message_en", "source"} <= set(item["properties"])
+    assert set(item["required"]) == {"key", "message"}
