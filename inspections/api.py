@@ -32,7 +32,7 @@ from inspections.schemas import (
 from inspections.uploads_api import UPLOAD_ROUTES
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["inspections"]
 
@@ -48,8 +48,8 @@ async def list_campaigns(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
     kind: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[CampaignOut]:
     """Officer: the campaigns of their subtree, latest first; ``q`` searches the name."""
     lim, off = paging(limit, offset)
@@ -126,8 +126,8 @@ async def list_inspections(
     ] = None,
     scheduled_on: FromQuery[dt.date | None] = None,
     kind: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[InspectionSummaryOut]:
     """Officer: their subtree's; inspector: the ones whose group they are in; enterprise:
     their own."""

@@ -16,7 +16,7 @@ from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.schemas import MAX_DB_INT
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["hazards"]
 # a breakdown's group id; 0 names the group without one (no batch, no agency)
@@ -75,8 +75,8 @@ async def list_hazards(
     batch_id: GroupId = None,
     agency_id: GroupId = None,
     industry: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[HazardListItemOut]:
     """By scope: an officer's subtree, an inspector's inspections, an enterprise's own.
     ``org_unit_id`` takes the whole subtree; ``overdue=true`` the open ones past their

@@ -21,7 +21,7 @@ from rectification.schemas import (
 )
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 TAGS = ["rectification"]
 HAZARD = "/api/v1/hazards/{hazard_id:int}"
@@ -120,8 +120,8 @@ async def request_extension(
 async def list_extension_requests(
     actor: NamedDependency[Actor],
     status: FromQuery[str | None] = "pending",
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[ExtensionOut]:
     lim, off = paging(limit, offset)
     rows, total = await services.list_extension_requests(actor, status or None, lim, off)

@@ -121,6 +121,25 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
+# ``?limit=``/``?offset=`` of every list. The bounds are documented here (OpenAPI minimum and
+# maximum, for generated clients) and enforced by ``paging()``, not by Litestar: out of range
+# stays today's 400 "分页参数有误" naming the parameter in the caller's language (Litestar's
+# own check would answer in msgspec's English). A too-large limit is refused, never clamped.
+Limit = Annotated[
+    int | None,
+    QueryParameter(
+        description=f"Page size, default 50, at most {MAX_LIMIT}",
+        schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+    ),
+]
+Offset = Annotated[
+    int | None,
+    QueryParameter(
+        description="Rows to skip, default 0", schema_extra={"minimum": 0, "maximum": MAX_DB_INT}
+    ),
+]
+
+
 def paging(limit: int | None, offset: int | None) -> tuple[int, int]:
     """Validate ``?limit=`` (default 50, max 500) and ``?offset=``."""
     limit = 50 if limit is None else limit

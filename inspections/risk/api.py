@@ -28,6 +28,8 @@ from safety.actors import Actor
 from safety.settings import local_today
 from safety.web import (
     XLSX,
+    Limit,
+    Offset,
     Page,
     PathId,
     QueryId,
@@ -63,8 +65,8 @@ async def list_risk_points(
     enterprise_id: PathId,
     colour: FromQuery[str | None] = None,
     include_inactive: FromQuery[bool] = False,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> RiskPointListOut:
     """Officer (their subtree) or the enterprise's own contact. ``colour`` filters
     (red/orange/yellow/blue); retired points only with ``include_inactive``."""
@@ -181,8 +183,8 @@ async def planning_due(
         int, QueryParameter(description="due within this many days counts as due")
     ] = planning.DEFAULT_WITHIN_DAYS,
     due_only: Annotated[bool, QueryParameter(description="false: every enterprise")] = True,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[DueOut]:
     """Officer: their subtree's active enterprises that were never inspected, are overdue,
     or fall due within ``within_days``; ``last_inspected_on`` counts submitted campaign

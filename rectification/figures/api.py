@@ -19,7 +19,7 @@ from rectification.figures.schemas import (
 )
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 TAGS = ["figures"]
 
@@ -82,8 +82,8 @@ async def campaign_enterprises(
     as_of: FromQuery[dt.date | None] = None,
     group_by: FromQuery[str | None] = None,
     key: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[CampaignEnterpriseOut]:
     """``figure=planned|inspected`` as of ``as_of``; ``group_by`` with ``key`` (``none``:
     the group without one) narrows to one group of the stats. ``total`` equals the figure."""

@@ -20,6 +20,8 @@ from safety.schemas import RowId, Text, Version
 from safety.settings import local_today
 from safety.web import (
     XLSX,
+    Limit,
+    Offset,
     Page,
     PathId,
     QueryId,
@@ -129,8 +131,8 @@ async def list_enterprises(
     industry: FromQuery[str | None] = None,
     risk_colour: FromQuery[str | None] = None,
     key: FromQuery[bool | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[EnterpriseOut]:
     """Officer: their subtree; inspector: assigned enterprises; enterprise: their own.
     ``q`` searches name, code and contact; ``org_unit_id`` takes the whole subtree."""

@@ -10,6 +10,8 @@ from collections import Counter
 import pytest
 
 from safety.openapi import OPERATION_ID
+from safety.schemas import MAX_DB_INT
+from safety.web import MAX_LIMIT
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -61,3 +63,30 @@ def test_every_error_response_is_the_error_schema(document):
     item = document["components"]["schemas"]["ErrorItem"]
     assert {"key", "message", "message_en", "source"} <= set(item["properties"])
     assert set(item["required"]) == {"key", "message"}
+
+
+def test_every_list_documents_the_bounds_paging_enforces(document):
+    bounds = {"limit": (1, MAX_LIMIT), "offset": (0, MAX_DB_INT)}
+    seen = 0
+    for m, p, op in operations(document):
+        for parameter in op.get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] in bounds:
+                seen += 1
+                low, high = bounds[parameter["name"]]
+                schema = parameter["schema"]
+                assert (schema["minimum"], schema["maximum"]) == (low, high), (m, p)
+    assert seen == 38
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [("limit=0", "limit"), (f"limit={MAX_LIMIT + 1}", "limit"), ("offset=-1", "offset")],
+)
+async def test_paging_out_of_its_bounds_is_the_400_it_always_was(client, query, key):
+    from tests import factories as f
+
+    admin = await f.user("admin")
+    r = await client.get(f"/api/v1/users?{query}", headers=f.headers(admin))
+    assert r.status_code == 400
+    assert r.json()["detail"] == "分页参数有误"
+    assert [item["key"] for item in r.json()["extra"]] == [key]
