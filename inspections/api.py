@@ -29,10 +29,21 @@ from inspections.schemas import (
     ResultsIn,
     ResultsOut,
 )
+from inspections.tables import InspectionKind
 from inspections.uploads_api import UPLOAD_ROUTES
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Limit, Offset, Page, PathId, QueryId, error_responses, paging
+from safety.tables import CampaignKind
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["inspections"]
 
@@ -47,7 +58,7 @@ TAGS = ["inspections"]
 async def list_campaigns(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
+    kind: query_one_of(CampaignKind) = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> Page[CampaignOut]:
@@ -125,7 +136,7 @@ async def list_inspections(
         QueryParameter(name="state", description="planned|in_progress|submitted|cancelled"),
     ] = None,
     scheduled_on: FromQuery[dt.date | None] = None,
-    kind: FromQuery[str | None] = None,
+    kind: query_one_of(InspectionKind) = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> Page[InspectionSummaryOut]:

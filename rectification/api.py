@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from litestar import get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from rectification import services
 from rectification.schemas import (
@@ -19,9 +19,18 @@ from rectification.schemas import (
     VerificationIn,
     VoidIn,
 )
+from rectification.tables import ExtensionStatus
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Limit, Offset, Page, PathId, error_responses, paging
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["rectification"]
 HAZARD = "/api/v1/hazards/{hazard_id:int}"
@@ -119,7 +128,7 @@ async def request_extension(
 )
 async def list_extension_requests(
     actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = "pending",
+    status: query_one_of(ExtensionStatus) = "pending",
     limit: Limit = None,
     offset: Offset = None,
 ) -> Page[ExtensionOut]:

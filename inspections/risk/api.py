@@ -26,6 +26,7 @@ from inspections.risk.sheets import export_workbook
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.settings import local_today
+from safety.tables import RiskColour
 from safety.web import (
     XLSX,
     Limit,
@@ -36,6 +37,7 @@ from safety.web import (
     UploadForm,
     error_responses,
     paging,
+    query_one_of,
     xlsx_download,
 )
 
@@ -63,7 +65,7 @@ def as_service_data(body: RiskPointIn) -> dict[str, Any]:
 async def list_risk_points(
     actor: NamedDependency[Actor],
     enterprise_id: PathId,
-    colour: FromQuery[str | None] = None,
+    colour: query_one_of(RiskColour) = None,
     include_inactive: FromQuery[bool] = False,
     limit: Limit = None,
     offset: Offset = None,
@@ -134,7 +136,7 @@ async def export_risk_points(
     actor: NamedDependency[Actor],
     enterprise_id: QueryId = None,
     org_unit_id: QueryId = None,
-    colour: FromQuery[str | None] = None,
+    colour: query_one_of(RiskColour) = None,
 ) -> Response[bytes]:
     """Active points of the enterprises the caller may grade (an enterprise contact: their
     own; naming another enterprise is a 404)."""

@@ -14,7 +14,17 @@ from safety.accounts import service as accounts
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
-from safety.web import Limit, Offset, Page, PathId, QueryId, error_responses, paging
+from safety.tables import OrgUnitKind, Role
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["admin"]
 
@@ -28,7 +38,7 @@ TAGS = ["admin"]
 )
 async def list_users(
     actor: NamedDependency[Actor],
-    role: FromQuery[str | None] = None,
+    role: query_one_of(Role) = None,
     q: FromQuery[str | None] = None,
     active: FromQuery[bool | None] = None,
     limit: Limit = None,
@@ -83,7 +93,7 @@ async def update_user(
 )
 async def list_org_units(
     actor: NamedDependency[Actor],
-    kind: FromQuery[str | None] = None,
+    kind: query_one_of(OrgUnitKind) = None,
     parent_id: QueryId = None,
     limit: Limit = None,
     offset: Offset = None,

@@ -16,8 +16,9 @@ from safety.actors import Actor
 from safety.registry import service, sync
 from safety.registry.pages import PAGE_ROUTES
 from safety.registry.sheets import export_workbook
-from safety.schemas import RowId, Text, Version
+from safety.schemas import RowId, Text, Version, one_of
 from safety.settings import local_today
+from safety.tables import RiskColour, Scale, StandardisationLevel
 from safety.web import (
     XLSX,
     Limit,
@@ -28,6 +29,7 @@ from safety.web import (
     UploadForm,
     error_responses,
     paging,
+    query_one_of,
     xlsx_download,
 )
 
@@ -75,15 +77,15 @@ class EnterpriseOut(BaseModel):
     community_name: str | None
     industry: str | None
     industry_detail: str | None
-    scale: str
+    scale: one_of(Scale)
     address: str | None
     legal_representative: str | None
     contact_name: str | None
     contact_phone: str | None
     is_key: bool
-    standardisation_level: str
+    standardisation_level: one_of(StandardisationLevel)
     standardisation_date: dt.date | None
-    risk_colour: str | None
+    risk_colour: one_of(RiskColour, optional=True)
     active: bool
     version: Version
     created_at: dt.datetime
@@ -129,7 +131,7 @@ async def list_enterprises(
     q: FromQuery[str | None] = None,
     org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
-    risk_colour: FromQuery[str | None] = None,
+    risk_colour: query_one_of(RiskColour) = None,
     key: FromQuery[bool | None] = None,
     limit: Limit = None,
     offset: Offset = None,
@@ -220,7 +222,7 @@ async def export_enterprises(
     q: FromQuery[str | None] = None,
     org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
-    risk_colour: FromQuery[str | None] = None,
+    risk_colour: query_one_of(RiskColour) = None,
     key: Annotated[bool | None, QueryParameter(description="key enterprises only")] = None,
 ) -> Response[bytes]:
     rows = await service.export_enterprises(

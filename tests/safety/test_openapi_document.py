@@ -9,8 +9,12 @@ from collections import Counter
 
 import pytest
 
+from inspections.patrol.tables import PatrolReportStatus
+from inspections.tables import HazardLevel, HazardSource, HazardStatus, InspectionState
+from rectification.figures.definitions import GROUPS, ORG_GROUPS
 from safety.openapi import OPERATION_ID
 from safety.schemas import MAX_DB_INT
+from safety.tables import CampaignKind, OrgUnitKind, RiskColour, Role
 from safety.web import MAX_LIMIT
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -90,3 +94,76 @@ async def test_paging_out_of_its_bounds_is_the_400_it_always_was(client, query, 
     assert r.status_code == 400
     assert r.json()["detail"] == "分页参数有误"
     assert [item["key"] for item in r.json()["extra"]] == [key]
+
+
+def _enum(schema):
+    if "enum" in schema:
+        return schema["enum"]
+    for option in schema.get("oneOf", []) + schema.get("anyOf", []):
+        if "enum" in option:
+            return option["enum"]
+    return None
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "vocabulary"),
+    [
+        ("MeOut", "role", Role),
+        ("UserOut", "role", Role),
+        ("OrgUnitOut", "kind", OrgUnitKind),
+        ("EnterpriseOut", "risk_colour", RiskColour),
+        ("HazardListItemOut", "status", HazardStatus),
+        ("HazardListItemOut", "level", HazardLevel),
+        ("HazardListItemOut", "source", HazardSource),
+        ("InspectionSummaryOut", "state", InspectionState),
+        ("RiskPointOut", "colour", RiskColour),
+        ("PatrolReportOut", "status", PatrolReportStatus),
+        ("HazardIn", "level", HazardLevel),
+        ("CampaignIn", "kind", CampaignKind),
+    ],
+)
+def test_fixed_vocabularies_are_enums_of_the_one_list(document, model, field, vocabulary):
+    schema = document["components"]["schemas"][model]["properties"][field]
+    assert _enum(schema) == [member.value for member in vocabulary]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "values"),
+    [
+        ("/api/v1/users", "role", [r.value for r in Role]),
+        ("/api/v1/campaigns/{campaign_id}/stats", "group_by", list(GROUPS)),
+        ("/api/v1/org-units/{org_unit_id}/stats", "group_by", list(ORG_GROUPS)),
+        ("/api/v1/patrol-reports", "status", [s.value for s in PatrolReportStatus]),
+    ],
+)
+def test_vocabulary_query_parameters_are_enums(document, path, name, values):
+    (parameter,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == name]
+    assert parameter["schema"]["enum"] == values
+
+
+async def test_a_value_outside_a_vocabulary_is_a_chinese_400_naming_the_field(client):
+    from tests import factories as f
+
+    w = await f.world()
+    body = {"name": "行动", "kind": "weekly", "starts_on": "2026-01-01", "ends_on": "2026-01-31"}
+    body["org_unit_id"] = w.tree["street"]["id"]
+    r = await client.post("/api/v1/campaigns", json=body, headers=f.headers(w.officer))
+    assert r.status_code == 400, r.text
+    (item,) = [item for item in r.json()["extra"] if item["key"] == "kind"]
+    assert item["message"].startswith("kind 须为 special_rectification/")
+    assert item["message_en"].startswith("kind must be one of special_rectification/")
+    r = await client.get("/api/v1/users?role=boss", headers=f.headers(w.admin))
+    assert r.status_code == 400
+    assert [item["key"] for item in r.json()["extra"]] == ["role"]
+
+
+async def test_an_integer_query_parameter_is_written_as_one(client):
+    from tests import factories as f
+
+    admin = await f.user("admin")
+    for value in ("1.0", "1e2"):
+        r = await client.get(f"/api/v1/users?limit={value}", headers=f.headers(admin))
+        assert r.status_code == 400, value
+        assert r.json()["extra"][0]["key"] == "limit"
+        assert r.json()["extra"][0]["message"] == "limit 须为整数"
+    assert (await client.get("/api/v1/users?limit=2", headers=f.headers(admin))).status_code == 200
