@@ -166,12 +166,19 @@ Offset = Annotated[
 ]
 
 
-def query_one_of(vocabulary: Iterable[Any], description: str | None = None) -> Any:
+def query_one_of(
+    vocabulary: Iterable[Any], description: str | None = None, *, blank: bool = True
+) -> Any:
     """A text query parameter taking one of ``vocabulary`` (an Enum of the tables or rules
     modules, or the service's own tuple of values: the one list), documented as an
     ``enum``. The service checks it, as before, with its own 400 naming the parameter in
-    the caller's language (Litestar's check would answer in msgspec's English)."""
+    the caller's language (Litestar's check would answer in msgspec's English).
+    ``blank``: Litestar reads ``?x=`` as not given (None), and the service then does what
+    it does without it, so ``""`` is one of the documented values (``blank=False`` where
+    the service refuses None)."""
     values = [item.value if isinstance(item, Enum) else item for item in vocabulary]
+    if blank:
+        values.append("")
     # type and enum replace Litestar's oneOf [string, null]: an absent parameter is None
     extra = {"type": "string", "enum": values, "one_of": None}
     return Annotated[str | None, QueryParameter(description=description, schema_extra=extra)]

@@ -81,7 +81,7 @@ async def get_patrol_figures(
     org_unit_id: QueryId = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    group_by: query_one_of(figures.GROUPS) = "grid",
+    group_by: query_one_of(figures.GROUPS, blank=False) = "grid",
 ) -> PatrolFiguresOut:
     """Reports reported in [``from``, ``to``] (local dates; default the last 30 days) in
     the subtree of ``org_unit_id`` (default the officer's unit): counts by outcome, the

@@ -130,10 +130,11 @@ def test_fixed_vocabularies_are_enums_of_the_one_list(document, model, field, vo
 @pytest.mark.parametrize(
     ("path", "name", "values"),
     [
-        ("/api/v1/users", "role", [r.value for r in Role]),
-        ("/api/v1/campaigns/{campaign_id}/stats", "group_by", list(GROUPS)),
-        ("/api/v1/org-units/{org_unit_id}/stats", "group_by", list(ORG_GROUPS)),
-        ("/api/v1/patrol-reports", "status", [s.value for s in PatrolReportStatus]),
+        ("/api/v1/users", "role", [*(r.value for r in Role), ""]),
+        ("/api/v1/campaigns/{campaign_id}/stats", "group_by", [*GROUPS, ""]),
+        ("/api/v1/org-units/{org_unit_id}/stats", "group_by", [*ORG_GROUPS, ""]),
+        ("/api/v1/patrol-reports", "status", [*(s.value for s in PatrolReportStatus), ""]),
+        ("/api/v1/patrol-figures", "group_by", ["grid", "worker"]),
     ],
 )
 def test_vocabulary_query_parameters_are_enums(document, path, name, values):
