@@ -28,9 +28,20 @@ from inspections.schemas import (
     ResultsIn,
     ResultsOut,
 )
+from inspections.tables import InspectionKind
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.tables import CampaignKind
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["inspections"]
 
@@ -39,9 +50,9 @@ TAGS = ["inspections"]
 async def list_campaigns(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    kind: query_one_of(CampaignKind) = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[CampaignOut]:
     """Officer: the campaigns of their subtree, latest first; ``q`` searches the name."""
     lim, off = paging(limit, offset)
@@ -103,9 +114,9 @@ async def list_inspections(
         QueryParameter(name="state", description="planned|in_progress|submitted|cancelled"),
     ] = None,
     scheduled_on: FromQuery[dt.date | None] = None,
-    kind: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    kind: query_one_of(InspectionKind) = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[InspectionSummaryOut]:
     """Officer: their subtree's; inspector: the ones whose group they are in; enterprise:
     their own."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from inspections import services
 from inspections.hazard_filter_query import HAZARD_FILTERS
@@ -13,7 +13,7 @@ from inspections.schemas import HazardIn, HazardListItemOut, HazardOut
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 TAGS = ["hazards"]
 
@@ -52,8 +52,8 @@ async def log_hazard(
 async def list_hazards(
     actor: NamedDependency[Actor],
     filters: NamedDependency[services.HazardFilter],
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[HazardListItemOut]:
     """By scope: an officer's subtree, an inspector's inspections, an enterprise's own.
     ``org_unit_id`` takes the whole subtree; ``overdue=true`` the open ones past their

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar.datastructures import UploadFile
 from pydantic import BaseModel, Field
 
-from inspections.tables import Hazard
-from safety.schemas import RowId, Text, Version, fits
-from safety.tables import Batch, Campaign
+from inspections.tables import (
+    Hazard,
+    HazardCategory,
+    HazardFactor,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    InspectionKind,
+    InspectionState,
+    ItemResultValue,
+)
+from safety.schemas import RowId, Text, Version, fits, one_of
+from safety.tables import AttachmentKind, Batch, Campaign, CampaignKind
 
 # Free text in a request: bounded, so a body cannot be megabytes of one field.
 ShortText = Annotated[Text, Field(max_length=2000)]
@@ -22,11 +32,11 @@ IdList = Annotated[list[RowId], Field(max_length=5000)]
 # A day of a plan or a deadline: bounded, so deadline arithmetic never leaves the calendar.
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2999, 12, 31))]
 
-CampaignKindName = Literal["special_rectification", "seasonal", "third_party", "routine"]
-LevelName = Literal["general", "major"]
-CategoryName = Literal["management", "site"]
-FactorName = Literal["human", "thing", "management"]
-ResultName = Literal["pass", "fail", "na"]
+CampaignKindName = one_of(CampaignKind)
+LevelName = one_of(HazardLevel)
+CategoryName = one_of(HazardCategory)
+FactorName = one_of(HazardFactor)
+ResultName = one_of(ItemResultValue)
 
 
 # ---------------------------------------------------------------- campaigns and batches
@@ -92,7 +102,7 @@ class BatchOut(BaseModel):
 class CampaignOut(BaseModel):
     id: int
     name: str
-    kind: str
+    kind: one_of(CampaignKind)
     starts_on: dt.date
     ends_on: dt.date
     org_unit_id: int
@@ -114,7 +124,7 @@ class PlannedEnterpriseOut(BaseModel):
     batch_id: int | None
     batch_name: str | None
     inspection_id: int | None
-    inspection_state: str | None
+    inspection_state: one_of(InspectionState, optional=True)
     scheduled_on: dt.date | None
 
 
@@ -147,8 +157,8 @@ class InspectionSummaryOut(BaseModel):
     """An inspection in a list (the detail adds items, hazards and signatures)."""
 
     id: int
-    kind: str
-    state: str
+    kind: one_of(InspectionKind)
+    state: one_of(InspectionState)
     campaign_id: int | None
     campaign_name: str | None
     batch_id: int | None
@@ -195,10 +205,10 @@ class InspectionItemOut(BaseModel):
     section_id: int
     text: str
     legal_basis: str
-    category: str
+    category: one_of(HazardCategory)
     subcategory: str
-    default_level: str
-    result: str | None
+    default_level: one_of(HazardLevel)
+    result: one_of(ItemResultValue, optional=True)
     note: str
 
 
@@ -206,13 +216,13 @@ class HazardSummaryOut(BaseModel):
     id: int
     description: str
     location: str
-    level: str
-    category: str
+    level: one_of(HazardLevel)
+    category: one_of(HazardCategory)
     subcategory: str
     item_id: int | None
     found_on: dt.date
     deadline: dt.date
-    status: str
+    status: one_of(HazardStatus)
     fixed_on_spot: bool
     overdue: bool
 
@@ -257,7 +267,7 @@ ResultsIn = Annotated[list[ResultIn], Field(max_length=1000)]
 
 class SavedResultOut(BaseModel):
     item_id: int
-    result: str
+    result: one_of(ItemResultValue)
     note: str
     updated_at: dt.datetime
 
@@ -299,7 +309,7 @@ class HazardIn(BaseModel):
     level: LevelName
     category: CategoryName
     subcategory: fits(Hazard.subcategory) = "其他"
-    factor: FactorName | None = None
+    factor: one_of(HazardFactor, optional=True) = None
     item_id: RowId | None = None
     legal_basis: ShortText = ""
     major_basis: ShortText = ""
@@ -312,7 +322,7 @@ class HazardIn(BaseModel):
 
 class PhotoOut(BaseModel):
     id: int
-    kind: str
+    kind: one_of(AttachmentKind)
     url: str
     thumbnail_url: str | None
 
@@ -330,7 +340,7 @@ class ExtensionRequestOut(BaseModel):
     id: int
     new_deadline: dt.date
     reason: str
-    status: str
+    status: str  # pending/approved/refused/cancelled: rectification.tables.ExtensionStatus
     decision_comment: str
 
 
@@ -343,13 +353,13 @@ class HazardOut(BaseModel):
     enterprise_id: int
     enterprise_name: str
     campaign_id: int | None
-    source: str
+    source: one_of(HazardSource)
     description: str
     location: str
-    category: str
+    category: one_of(HazardCategory)
     subcategory: str
-    factor: str | None
-    level: str
+    factor: one_of(HazardFactor, optional=True)
+    level: one_of(HazardLevel)
     major_basis: str
     item_id: int | None
     legal_basis: str
@@ -358,7 +368,7 @@ class HazardOut(BaseModel):
     deadline: dt.date
     effective_deadline: dt.date
     overdue: bool
-    status: str
+    status: one_of(HazardStatus)
     fixed_on_spot: bool
     rectified_on: dt.date | None
     closed_at: dt.datetime | None
@@ -382,17 +392,17 @@ class HazardListItemOut(BaseModel):
     enterprise_id: int
     enterprise_name: str
     campaign_id: int | None
-    source: str
+    source: one_of(HazardSource)
     description: str
     location: str
-    category: str
+    category: one_of(HazardCategory)
     subcategory: str
-    level: str
+    level: one_of(HazardLevel)
     found_on: dt.date
     deadline: dt.date
     effective_deadline: dt.date
     overdue: bool
-    status: str
+    status: one_of(HazardStatus)
     fixed_on_spot: bool
     rectified_on: dt.date | None
     version: Version

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from litestar import Router, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from rectification import services
 from rectification.schemas import (
@@ -20,9 +20,18 @@ from rectification.schemas import (
     VerificationIn,
     VoidIn,
 )
+from rectification.tables import ExtensionStatus
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["rectification"]
 HAZARD = "/api/v1/hazards/{hazard_id:int}"
@@ -106,9 +115,9 @@ async def request_extension(
 )
 async def list_extension_requests(
     actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = "pending",
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    status: query_one_of(ExtensionStatus) = "pending",
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[ExtensionOut]:
     lim, off = paging(limit, offset)
     rows, total = await services.list_extension_requests(actor, status or None, lim, off)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from inspections.schemas import HazardOut, PhotoOut
-from safety.schemas import RowId, Text
+from rectification.tables import ExtensionStatus, VerificationResult
+from safety.schemas import RowId, Text, one_of
 
 Day = dt.date
 
@@ -54,13 +54,13 @@ class VerificationIn(BaseModel):
     """验收/复查: ``pass`` closes the hazard; ``fail`` sends it back (the comment, then
     required, tells the enterprise why)."""
 
-    result: Literal["pass", "fail"]
+    result: one_of(VerificationResult)
     comment: Text = Field(default="", max_length=5000)
 
 
 class VerificationOut(BaseModel):
     id: int
-    result: str
+    result: one_of(VerificationResult)
     comment: str
     verified_by: str
     verified_at: dt.datetime
@@ -86,7 +86,9 @@ class ExtensionOut(BaseModel):
     hazard_id: int
     new_deadline: Day
     reason: str
-    status: str  # pending / approved / refused / cancelled (the hazard was voided)
+    status: one_of(
+        ExtensionStatus
+    )  # pending / approved / refused / cancelled (the hazard was voided)
     decision_comment: str
     requested_by: str
     requested_at: dt.datetime

@@ -25,13 +25,14 @@ from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.openapi import document, operation_id
 from safety.registry.pages import RecordsReader
 from safety.reports import pool as reports_pool
 from safety.reports import print_warnings
 from safety.security import add_security_headers, csrf_config
 from safety.settings import get_settings
 from safety.sheets import pool as parsepool
-from safety.web import check_query_parameters, document_json_limit
+from safety.web import check_query_parameters
 
 log = logging.getLogger("safety")
 
@@ -144,10 +145,10 @@ def create_app() -> Litestar:
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),
             security=[{"BearerToken": []}],
+            operation_id_creator=operation_id,
         ),
     )
-    # After the build: the handlers inside the routers are the app's copies.
-    document_json_limit(app.routes)
+    document(app)  # error responses, public routes (safety.openapi)
     # Outermost, around Litestar's own error handling: every response (404s of unknown
     # paths, static files, streams) gets the request id and an access line.
     app.asgi_handler = logs.RequestContext(app.asgi_handler)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, ValidationInfo
 
+from safety.tables import OrgUnitKind, Role
 from safety.text import check_text
 
 # Row ids and counters are PostgreSQL ``integer`` columns: a number out of that range is
@@ -29,6 +31,31 @@ def fits(column: Any) -> Any:
     (a 500) and SQLite would store it (silent divergence), so it is a 400 naming the field.
     The limit is read from the table, the one place it is defined."""
     return Annotated[Text, Field(max_length=column.length)]
+
+
+def one_of(vocabulary: type[Enum], *, optional: bool = False) -> Any:
+    """A ``str`` that is one of ``vocabulary``'s values: the Enum of the tables or rules
+    module is the one list of a fixed vocabulary (a status, a level, a role…), and the
+    OpenAPI document shows its values as an ``enum`` (generated clients get a type). The
+    value stays a plain ``str`` (code and templates compare and print it as before); a
+    value outside the list is a 400 naming the field, in Chinese. ``optional``: None too
+    (``one_of(X, optional=True)`` would lose the enum from the document)."""
+    values = [member.value for member in vocabulary]
+    choices = "/".join(values)
+
+    def check(value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and optional:
+            return value
+        if value not in values:
+            key = info.field_name or "value"
+            raise ValueError(f"{key} 须为 {choices} 之一")
+        return value
+
+    if not optional:
+        return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": values})]
+    # one schema, not Litestar's oneOf [string, null] (where the enum would not reach)
+    nullable = {"one_of": [{"type": "string", "enum": values}, {"type": "null"}]}
+    return Annotated[str | None, AfterValidator(check), Field(json_schema_extra=nullable)]
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -90,7 +117,7 @@ class TokenOut(BaseModel):
 class MeOut(BaseModel):
     id: int
     username: str
-    role: str
+    role: one_of(Role)
     display_name: str
     enterprise_id: int | None
     org_unit_id: int | None
@@ -100,7 +127,7 @@ class MeOut(BaseModel):
 class UserOut(BaseModel):
     id: int
     username: str
-    role: str
+    role: one_of(Role)
     display_name: str
     enterprise_id: int | None
     org_unit_id: int | None
@@ -126,7 +153,7 @@ class UserOut(BaseModel):
 class OrgUnitOut(BaseModel):
     id: int
     name: str
-    kind: str
+    kind: one_of(OrgUnitKind)
     parent_id: int | None
     code: str | None
     path: str

@@ -6,13 +6,13 @@ from typing import Any
 
 from litestar import Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from inspections.checklists import service
 from inspections.checklists.schemas import ChecklistIn, ChecklistOut
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 
 def _out(row: dict[str, Any]) -> ChecklistOut:
@@ -26,8 +26,8 @@ def _out(row: dict[str, Any]) -> ChecklistOut:
 )
 async def list_checklists(
     actor: NamedDependency[Actor],
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[ChecklistOut]:
     """One entry per template code (its highest published version), ordered by code,
     each with ``sections`` → ``items``."""

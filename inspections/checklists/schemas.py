@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from inspections.tables import HazardCategory, HazardLevel
+from safety.schemas import one_of
 from safety.text import text_problem
 
 
@@ -70,9 +72,9 @@ class ChecklistItemOut(BaseModel):
     code: str
     text: str
     legal_basis: str
-    category: str
+    category: one_of(HazardCategory)
     subcategory: str
-    default_level: str
+    default_level: one_of(HazardLevel)
     major_basis: str
 
 

@@ -21,11 +21,21 @@ from inspections.patrol.schemas import (
     PatrolReportOut,
     TriageIn,
 )
+from inspections.patrol.tables import PatrolReportStatus
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["patrol"]
 
@@ -44,15 +54,15 @@ class ReportPhotoForm:
 )
 async def list_reports(
     actor: NamedDependency[Actor],
-    status: FromQuery[str | None] = None,
+    status: query_one_of(PatrolReportStatus) = None,
     org_unit_id: QueryId = None,
     enterprise_id: QueryId = None,
     q: FromQuery[str | None] = None,
     reported_from: FromQuery[dt.date | None] = None,
     reported_to: FromQuery[dt.date | None] = None,
     oldest_first: FromQuery[bool] = False,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[PatrolReportOut]:
     """A grid worker: their own reports; an officer: the reports of their subtree's grids.
     Newest first (``oldest_first=true``: the triage order). ``status`` new / hazard /

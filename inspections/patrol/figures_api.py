@@ -29,7 +29,11 @@ from safety.pages import (
     query_id,
     refuse,
 )
-from safety.web import QueryId, error_responses
+from safety.web import (
+    QueryId,
+    error_responses,
+    query_one_of,
+)
 
 DateFrom = Annotated[dt.date | None, QueryParameter(name="from")]
 DateTo = Annotated[dt.date | None, QueryParameter(name="to")]
@@ -75,7 +79,7 @@ async def get_patrol_figures(
     org_unit_id: QueryId = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    group_by: FromQuery[str] = "grid",
+    group_by: query_one_of(figures.GROUPS, blank=False) = "grid",
 ) -> PatrolFiguresOut:
     """Reports reported in [``from``, ``to``] (local dates; default the last 30 days) in
     the subtree of ``org_unit_id`` (default the officer's unit): counts by outcome, the

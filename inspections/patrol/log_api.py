@@ -16,7 +16,7 @@ from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.tables import Role
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, QueryId, error_responses, paging
 
 TAGS = ["patrol-logs"]
 
@@ -34,8 +34,8 @@ async def list_patrol_logs(
     date: FromQuery[dt.date | None] = None,
     date_from: FromQuery[dt.date | None] = None,
     date_to: FromQuery[dt.date | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[PatrolLogOut]:
     """Newest day first. ``org_unit_id`` takes the whole subtree (a community: all its
     grids); ``enterprise_id``: the logs that visited it."""
@@ -94,8 +94,8 @@ async def list_unvisited(
     actor: NamedDependency[Actor],
     org_unit_id: QueryId = None,
     days: FromQuery[int] = UNVISITED_DEFAULT_DAYS,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[UnvisitedOut]:
     """Active enterprises under ``org_unit_id`` (default: the caller's own unit) with no
     logged visit in the last ``days`` days (1–3660, default 30): never visited first,

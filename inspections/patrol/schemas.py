@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from inspections.patrol.tables import PatrolReport, ReferralDepartment
-from inspections.schemas import CategoryName, Day, FactorName, LevelName, LongText, ShortText
-from inspections.tables import Hazard
-from safety.schemas import RowId, fits
+from inspections.patrol.tables import (
+    PatrolReport,
+    PatrolReportStatus,
+    ReferralDepartment,
+    TriageAction,
+)
+from inspections.schemas import Day, LongText, ShortText
+from inspections.tables import Hazard, HazardCategory, HazardFactor, HazardLevel, HazardStatus
+from safety.schemas import RowId, fits, one_of
+from safety.tables import AttachmentKind
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
-ActionName = Literal["hazard", "dismiss", "refer", "duplicate"]
+ActionName = one_of(TriageAction)
 
 
 class PatrolReportIn(BaseModel):
@@ -43,10 +49,10 @@ class TriageIn(BaseModel):
     enterprise_id: RowId | None = None
     description: LongText | None = None
     location: fits(Hazard.location) | None = None
-    level: LevelName | None = None
-    category: CategoryName | None = None
+    level: one_of(HazardLevel, optional=True) = None
+    category: one_of(HazardCategory, optional=True) = None
     subcategory: fits(Hazard.subcategory) = "其他"
-    factor: FactorName | None = None
+    factor: one_of(HazardFactor, optional=True) = None
     legal_basis: ShortText = ""
     major_basis: ShortText = ""
     suggestion: ShortText = ""
@@ -55,13 +61,13 @@ class TriageIn(BaseModel):
 
 class PatrolPhotoOut(BaseModel):
     id: int
-    kind: str
+    kind: one_of(AttachmentKind)
     url: str
     thumbnail_url: str | None
 
 
 class TriageOut(BaseModel):
-    action: str
+    action: one_of(TriageAction)
     reason: str
     to: str | None  # the department, for a referral (and a duplicate of one); else null
     by: str | None
@@ -71,7 +77,7 @@ class TriageOut(BaseModel):
 
 class PatrolReportOut(BaseModel):
     id: int
-    status: str
+    status: one_of(PatrolReportStatus)
     org_unit_id: int
     org_unit_name: str = ""
     enterprise_id: int | None
@@ -85,7 +91,7 @@ class PatrolReportOut(BaseModel):
     reported_by_name: str = ""
     reported_at: dt.datetime
     hazard_id: int | None
-    hazard_status: str | None
+    hazard_status: one_of(HazardStatus, optional=True)
     triage: TriageOut | None
 
 

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Response, Router, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 
@@ -27,7 +25,20 @@ from inspections.risk.sheets import export_workbook
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.settings import local_today
-from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.tables import RiskColour
+from safety.web import (
+    XLSX,
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    UploadForm,
+    error_responses,
+    paging,
+    query_one_of,
+    xlsx_download,
+)
 
 TAGS = ["risk"]
 
@@ -51,10 +62,10 @@ def as_service_data(body: RiskPointIn) -> dict[str, Any]:
 async def list_risk_points(
     actor: NamedDependency[Actor],
     enterprise_id: PathId,
-    colour: FromQuery[str | None] = None,
+    colour: query_one_of(RiskColour) = None,
     include_inactive: FromQuery[bool] = False,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> RiskPointListOut:
     """Officer (their subtree) or the enterprise's own contact. ``colour`` filters
     (red/orange/yellow/blue); retired points only with ``include_inactive``."""
@@ -114,20 +125,13 @@ async def export_risk_points(
     actor: NamedDependency[Actor],
     enterprise_id: QueryId = None,
     org_unit_id: QueryId = None,
-    colour: FromQuery[str | None] = None,
+    colour: query_one_of(RiskColour) = None,
 ) -> Response[bytes]:
     """Active points of the enterprises the caller may grade (an enterprise contact: their
     own; naming another enterprise is a 404)."""
     rows = await export.export_points(actor, enterprise_id, org_unit_id, colour)
     content = await anyio.to_thread.run_sync(export_workbook, rows)
     return xlsx_download(content, f"risk-points-{local_today().isoformat()}.xlsx")
-
-
-@dataclass
-class ImportForm:
-    """One ``file`` part (.xlsx or .csv); a form without it is a 400 naming ``file``."""
-
-    file: UploadFile
 
 
 @post(
@@ -137,7 +141,7 @@ class ImportForm:
     responses=error_responses(400, 401, 403, 404, 413, 415),
 )
 async def import_risk_points(
-    actor: NamedDependency[Actor], enterprise_id: PathId, data: MultipartBody[ImportForm]
+    actor: NamedDependency[Actor], enterprise_id: PathId, data: MultipartBody[UploadForm]
 ) -> RiskImportOut:
     """Good rows land (idempotent by the point's name), bad rows come back with row number,
     field, column header and reason; re-importing an export changes nothing."""
@@ -166,8 +170,8 @@ async def planning_due(
         int, QueryParameter(description="due within this many days counts as due")
     ] = planning.DEFAULT_WITHIN_DAYS,
     due_only: Annotated[bool, QueryParameter(description="false: every enterprise")] = True,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[DueOut]:
     """Officer: their subtree's active enterprises that were never inspected, are overdue,
     or fall due within ``within_days``; ``last_inspected_on`` counts submitted campaign

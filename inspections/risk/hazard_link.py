@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from litestar import Router, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Template
 
 from inspections.risk.service import point_row
@@ -22,7 +21,7 @@ from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.i18n import register
 from safety.settings import local_today
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 PAGE_SIZE = 200
 
@@ -61,8 +60,8 @@ async def risk_point_hazards(
 async def list_risk_point_hazards(
     actor: NamedDependency[Actor],
     point_id: PathId,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[HazardListItemOut]:
     """Officer (subtree) and enterprise (own); others 403."""
     lim, off = paging(limit, offset)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from safety.schemas import RowId, Text, Version
+from safety.schemas import RowId, Text, Version, one_of
+from safety.tables import ControlTier, RiskColour, RiskMethod
 
 Name = Annotated[Text, Field(max_length=200)]
 Person = Annotated[Text, Field(max_length=50)]
@@ -76,16 +77,16 @@ class RiskPointOut(BaseModel):
     name: str
     hazard_factors: str
     accident_types: list[str]
-    method: str
+    method: one_of(RiskMethod)
     likelihood: float
     exposure: float | None
     consequence: float | None
     severity: float | None
     score: float
     level: str
-    colour: str
+    colour: one_of(RiskColour)
     control_measures: ControlMeasuresOut
-    control_tier: str
+    control_tier: one_of(ControlTier)
     responsible_person: str
     review_on: dt.date | None
     active: bool
@@ -100,7 +101,7 @@ class RiskPointListOut(BaseModel):
 
     items: list[RiskPointOut]
     total: int
-    enterprise_colour: str | None
+    enterprise_colour: one_of(RiskColour, optional=True)
     counts: dict[str, int]
 
 
@@ -117,7 +118,7 @@ class RiskImportOut(BaseModel):
     updated: int
     unchanged: int
     errors: list[RiskImportErrorOut]
-    enterprise_colour: str | None
+    enterprise_colour: one_of(RiskColour, optional=True)
 
 
 class BookingOut(BaseModel):
@@ -143,7 +144,7 @@ class DueOut(BaseModel):
     community_name: str | None
     industry: str | None
     is_key: bool
-    colour: str | None
+    colour: one_of(RiskColour, optional=True)
     frequency_months: int
     last_inspected_on: dt.date | None
     due_on: dt.date | None

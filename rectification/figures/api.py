@@ -11,8 +11,9 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
+from inspections.tables import HazardSource
 from rectification.figures import service
-from rectification.figures.definitions import parse_group_key
+from rectification.figures.definitions import GROUPS, ORG_GROUPS, parse_group_key
 from rectification.figures.schemas import (
     CampaignEnterpriseOut,
     CampaignStatsOut,
@@ -20,7 +21,15 @@ from rectification.figures.schemas import (
 )
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 TAGS = ["figures"]
 
@@ -34,7 +43,7 @@ async def campaign_stats(
     actor: NamedDependency[Actor],
     campaign_id: PathId,
     as_of: FromQuery[dt.date | None] = None,
-    group_by: FromQuery[str | None] = None,
+    group_by: query_one_of(GROUPS) = None,
 ) -> CampaignStatsOut:
     """Officer (the campaign in their subtree; hazards and enterprises of their subtree
     only). The records as they stood at the end of ``as_of`` (default today) in the
@@ -54,8 +63,8 @@ async def org_unit_stats(
     org_unit_id: PathId,
     from_: Annotated[dt.date | None, QueryParameter(name="from")] = None,
     to: FromQuery[dt.date | None] = None,
-    source: FromQuery[str | None] = None,
-    group_by: FromQuery[str | None] = None,
+    source: query_one_of(HazardSource) = None,
+    group_by: query_one_of(ORG_GROUPS) = None,
     as_of: FromQuery[dt.date | None] = None,
 ) -> OrgUnitStatsOut:
     """Officer, own subtree. ``from``/``to`` bound the found dates; ``source`` one of
@@ -75,10 +84,10 @@ async def campaign_enterprises(
     campaign_id: PathId,
     figure: FromQuery[str] = "planned",
     as_of: FromQuery[dt.date | None] = None,
-    group_by: FromQuery[str | None] = None,
+    group_by: query_one_of(GROUPS) = None,
     key: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[CampaignEnterpriseOut]:
     """``figure=planned|inspected`` as of ``as_of``; ``group_by`` with ``key`` (``none``:
     the group without one) narrows to one group of the stats. ``total`` equals the figure."""

@@ -14,7 +14,17 @@ from safety.accounts import service as accounts
 from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.schemas import AgencyOut, AuditEventOut, OrgUnitOut, UserOut
-from safety.web import Page, PathId, QueryId, error_responses, paging
+from safety.tables import OrgUnitKind, Role
+from safety.web import (
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    error_responses,
+    paging,
+    query_one_of,
+)
 
 
 @get(
@@ -24,11 +34,11 @@ from safety.web import Page, PathId, QueryId, error_responses, paging
 )
 async def list_users(
     actor: NamedDependency[Actor],
-    role: FromQuery[str | None] = None,
+    role: query_one_of(Role) = None,
     q: FromQuery[str | None] = None,
     active: FromQuery[bool | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[UserOut]:
     lim, off = paging(limit, offset)
     page = await accounts.list_users(actor, role=role, q=q, active=active, limit=lim, offset=off)
@@ -71,10 +81,10 @@ async def update_user(
 )
 async def list_org_units(
     actor: NamedDependency[Actor],
-    kind: FromQuery[str | None] = None,
+    kind: query_one_of(OrgUnitKind) = None,
     parent_id: QueryId = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[OrgUnitOut]:
     lim, off = paging(limit, offset)
     page = await orgs.list_org_units(actor, kind=kind, parent_id=parent_id, limit=lim, offset=off)
@@ -109,8 +119,8 @@ async def get_org_unit(actor: NamedDependency[Actor], org_unit_id: PathId) -> Or
 async def list_agencies(
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[AgencyOut]:
     lim, off = paging(limit, offset)
     page = await orgs.list_agencies(actor, q=q, limit=lim, offset=off)
@@ -142,8 +152,8 @@ async def list_audit_events(
     object_id: FromQuery[str | None] = None,
     since: FromQuery[str | None] = None,
     until: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[AuditEventOut]:
     lim, off = paging(limit, offset)
     flt = audit.audit_filter(actor_filter, action, object_type, object_id, since, until)

@@ -51,7 +51,7 @@ from safety.actors import Actor
 from safety.db import write_transaction
 from safety.errors import NotFound, PayloadTooLarge, ValidationFailed
 from safety.files.images import Checked, Variants, check, variants
-from safety.schemas import MAX_DB_INT
+from safety.schemas import MAX_DB_INT, one_of
 from safety.settings import get_settings
 from safety.tables import Attachment, AttachmentKind
 from safety.text import clean_filename
@@ -73,7 +73,7 @@ class AttachmentOut(BaseModel):
     a bearer token; the ``page_*`` twins are for pages (session cookie)."""
 
     id: int
-    kind: str
+    kind: one_of(AttachmentKind)
     url: str
     display_url: str
     thumbnail_url: str

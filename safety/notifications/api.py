@@ -16,7 +16,7 @@ from safety.accounts.actor import ACTOR, ADMIN_ONLY
 from safety.actors import Actor
 from safety.notifications import service as notifications
 from safety.tables import Role
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 i18n.register(
     {
@@ -59,8 +59,8 @@ class NotificationOut(BaseModel):
 async def list_notifications(
     actor: NamedDependency[Actor],
     unread: FromQuery[bool] = False,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[NotificationOut]:
     lim, off = paging(limit, offset)
     page = await notifications.list_notifications(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
 from litestar import Response, Router, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, MultipartBody, QueryParameter
 from pydantic import BaseModel, Field
@@ -17,9 +15,22 @@ from safety.accounts.actor import ACTOR
 from safety.actors import Actor
 from safety.registry import service, sync
 from safety.registry.sheets import export_workbook
-from safety.schemas import RowId, Text, Version
+from safety.schemas import RowId, Text, Version, one_of
 from safety.settings import local_today
-from safety.web import XLSX, Page, PathId, QueryId, error_responses, paging, xlsx_download
+from safety.tables import RiskColour, Scale, StandardisationLevel
+from safety.web import (
+    XLSX,
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    QueryId,
+    UploadForm,
+    error_responses,
+    paging,
+    query_one_of,
+    xlsx_download,
+)
 
 
 class EnterpriseIn(BaseModel):
@@ -65,27 +76,19 @@ class EnterpriseOut(BaseModel):
     community_name: str | None
     industry: str | None
     industry_detail: str | None
-    scale: str
+    scale: one_of(Scale)
     address: str | None
     legal_representative: str | None
     contact_name: str | None
     contact_phone: str | None
     is_key: bool
-    standardisation_level: str
+    standardisation_level: one_of(StandardisationLevel)
     standardisation_date: dt.date | None
-    risk_colour: str | None
+    risk_colour: one_of(RiskColour, optional=True)
     active: bool
     version: Version
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-@dataclass
-class ImportForm:
-    """The multipart form of an import: one ``file`` part (a form without it is a 400
-    naming ``file``)."""
-
-    file: UploadFile
 
 
 class ImportErrorOut(BaseModel):
@@ -125,10 +128,10 @@ async def list_enterprises(
     q: FromQuery[str | None] = None,
     org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
-    risk_colour: FromQuery[str | None] = None,
+    risk_colour: query_one_of(RiskColour) = None,
     key: FromQuery[bool | None] = None,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[EnterpriseOut]:
     """Officer: their subtree; inspector: assigned enterprises; enterprise: their own.
     ``q`` searches name, code and contact; ``org_unit_id`` takes the whole subtree."""
@@ -184,7 +187,7 @@ async def update_enterprise(
 )
 async def import_enterprises(
     actor: NamedDependency[Actor],
-    data: MultipartBody[ImportForm],
+    data: MultipartBody[UploadForm],
 ) -> ImportResultOut:
     """Good rows land (idempotent by 统一社会信用代码), bad rows come back with row number,
     field, column header and reason."""
@@ -206,7 +209,7 @@ async def export_enterprises(
     q: FromQuery[str | None] = None,
     org_unit_id: QueryId = None,
     industry: FromQuery[str | None] = None,
-    risk_colour: FromQuery[str | None] = None,
+    risk_colour: query_one_of(RiskColour) = None,
     key: Annotated[bool | None, QueryParameter(description="key enterprises only")] = None,
 ) -> Response[bytes]:
     rows = await service.export_enterprises(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, MultipartBody
+from litestar.params import MultipartBody
 
 from safety.accounts.actor import ACTOR
 from safety.actors import Actor
@@ -21,7 +21,7 @@ from safety.files import store as files
 from safety.idempotency import IdempotencyKey, run_idempotent
 from safety.registry import service as registry
 from safety.tables import AttachmentKind, Role
-from safety.web import Page, PathId, error_responses, paging
+from safety.web import Limit, Offset, Page, PathId, error_responses, paging
 
 OWNER = "enterprise"
 
@@ -83,8 +83,8 @@ async def add_enterprise_photo(
 async def list_enterprise_photos(
     actor: NamedDependency[Actor],
     enterprise_id: PathId,
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> Page[files.AttachmentOut]:
     """Whoever may see the enterprise; oldest first."""
     lim, off = paging(limit, offset)
