@@ -32,7 +32,7 @@ from rectification.tables import (
     Verification,
 )
 from safety import i18n
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError, NotFound
 from safety.files import store as files
@@ -429,5 +429,6 @@ router = Router(
     path="/hazards",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[verify_queue_page, extension_queue_page, extension_decide_submit, overdue_page],
 )

@@ -3,7 +3,6 @@ the database pool and the one mapping of domain errors to HTTP."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -17,15 +16,23 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from inspections import routes as inspections_routes
 from inspections.risk.rules import check_settings as check_risk_settings
+from rectification import routes as rectification_routes
 from rectification.records.queries import enterprise_records
 from safety import logs
+from safety.accounts import routes as accounts_routes
 from safety.accounts.actor import authenticate_first, known_actor
+from safety.admin import routes as admin_routes
 from safety.bodies import SafeRequest
 from safety.db import close_pool, open_pool
 from safety.errorpages import domain_error_handler, internal_error_handler
 from safety.errors import DomainError
+from safety.files import api as files_api
+from safety.notifications import api as notifications_api
 from safety.openapi import document, operation_id
+from safety.ops import health
+from safety.registry import routes as registry_routes
 from safety.registry.pages import RecordsReader
 from safety.reports import pool as reports_pool
 from safety.reports import print_warnings
@@ -36,18 +43,18 @@ from safety.web import check_query_parameters
 
 log = logging.getLogger("safety")
 
-# Every module that contributes routes exports ROUTERS (one litestar Router per topic,
-# docs/dev/routes.md), or a flat ROUTES list; the permission-matrix test walks the
-# resulting route table, so a new route without a rule fails it.
-ROUTE_MODULES = [
-    "safety.ops.health",
-    "safety.accounts.routes",
-    "safety.admin.routes",
-    "safety.notifications.api",
-    "safety.registry.routes",
-    "safety.files.api",
-    "inspections.routes",
-    "rectification.routes",
+# Each room and package declares its routes once, as litestar Routers (docs/dev/routes.md);
+# the permission-matrix test walks the resulting route table, so a new route without a
+# rule fails it.
+ROUTERS = [
+    *health.ROUTERS,
+    *accounts_routes.ROUTERS,
+    *admin_routes.ROUTERS,
+    *notifications_api.ROUTERS,
+    *registry_routes.ROUTERS,
+    *files_api.ROUTERS,
+    *inspections_routes.ROUTERS,
+    *rectification_routes.ROUTERS,
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,10 +88,7 @@ def create_app() -> Litestar:
     check_risk_settings(
         settings.risk_lec_bands, settings.risk_ls_bands, settings.risk_inspect_months
     )
-    routes: list = []
-    for name in ROUTE_MODULES:
-        module = importlib.import_module(name)
-        routes.extend(getattr(module, "ROUTERS", None) or module.ROUTES)
+    routes: list = [*ROUTERS]
     routes.append(
         create_static_files_router(
             path="/static", directories=[ROOT / "safety" / "static"], include_in_schema=False

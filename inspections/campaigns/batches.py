@@ -26,7 +26,7 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS, due_rows, pick_enterprises
 from inspections.rules import Booking, campaign_running, default_ticks
 from inspections.schemas import BatchIn, BatchInspectionsIn
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError, NotFound, ValidationFailed
 from safety.i18n import lang_of, translate
@@ -253,5 +253,6 @@ page_router = Router(
     path="/campaigns/{campaign_id:int}/batches",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[batch_new_page, batch_new_submit, batch_inspections_submit],
 )

@@ -27,7 +27,7 @@ from inspections.risk.messages import labels as risk_labels
 from inspections.risk.planning import PRESETS
 from inspections.rules import campaign_running, default_ticks
 from inspections.schemas import CampaignIn, DeadlineDays
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
@@ -315,5 +315,6 @@ page_router = Router(
     path="/campaigns",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[campaigns_page, campaign_new_page, campaign_new_submit, campaign_page],
 )

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from inspections import services as service
 from inspections.campaigns.forms import one
 from inspections.services import photos  # noqa: F401  registers the owners /files checks
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError
 from safety.pages import errors_by_field
@@ -88,5 +88,6 @@ page_router = Router(
     path="/inspections/{inspection_id:int}",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[inspection_review_page, inspection_cancel_submit],
 )

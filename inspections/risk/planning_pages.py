@@ -17,7 +17,7 @@ from inspections.campaigns import bookings
 from inspections.risk import planning
 from inspections.risk.messages import labels
 from inspections.risk.rules import COLOURS, UNRATED
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import ValidationFailed
 from safety.i18n import lang_of, translate
@@ -124,5 +124,6 @@ page_router = Router(
     path="/",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[colour_map_page, due_page],
 )

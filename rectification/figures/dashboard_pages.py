@@ -34,7 +34,7 @@ from rectification.figures.definitions import GROUPS, parse_group_key
 from rectification.figures.service import campaign_enterprises, campaign_stats
 from rectification.figures.service import group_label as label_of
 from safety import charts
-from safety.accounts.actor import ACTOR
+from safety.accounts.actor import ACTOR, OFFICER_ONLY
 from safety.actors import Actor
 from safety.errors import DomainError, ValidationFailed
 from safety.i18n import lang_of, translate
@@ -274,5 +274,6 @@ router = Router(
     path="/",
     include_in_schema=False,
     dependencies=ACTOR,
+    guards=[OFFICER_ONLY],
     route_handlers=[dashboard_page, campaign_figures_page, campaign_enterprises_page],
 )

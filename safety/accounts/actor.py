@@ -94,3 +94,4 @@ def role_guard(*roles: Role) -> Guard:
 
 
 ADMIN_ONLY = role_guard(Role.admin)
+OFFICER_ONLY = role_guard(Role.officer)

@@ -8,7 +8,7 @@ from litestar import Litestar, Router, post
 from litestar.params import JSONBody
 from pydantic import BaseModel
 
-from safety.web import document_json_limit
+from safety.openapi import document
 from tests import factories as f
 
 
@@ -29,7 +29,7 @@ async def _plain() -> None:
 def test_the_json_limit_reaches_handlers_inside_nested_routers():
     inner = Router(path="/inner", route_handlers=[_make, _plain])
     app = Litestar(route_handlers=[Router(path="/outer", route_handlers=[inner])])
-    document_json_limit(app.routes)
+    document(app)
     paths = app.openapi_schema.to_schema()["paths"]
     assert "413" in paths["/outer/inner/things"]["post"]["responses"]
     assert "413" not in paths["/outer/inner/plain"]["post"]["responses"]
