@@ -111,7 +111,7 @@ async def collect(today: dt.date) -> tuple[dict[int, Digest], RemindReport]:
     digests: dict[int, Digest] = defaultdict(Digest)
 
     open_rows = await _rows(
-        f"SELECT h.id, h.enterprise, h.status, h.description, e.name AS enterprise_name, "
+        f"SELECT h.id, h.enterprise, h.status, h.description, e.name AS enterprise_name, "  # noqa: S608 - _EFFECTIVE is constant SQL; values bound
         f"o.path, {_EFFECTIVE} AS effective FROM hazard h "
         "JOIN enterprise e ON e.id = h.enterprise LEFT JOIN org_unit o ON o.id = e.org_unit "
         "WHERE h.status IN ('pending', 'rectifying')"
@@ -215,7 +215,7 @@ async def _new_hazards(
         return
     seen: set[int] = set()
     for r in await _rows(
-        f'SELECT n."user" AS uid, h.id, h.description, h.fixed_on_spot, {_EFFECTIVE} AS '
+        f'SELECT n."user" AS uid, h.id, h.description, h.fixed_on_spot, {_EFFECTIVE} AS '  # noqa: S608 - _EFFECTIVE is constant SQL; values bound
         "effective, e.name AS enterprise_name FROM notification n "
         "JOIN hazard h ON h.id = n.object_id JOIN enterprise e ON e.id = h.enterprise "
         "WHERE n.kind = {} AND n.object_type = 'hazard' AND n.created_at > {} "

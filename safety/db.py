@@ -81,7 +81,8 @@ def engine() -> Engine:
     from piccolo.engine.finder import engine_finder
 
     found = engine_finder()
-    assert found is not None, "safety.piccolo_conf defines DB"
+    if found is None:  # safety.piccolo_conf defines DB: only a broken install lacks it
+        raise RuntimeError("safety.piccolo_conf defines no DB")
     return found
 
 

@@ -120,7 +120,9 @@ async def _expired(request: Request, reason: str | None) -> bool:
 
 @get("/login", include_in_schema=False)
 async def login_page(
-    request: Request, next: FromQuery[str | None] = None, reason: FromQuery[str | None] = None
+    request: Request,
+    next: FromQuery[str | None] = None,  # noqa: A002 - the query parameter's name
+    reason: FromQuery[str | None] = None,
 ) -> Template:
     """The login form; ``next`` (a local path only, see ``safe_next``) is where the login
     leads, through the second step too; after an expired login it says so."""
@@ -169,7 +171,10 @@ async def logout(request: Request) -> Redirect:
 
 
 @get("/lang/{code:str}", include_in_schema=False)
-async def switch_language(code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
+async def switch_language(
+    code: FromPath[str],
+    next: FromQuery[str | None] = None,  # noqa: A002 - the query parameter's name
+) -> Redirect:
     """Set the ``lang`` cookie (zh or en) and go back."""
     response = Redirect(safe_next(next), status_code=303)
     if code in i18n.LANGS:

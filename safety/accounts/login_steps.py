@@ -10,7 +10,7 @@ from litestar import Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import i18n  # noqa: F401 - page texts
+from safety import i18n
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
 from safety.accounts import twofactor
 from safety.accounts.logins import second_step

@@ -157,7 +157,7 @@ def _read_xlsx(data: bytes, caps: Caps) -> list[list[Any]]:
     inspect_xlsx(data, caps)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
+    except Exception as exc:
         raise ValidationFailed.field("file", UNREADABLE_XLSX) from exc
     try:
         ws = wb.worksheets[0]
@@ -171,7 +171,7 @@ def _read_xlsx(data: bytes, caps: Caps) -> list[list[Any]]:
         return rows
     except ValidationFailed:
         raise
-    except Exception as exc:  # noqa: BLE001 - a corrupt part shows only while reading
+    except Exception as exc:
         raise ValidationFailed.field("file", UNREADABLE_XLSX) from exc
     finally:
         wb.close()

@@ -156,7 +156,7 @@ def _noop() -> None:
 def _warm(executor: concurrent.futures.ProcessPoolExecutor) -> None:
     try:
         executor.submit(_noop).result()
-    except Exception:  # noqa: BLE001 - a broken pool is replaced on first use anyway
+    except Exception:
         log.warning("parse pool: warming up a worker failed", exc_info=True)
 
 
