@@ -123,8 +123,8 @@ async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> 
             condition = figures.hazard_group_condition(group_by, key or None)
             conditions.append(WhereRaw(condition))
     if flt.industry is not None:
-        key = None if flt.industry == "none" else flt.industry
-        conditions.append(WhereRaw(figures.hazard_group_condition("industry", key)))
+        industry = None if flt.industry == "none" else flt.industry
+        conditions.append(WhereRaw(figures.hazard_group_condition("industry", industry)))
     if flt.q and flt.q.strip():
         named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
         conditions.append(

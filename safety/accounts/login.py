@@ -184,7 +184,7 @@ async def switch_language(
             max_age=365 * 24 * 3600,
             path="/",
             samesite="lax",
-            secure=get_settings().secure_cookies,
+            secure=bool(get_settings().secure_cookies),  # filled in from base_url
             httponly=True,
         )
     return response

@@ -5,6 +5,7 @@ px) and ``/thumbnail`` (≤ 320 px). Who may see a file is who may see its owner
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from litestar import get
@@ -53,7 +54,7 @@ async def _serve(actor: Actor, file_id: int, variant: str) -> File:
 
 
 def _routes(prefix: str, api: bool) -> list:
-    kw = {
+    kw: dict[str, Any] = {
         "dependencies": ACTOR,
         "media_type": IMAGE,
         "include_in_schema": api,

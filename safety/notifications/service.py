@@ -26,6 +26,7 @@ from typing import Any
 
 import anyio.to_thread
 import httpx
+from piccolo.custom_types import Combinable
 
 from safety.errors import NotFound
 from safety.settings import get_settings
@@ -118,7 +119,7 @@ async def list_notifications(
     user_id: int, *, unread: bool = False, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
     """The user's own notifications, newest first."""
-    where = Notification.user == user_id
+    where: Combinable = Notification.user == user_id
     if unread:
         where &= Notification.read_at.is_null()
     rows = (
@@ -314,7 +315,7 @@ async def recent_failures(limit: int = 100) -> list[dict[str, Any]]:
     """Failed deliveries, newest first, for the admins' page."""
     return (
         await NotificationDelivery.select(
-            NotificationDelivery.all_columns(),
+            *NotificationDelivery.all_columns(),
             NotificationDelivery.notification.title,
             NotificationDelivery.notification.user.username,
         )

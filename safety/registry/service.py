@@ -281,7 +281,7 @@ async def update_enterprise(
     actor.require(Role.officer)
     current = await get_enterprise(actor, enterprise_id)
     errors: list[dict[str, str]] = []
-    clear = {}
+    clear: dict[str, None] = {}
     for key, value in data.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             if key in CLEARABLE:

@@ -84,8 +84,8 @@ def _call(fn: Callable[..., Any], args: tuple, cpu_seconds: float) -> tuple:
     except DomainError as exc:
         return ("error", type(exc), exc.detail, exc.extra)
     except ParseTooSlow:
-        exc = _too_slow_error(cpu_seconds)
-        return ("error", ValidationFailed, exc.detail, exc.extra)
+        err = _too_slow_error(cpu_seconds)
+        return ("error", ValidationFailed, err.detail, err.extra)
     except MemoryError:
         message = "文件内容过于复杂，无法读取，请删除无关内容或分批导入"
         return ("error", ValidationFailed, message, [{"key": "file", "message": message}])
