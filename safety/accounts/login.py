@@ -88,7 +88,7 @@ def _login_page(
     next_url: str,
     error: str | None = None,
     username: str = "",
-    status=200,
+    status: int = 200,
     notice: str | None = None,
 ) -> Template:
     """``not_https``: the deployment sets Secure cookies but this request did not come

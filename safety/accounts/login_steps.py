@@ -74,7 +74,9 @@ async def _enrolling_user(request: Request) -> tuple[dict, dict] | None:
     return pending, user
 
 
-async def _enrol_page(request: Request, user: dict, error: str | None = None, status: int = 200):
+async def _enrol_page(
+    request: Request, user: dict, error: str | None = None, status: int = 200
+) -> Template:
     actor = actor_from_user(user, client_ip(request))
     enrolment = await twofactor.pending_enrolment(actor) or await twofactor.begin_enrolment(actor)
     return Template(

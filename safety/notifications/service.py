@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -205,7 +205,7 @@ async def _post_webhook(client: httpx.AsyncClient, payload: dict[str, Any]) -> N
         raise RuntimeError(f"webhook refused the message: {response.text[:200]}")
 
 
-async def _with_retries(attempt, retries: int) -> tuple[int, str]:
+async def _with_retries(attempt: Callable[[], Awaitable[None]], retries: int) -> tuple[int, str]:
     """Run ``attempt`` up to 1 + ``retries`` times (0.5 s, 1 s … between); returns
     (attempts made, last error or "")."""
     error = ""
@@ -255,7 +255,9 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
     # wave, not once per person.
     gate = asyncio.Semaphore(DELIVERY_CONCURRENCY)
 
-    async def attempt(nid: int, channel: str, target: str, send, retries: int) -> None:
+    async def attempt(
+        nid: int, channel: str, target: str, send: Callable[[], Awaitable[None]], retries: int
+    ) -> None:
         async with gate:
             attempts, error = await _with_retries(send, retries)
         results.append(_delivery(nid, channel, target, attempts, error))
@@ -267,13 +269,15 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
             email, mobile = row["user.email"], row["user.phone"]
             if s.smtp_host and email and (nid, "email") not in sent:
 
-                async def mail(email=email, title=title, body=body) -> None:
+                async def mail(email: str = email, title: str = title, body: str = body) -> None:
                     await anyio.to_thread.run_sync(_send_mail_sync, email, title, body)
 
                 jobs.append(attempt(nid, "email", email, mail, s.smtp_retries))
             if s.webhook_url.get_secret_value() and (nid, "webhook") not in sent:
 
-                async def hook(title=title, body=body, mobile=mobile) -> None:
+                async def hook(
+                    title: str = title, body: str = body, mobile: str | None = mobile
+                ) -> None:
                     await _post_webhook(client, webhook_payload(title, body, mobile))
 
                 jobs.append(
@@ -300,7 +304,9 @@ def _host(url: str) -> str:
     return httpx.URL(url).host
 
 
-def _delivery(nid: int, channel: str, target: str, attempts: int, error: str):
+def _delivery(
+    nid: int, channel: str, target: str, attempts: int, error: str
+) -> NotificationDelivery:
     return NotificationDelivery(
         notification=nid,
         channel=channel,
