@@ -56,7 +56,7 @@ STATUS_LABELS = {
 class Action(str, Enum):
     plan = "plan"  # 整改方案 (五落实 for major hazards)
     submit = "submit"  # 整改反馈: evidence
-    verify_pass = "verify_pass"  # 验收通过 → 销号
+    verify_pass = "verify_pass"  # 验收通过 → 销号  # noqa: S105 - an action name, not a password
     verify_fail = "verify_fail"  # 验收不通过 → back to rectifying
     void = "void"  # 作废
     extend = "extend"  # 延期申请 (no state change)

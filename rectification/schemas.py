@@ -101,6 +101,6 @@ class HazardDetailOut(HazardOut):
     extension requests."""
 
     plan: PlanOut | None = None
-    submissions: list[SubmissionOut] = []
-    verifications: list[VerificationOut] = []
-    extension_requests: list[ExtensionOut] = []
+    submissions: list[SubmissionOut] = []  # noqa: RUF012 - a pydantic field: pydantic copies it
+    verifications: list[VerificationOut] = []  # noqa: RUF012 - a pydantic field: pydantic copies it
+    extension_requests: list[ExtensionOut] = []  # noqa: RUF012 - a pydantic field: pydantic copies it

@@ -109,7 +109,7 @@ def clip(text: str, width: float, size: float = FONT_SIZE) -> str:
 
 def _uid(*parts: object) -> str:
     """A deterministic id prefix, unique enough for two charts on one page."""
-    return "c" + hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+    return "c" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:10]
 
 
 def _open(uid: str, title: str, desc: str, height: float, css: str, width: int = WIDTH) -> str:
@@ -138,7 +138,7 @@ def _nice_max(value: int) -> int:
     """A round axis maximum ≥ value (1, 2, 5 × 10^k)."""
     if value <= 0:
         return 1
-    magnitude = 10 ** int(math.floor(math.log10(value)))
+    magnitude = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 5, 10):
         if step * magnitude >= value:
             return step * magnitude

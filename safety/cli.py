@@ -4,13 +4,18 @@ bench-data; ``audit verify``, ``backup`` and ``restore`` are in ``safety.ops.cli
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import click
 
 from safety.settings import get_settings
 
+T = TypeVar("T")
 
-def run(coro):
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
@@ -35,7 +40,7 @@ class SafetyGroup(click.Group):
     """Turns a database that cannot be reached into one clear line instead of a
     traceback (every command touches the database, most of them before anything else)."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         from pydantic import ValidationError
 
         from safety.migrations import NewerDatabase
@@ -99,7 +104,15 @@ def migrate() -> None:
 @click.option("--enterprise-id", type=int, default=None)
 @click.option("--org-unit-id", type=int, default=None)
 @click.option("--agency-id", type=int, default=None)
-def createuser(username, password, role, display_name, enterprise_id, org_unit_id, agency_id):
+def createuser(
+    username: str,
+    password: str,
+    role: str,
+    display_name: str,
+    enterprise_id: int | None,
+    org_unit_id: int | None,
+    agency_id: int | None,
+) -> None:
     from pydantic import ValidationError
 
     from safety.accounts.service import NewUser, create_user
@@ -134,7 +147,7 @@ def _refuse_pending_migrations() -> None:
     migrations) nor ahead (``NewerDatabase``, see safety.migrations)."""
     from safety.migrations import pending_migrations, refuse_newer_database
 
-    async def check():
+    async def check() -> list[tuple[str, str, str]]:
         await refuse_newer_database()
         return await pending_migrations()
 
@@ -209,11 +222,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     default=None,
     help="The day to remind for (default: today in SAFETY_TIMEZONE).",
 )
-def remind(day) -> None:
-    from rectification.reminders import run_reminders
+def remind(day: dt.datetime | None) -> None:
+    from rectification.reminders import RemindReport, run_reminders
     from safety.db import close_pool, open_pool
 
-    async def go():
+    async def go() -> RemindReport:
         await open_pool()
         try:
             return await run_reminders(day.date() if day else None)

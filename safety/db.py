@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import sqlite3
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -82,7 +82,8 @@ def engine() -> Engine:
     from piccolo.engine.finder import engine_finder
 
     found = engine_finder()
-    assert found is not None, "safety.piccolo_conf defines DB"
+    if found is None:  # safety.piccolo_conf defines DB: only a broken install lacks it
+        raise RuntimeError("safety.piccolo_conf defines no DB")
     return found
 
 
@@ -102,7 +103,7 @@ _writer_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Loc
 
 
 @contextlib.asynccontextmanager
-async def _turn_to_write():
+async def _turn_to_write() -> AsyncIterator[None]:
     """Wait, first come first served, for this process's turn to open a write transaction.
 
     Without it every waiting writer of a process sits in the database's own wait: SQLite's
@@ -129,7 +130,7 @@ async def _turn_to_write():
 
 
 @contextlib.asynccontextmanager
-async def write_transaction():
+async def write_transaction() -> AsyncIterator[Any]:
     """A transaction for a use case that writes. Writers queue on both engines, so the
     read-check-write of a use case never loses an update or passes a stale check: first
     in this process, in arrival order (``_turn_to_write``), then in the database —
@@ -190,7 +191,9 @@ async def close_pool() -> None:
         await db.close_connection_pool()
 
 
-async def probe(db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS):
+async def probe(
+    db: Engine | None = None, patience: float = PING_TIMEOUT_SECONDS
+) -> BaseException | None:
     """Does the database answer? None when it does, else what it raised (a
     ``TimeoutError`` when it hangs). On SQLite the query must read the file: ``SELECT 1``
     succeeds even on a file of garbage. A database that hangs counts as down after

@@ -80,7 +80,7 @@ async def _audit_denial(
                 )
             else:
                 await audit.record_denial(actor, target[0], target[1], after=after)
-    except Exception:  # noqa: BLE001 - the response is already sent; log, never raise
+    except Exception:
         log.exception("could not audit a refused request")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 class DomainError(Exception):
     status_code = 400
+    headers: dict[str, str] | None = None  # added to the response (Retry-After)
 
     def __init__(self, detail: str, extra: list[dict[str, str]] | None = None) -> None:
         super().__init__(detail)

@@ -123,7 +123,7 @@ class _Handler(logging.StreamHandler):
         self._fixed = stream
 
     @property
-    def stream(self) -> TextIO:  # type: ignore[override]
+    def stream(self) -> TextIO:
         return self._fixed if self._fixed is not None else sys.stderr
 
     @stream.setter

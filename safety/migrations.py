@@ -32,7 +32,7 @@ async def pending_migrations() -> list[tuple[str, str, str]]:
 def known_migrations() -> set[tuple[str, str]]:
     """(app, migration id) of every migration file of this code."""
     manager = CheckMigrationManager(app_name="all")
-    known = set()
+    known: set[tuple[str, str]] = set()
     for module in manager.get_app_modules():
         config = module.APP_CONFIG
         folder = config.resolved_migrations_folder_path

@@ -110,7 +110,7 @@ class TotpConfirmOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - OAuth2's token type, not a secret
     expires_in: int
 
 

@@ -41,7 +41,7 @@ def csrf_config() -> CSRFConfig:
         secret=s.secret_key.get_secret_value(),
         cookie_name=CSRF_COOKIE,
         header_name=CSRF_HEADER,
-        cookie_secure=s.secure_cookies,
+        cookie_secure=bool(s.secure_cookies),  # the settings fill it in from base_url
         cookie_httponly=True,  # the token travels in a hidden form field, not via JS
         cookie_samesite="lax",
         exclude=["^/api/", "^/health$"],

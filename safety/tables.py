@@ -94,7 +94,7 @@ class OrgUnit(Table, tablename="org_unit"):
 
     name = Varchar(length=100, required=True)
     kind = Varchar(length=16, choices=OrgUnitKind, required=True)
-    parent = ForeignKey("self", on_delete=RESTRICT, null=True, index=True)
+    parent: ForeignKey[OrgUnit] = ForeignKey("self", on_delete=RESTRICT, null=True, index=True)
     code = Varchar(length=32, null=True, default=None)
     path = Varchar(length=255, default="", index=True)
     created_at = Timestamptz(default=TimestamptzNow())

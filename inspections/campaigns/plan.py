@@ -153,7 +153,7 @@ async def all_matching_ids(
     actor: Actor, params: dict[str, Any], org_unit_id: int | None
 ) -> list[int]:
     """Every id the filter matches ("select all", beyond the rows shown)."""
-    rows, total = await matching_enterprises(actor, params, org_unit_id, limit=10**6)
+    rows, _total = await matching_enterprises(actor, params, org_unit_id, limit=10**6)
     return [r["id"] for r in rows]
 
 

@@ -354,7 +354,7 @@ async def triage(actor: Actor, report_id: int, data: TriageIn) -> dict:
         elif data.action == "refer":
             changes[PatrolReport.triage_to] = department
         elif data.action == "duplicate":
-            assert original is not None
+            assert original is not None  # noqa: S101 - narrows the type: checked with the action
             hazard_id = original["hazard"]
             changes[PatrolReport.duplicate_of] = original["id"]
             changes[PatrolReport.triage_to] = original["triage_to"]

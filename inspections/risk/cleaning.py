@@ -66,7 +66,7 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any) -> Any:
-    """A number from a typed value or a text ("0.5", "１０" stays text and fails the scale)."""
+    """A number from a typed value or a text ("0.5", "１０" stays text and fails the scale)."""  # noqa: RUF002 - full-width digits are the example
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -95,7 +95,7 @@ def _date(value: Any) -> tuple[dt.date | None, bool]:
         pass
     for fmt in ("%Y-%m-%d", "%Y年%m月%d日"):
         try:
-            return dt.datetime.strptime(str(value).strip(), fmt).date(), True
+            return dt.datetime.strptime(str(value).strip(), fmt).date(), True  # noqa: DTZ007 - only the calendar date is kept
         except ValueError:
             continue
     return None, False

@@ -62,7 +62,7 @@ def safe_path(path: str) -> str:
 
 def in_subtree(path: str, column: str) -> str:
     """``column`` (an org unit id) lies in the subtree at ``path``."""
-    if not path:
+    if not safe_path(path):  # the path goes into the SQL text: digits and slashes only
         return "1 = 0"
     return f"{column} IN (SELECT ou.id FROM org_unit ou WHERE ou.path LIKE '{path}%')"
 

@@ -162,7 +162,7 @@ def _int(value: object) -> int:
 
 
 def _day(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value  # type: ignore[return-value]
     if isinstance(value, dt.datetime):
         return value.date()

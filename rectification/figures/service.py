@@ -189,7 +189,9 @@ async def campaign_stats(
     extra = [check]
     if group_by in ("batch", "agency"):  # a planned enterprise may sit in two batches
         extra.append(plan_sql(asof, None, campaign_id, units, "t"))
-    sql = counts_sql(where, asof, group_by, campaign_id=campaign_id, units=units, extra=extra)
+    sql = counts_sql(
+        where, asof, group_by, campaign_id=campaign_id, units=units, extra=tuple(extra)
+    )
     rows = await raw_rows(sql)
     found = [r for r in rows if r["part"] == "c"]
     if not found:

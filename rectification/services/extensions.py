@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from piccolo.custom_types import Combinable
+
 from inspections.services.scope import contacts_of, hazard_condition, hazard_row, officers_over
 from inspections.tables import Hazard
 from rectification import rules
@@ -186,7 +188,7 @@ async def list_extension_requests(
             "status", "status 须为 " + " / ".join(rules.EXTENSION_STATUS_LABELS)
         )
     scoped = Hazard.select(Hazard.id).where(await hazard_condition(actor))
-    where = ExtensionRequest.hazard.is_in(scoped)
+    where: Combinable = ExtensionRequest.hazard.is_in(scoped)
     if status:
         where &= ExtensionRequest.status == status
     rows = (

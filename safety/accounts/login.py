@@ -85,7 +85,7 @@ def _login_page(
     next_url: str,
     error: str | None = None,
     username: str = "",
-    status=200,
+    status: int = 200,
     notice: str | None = None,
 ) -> Template:
     """``not_https``: the deployment sets Secure cookies but this request did not come
@@ -117,7 +117,9 @@ async def _expired(request: Request, reason: str | None) -> bool:
 
 @get("/login")
 async def login_page(
-    request: Request, next: FromQuery[str | None] = None, reason: FromQuery[str | None] = None
+    request: Request,
+    next: FromQuery[str | None] = None,  # noqa: A002 - the query parameter's name
+    reason: FromQuery[str | None] = None,
 ) -> Template:
     """The login form; ``next`` (a local path only, see ``safe_next``) is where the login
     leads, through the second step too; after an expired login it says so."""
@@ -166,7 +168,10 @@ async def logout(request: Request) -> Redirect:
 
 
 @get("/lang/{code:str}")
-async def switch_language(code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
+async def switch_language(
+    code: FromPath[str],
+    next: FromQuery[str | None] = None,  # noqa: A002 - the query parameter's name
+) -> Redirect:
     """Set the ``lang`` cookie (zh or en) and go back."""
     response = Redirect(safe_next(next), status_code=303)
     if code in i18n.LANGS:
@@ -176,7 +181,7 @@ async def switch_language(code: FromPath[str], next: FromQuery[str | None] = Non
             max_age=365 * 24 * 3600,
             path="/",
             samesite="lax",
-            secure=get_settings().secure_cookies,
+            secure=bool(get_settings().secure_cookies),  # filled in from base_url
             httponly=True,
         )
     return response

@@ -10,7 +10,7 @@ from litestar import Request, Router, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import i18n  # noqa: F401 - page texts
+from safety import i18n
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
 from safety.accounts import twofactor
 from safety.accounts.logins import second_step
@@ -74,7 +74,9 @@ async def _enrolling_user(request: Request) -> tuple[dict, dict] | None:
     return pending, user
 
 
-async def _enrol_page(request: Request, user: dict, error: str | None = None, status: int = 200):
+async def _enrol_page(
+    request: Request, user: dict, error: str | None = None, status: int = 200
+) -> Template:
     actor = actor_from_user(user, client_ip(request))
     enrolment = await twofactor.pending_enrolment(actor) or await twofactor.begin_enrolment(actor)
     return Template(

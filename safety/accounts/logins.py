@@ -152,7 +152,9 @@ async def _record_failure(
         )
 
 
-async def _succeed(attempt_id: int, user: dict, ip: str | None, via: str, factor: str | None):
+async def _succeed(
+    attempt_id: int, user: dict, ip: str | None, via: str, factor: str | None
+) -> None:
     """Turn the try into a success (inside the caller's transaction) and audit the login."""
     now = utcnow()
     await (
@@ -166,7 +168,9 @@ async def _succeed(attempt_id: int, user: dict, ip: str | None, via: str, factor
     await audit.record(actor, "auth.login", "user", user["id"], after=after)
 
 
-async def _neither(attempt_id: int, user: dict, shown: str, ip: str | None, via: str, action: str):
+async def _neither(
+    attempt_id: int, user: dict, shown: str, ip: str | None, via: str, action: str
+) -> None:
     """A right password that cannot log in yet (a code or an enrolment is missing): the
     try counts neither as a failure (a client that asks without a code first is not
     punished) nor as a success (which would reset the failure count between code

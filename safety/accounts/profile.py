@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from safety import i18n  # noqa: F401 - page texts
+from safety import i18n
 from safety.accounts import factor, twofactor
 from safety.accounts import messages as _messages  # noqa: F401 - registers the page texts
 from safety.accounts.actor import ACTOR, ADMIN_ONLY

@@ -266,7 +266,7 @@ async def update_user(actor: Actor, user_id: int, patch: UserPatch) -> dict:
         after = await User.select(*PUBLIC_COLUMNS).where(User.id == user_id).first().run()
         audited_after = dict(after)
         if password_changed:
-            audited_after["password"] = "changed"  # the fact, never the value or hash
+            audited_after["password"] = "changed"  # the fact, never the value or hash  # noqa: S105 - the audit records the fact only
         if revoke:
             audited_after["sessions_ended"] = True
         await audit.record(

@@ -45,7 +45,7 @@ class _Meta(type):
 class _BackdatedDatetime(_REAL, metaclass=_Meta):
     # Anything built through the name is a plain datetime (database drivers adapt values
     # by their exact type).
-    def __new__(cls, *args, **kwargs):  # noqa: D102
+    def __new__(cls, *args, **kwargs):
         return _REAL(*args, **kwargs)
 
     @classmethod

@@ -64,7 +64,7 @@ async def _report(worker, when: dt.datetime, photo: int | None = None, **fields)
     return {**report, "reported_at": when}
 
 
-async def _triage(officer, report: dict, data: TriageIn, hours: float = 3) -> None:  # noqa: ANN001
+async def _triage(officer, report: dict, data: TriageIn, hours: float = 3) -> None:
     """Triage ``report`` as it happened: ``hours`` after it was made, not at load time (the
     patrol figures' time to triage reads it)."""
     await service.triage(officer, report["id"], data)

@@ -215,9 +215,9 @@ def lean_replies() -> Iterator[None]:
 def import_services() -> None:
     """Import what the history calls before the clock is patched: a pydantic model defined
     while ``datetime.datetime`` is the demo's stand-in could not be built."""
-    import inspections.checklists.service  # noqa: F401
-    import inspections.schemas  # noqa: F401
+    import inspections.checklists.service
+    import inspections.schemas
     import inspections.services  # noqa: F401
-    import rectification.schemas  # noqa: F401
+    import rectification.schemas
     import rectification.services  # noqa: F401
     import safety.accounts.service  # noqa: F401

@@ -275,7 +275,7 @@ def _captured_at(exif: Image.Exif, timezone: str) -> dt.datetime | None:
     if not isinstance(raw, str):
         return None
     try:
-        naive = dt.datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+        naive = dt.datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 - EXIF has no zone: given one below
     except ValueError:
         return None
     offset = sub.get(Base.OffsetTimeOriginal)

@@ -19,13 +19,14 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 import anyio.to_thread
 import httpx
+from piccolo.custom_types import Combinable
 
 from safety.errors import NotFound
 from safety.settings import get_settings
@@ -118,7 +119,7 @@ async def list_notifications(
     user_id: int, *, unread: bool = False, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
     """The user's own notifications, newest first."""
-    where = Notification.user == user_id
+    where: Combinable = Notification.user == user_id
     if unread:
         where &= Notification.read_at.is_null()
     rows = (
@@ -216,7 +217,7 @@ async def _post_webhook(client: httpx.AsyncClient, payload: dict[str, Any]) -> N
         raise RuntimeError(f"webhook refused the message: {response.text[:200]}")
 
 
-async def _with_retries(attempt, retries: int) -> tuple[int, str]:
+async def _with_retries(attempt: Callable[[], Awaitable[None]], retries: int) -> tuple[int, str]:
     """Run ``attempt`` up to 1 + ``retries`` times (0.5 s, 1 s … between); returns
     (attempts made, last error or "")."""
     error = ""
@@ -266,7 +267,9 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
     # wave, not once per person.
     gate = asyncio.Semaphore(DELIVERY_CONCURRENCY)
 
-    async def attempt(nid: int, channel: str, target: str, send, retries: int) -> None:
+    async def attempt(
+        nid: int, channel: str, target: str, send: Callable[[], Awaitable[None]], retries: int
+    ) -> None:
         async with gate:
             attempts, error = await _with_retries(send, retries)
         results.append(_delivery(nid, channel, target, attempts, error))
@@ -278,13 +281,15 @@ async def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
             email, mobile = row["user.email"], row["user.phone"]
             if s.smtp_host and email and (nid, "email") not in sent:
 
-                async def mail(email=email, title=title, body=body) -> None:
+                async def mail(email: str = email, title: str = title, body: str = body) -> None:
                     await anyio.to_thread.run_sync(_send_mail_sync, email, title, body)
 
                 jobs.append(attempt(nid, "email", email, mail, s.smtp_retries))
             if s.webhook_url.get_secret_value() and (nid, "webhook") not in sent:
 
-                async def hook(title=title, body=body, mobile=mobile) -> None:
+                async def hook(
+                    title: str = title, body: str = body, mobile: str | None = mobile
+                ) -> None:
                     await _post_webhook(client, webhook_payload(title, body, mobile))
 
                 jobs.append(
@@ -311,7 +316,9 @@ def _host(url: str) -> str:
     return httpx.URL(url).host
 
 
-def _delivery(nid: int, channel: str, target: str, attempts: int, error: str):
+def _delivery(
+    nid: int, channel: str, target: str, attempts: int, error: str
+) -> NotificationDelivery:
     return NotificationDelivery(
         notification=nid,
         channel=channel,
@@ -326,7 +333,7 @@ async def recent_failures(limit: int = 100) -> list[dict[str, Any]]:
     """Failed deliveries, newest first, for the admins' page."""
     return (
         await NotificationDelivery.select(
-            NotificationDelivery.all_columns(),
+            *NotificationDelivery.all_columns(),
             NotificationDelivery.notification.title,
             NotificationDelivery.notification.user.username,
         )

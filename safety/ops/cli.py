@@ -6,8 +6,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from safety.files.verify import FileProblem
+    from safety.ops.backup.create import BackupResult
+    from safety.ops.backup.verify import VerifyReport
 
 
 @click.group(help="Audit trail commands.")
@@ -95,7 +101,7 @@ def _verify_files(workers: int | None) -> bool:
     return not store.ok
 
 
-def _describe(p) -> str:
+def _describe(p: FileProblem) -> str:
     """One problem, for IT staff: the attachment row(s), the file, what is wrong."""
     refs = []
     for row in p.rows[:5]:
@@ -150,13 +156,13 @@ def _log_run(action: str, path: Path, ok: bool) -> None:
     audit_event(action, None, "cli", success=ok, path=str(path))
 
 
-async def _backup(path: Path):
+async def _backup(path: Path) -> BackupResult:
     from safety.ops.backup.create import make_backup
 
     return await make_backup(path)
 
 
-async def _verify(path: Path):
+async def _verify(path: Path) -> VerifyReport:
     from safety.ops.backup.verify import verify_backup
 
     return await verify_backup(path)

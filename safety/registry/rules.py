@@ -262,11 +262,11 @@ def clean_enterprise(
         ("active", _ACTIVE, _CLOSED, "经营状态应填 在营/关闭"),
     ):
         if given(key):
-            v = _bool(values[key], truthy, falsy)
-            if v is None:
+            flag = _bool(values[key], truthy, falsy)
+            if flag is None:
                 err(key, message)
             else:
-                out[key] = v
+                out[key] = flag
 
     if given("standardisation_date"):
         d = _date(values["standardisation_date"])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.custom_types import Combinable
 
 from safety import audit
 from safety.actors import Actor
@@ -97,7 +98,7 @@ async def officer_prefix(actor: Actor) -> str | None:
     return unit["path"] if unit and unit["path"] else None
 
 
-async def scope_condition(actor: Actor):
+async def scope_condition(actor: Actor) -> Combinable:
     """The WHERE condition limiting enterprises to what ``actor`` may see (403 for admins)."""
     actor.require(Role.officer, Role.inspector, Role.enterprise, Role.grid_worker)
     # An officer's subtree; a grid worker's grid or community (网格员: "the enterprises there").
@@ -281,7 +282,7 @@ async def update_enterprise(
     actor.require(Role.officer)
     current = await get_enterprise(actor, enterprise_id)
     errors: list[dict[str, str]] = []
-    clear = {}
+    clear: dict[str, None] = {}
     for key, value in data.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             if key in CLEARABLE:

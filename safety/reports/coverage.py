@@ -83,11 +83,12 @@ def _fontconfig_files() -> frozenset[str]:
 
 def _fc_list(pattern: str) -> list[str]:
     """The font files fontconfig lists for ``pattern`` (none without fc-list)."""
-    if not shutil.which("fc-list"):
+    exe = shutil.which("fc-list")
+    if not exe:
         return []
     try:
-        out = subprocess.run(
-            ["fc-list", "--format", "%{file}\n", pattern],
+        out = subprocess.run(  # noqa: S603 - fontconfig's tool, a fixed argv
+            [exe, "--format", "%{file}\n", pattern],
             capture_output=True,
             text=True,
             timeout=10,

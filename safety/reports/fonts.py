@@ -88,7 +88,7 @@ def repertoire() -> frozenset[int]:
         (0x20, 0x7F),  # ASCII
         (0xA0, 0x100),  # Latin-1
         (0x2000, 0x2070),  # general punctuation
-        (0x2100, 0x2200),  # letter-like, number forms (Ⅰ Ⅱ), arrows
+        (0x2100, 0x2200),  # letter-like, number forms (Ⅰ Ⅱ), arrows  # noqa: RUF003
         (0x2460, 0x2500),  # enclosed alphanumerics (① ②)
         (0x25A0, 0x2600),  # geometric shapes (□ ■ ○ ●)
         (0x2610, 0x2613),  # ballot boxes
@@ -100,7 +100,7 @@ def repertoire() -> frozenset[int]:
     return frozenset(chars)
 
 
-def _open(path: str, index: int):  # noqa: ANN202 - a fontTools TTFont
+def _open(path: str, index: int):  # -> a fontTools TTFont
     from fontTools.ttLib import TTFont
 
     return TTFont(path, fontNumber=index, lazy=True) if _is_collection(path) else TTFont(path)
@@ -144,17 +144,18 @@ def _pick(path: str) -> Source | None:
         for index, family in _faces(path):
             if probe <= _cmap(path, index):
                 return Source(path, index, family)
-    except Exception:  # noqa: BLE001 - not a font we can read
+    except Exception:
         log.warning("PDF fonts: cannot read %s", path, exc_info=True)
     return None
 
 
 def _fc_match(pattern: str) -> str | None:
-    if not shutil.which("fc-match"):
+    exe = shutil.which("fc-match")
+    if not exe:
         return None
     try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10
+        out = subprocess.run(  # noqa: S603 - fontconfig's tool, a fixed argv
+            [exe, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -208,7 +209,7 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("\n".join((BUILD_VERSION, *parts)).encode()).hexdigest()[:16]
 
 
-def _to_truetype(font) -> None:  # noqa: ANN001 - a fontTools TTFont
+def _to_truetype(font) -> None:  # font: a fontTools TTFont
     """CFF → TrueType outlines (cubic → quadratic curves, within 1 unit), in place."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -281,7 +282,7 @@ def _cut(source: Source, unicodes: set[int] | frozenset[int], target: Path) -> N
             os.unlink(tmp)
 
 
-def _built(target: Path, build) -> Path:  # noqa: ANN001
+def _built(target: Path, build) -> Path:
     """``target`` after ``build(target)`` made it, once across processes (a lock file)."""
     if target.exists():
         return target

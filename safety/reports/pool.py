@@ -35,7 +35,7 @@ def _init_worker(niceness: int) -> None:
         from safety.reports import worker
 
         worker.warm()
-    except Exception:  # noqa: BLE001 - reported again by the render that needs it
+    except Exception:
         log.warning("PDF worker: warming up failed", exc_info=True)
     # A render makes some 10^5-10^6 objects (boxes, styles), so the cyclic garbage
     # collector runs hundreds of times per report, and its older-generation passes walked
@@ -104,7 +104,7 @@ def _warm(executor: concurrent.futures.ProcessPoolExecutor, workers: int) -> Non
     try:
         for future in [executor.submit(os.getpid) for _ in range(workers)]:
             future.result()
-    except Exception:  # noqa: BLE001 - a broken pool is replaced on first use
+    except Exception:
         if not _POOL.stopped:  # else the server stopped while the workers warmed up
             log.warning("PDF pool: warming up failed", exc_info=True)
 

@@ -309,7 +309,7 @@ def _read_xlsx(data: bytes, caps: Caps) -> list[list[Any]]:
             book.close()
     except ValidationFailed:
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
+    except Exception as exc:
         raise ValidationFailed.field("file", UNREADABLE_XLSX) from exc
     if len(grid) > caps.rows + ROW_SLACK:
         raise _over(caps.rows, "行数")

@@ -84,8 +84,8 @@ def _call(fn: Callable[..., Any], args: tuple, cpu_seconds: float) -> tuple:
     except DomainError as exc:
         return ("error", type(exc), exc.detail, exc.extra)
     except ParseTooSlow:
-        exc = _too_slow_error(cpu_seconds)
-        return ("error", ValidationFailed, exc.detail, exc.extra)
+        err = _too_slow_error(cpu_seconds)
+        return ("error", ValidationFailed, err.detail, err.extra)
     except MemoryError:
         message = "文件内容过于复杂，无法读取，请删除无关内容或分批导入"
         return ("error", ValidationFailed, message, [{"key": "file", "message": message}])
@@ -156,7 +156,7 @@ def _noop() -> None:
 def _warm(executor: concurrent.futures.ProcessPoolExecutor) -> None:
     try:
         executor.submit(_noop).result()
-    except Exception:  # noqa: BLE001 - a broken pool is replaced on first use anyway
+    except Exception:
         log.warning("parse pool: warming up a worker failed", exc_info=True)
 
 

@@ -175,7 +175,7 @@ def one_run(dataset: str, engine: str) -> dict:
                 raise RuntimeError("the writers stopped before writing")
             time.sleep(0.2)
         t0 = time.time()
-        first, out1 = safety("backup", str(dest), url=url, data_dir=data)
+        first, _out1 = safety("backup", str(dest), url=url, data_dir=data)
         second, out2 = safety("backup", str(dest), url=url, data_dir=data)
         stop.touch()
         writer.wait()

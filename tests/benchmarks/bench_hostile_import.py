@@ -149,9 +149,21 @@ def main() -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "safety.app:create_app", "--factory"]
-        + ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
-        + ["--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "safety.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )

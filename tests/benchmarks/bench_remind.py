@@ -35,7 +35,7 @@ def _robot() -> tuple[ThreadingHTTPServer, str, list]:
     posts: list = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
             posts.append(1)
             self.send_response(200)

@@ -110,7 +110,7 @@ def run_one(engine: str) -> None:
                         score=4,
                         level="general",
                         colour="yellow",
-                    )  # fmt: skip
+                    )
                 )
         for i in range(0, len(points), 500):
             await RiskPoint.insert(*points[i : i + 500]).run()

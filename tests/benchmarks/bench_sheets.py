@@ -159,7 +159,7 @@ def run_case(case: str, path: str, rows: int) -> dict:
     # every library loaded before the baseline: importing is not the case's work
     import openpyxl.styles  # noqa: F401
     import python_calamine  # noqa: F401
-    from openpyxl import load_workbook  # noqa: F401
+    from openpyxl import load_workbook
 
     base = peak = _rss_kb()
     done = threading.Event()

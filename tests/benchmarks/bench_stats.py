@@ -300,7 +300,7 @@ async def main(args) -> None:
                     compare(out, hand_rows, group_by, scope == "campaign")
                     rows.append((scope, group_by or "-", str(as_of or "today"), t_api, t_sql))
                     print(
-                        f"{scope:9} {group_by or '-':9} {str(as_of or 'today'):10}"
+                        f"{scope:9} {group_by or '-':9} {as_of or 'today'!s:10}"
                         f" endpoint {t_api:9.1f} ms  hand SQL {t_sql:9.1f} ms"
                         f"  ratio {t_api / t_sql:5.2f}",
                         flush=True,
@@ -338,7 +338,7 @@ async def main(args) -> None:
             label = f"list {figure}"
             rows.append(("hazards", label, str(as_of or "today"), t_api, t_sql))
             print(
-                f"{'hazards':9} {label:9} {str(as_of or 'today'):10} endpoint {t_api:9.1f} ms"
+                f"{'hazards':9} {label:9} {as_of or 'today'!s:10} endpoint {t_api:9.1f} ms"
                 f"  hand SQL {t_sql:9.1f} ms  ratio {t_api / t_sql:5.2f}",
                 flush=True,
             )

@@ -94,7 +94,7 @@ async def wait_until_up(client, base: str, server: subprocess.Popen) -> None:
         try:
             if (await client.get(f"{base}/health")).status_code == 200:
                 return
-        except Exception:  # noqa: BLE001 - not listening yet
+        except Exception:  # noqa: BLE001, S110 - not listening yet
             pass
         await asyncio.sleep(0.1)
     raise SystemExit("the server did not come up")

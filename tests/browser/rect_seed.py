@@ -15,6 +15,7 @@ from inspections.services.photos import add_hazard_photo
 from inspections.tables import ChecklistTemplate
 from safety.actors import actor_from_user
 from safety.db import close_pool, open_pool
+from safety.settings import local_today
 from safety.tables import Agency, Enterprise, OrgUnit, User
 from tests.inspections.factories import jpeg
 
@@ -34,7 +35,7 @@ async def seed() -> int:
     agency = await Agency.select().first().run()
     published = ChecklistTemplate.published.eq(True)
     template = await ChecklistTemplate.select().where(published).first().run()
-    today = dt.date.today()
+    today = local_today()
     off, ins = actor_from_user(officer), actor_from_user(inspector)
     camp = await services.create_campaign(
         off,
@@ -88,7 +89,7 @@ async def submitted(hazard_id: int) -> None:
     from rectification.schemas import PlanIn, SubmissionIn
 
     contact = actor_from_user(await _user("enterprise"))
-    today = dt.date.today()
+    today = local_today()
     await rect.save_plan(
         contact,
         hazard_id,

@@ -80,7 +80,7 @@ async def test_the_officer_reads_the_figures_and_follows_a_number(
         async with page.expect_navigation():
             await page.click(".fig-form button[type=submit]")
         assert "as_of=" in page.url
-        href, found_then = await _number(page, "[data-figure=hazards_found] a.fig-num")
+        _, found_then = await _number(page, "[data-figure=hazards_found] a.fig-num")
         assert found_then < found_today
         await no_horizontal_overflow(page)
 
@@ -96,7 +96,7 @@ async def test_the_officer_reads_the_figures_and_follows_a_number(
         assert counts == sorted(counts, reverse=True)
 
         # A number opens the list behind it, as long as the number.
-        href, overdue = await _number(page, "[data-figure=hazards_overdue] a.fig-num")
+        _href, overdue = await _number(page, "[data-figure=hazards_overdue] a.fig-num")
         async with page.expect_navigation():
             await page.click("[data-figure=hazards_overdue] a.fig-num")
         assert f"共 {overdue} 条" in await page.inner_text("main")

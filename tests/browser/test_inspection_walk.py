@@ -6,7 +6,6 @@ exactly once even when the first answer is lost on the way back."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from safety.demo.load import DEMO_LOGINS
+from safety.settings import local_today
 from tests.imagegen import jpeg
 
 PASSWORDS = {username: password for _, username, password in DEMO_LOGINS}
@@ -50,7 +50,7 @@ def _api(base: str, username: str, method: str, path: str, **kw) -> httpx.Respon
 def _visit(base: str, state: str) -> dict:
     """One of the demo inspector's inspections in ``state`` (the demo plans some for today
     and has one in progress)."""
-    today = dt.date.today().isoformat()
+    today = local_today().isoformat()
     r = _api(base, "inspector", "GET", "/api/v1/inspections", params={"state": state})
     assert r.status_code == 200, r.text
     items = r.json()["items"]

@@ -68,7 +68,7 @@ async def test_it_previews_then_publishes_a_new_checklist_from_a_sheet(client):
     assert done.status_code == 200 and "已发布第 1 版" in done.text
     c = await service.current_of(code)
     assert [s["title"] for s in c["sections"]] == ["配电箱", "人员"]
-    first, second = c["sections"][0]["items"]
+    _first, second = c["sections"][0]["items"]
     assert second["code"] == "E-02" and second["category"] == "site"
     assert second["subcategory"] == "其他" and second["default_level"] == "general"
     major = c["sections"][1]["items"][0]

@@ -60,7 +60,7 @@ async def test_loading_twice_creates_nothing_the_second_time():
     assert len(again.unchanged) == len(service.read_library())
     assert await ChecklistTemplate.count().run() == templates
     assert await ChecklistItem.count().run() == items
-    current, total = await service.list_current(SYSTEM, limit=500)
+    current, _total = await service.list_current(SYSTEM, limit=500)
     codes = {c["code"] for c in current}
     assert {t["code"] for _, t in service.read_library()} <= codes
     fire = next(c for c in current if c["code"] == "fire")

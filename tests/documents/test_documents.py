@@ -20,7 +20,7 @@ KEEP = os.environ.get("SAFETY_KEEP_PDFS")  # a folder: keep each rendered PDF th
 
 
 def _tmp(pdf: bytes, suffix: str = ".pdf"):
-    tmp = tempfile.NamedTemporaryFile(suffix=suffix)
+    tmp = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115 - the caller closes it
     tmp.write(pdf)
     tmp.flush()
     return tmp

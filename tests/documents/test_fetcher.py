@@ -23,7 +23,7 @@ def listener():
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the stdlib's name
+        def do_GET(self):
             seen.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")

@@ -65,7 +65,7 @@ async def _scenario(w):
 
 async def test_campaign_figures_exact_with_breakdowns_and_the_records_behind_them(client):
     w = await f.world()
-    v, idle, hz = await _scenario(w)
+    v, _idle, hz = await _scenario(w)
     officer = f.headers(w.officer)
     url = f"/api/v1/campaigns/{v.campaign['id']}/stats"
     r = await client.get(url, headers=officer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from safety.settings import local_today
 from safety.tables import Batch
 from tests import factories as f
 from tests.inspections import factories as fi
@@ -31,7 +32,7 @@ async def test_a_preset_ticks_its_enterprises_and_keeps_what_was_typed(client):
     assert 'data-colour="red"' in page.text and 'data-colour="yellow"' in page.text
     assert "重大风险" in page.text and "从未检查" in page.text  # colour and last inspection
 
-    today = dt.date.today()
+    today = local_today()
     form = {
         "name": "红橙专项批次",
         "starts_on": today.isoformat(),

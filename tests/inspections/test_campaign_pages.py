@@ -9,6 +9,7 @@ import re
 
 from inspections import services
 from inspections.tables import Inspection
+from safety.settings import local_today
 from safety.tables import Batch, Campaign, CampaignEnterprise
 from tests import factories as f
 from tests.inspections import factories as fi
@@ -16,7 +17,7 @@ from tests.pages import as_user
 
 
 def _form(w, **extra) -> dict:
-    today = dt.date.today()
+    today = local_today()
     return {
         "name": f"页面活动{f.n()}",
         "kind": "seasonal",
@@ -159,7 +160,7 @@ async def test_a_batch_and_its_inspections_created_twice_make_them_once(client):
     assert r.status_code == 200
     assert w.enterprise["name"] in r.text and second["display_name"] in r.text
 
-    today = dt.date.today()
+    today = local_today()
     form = {
         "name": "第一批次",
         "starts_on": today.isoformat(),

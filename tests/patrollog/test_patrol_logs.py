@@ -89,7 +89,7 @@ async def test_a_future_date_is_refused_and_nothing_is_kept(client):
 
 
 async def test_bad_fields_are_each_named(client):
-    w, grid1, _, _, _, _ = await _worker_world()
+    w, _grid1, _, _, _, _ = await _worker_world()
     r = await client.post(
         API,
         json={"org_unit_id": "x", "date": "2024-13-40", "visited_enterprise_ids": [0], "notes": 5},
@@ -101,7 +101,7 @@ async def test_bad_fields_are_each_named(client):
 
 
 async def test_a_community_is_not_a_grid_and_another_grid_is_not_found(client):
-    w, grid1, grid2, _, _, _ = await _worker_world()
+    w, _grid1, grid2, _, _, _ = await _worker_world()
     auth = f.headers(w.grid_worker)  # linked to grid1
     r = await client.post(API, json=_body(grid2, []), headers=auth)
     assert r.status_code == 404

@@ -12,6 +12,7 @@ import datetime as dt
 
 from inspections import services
 from inspections.schemas import BatchIn, BatchInspectionsIn, CampaignIn
+from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec
@@ -30,7 +31,7 @@ OWN_REDIRECTS = {
 async def _foreign_visit(w) -> fi.Visit:
     """A planned inspection in the World's other street, by that street's officer."""
     officer = f.actor(w.foreign_officer)
-    today = dt.date.today()
+    today = local_today()
     ent = await f.enterprise(w.foreign_tree["grid1"]["id"])
     expert = await f.user("inspector", agency_id=w.agency["id"])
     campaign = await services.create_campaign(
@@ -76,7 +77,7 @@ def fixed(method: str, path: str):
 
 async def _create(w, target):
     ent = await f.enterprise(w.tree["grid2"]["id"])
-    today = dt.date.today()
+    today = local_today()
     form = {
         "action": "create",
         "name": f"矩阵活动{f.n()}",
@@ -106,7 +107,7 @@ async def _batch_form(w, target):
     else:
         campaign = (await _foreign_visit(w)).campaign
         ent = {"id": campaign["enterprises"][0]["enterprise_id"]}
-    today = dt.date.today()
+    today = local_today()
     form = {
         "name": f"批次{f.n()}",
         "starts_on": today.isoformat(),
@@ -120,7 +121,7 @@ async def _batch_form(w, target):
 
 async def _batch_inspections(w, target):
     v = await _visit(w, target)
-    form = {"checklist_id": str(v.checklist["id"]), "scheduled_on": dt.date.today().isoformat()}
+    form = {"checklist_id": str(v.checklist["id"]), "scheduled_on": local_today().isoformat()}
     path = f"/campaigns/{v.campaign['id']}/batches/{v.batch['id']}/inspections"
     return Req("POST", path, form=form)
 

@@ -12,11 +12,12 @@ import datetime as dt
 
 from inspections import services
 from inspections.schemas import HazardIn, ResultIn
+from safety.settings import local_today
 from tests import factories as f
 from tests.inspections import factories as fi
 from tests.permissions import NONE, OWN_FOREIGN, Req, Spec
 
-TODAY = dt.date.today()
+TODAY = local_today()
 OWN = {"own": 200, "foreign": 404}
 OWN_CREATED = {"own": 201, "foreign": 404}
 OFFICER_ONLY = {"admin": 403, "officer": 200, "inspector": 403, "enterprise": 403}

@@ -6,9 +6,8 @@ other street's enterprise."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from safety.registry import sync as registry_sync
+from safety.settings import local_today
 from safety.tables import Batch, BatchEnterprise, BatchInspector, Campaign, Enterprise
 from tests import factories as f
 from tests.permissions import LOGIN, OWN_FOREIGN, Req, Spec
@@ -28,7 +27,7 @@ async def _assign_inspector(w) -> None:
     """Put the World's enterprise in a batch of the World's inspector (once per World)."""
     if w.enterprise["id"] in _assigned:
         return
-    today = dt.date.today()
+    today = local_today()
     campaign = Campaign(
         name=f"权限矩阵活动{f.n()}",
         kind="third_party",

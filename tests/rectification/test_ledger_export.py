@@ -315,7 +315,7 @@ async def test_the_ledger_is_a_page_to_file(client):
     assert title == "隐患台账"
     assert place == f"街道：{w.tree['street']['name']}　社区：全部"
     assert stamp.startswith("统计截至：") and stamp.endswith(f"导出人：{w.officer['display_name']}")
-    moment = dt.datetime.strptime(stamp[5:21], "%Y-%m-%d %H:%M")
+    moment = dt.datetime.strptime(stamp[5:21], "%Y-%m-%d %H:%M")  # noqa: DTZ007 - the sheet's local wall time
     assert moment.date() in {local_today(before), local_today()}
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:X1", "A2:X2", "A3:X3"}
     assert ws["A1"].font.b and ws["A1"].font.sz == 16

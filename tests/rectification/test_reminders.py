@@ -58,7 +58,7 @@ class Robot:
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 robot.posts.append(json.loads(body))
                 time.sleep(delay)

@@ -174,7 +174,7 @@ async def test_due_and_map_pages(client):
 async def test_colour_map_counts(client):
     from inspections.risk.planning import colour_map
 
-    w, e = await street()
+    w, _e = await street()
     grid = await colour_map(f.actor(w.officer))
     cell = grid["cells"][(w.tree["community"]["id"], "C")]
     # red, orange, blue, yellow, self (none), the world's enterprise (none); closed left out

@@ -94,7 +94,7 @@ async def test_the_sql_tests_list_what_the_python_rules_list():
 
 
 async def test_the_picker_presets_filter_and_page_in_sql(client):
-    w, made = await _boundary_street([0])
+    w, _made = await _boundary_street([0])
     officer = f.actor(w.officer)
     for preset in planning.PRESETS:
         ids = sorted(await planning.pick_enterprises(officer, preset))

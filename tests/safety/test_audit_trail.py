@@ -13,6 +13,7 @@ from pathlib import Path
 
 from safety.db import is_sqlite
 from safety.files import store as files
+from safety.settings import local_today
 from safety.tables import Attachment, AuditEvent
 from tests import factories as f
 from tests.pages import as_user
@@ -137,7 +138,7 @@ async def test_admins_filter_the_trail(client):
     assert prefix.json()["total"] >= 7 and len(prefix.json()["items"]) == 5
     assert all(e["action"].startswith("user.") for e in prefix.json()["items"])
 
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (local_today() + dt.timedelta(days=2)).isoformat()
     future = await client.get("/api/v1/audit-events", params={"since": tomorrow}, headers=h)
     assert future.json() == {"items": [], "total": 0}
     today = await client.get(

@@ -2,6 +2,7 @@
 versions, filters, paging, scope, audit."""
 
 from safety.rules import make_uscc
+from safety.settings import local_today
 from safety.tables import AuditEvent, Enterprise
 from tests import factories as f
 
@@ -248,7 +249,6 @@ async def test_code_made_by_make_uscc_is_accepted(client):
 
 
 async def test_inspector_sees_enterprises_of_their_batches_and_inspections_only(client):
-    import datetime as dt
 
     from inspections.tables import ChecklistTemplate, Inspection, InspectionInspector
     from safety.tables import Batch, BatchEnterprise, BatchInspector, Campaign
@@ -257,7 +257,7 @@ async def test_inspector_sees_enterprises_of_their_batches_and_inspections_only(
     inspector = await f.user("inspector", agency_id=w.agency["id"])
     by_batch = await f.enterprise(w.tree["grid1"]["id"])
     by_inspection = await f.enterprise(w.tree["grid2"]["id"])
-    today = dt.date.today()
+    today = local_today()
     campaign = Campaign(
         name=f"活动{f.n()}",
         kind="third_party",

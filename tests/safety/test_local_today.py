@@ -32,7 +32,7 @@ def test_times_read_in_the_zone_and_naive_ones_as_utc(monkeypatch):
     from safety.settings import local_clock
 
     monkeypatch.setattr(get_settings(), "timezone", "Asia/Shanghai")
-    naive = dt.datetime(2026, 11, 27, 16, 30)  # SQLite's UTC without a zone
+    naive = dt.datetime(2026, 11, 27, 16, 30)  # SQLite's UTC without a zone  # noqa: DTZ001 - naive on purpose
     assert local_clock(naive) == "2026-11-28 00:30"
     assert local_clock(naive.replace(tzinfo=dt.UTC)) == "2026-11-28 00:30"
     assert local_clock(dt.datetime(2026, 11, 28, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))) == (

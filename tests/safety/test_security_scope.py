@@ -112,7 +112,7 @@ async def test_a_community_officer_sees_and_edits_only_their_community(client):
 
 
 async def test_a_community_officers_import_cannot_reach_a_sibling_community(client):
-    tree, other, other_grid, own, sibling, officer = await _community_world()
+    _tree, other, other_grid, _own, sibling, officer = await _community_world()
     rows = [
         [
             "改名企业",

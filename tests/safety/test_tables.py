@@ -140,7 +140,7 @@ async def test_it_refuses_two_results_for_one_item_of_one_inspection():
 
 
 async def test_it_refuses_a_checklist_template_code_and_version_twice():
-    code = f"TPL-{f.n()}-{dt.datetime.now().timestamp()}"
+    code = f"TPL-{f.n()}-{dt.datetime.now(dt.UTC).timestamp()}"
     await ChecklistTemplate.insert(ChecklistTemplate(code=code, version=1, name="通用检查表")).run()
     # A new version of the same code is how a template changes: accepted.
     await ChecklistTemplate.insert(ChecklistTemplate(code=code, version=2, name="通用检查表")).run()

@@ -308,7 +308,7 @@ async def test_a_required_role_gets_no_token_and_no_session_until_enrolled(clien
 
 async def test_a_required_role_cannot_disable_but_can_re_enrol(client):
     u = await _user("admin")
-    secret, codes = await enrol(client, u)
+    _secret, codes = await enrol(client, u)
     with required_roles("admin"):
         headers = await as_user(u)
         r = await client.post("/profile/totp/disable", data={"code": codes[0]}, headers=headers)

@@ -9,9 +9,10 @@ import datetime as dt
 from inspections.tables import Hazard
 from rectification.reminders import collect
 from rectification.tables import EvidenceSubmission
+from safety.settings import local_today
 from tests import factories as f
 
-TODAY = dt.date.today()
+TODAY = local_today()
 
 
 async def _waiting(ent: dict, level: str, description: str) -> None:

@@ -1,6 +1,7 @@
 """The ledger's pure rules (rectification.ledger.rules): no database."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from rectification.ledger import rules
 
@@ -43,7 +44,7 @@ def test_the_scope_names_street_community_and_grid():
 
 
 def test_the_title_rows_say_where_when_and_who():
-    moment = dt.datetime(2026, 3, 5, 9, 7, 31)
+    moment = dt.datetime(2026, 3, 5, 9, 7, 31, tzinfo=ZoneInfo("Asia/Shanghai"))  # as the service
     scope = {"street": "怡园街道", "community": "全部"}
     assert rules.title_rows("隐患台账", scope, moment, "王监管") == [
         "隐患台账",

@@ -36,7 +36,7 @@ def test_cells_come_back_as_the_parsers_expect_them():
             "C2": 2.5,
             "D2": 3.0,
             "E2": dt.date(2026, 1, 2),
-            "F2": dt.datetime(2026, 1, 2, 3, 4),
+            "F2": dt.datetime(2026, 1, 2, 3, 4),  # noqa: DTZ001 - a sheet cell has no zone
             "G2": True,
             "H2": "0123",
             "I2": 2**60,
@@ -52,7 +52,7 @@ def test_cells_come_back_as_the_parsers_expect_them():
         2.5,
         3,
         dt.date(2026, 1, 2),
-        dt.datetime(2026, 1, 2, 3, 4),
+        dt.datetime(2026, 1, 2, 3, 4),  # noqa: DTZ001 - a sheet cell has no zone
         True,
         "0123",
         float(2**60),

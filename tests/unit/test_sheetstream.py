@@ -107,7 +107,7 @@ def _read(sheet: StreamedSheet, rows: list[list]) -> object:
 def test_days_are_serial_numbers_from_1899_12_30():
     assert serial_day(dt.date(1900, 3, 1)) == 61
     assert serial_day(dt.date(2026, 1, 1)) == 46023
-    assert serial_moment(dt.datetime(2026, 1, 1, 18)) == 46023.75
+    assert serial_moment(dt.datetime(2026, 1, 1, 18)) == 46023.75  # noqa: DTZ001 - a sheet cell's wall time
 
 
 def test_a_plain_sheet_keeps_its_one_header_row_and_no_print_setup():
@@ -123,14 +123,14 @@ def test_dates_are_date_cells_and_text_stays_formula_safe():
         "台账", ["序号", "说明", "日期", "时刻"], title_rows=["标题", "副标题"], wrap=[1],
         page=A3_LANDSCAPE,
     )  # fmt: skip
-    day, moment = dt.date(2026, 2, 28), dt.datetime(2026, 2, 28, 8, 30)
+    day, moment = dt.date(2026, 2, 28), dt.datetime(2026, 2, 28, 8, 30)  # noqa: DTZ001 - a sheet cell's wall time
     ws = _read(sheet, [[1, "=1+1", day, moment], [2, "", None, None]])
     assert [ws[f"A{r}"].value for r in (1, 2)] == ["标题", "副标题"]
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:D1", "A2:D2"}
     assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
     assert ws.auto_filter.ref == "A3:D5"
     c, d = ws["C4"], ws["D4"]
-    assert c.value == dt.datetime(2026, 2, 28) and c.number_format == "yyyy-mm-dd" and c.is_date
+    assert c.value == dt.datetime(2026, 2, 28) and c.number_format == "yyyy-mm-dd" and c.is_date  # noqa: DTZ001 - a sheet cell's wall time
     assert d.value == moment and d.number_format == "yyyy-mm-dd hh:mm"
     assert ws["B4"].value == "'=1+1" and ws["B4"].alignment.wrap_text
     assert ws["C4"].alignment.vertical == "top" and not ws["C4"].alignment.wrap_text

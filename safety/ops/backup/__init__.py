@@ -31,7 +31,7 @@ from typing import Any
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.sha256"
 STORE = "files"
-SECRET_KEY = "secret_key"
+SECRET_KEY = "secret_key"  # noqa: S105 - the key file's name, not a key
 FORMAT = 1
 BACKUP_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 

@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -54,7 +55,7 @@ def app_version() -> str:
 
 
 @contextlib.contextmanager
-def locked(dest: Path):
+def locked(dest: Path) -> Iterator[None]:
     """One backup (or prune) at a time under ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     with open(dest / ".lock", "w") as lock:

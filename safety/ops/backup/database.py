@@ -24,8 +24,10 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
@@ -264,7 +266,7 @@ async def pg_check(dump: Path) -> str:
 
 
 @contextlib.asynccontextmanager
-async def _connection(url: str):
+async def _connection(url: str) -> AsyncIterator[Any]:
     conn = await asyncpg.connect(url)
     try:
         yield conn

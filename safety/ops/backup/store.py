@@ -13,10 +13,11 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from safety.files.verify import default_verify_workers, hash_file
 from safety.ops.backup import store_path
@@ -133,6 +134,6 @@ def sweep(store: Path, keep: set[str]) -> int:
     return removed
 
 
-def _parallel(fn: Callable, items: Iterable, workers: int | None):
+def _parallel(fn: Callable, items: Iterable, workers: int | None) -> Iterator[Any]:
     with ThreadPoolExecutor(max_workers=workers or default_verify_workers()) as pool:
         yield from pool.map(fn, items)
