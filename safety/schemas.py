@@ -54,7 +54,7 @@ def one_of(vocabulary: type[Enum], *, optional: bool = False) -> Any:
     if not optional:
         return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": values})]
     # one schema, not Litestar's oneOf [string, null] (where the enum would not reach)
-    nullable = {"one_of": [{"type": "string", "enum": values}, {"type": "null"}]}
+    nullable: dict[str, Any] = {"one_of": [{"type": "string", "enum": values}, {"type": "null"}]}
     return Annotated[str | None, AfterValidator(check), Field(json_schema_extra=nullable)]
 
 

@@ -129,8 +129,8 @@ async def filter_conditions(actor: Actor, flt: HazardFilter, today: dt.date) -> 
         if key is not None:
             conditions.append(figures.hazard_group_where(group_by, key or None))
     if flt.industry is not None:
-        key = None if flt.industry == "none" else flt.industry
-        conditions.append(figures.hazard_group_where("industry", key))
+        industry = None if flt.industry == "none" else flt.industry
+        conditions.append(figures.hazard_group_where("industry", industry))
     if flt.q and flt.q.strip():
         named = Enterprise.select(Enterprise.id).where(contains(flt.q, Enterprise.name))
         conditions.append(

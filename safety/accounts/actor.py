@@ -6,6 +6,8 @@ app-wide guard that resolves it before a body is parsed.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
@@ -62,7 +64,7 @@ async def authenticate_first(connection: ASGIConnection, handler: BaseRouteHandl
         await provide_actor(connection)
 
 
-def _needs_caller(connection: ASGIConnection) -> bool:
+def _needs_caller(connection: ASGIConnection) -> TypeGuard[Request]:
     return isinstance(connection, Request) and connection.method != "OPTIONS"
 
 
